@@ -1,0 +1,306 @@
+/*
+ * The glossary blob: the one definition of the file format, shared by the
+ * compiler (glossaryc) and the nginx module.  Nothing in here depends on
+ * nginx.  src/FORMAT.md describes the same layout in prose.
+ *
+ * All integers are little-endian and fixed width; every reference into the
+ * file is an offset from its first byte, never a pointer.  A reader on a
+ * big-endian host refuses the file (byte-order marker).
+ *
+ * File layout:
+ *
+ *     +---------------------------+ 0
+ *     | header (128 bytes)        |
+ *     +---------------------------+ header.section_table
+ *     | section table             |  section_count x 24 bytes
+ *     +---------------------------+ (each section 8-byte aligned)
+ *     | sections ...              |
+ *     +---------------------------+ header.file_size
+ */
+
+#ifndef GLOSSARY_BLOB_H
+#define GLOSSARY_BLOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+#define GLOSSARY_MAGIC               "GLOSSARY"
+#define GLOSSARY_MAGIC_LEN           8
+#define GLOSSARY_VERSION_MAJOR       1
+#define GLOSSARY_VERSION_MINOR       0
+#define GLOSSARY_BYTE_ORDER          0x01020304u
+#define GLOSSARY_HEADER_SIZE         128
+#define GLOSSARY_ALIGN               8
+
+/* the checksum covers every byte from this offset to the end of the file */
+#define GLOSSARY_CHECKSUM_FROM       24
+
+/* limits, enforced by the compiler and again by the reader */
+#define GLOSSARY_MAX_FILE_SIZE       ((uint64_t) 16 << 30)    /* 16 GiB */
+#define GLOSSARY_MAX_TERMS           (1u << 24)               /* 16M */
+#define GLOSSARY_MAX_SECTIONS        64
+#define GLOSSARY_MAX_SLUG_LEN        128
+#define GLOSSARY_MAX_FIELD_LEN       (16u << 20)              /* 16 MiB */
+#define GLOSSARY_MAX_RELATED         1000
+#define GLOSSARY_MAX_DOCS_PER_TERM   64
+#define GLOSSARY_MAX_GLOBAL_DOCS     64
+
+#define GLOSSARY_NO_TERM             0xffffffffu
+
+
+/* section ids; a reader skips ids it does not know (minor versions) */
+enum {
+    GLOSSARY_SECTION_STRINGS = 1,     /* raw bytes: strings and bodies */
+    GLOSSARY_SECTION_TERMS   = 2,     /* glossary_term_t[term_count] */
+    GLOSSARY_SECTION_HASH    = 3,     /* glossary_hash_t + uint32_t[] */
+    GLOSSARY_SECTION_DOCS    = 4,     /* glossary_doc_t[terms * dpt] */
+    GLOSSARY_SECTION_GLOBALS = 5,     /* glossary_doc_t[global_docs] */
+    GLOSSARY_SECTION_RELATED = 6      /* glossary_related_t[] */
+};
+
+
+/* per-term document kinds: index into a term's row of DOCS */
+enum {
+    GLOSSARY_DOC_TERM_JSON    = 0,    /* {prefix}{slug} */
+    GLOSSARY_DOC_RELATED_JSON = 1,    /* {prefix}{slug}/related */
+    GLOSSARY_DOCS_PER_TERM_V1 = 2
+};
+
+
+/* global document kinds: index into GLOBALS */
+enum {
+    GLOSSARY_GLOBAL_INDEX_JSON = 0,   /* {prefix} */
+    GLOSSARY_GLOBAL_DOCS_V1    = 1
+};
+
+
+/*
+ * Header, 128 bytes at offset 0.
+ *
+ *   off size field
+ *     0    8 magic            "GLOSSARY", no terminating NUL
+ *     8    2 version_major    1: a reader refuses any other major
+ *    10    2 version_minor    0: a reader accepts any minor
+ *    12    4 byte_order       0x01020304 as written by the host
+ *    16    8 checksum         XXH3-64 (seed 0) of bytes [24, file_size)
+ *    24    8 file_size        exact size of the file in bytes
+ *    32    4 header_size      128; later minors may grow it
+ *    36    4 section_count    entries in the section table
+ *    40    8 section_table    offset of the section table
+ *    48    8 build_time       seconds since the epoch, UTC
+ *    56    4 term_count       terms in TERMS
+ *    60    4 docs_per_term    documents per term in DOCS
+ *    64    4 global_docs      documents in GLOBALS
+ *    68    4 flags            0
+ *    72   56 reserved         zero
+ *
+ * The build identifier is the checksum printed as 16 lower-case hex
+ * digits: two blobs with the same identifier hold the same bytes.
+ */
+typedef struct {
+    char        magic[GLOSSARY_MAGIC_LEN];
+    uint16_t    version_major;
+    uint16_t    version_minor;
+    uint32_t    byte_order;
+    uint64_t    checksum;
+    uint64_t    file_size;
+    uint32_t    header_size;
+    uint32_t    section_count;
+    uint64_t    section_table;
+    uint64_t    build_time;
+    uint32_t    term_count;
+    uint32_t    docs_per_term;
+    uint32_t    global_docs;
+    uint32_t    flags;
+    uint8_t     reserved[56];
+} glossary_header_t;
+
+
+/*
+ * Section table entry, 24 bytes.
+ *
+ *   off size field
+ *     0    4 id               GLOSSARY_SECTION_*
+ *     4    4 reserved         zero
+ *     8    8 offset           from the start of the file, 8-byte aligned
+ *    16    8 size             bytes
+ */
+typedef struct {
+    uint32_t    id;
+    uint32_t    reserved;
+    uint64_t    offset;
+    uint64_t    size;
+} glossary_section_t;
+
+
+/*
+ * A byte string, 16 bytes: offset from the start of the file and length.
+ * Every string lies wholly inside the STRINGS section.  Length 0 means
+ * absent (the offset is then ignored, but still in range).
+ */
+typedef struct {
+    uint64_t    off;
+    uint64_t    len;
+} glossary_ref_t;
+
+
+/*
+ * Term record, 80 bytes; TERMS holds term_count of them, the term id being
+ * the index.  Terms are stored sorted by slug (bytewise).
+ *
+ *   off size field
+ *     0   16 slug             canonical slug, [a-z0-9]+(-[a-z0-9]+)*
+ *    16   16 term             display name
+ *    32   16 category         may be empty
+ *    48   16 short_definition may be empty
+ *    64    4 related_first    index of the first entry in RELATED
+ *    68    4 related_count    entries, in source order
+ *    72    8 reserved         zero
+ */
+typedef struct {
+    glossary_ref_t  slug;
+    glossary_ref_t  term;
+    glossary_ref_t  category;
+    glossary_ref_t  short_definition;
+    uint32_t        related_first;
+    uint32_t        related_count;
+    uint8_t         reserved[8];
+} glossary_term_t;
+
+
+/*
+ * Related entry, 40 bytes.  term_id is the target's id, or
+ * GLOSSARY_NO_TERM when the slug is not in the glossary (dangling).
+ *
+ *   off size field
+ *     0    4 term_id
+ *     4    4 reserved         zero
+ *     8   16 slug             as given in the source (canonical form)
+ *    24   16 name             as given in the source
+ */
+typedef struct {
+    uint32_t        term_id;
+    uint32_t        reserved;
+    glossary_ref_t  slug;
+    glossary_ref_t  name;
+} glossary_related_t;
+
+
+/*
+ * A pre-rendered document, 64 bytes: the body and its strong ETag (with
+ * the double quotes), and the same for the gzip-compressed body.  A gzip
+ * length of 0 means there is no compressed variant (it was not smaller).
+ *
+ *   off size field
+ *     0   16 body
+ *    16   16 etag             e.g. "\"1f2e3d4c5b6a7988\""
+ *    32   16 gzip_body
+ *    48   16 gzip_etag
+ */
+typedef struct {
+    glossary_ref_t  body;
+    glossary_ref_t  etag;
+    glossary_ref_t  gzip_body;
+    glossary_ref_t  gzip_etag;
+} glossary_doc_t;
+
+
+/*
+ * HASH section: this 8-byte header, then bucket_count uint32_t buckets.
+ * A bucket holds term id + 1, or 0 when empty.  The bucket of a slug is
+ * XXH3-64 (seed 0) of its bytes masked with bucket_count - 1, then linear
+ * probing.  bucket_count is a power of two greater than term_count.
+ */
+typedef struct {
+    uint32_t    bucket_count;
+    uint32_t    reserved;
+} glossary_hash_t;
+
+
+_Static_assert(sizeof(glossary_header_t) == GLOSSARY_HEADER_SIZE,
+               "glossary_header_t must be 128 bytes");
+_Static_assert(sizeof(glossary_section_t) == 24,
+               "glossary_section_t must be 24 bytes");
+_Static_assert(sizeof(glossary_ref_t) == 16, "glossary_ref_t: 16 bytes");
+_Static_assert(sizeof(glossary_term_t) == 80, "glossary_term_t: 80 bytes");
+_Static_assert(sizeof(glossary_related_t) == 40,
+               "glossary_related_t: 40 bytes");
+_Static_assert(sizeof(glossary_doc_t) == 64, "glossary_doc_t: 64 bytes");
+_Static_assert(sizeof(glossary_hash_t) == 8, "glossary_hash_t: 8 bytes");
+
+
+/* reader status codes; glossary_blob_strerror() names each */
+typedef enum {
+    GLOSSARY_OK = 0,
+    GLOSSARY_ERR_TRUNCATED,          /* smaller than a header */
+    GLOSSARY_ERR_MAGIC,              /* not a glossary blob */
+    GLOSSARY_ERR_VERSION,            /* unsupported major version */
+    GLOSSARY_ERR_BYTE_ORDER,         /* written on a host of other order */
+    GLOSSARY_ERR_SIZE,               /* file_size differs from real size */
+    GLOSSARY_ERR_TOO_LARGE,          /* over GLOSSARY_MAX_FILE_SIZE */
+    GLOSSARY_ERR_CHECKSUM,           /* bytes do not match the checksum */
+    GLOSSARY_ERR_HEADER,             /* a header field is out of range */
+    GLOSSARY_ERR_SECTION_TABLE,      /* table outside the file */
+    GLOSSARY_ERR_SECTION,            /* a section outside the file etc. */
+    GLOSSARY_ERR_MISSING_SECTION,    /* a required section is absent */
+    GLOSSARY_ERR_TERMS,              /* a term record is invalid */
+    GLOSSARY_ERR_RELATED,            /* a related entry is invalid */
+    GLOSSARY_ERR_HASH,               /* the slug index is invalid */
+    GLOSSARY_ERR_DOCS,               /* a document record is invalid */
+    GLOSSARY_ERR_LAST
+} glossary_status_t;
+
+
+/*
+ * A validated, opened blob.  glossary_blob_open() checks everything once;
+ * after it returns GLOSSARY_OK every reference reachable through the
+ * accessors below is known to lie inside the file.
+ */
+typedef struct {
+    const unsigned char        *base;
+    size_t                      size;
+    const glossary_header_t    *header;
+    const glossary_term_t      *terms;
+    const glossary_related_t   *related;
+    uint32_t                    related_count;
+    const glossary_hash_t      *hash;
+    const uint32_t             *buckets;
+    const glossary_doc_t       *docs;
+    const glossary_doc_t       *globals;
+    uint32_t                    term_count;
+    uint32_t                    docs_per_term;
+    uint32_t                    global_docs;
+    char                        build_id[17];
+    /* what exactly was wrong, for messages: "term 12: slug ..." */
+    char                        detail[160];
+} glossary_blob_t;
+
+
+glossary_status_t glossary_blob_open(glossary_blob_t *blob, const void *data,
+    size_t size);
+const char *glossary_blob_strerror(glossary_status_t rc);
+
+/* XXH3-64 of bytes [GLOSSARY_CHECKSUM_FROM, size) */
+uint64_t glossary_blob_checksum(const void *data, size_t size);
+
+/* slug hash used by the HASH section */
+uint64_t glossary_blob_hash(const void *slug, size_t len);
+
+/* term id of a slug, or GLOSSARY_NO_TERM */
+uint32_t glossary_blob_lookup(const glossary_blob_t *blob,
+    const unsigned char *slug, size_t len);
+
+/* document of a term, or NULL when the blob has no such kind */
+const glossary_doc_t *glossary_blob_doc(const glossary_blob_t *blob,
+    uint32_t term_id, uint32_t kind);
+
+/* global document, or NULL when the blob has no such kind */
+const glossary_doc_t *glossary_blob_global(const glossary_blob_t *blob,
+    uint32_t kind);
+
+/* pointer to the bytes of a validated reference */
+#define glossary_blob_ptr(blob, ref)  ((blob)->base + (ref).off)
+
+
+#endif /* GLOSSARY_BLOB_H */
