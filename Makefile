@@ -1,0 +1,96 @@
+# ngx_http_glossary_module: compiler CLI, nginx dynamic module, tests.
+#
+#   make            build build/glossaryc and build/ngx_http_glossary_module.so
+#   make run        install what is missing, build, compile data/, serve it
+#                   on 127.0.0.1:8080 (foreground; Ctrl-C stops it)
+#   make test       install what is missing, build, run the whole suite
+#
+# The module is built against Debian's nginx through the nginx-dev build
+# tree (/usr/share/nginx/src), copied into build/ so that nothing outside
+# the checkout is written.
+
+SHELL        := /bin/bash
+CC           ?= cc
+BUILD        := build
+NGINX_SRC    ?= /usr/share/nginx/src
+NGINX_BIN    ?= /usr/sbin/nginx
+
+PACKAGES     := nginx nginx-dev libyajl-dev zlib1g-dev libxxhash-dev \
+                libpcre2-dev libssl-dev perl make gcc
+
+WARN         := -Wall -Wextra -Werror
+CFLAGS       ?= -O2 -g
+OUR_CFLAGS   := $(WARN) -std=gnu11 -D_GNU_SOURCE -Isrc
+LIBS         := -lyajl -lz -lxxhash
+
+BLOB_SRCS    := src/glossary_blob.c
+CLI_SRCS     := src/glossaryc.c src/glossary_input.c src/glossary_build.c \
+                $(BLOB_SRCS)
+CLI_HDRS     := src/glossary_blob.h src/glossary_input.h src/glossary_build.h
+MOD_SRCS     := src/ngx_http_glossary_module.c src/ngx_http_glossary_handler.c \
+                $(BLOB_SRCS)
+MOD_HDRS     := src/glossary_blob.h src/ngx_http_glossary_module.h
+
+MODULE       := $(BUILD)/ngx_http_glossary_module.so
+CLI          := $(BUILD)/glossaryc
+BLOB         := $(BUILD)/site.glossary
+DATA         := $(shell find data -type f 2>/dev/null | sort)
+
+.PHONY: all deps run test test-c test-t clean
+
+all: $(CLI) $(MODULE)
+
+# Installs only what is missing; apt-get update runs once, and only then.
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	    dpkg -s $$p 2>/dev/null | grep -q '^Status: install ok installed' \
+	        || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq $$missing >/dev/null \
+	        || { echo "apt-get install failed:$$missing" >&2; exit 1; }; \
+	fi
+
+$(BUILD):
+	mkdir -p $@
+
+$(CLI): $(CLI_SRCS) $(CLI_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) -o $@ $(CLI_SRCS) $(LIBS)
+
+# nginx's configure runs once per build tree; "make modules" rebuilds the
+# module when a source or header listed in config changes.
+$(BUILD)/nginx/Makefile: config | $(BUILD)
+	rm -rf $(BUILD)/nginx-src $(BUILD)/nginx
+	cp -r $(NGINX_SRC) $(BUILD)/nginx-src
+	cd $(BUILD)/nginx-src && . ./conf_flags && ./configure \
+	    --with-cc-opt="$(CFLAGS) -fPIC $(NGX_EXTRA_CC_OPT)" \
+	    --with-ld-opt="-fPIC $(NGX_EXTRA_LD_OPT)" \
+	    "$${NGX_CONF_FLAGS[@]}" \
+	    --add-dynamic-module=$(CURDIR) \
+	    --builddir=$(CURDIR)/$(BUILD)/nginx > $(CURDIR)/$(BUILD)/configure.log \
+	    || { tail -20 $(CURDIR)/$(BUILD)/configure.log; exit 1; }
+
+$(MODULE): $(BUILD)/nginx/Makefile $(MOD_SRCS) $(MOD_HDRS)
+	$(MAKE) -s -C $(BUILD)/nginx-src -f $(CURDIR)/$(BUILD)/nginx/Makefile \
+	    modules
+	cp $(BUILD)/nginx/ngx_http_glossary_module.so $@
+
+$(BLOB): $(CLI) $(DATA)
+	$(CLI) build -o $@ data
+
+run: deps all $(BLOB)
+	@echo "serving data/ on http://127.0.0.1:8080/glossary/"
+	@echo "try: curl -s 127.0.0.1:8080/glossary/hardware-software-co-design"
+	mkdir -p $(BUILD)/run/logs
+	$(NGINX_BIN) -p $(CURDIR)/$(BUILD)/run -c $(CURDIR)/conf/run.conf \
+	    -e $(CURDIR)/$(BUILD)/run/logs/error.log \
+	    -g "daemon off; load_module $(CURDIR)/$(MODULE);"
+
+test: deps all
+	GLOSSARY_BUILD=$(CURDIR)/$(BUILD) prove -r t/
+
+clean:
+	rm -rf $(BUILD)
