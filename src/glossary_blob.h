@@ -261,6 +261,8 @@ typedef struct {
     const unsigned char        *base;
     size_t                      size;
     const glossary_header_t    *header;
+    uint64_t                    strings_off;
+    uint64_t                    strings_size;
     const glossary_term_t      *terms;
     const glossary_related_t   *related;
     uint32_t                    related_count;

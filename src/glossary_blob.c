@@ -1,0 +1,678 @@
+/*
+ * The glossary blob reader: validates a whole blob once, then answers
+ * lookups without further checks.  Shared by glossaryc and the module;
+ * it allocates nothing and depends on nothing but libxxhash.
+ *
+ * Order matters: nothing that the checksum covers is trusted before the
+ * checksum has matched, and no offset is followed before it is checked.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "glossary_blob.h"
+
+
+static const char  *glossary_blob_errors[] = {
+    "ok",
+    "file is too small to be a glossary blob",
+    "not a glossary blob (bad magic)",
+    "unsupported format version",
+    "blob was written with another byte order",
+    "file size does not match the size in the header",
+    "file is larger than the format allows",
+    "checksum mismatch (file is corrupt or was modified)",
+    "invalid header",
+    "invalid section table",
+    "invalid section",
+    "required section missing",
+    "invalid term record",
+    "invalid related-term record",
+    "invalid slug index",
+    "invalid document record",
+};
+
+_Static_assert(sizeof(glossary_blob_errors) / sizeof(char *)
+               == GLOSSARY_ERR_LAST, "one message per status code");
+
+
+static glossary_status_t glossary_blob_fail(glossary_blob_t *blob,
+    glossary_status_t rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int glossary_blob_ref_ok(const glossary_blob_t *blob,
+    const glossary_ref_t *ref, uint64_t max_len);
+static int glossary_blob_slug_ok(const unsigned char *p, uint64_t len);
+static int glossary_blob_etag_ok(const glossary_blob_t *blob,
+    const glossary_ref_t *ref);
+static glossary_status_t glossary_blob_check_sections(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_terms(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_hash(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_docs(glossary_blob_t *blob,
+    const glossary_doc_t *docs, uint64_t n, const char *what);
+
+
+const char *
+glossary_blob_strerror(glossary_status_t rc)
+{
+    if ((unsigned) rc >= GLOSSARY_ERR_LAST) {
+        return "unknown error";
+    }
+
+    return glossary_blob_errors[rc];
+}
+
+
+uint64_t
+glossary_blob_checksum(const void *data, size_t size)
+{
+    if (size < GLOSSARY_CHECKSUM_FROM) {
+        return 0;
+    }
+
+    return XXH3_64bits((const unsigned char *) data + GLOSSARY_CHECKSUM_FROM,
+                       size - GLOSSARY_CHECKSUM_FROM);
+}
+
+
+uint64_t
+glossary_blob_hash(const void *slug, size_t len)
+{
+    return XXH3_64bits(slug, len);
+}
+
+
+glossary_status_t
+glossary_blob_open(glossary_blob_t *blob, const void *data, size_t size)
+{
+    uint64_t                  checksum;
+    glossary_status_t         rc;
+    const glossary_header_t  *h;
+
+    memset(blob, 0, sizeof(glossary_blob_t));
+
+    blob->base = data;
+    blob->size = size;
+
+    if (size < GLOSSARY_HEADER_SIZE) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_TRUNCATED,
+                                  "%zu bytes, a header needs %d",
+                                  size, GLOSSARY_HEADER_SIZE);
+    }
+
+    if (((uintptr_t) data) % GLOSSARY_ALIGN) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_HEADER,
+                                  "blob is not 8-byte aligned in memory");
+    }
+
+    h = data;
+
+    if (memcmp(h->magic, GLOSSARY_MAGIC, GLOSSARY_MAGIC_LEN) != 0) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_MAGIC, "magic is not "
+                                  "\"" GLOSSARY_MAGIC "\"");
+    }
+
+    if (h->byte_order != GLOSSARY_BYTE_ORDER) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_BYTE_ORDER,
+                                  "marker 0x%08x", (unsigned) h->byte_order);
+    }
+
+    if (h->version_major != GLOSSARY_VERSION_MAJOR) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_VERSION,
+                                  "version %u.%u, this reader reads %d.x",
+                                  h->version_major, h->version_minor,
+                                  GLOSSARY_VERSION_MAJOR);
+    }
+
+    if (h->file_size > GLOSSARY_MAX_FILE_SIZE) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_TOO_LARGE,
+                                  "header says %llu bytes",
+                                  (unsigned long long) h->file_size);
+    }
+
+    if (h->file_size != size) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SIZE,
+                                  "header says %llu bytes, file has %zu",
+                                  (unsigned long long) h->file_size, size);
+    }
+
+    checksum = glossary_blob_checksum(data, size);
+
+    if (checksum != h->checksum) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
+                                  "expected %016llx, computed %016llx",
+                                  (unsigned long long) h->checksum,
+                                  (unsigned long long) checksum);
+    }
+
+    /* from here on the bytes are what the writer wrote; check its logic */
+
+    if (h->header_size < GLOSSARY_HEADER_SIZE
+        || h->header_size > size
+        || h->header_size % GLOSSARY_ALIGN)
+    {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_HEADER,
+                                  "header_size %u", (unsigned) h->header_size);
+    }
+
+    if (h->term_count > GLOSSARY_MAX_TERMS) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_HEADER,
+                                  "term_count %u over the limit of %u",
+                                  (unsigned) h->term_count,
+                                  GLOSSARY_MAX_TERMS);
+    }
+
+    if (h->docs_per_term == 0 || h->docs_per_term > GLOSSARY_MAX_DOCS_PER_TERM)
+    {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_HEADER,
+                                  "docs_per_term %u",
+                                  (unsigned) h->docs_per_term);
+    }
+
+    if (h->global_docs > GLOSSARY_MAX_GLOBAL_DOCS) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_HEADER,
+                                  "global_docs %u", (unsigned) h->global_docs);
+    }
+
+    blob->header = h;
+    blob->term_count = h->term_count;
+    blob->docs_per_term = h->docs_per_term;
+    blob->global_docs = h->global_docs;
+
+    snprintf(blob->build_id, sizeof(blob->build_id), "%016llx",
+             (unsigned long long) h->checksum);
+
+    rc = glossary_blob_check_sections(blob);
+    if (rc != GLOSSARY_OK) {
+        return rc;
+    }
+
+    rc = glossary_blob_check_terms(blob);
+    if (rc != GLOSSARY_OK) {
+        return rc;
+    }
+
+    rc = glossary_blob_check_hash(blob);
+    if (rc != GLOSSARY_OK) {
+        return rc;
+    }
+
+    rc = glossary_blob_check_docs(blob, blob->docs,
+                                  (uint64_t) blob->term_count
+                                  * blob->docs_per_term, "term document");
+    if (rc != GLOSSARY_OK) {
+        return rc;
+    }
+
+    return glossary_blob_check_docs(blob, blob->globals, blob->global_docs,
+                                    "global document");
+}
+
+
+static glossary_status_t
+glossary_blob_check_sections(glossary_blob_t *blob)
+{
+    uint32_t                   i, id;
+    uint64_t                   table, end, need, n;
+    const glossary_header_t   *h;
+    const glossary_section_t  *s, *found[GLOSSARY_SECTION_RELATED + 1];
+
+    static const char  *names[] = {
+        "", "STRINGS", "TERMS", "HASH", "DOCS", "GLOBALS", "RELATED"
+    };
+
+    h = blob->header;
+    table = h->section_table;
+
+    if (h->section_count == 0 || h->section_count > GLOSSARY_MAX_SECTIONS) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION_TABLE,
+                                  "section_count %u",
+                                  (unsigned) h->section_count);
+    }
+
+    if (table < h->header_size
+        || table % GLOSSARY_ALIGN
+        || table > blob->size
+        || (uint64_t) h->section_count * sizeof(glossary_section_t)
+           > blob->size - table)
+    {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION_TABLE,
+                                  "table at %llu with %u entries lies outside "
+                                  "the file", (unsigned long long) table,
+                                  (unsigned) h->section_count);
+    }
+
+    end = table + (uint64_t) h->section_count * sizeof(glossary_section_t);
+    s = (const glossary_section_t *) (blob->base + table);
+
+    memset(found, 0, sizeof(found));
+
+    for (i = 0; i < h->section_count; i++) {
+        if (s[i].offset % GLOSSARY_ALIGN
+            || s[i].offset < end
+            || s[i].offset > blob->size
+            || s[i].size > blob->size - s[i].offset)
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                      "section %u (id %u) at %llu size %llu "
+                                      "lies outside the file or overlaps the "
+                                      "header", (unsigned) i,
+                                      (unsigned) s[i].id,
+                                      (unsigned long long) s[i].offset,
+                                      (unsigned long long) s[i].size);
+        }
+
+        id = s[i].id;
+
+        if (id == 0 || id > GLOSSARY_SECTION_RELATED) {
+            continue;   /* a later minor version's section */
+        }
+
+        if (found[id] != NULL) {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                      "section %s appears twice", names[id]);
+        }
+
+        found[id] = &s[i];
+    }
+
+    for (id = 1; id <= GLOSSARY_SECTION_RELATED; id++) {
+        if (found[id] == NULL) {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_MISSING_SECTION,
+                                      "no %s section", names[id]);
+        }
+    }
+
+    blob->strings_off = found[GLOSSARY_SECTION_STRINGS]->offset;
+    blob->strings_size = found[GLOSSARY_SECTION_STRINGS]->size;
+
+    need = (uint64_t) blob->term_count * sizeof(glossary_term_t);
+    if (found[GLOSSARY_SECTION_TERMS]->size != need) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                  "TERMS has %llu bytes, %u terms need %llu",
+                                  (unsigned long long)
+                                  found[GLOSSARY_SECTION_TERMS]->size,
+                                  (unsigned) blob->term_count,
+                                  (unsigned long long) need);
+    }
+
+    blob->terms = (const glossary_term_t *)
+                  (blob->base + found[GLOSSARY_SECTION_TERMS]->offset);
+
+    n = found[GLOSSARY_SECTION_RELATED]->size;
+    if (n % sizeof(glossary_related_t)
+        || n / sizeof(glossary_related_t) > (uint64_t) blob->term_count
+                                            * GLOSSARY_MAX_RELATED)
+    {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                  "RELATED has %llu bytes",
+                                  (unsigned long long) n);
+    }
+
+    blob->related = (const glossary_related_t *)
+                    (blob->base + found[GLOSSARY_SECTION_RELATED]->offset);
+    blob->related_count = (uint32_t) (n / sizeof(glossary_related_t));
+
+    need = (uint64_t) blob->term_count * blob->docs_per_term
+           * sizeof(glossary_doc_t);
+    if (found[GLOSSARY_SECTION_DOCS]->size != need) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                  "DOCS has %llu bytes, expected %llu",
+                                  (unsigned long long)
+                                  found[GLOSSARY_SECTION_DOCS]->size,
+                                  (unsigned long long) need);
+    }
+
+    blob->docs = (const glossary_doc_t *)
+                 (blob->base + found[GLOSSARY_SECTION_DOCS]->offset);
+
+    need = (uint64_t) blob->global_docs * sizeof(glossary_doc_t);
+    if (found[GLOSSARY_SECTION_GLOBALS]->size != need) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                  "GLOBALS has %llu bytes, expected %llu",
+                                  (unsigned long long)
+                                  found[GLOSSARY_SECTION_GLOBALS]->size,
+                                  (unsigned long long) need);
+    }
+
+    blob->globals = (const glossary_doc_t *)
+                    (blob->base + found[GLOSSARY_SECTION_GLOBALS]->offset);
+
+    n = found[GLOSSARY_SECTION_HASH]->size;
+    if (n < sizeof(glossary_hash_t)) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                  "HASH has %llu bytes",
+                                  (unsigned long long) n);
+    }
+
+    blob->hash = (const glossary_hash_t *)
+                 (blob->base + found[GLOSSARY_SECTION_HASH]->offset);
+    blob->buckets = (const uint32_t *) (blob->hash + 1);
+
+    if (n != sizeof(glossary_hash_t)
+             + (uint64_t) blob->hash->bucket_count * sizeof(uint32_t))
+    {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                  "HASH has %llu bytes for %u buckets",
+                                  (unsigned long long) n,
+                                  (unsigned) blob->hash->bucket_count);
+    }
+
+    return GLOSSARY_OK;
+}
+
+
+static glossary_status_t
+glossary_blob_check_terms(glossary_blob_t *blob)
+{
+    size_t                     min;
+    uint32_t                   i;
+    const unsigned char       *slug, *prev;
+    const glossary_term_t     *t;
+    const glossary_related_t  *r;
+
+    for (i = 0; i < blob->related_count; i++) {
+        r = &blob->related[i];
+
+        if (r->term_id != GLOSSARY_NO_TERM && r->term_id >= blob->term_count)
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_RELATED,
+                                      "entry %u names term %u of %u",
+                                      (unsigned) i, (unsigned) r->term_id,
+                                      (unsigned) blob->term_count);
+        }
+
+        if (!glossary_blob_ref_ok(blob, &r->slug, GLOSSARY_MAX_SLUG_LEN)
+            || !glossary_blob_slug_ok(glossary_blob_ptr(blob, r->slug),
+                                      r->slug.len)
+            || !glossary_blob_ref_ok(blob, &r->name, GLOSSARY_MAX_FIELD_LEN))
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_RELATED,
+                                      "entry %u: slug or name out of range "
+                                      "or not canonical", (unsigned) i);
+        }
+    }
+
+    prev = NULL;
+
+    for (i = 0; i < blob->term_count; i++) {
+        t = &blob->terms[i];
+
+        if (!glossary_blob_ref_ok(blob, &t->slug, GLOSSARY_MAX_SLUG_LEN)) {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_TERMS,
+                                      "term %u: slug out of range",
+                                      (unsigned) i);
+        }
+
+        slug = glossary_blob_ptr(blob, t->slug);
+
+        if (!glossary_blob_slug_ok(slug, t->slug.len)) {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_TERMS,
+                                      "term %u: slug is not canonical",
+                                      (unsigned) i);
+        }
+
+        /* strictly ascending slugs: sorted and unique */
+        if (prev != NULL) {
+            min = t[-1].slug.len < t->slug.len ? t[-1].slug.len : t->slug.len;
+
+            if (memcmp(prev, slug, min) > 0
+                || (memcmp(prev, slug, min) == 0
+                    && t[-1].slug.len >= t->slug.len))
+            {
+                return glossary_blob_fail(blob, GLOSSARY_ERR_TERMS,
+                                          "term %u: slugs not sorted or not "
+                                          "unique", (unsigned) i);
+            }
+        }
+
+        prev = slug;
+
+        if (!glossary_blob_ref_ok(blob, &t->term, GLOSSARY_MAX_FIELD_LEN)
+            || t->term.len == 0
+            || !glossary_blob_ref_ok(blob, &t->category,
+                                     GLOSSARY_MAX_FIELD_LEN)
+            || !glossary_blob_ref_ok(blob, &t->short_definition,
+                                     GLOSSARY_MAX_FIELD_LEN))
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_TERMS,
+                                      "term %u: a field is out of range or "
+                                      "the name is empty", (unsigned) i);
+        }
+
+        if (t->related_count > GLOSSARY_MAX_RELATED
+            || t->related_first > blob->related_count
+            || t->related_count > blob->related_count - t->related_first)
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_TERMS,
+                                      "term %u: related entries %u+%u out of "
+                                      "%u", (unsigned) i,
+                                      (unsigned) t->related_first,
+                                      (unsigned) t->related_count,
+                                      (unsigned) blob->related_count);
+        }
+    }
+
+    return GLOSSARY_OK;
+}
+
+
+static glossary_status_t
+glossary_blob_check_hash(glossary_blob_t *blob)
+{
+    uint32_t                i, n, used;
+    const glossary_term_t  *t;
+
+    n = blob->hash->bucket_count;
+
+    if (n == 0 || (n & (n - 1)) || n <= blob->term_count) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_HASH,
+                                  "%u buckets for %u terms", (unsigned) n,
+                                  (unsigned) blob->term_count);
+    }
+
+    used = 0;
+
+    for (i = 0; i < n; i++) {
+        if (blob->buckets[i] > blob->term_count) {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_HASH,
+                                      "bucket %u names term %u of %u",
+                                      (unsigned) i,
+                                      (unsigned) blob->buckets[i] - 1,
+                                      (unsigned) blob->term_count);
+        }
+
+        used += (blob->buckets[i] != 0);
+    }
+
+    /*
+     * Every term found under its own slug, in as many buckets as there are
+     * terms: no bucket holds a duplicate or a stray id, and since there are
+     * more buckets than terms, every probe sequence ends at an empty one.
+     */
+
+    if (used != blob->term_count) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_HASH,
+                                  "%u buckets used for %u terms",
+                                  (unsigned) used,
+                                  (unsigned) blob->term_count);
+    }
+
+    for (i = 0; i < blob->term_count; i++) {
+        t = &blob->terms[i];
+
+        if (glossary_blob_lookup(blob, glossary_blob_ptr(blob, t->slug),
+                                 t->slug.len)
+            != i)
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_HASH,
+                                      "term %u is not found under its slug",
+                                      (unsigned) i);
+        }
+    }
+
+    return GLOSSARY_OK;
+}
+
+
+static glossary_status_t
+glossary_blob_check_docs(glossary_blob_t *blob, const glossary_doc_t *docs,
+    uint64_t n, const char *what)
+{
+    uint64_t               i;
+    const glossary_doc_t  *d;
+
+    for (i = 0; i < n; i++) {
+        d = &docs[i];
+
+        if (!glossary_blob_ref_ok(blob, &d->body, UINT64_MAX)
+            || !glossary_blob_etag_ok(blob, &d->etag)
+            || !glossary_blob_ref_ok(blob, &d->gzip_body, UINT64_MAX)
+            || (d->gzip_body.len && !glossary_blob_etag_ok(blob, &d->gzip_etag))
+            || (d->gzip_body.len == 0 && d->gzip_etag.len != 0))
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_DOCS,
+                                      "%s %llu: body or etag out of range or "
+                                      "malformed", what, (unsigned long long) i);
+        }
+    }
+
+    return GLOSSARY_OK;
+}
+
+
+uint32_t
+glossary_blob_lookup(const glossary_blob_t *blob, const unsigned char *slug,
+    size_t len)
+{
+    uint32_t                mask, i, n, v;
+    const glossary_term_t  *t;
+
+    mask = blob->hash->bucket_count - 1;
+    i = (uint32_t) glossary_blob_hash(slug, len) & mask;
+
+    for (n = 0; n <= mask; n++) {
+        v = blob->buckets[i];
+
+        if (v == 0) {
+            return GLOSSARY_NO_TERM;
+        }
+
+        t = &blob->terms[v - 1];
+
+        if (t->slug.len == len
+            && memcmp(glossary_blob_ptr(blob, t->slug), slug, len) == 0)
+        {
+            return v - 1;
+        }
+
+        i = (i + 1) & mask;
+    }
+
+    return GLOSSARY_NO_TERM;
+}
+
+
+const glossary_doc_t *
+glossary_blob_doc(const glossary_blob_t *blob, uint32_t term_id,
+    uint32_t kind)
+{
+    if (term_id >= blob->term_count || kind >= blob->docs_per_term) {
+        return NULL;
+    }
+
+    return &blob->docs[(uint64_t) term_id * blob->docs_per_term + kind];
+}
+
+
+const glossary_doc_t *
+glossary_blob_global(const glossary_blob_t *blob, uint32_t kind)
+{
+    if (kind >= blob->global_docs) {
+        return NULL;
+    }
+
+    return &blob->globals[kind];
+}
+
+
+static int
+glossary_blob_ref_ok(const glossary_blob_t *blob, const glossary_ref_t *ref,
+    uint64_t max_len)
+{
+    return ref->len <= max_len
+           && ref->off >= blob->strings_off
+           && ref->len <= blob->strings_size
+           && ref->off - blob->strings_off <= blob->strings_size - ref->len;
+}
+
+
+static int
+glossary_blob_slug_ok(const unsigned char *p, uint64_t len)
+{
+    uint64_t  i;
+    int       hyphen;
+
+    if (len == 0 || len > GLOSSARY_MAX_SLUG_LEN) {
+        return 0;
+    }
+
+    hyphen = 1;     /* no leading hyphen */
+
+    for (i = 0; i < len; i++) {
+        if ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9')) {
+            hyphen = 0;
+
+        } else if (p[i] == '-' && !hyphen) {
+            hyphen = 1;
+
+        } else {
+            return 0;
+        }
+    }
+
+    return !hyphen;
+}
+
+
+/* an ETag goes into a response header: printable ASCII, quoted, short */
+static int
+glossary_blob_etag_ok(const glossary_blob_t *blob, const glossary_ref_t *ref)
+{
+    uint64_t              i;
+    const unsigned char  *p;
+
+    if (ref->len < 2 || !glossary_blob_ref_ok(blob, ref, 64)) {
+        return 0;
+    }
+
+    p = glossary_blob_ptr(blob, *ref);
+
+    if (p[0] != '"' || p[ref->len - 1] != '"') {
+        return 0;
+    }
+
+    for (i = 1; i < ref->len - 1; i++) {
+        if (p[i] < 0x21 || p[i] > 0x7e || p[i] == '"') {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static glossary_status_t
+glossary_blob_fail(glossary_blob_t *blob, glossary_status_t rc,
+    const char *fmt, ...)
+{
+    va_list  args;
+
+    va_start(args, fmt);
+    vsnprintf(blob->detail, sizeof(blob->detail), fmt, args);
+    va_end(args);
+
+    return rc;
+}
