@@ -1,0 +1,513 @@
+/*
+ * ngx_http_glossary_module: the content handler.
+ *
+ * Routes, relative to the location's prefix:
+ *
+ *     ""                  index of all terms
+ *     "{slug}"            the term
+ *     "{slug}/related"    its related terms
+ *
+ * Every answer is a document pre-rendered by the compiler: the handler
+ * finds it, sets headers that point into the mapping, and sends the bytes
+ * from the mapping.  It allocates nothing beyond nginx's own header
+ * entries, one buffer and one chain link.
+ */
+
+#include "ngx_http_glossary_module.h"
+
+
+typedef enum {
+    NGX_HTTP_GLOSSARY_ROUTE_INDEX = 0,
+    NGX_HTTP_GLOSSARY_ROUTE_TERM,
+    NGX_HTTP_GLOSSARY_ROUTE_RELATED
+} ngx_http_glossary_route_e;
+
+
+static ngx_int_t ngx_http_glossary_send_doc(ngx_http_request_t *r,
+    ngx_http_glossary_data_t *data, const glossary_doc_t *doc);
+static ngx_int_t ngx_http_glossary_send_error(ngx_http_request_t *r,
+    ngx_uint_t status);
+static ngx_int_t ngx_http_glossary_redirect(ngx_http_request_t *r,
+    u_char *slug, size_t len, ngx_http_glossary_route_e route);
+static ngx_table_elt_t *ngx_http_glossary_add_header(ngx_http_request_t *r,
+    char *key, u_char *value, size_t len);
+static ngx_uint_t ngx_http_glossary_accepts_gzip(ngx_http_request_t *r);
+
+
+static ngx_str_t  ngx_http_glossary_json_type =
+    ngx_string("application/json; charset=utf-8");
+
+static ngx_str_t  ngx_http_glossary_related = ngx_string("related");
+
+
+ngx_int_t
+ngx_http_glossary_handler(ngx_http_request_t *r)
+{
+    u_char                        *p, *end, *slug;
+    size_t                         len;
+    uint32_t                       id;
+    ngx_int_t                      rc;
+    ngx_uint_t                     upper, trailing;
+    const glossary_doc_t          *doc;
+    ngx_http_core_loc_conf_t      *clcf;
+    ngx_http_glossary_route_e      route;
+    ngx_http_glossary_loc_conf_t  *glcf;
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_ALLOWED);
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    glcf = ngx_http_get_module_loc_conf(r, ngx_http_glossary_module);
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    if (glcf->data == NULL) {
+        return NGX_DECLINED;
+    }
+
+    /* the part of the (decoded, normalised) URI after the location prefix */
+
+    if (r->uri.len < clcf->name.len
+        || ngx_strncmp(r->uri.data, clcf->name.data, clcf->name.len) != 0)
+    {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "glossary: uri outside location \"%V\"", &clcf->name);
+        return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
+    }
+
+    p = r->uri.data + clcf->name.len;
+    end = r->uri.data + r->uri.len;
+
+    if (p < end && *p == '/') {
+        p++;    /* "location /glossary" without the trailing slash */
+    }
+
+    if (p == end) {
+        doc = glossary_blob_global(&glcf->data->blob,
+                                   GLOSSARY_GLOBAL_INDEX_JSON);
+        if (doc == NULL) {
+            return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
+        }
+
+        return ngx_http_glossary_send_doc(r, glcf->data, doc);
+    }
+
+    /* {slug}[/[related[/]]] */
+
+    slug = p;
+    upper = 0;
+
+    while (p < end && *p != '/') {
+        if (*p >= 'A' && *p <= 'Z') {
+            upper = 1;
+
+        } else if (!((*p >= 'a' && *p <= 'z')
+                     || (*p >= '0' && *p <= '9')
+                     || *p == '-'))
+        {
+            return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
+        }
+
+        p++;
+    }
+
+    len = p - slug;
+
+    if (len == 0 || len > GLOSSARY_MAX_SLUG_LEN) {
+        return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
+    }
+
+    route = NGX_HTTP_GLOSSARY_ROUTE_TERM;
+    trailing = 0;
+
+    if (p < end) {
+        p++;    /* '/' */
+
+        if (p == end) {
+            trailing = 1;
+
+        } else if ((size_t) (end - p) >= ngx_http_glossary_related.len
+                   && ngx_strncmp(p, ngx_http_glossary_related.data,
+                                  ngx_http_glossary_related.len) == 0)
+        {
+            p += ngx_http_glossary_related.len;
+            route = NGX_HTTP_GLOSSARY_ROUTE_RELATED;
+
+            if (p < end) {
+                if (*p != '/' || p + 1 != end) {
+                    return ngx_http_glossary_send_error(r,
+                                                        NGX_HTTP_NOT_FOUND);
+                }
+
+                trailing = 1;
+            }
+
+        } else {
+            return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
+        }
+    }
+
+    if (upper || trailing) {
+        return ngx_http_glossary_redirect(r, slug, len, route);
+    }
+
+    id = glossary_blob_lookup(&glcf->data->blob, slug, len);
+    if (id == GLOSSARY_NO_TERM) {
+        return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
+    }
+
+    doc = glossary_blob_doc(&glcf->data->blob, id,
+                            route == NGX_HTTP_GLOSSARY_ROUTE_TERM
+                            ? GLOSSARY_DOC_TERM_JSON
+                            : GLOSSARY_DOC_RELATED_JSON);
+    if (doc == NULL) {
+        return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
+    }
+
+    return ngx_http_glossary_send_doc(r, glcf->data, doc);
+}
+
+
+static ngx_int_t
+ngx_http_glossary_send_doc(ngx_http_request_t *r,
+    ngx_http_glossary_data_t *data, const glossary_doc_t *doc)
+{
+    ngx_int_t                  rc;
+    ngx_buf_t                 *b;
+    ngx_chain_t                out;
+    ngx_table_elt_t           *h;
+    const glossary_ref_t      *body, *etag;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    body = &doc->body;
+    etag = &doc->etag;
+
+    if (doc->gzip_body.len) {
+        if (ngx_http_glossary_accepts_gzip(r)) {
+            body = &doc->gzip_body;
+            etag = &doc->gzip_etag;
+
+            h = ngx_http_glossary_add_header(r, "Content-Encoding",
+                                             (u_char *) "gzip", 4);
+            if (h == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            r->headers_out.content_encoding = h;
+        }
+
+#if (NGX_HTTP_GZIP)
+        if (clcf->gzip_vary) {
+            r->gzip_vary = 1;   /* the header filter adds Vary itself */
+
+        } else
+#endif
+        {
+            if (ngx_http_glossary_add_header(r, "Vary",
+                                             (u_char *) "Accept-Encoding",
+                                             sizeof("Accept-Encoding") - 1)
+                == NULL)
+            {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+        }
+    }
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_type_len = sizeof("application/json") - 1;
+    r->headers_out.content_type = ngx_http_glossary_json_type;
+    r->headers_out.content_type_lowcase = NULL;
+    r->headers_out.content_length_n = body->len;
+    r->headers_out.last_modified_time = data->blob.header->build_time;
+
+    if (clcf->etag) {
+        h = ngx_http_glossary_add_header(r, "ETag",
+                                         (u_char *) glossary_blob_ptr(
+                                             &data->blob, *etag),
+                                         etag->len);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        r->headers_out.etag = h;
+    }
+
+    r->allow_ranges = 1;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    if (body->len == 0) {
+        return ngx_http_send_special(r, NGX_HTTP_LAST);
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* straight from the mapping: nginx never writes to a memory buffer */
+    b->pos = (u_char *) glossary_blob_ptr(&data->blob, *body);
+    b->last = b->pos + body->len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+static ngx_int_t
+ngx_http_glossary_send_error(ngx_http_request_t *r, ngx_uint_t status)
+{
+    ngx_int_t     rc;
+    ngx_str_t    *msg;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    static ngx_str_t  not_found = ngx_string("{\"error\":\"not found\"}");
+    static ngx_str_t  not_allowed =
+        ngx_string("{\"error\":\"method not allowed\"}");
+
+    if (status == NGX_HTTP_NOT_ALLOWED) {
+        msg = &not_allowed;
+
+        if (ngx_http_glossary_add_header(r, "Allow", (u_char *) "GET, HEAD",
+                                         sizeof("GET, HEAD") - 1)
+            == NULL)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+    } else {
+        msg = &not_found;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    r->headers_out.status = status;
+    r->headers_out.content_type_len = sizeof("application/json") - 1;
+    r->headers_out.content_type = ngx_http_glossary_json_type;
+    r->headers_out.content_type_lowcase = NULL;
+    r->headers_out.content_length_n = msg->len;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = msg->data;
+    b->last = msg->data + msg->len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+/* 301 to the canonical URL: lower-case slug, no trailing slash */
+
+static ngx_int_t
+ngx_http_glossary_redirect(ngx_http_request_t *r, u_char *slug, size_t len,
+    ngx_http_glossary_route_e route)
+{
+    u_char                    *location, *p;
+    size_t                     size;
+    ngx_uint_t                 i;
+    ngx_table_elt_t           *h;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    size = clcf->name.len + 1 + len + 1 + ngx_http_glossary_related.len
+           + 1 + r->args.len;
+
+    location = ngx_pnalloc(r->pool, size);
+    if (location == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_cpymem(location, clcf->name.data, clcf->name.len);
+
+    if (clcf->name.len == 0 || clcf->name.data[clcf->name.len - 1] != '/') {
+        *p++ = '/';
+    }
+
+    for (i = 0; i < len; i++) {
+        *p++ = ngx_tolower(slug[i]);
+    }
+
+    if (route == NGX_HTTP_GLOSSARY_ROUTE_RELATED) {
+        *p++ = '/';
+        p = ngx_cpymem(p, ngx_http_glossary_related.data,
+                       ngx_http_glossary_related.len);
+    }
+
+    if (r->args.len) {
+        *p++ = '?';
+        p = ngx_cpymem(p, r->args.data, r->args.len);
+    }
+
+    ngx_http_clear_location(r);
+
+    h = ngx_http_glossary_add_header(r, "Location", location, p - location);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    r->headers_out.location = h;
+
+    return NGX_HTTP_MOVED_PERMANENTLY;
+}
+
+
+static ngx_table_elt_t *
+ngx_http_glossary_add_header(ngx_http_request_t *r, char *key, u_char *value,
+    size_t len)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NULL;
+    }
+
+    h->hash = 1;
+    h->key.len = ngx_strlen(key);
+    h->key.data = (u_char *) key;
+    h->value.len = len;
+    h->value.data = value;
+    h->lowcase_key = NULL;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+
+    return h;
+}
+
+
+/*
+ * Accept-Encoding: is "gzip" (or "x-gzip", or "*" when gzip is not named)
+ * acceptable with a non-zero q-value?  Unlike ngx_http_gzip_ok() this does
+ * not look at gzip_http_version or gzip_proxied: the compressed body costs
+ * nothing to send, as with "gzip_static always", but q=0 is honoured.
+ */
+
+static ngx_uint_t
+ngx_http_glossary_accepts_gzip(ngx_http_request_t *r)
+{
+    u_char           *p, *end, *name, *name_end, *q;
+    ngx_uint_t        star, zero;
+    ngx_table_elt_t  *ae;
+
+#if (NGX_HTTP_GZIP || NGX_HTTP_HEADERS)
+    ae = r->headers_in.accept_encoding;
+#else
+    ae = NULL;
+#endif
+
+    if (ae == NULL || ae->value.len < 1) {
+        return 0;
+    }
+
+    p = ae->value.data;
+    end = p + ae->value.len;
+    star = 0;
+
+    while (p < end) {
+
+        while (p < end && (*p == ' ' || *p == '\t' || *p == ',')) {
+            p++;
+        }
+
+        name = p;
+
+        while (p < end && *p != ',' && *p != ';' && *p != ' ' && *p != '\t')
+        {
+            p++;
+        }
+
+        name_end = p;
+
+        /* parameters: look for q=0, q=0., q=0.0, q=0.00, q=0.000 */
+
+        zero = 0;
+
+        while (p < end && *p != ',') {
+            if (*p == ';') {
+                q = p + 1;
+
+                while (q < end && (*q == ' ' || *q == '\t')) {
+                    q++;
+                }
+
+                if (end - q >= 2
+                    && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=')
+                {
+                    q += 2;
+                    zero = (q < end && *q == '0');
+
+                    if (zero) {
+                        q++;
+
+                        if (q < end && *q == '.') {
+                            q++;
+
+                            while (q < end && *q == '0') {
+                                q++;
+                            }
+                        }
+
+                        zero = (q == end || *q == ',' || *q == ' '
+                                || *q == '\t' || *q == ';');
+                    }
+                }
+            }
+
+            p++;
+        }
+
+        if (name_end - name == 4
+            && ngx_strncasecmp(name, (u_char *) "gzip", 4) == 0)
+        {
+            return !zero;
+        }
+
+        if (name_end - name == 6
+            && ngx_strncasecmp(name, (u_char *) "x-gzip", 6) == 0)
+        {
+            return !zero;
+        }
+
+        if (name_end - name == 1 && *name == '*') {
+            star = !zero;
+        }
+    }
+
+    return star;
+}

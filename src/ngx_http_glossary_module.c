@@ -1,0 +1,305 @@
+/*
+ * ngx_http_glossary_module: directives and blob loading.
+ *
+ * A blob is loaded once per configuration cycle, in the master, while the
+ * configuration is read; workers inherit the mapping.  Its cleanup hangs
+ * on the cycle's pool, so the old cycle's mapping goes away only after a
+ * new cycle is complete, and a reload that fails leaves the old workers
+ * serving what they have.
+ */
+
+#include "ngx_http_glossary_module.h"
+
+#include <sys/mman.h>
+
+
+static void *ngx_http_glossary_create_main_conf(ngx_conf_t *cf);
+static void *ngx_http_glossary_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_glossary_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static char *ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_http_glossary_data_t *ngx_http_glossary_load(ngx_conf_t *cf,
+    ngx_str_t *path);
+static void ngx_http_glossary_cleanup(void *data);
+
+
+static ngx_command_t  ngx_http_glossary_commands[] = {
+
+    { ngx_string("glossary"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_glossary,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_glossary_module_ctx = {
+    NULL,                                  /* preconfiguration */
+    NULL,                                  /* postconfiguration */
+
+    ngx_http_glossary_create_main_conf,    /* create main configuration */
+    NULL,                                  /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_glossary_create_loc_conf,     /* create location configuration */
+    ngx_http_glossary_merge_loc_conf       /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_glossary_module = {
+    NGX_MODULE_V1,
+    &ngx_http_glossary_module_ctx,         /* module context */
+    ngx_http_glossary_commands,            /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static void *
+ngx_http_glossary_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_glossary_main_conf_t  *gmcf;
+
+    gmcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_glossary_main_conf_t));
+    if (gmcf == NULL) {
+        return NULL;
+    }
+
+    if (ngx_array_init(&gmcf->blobs, cf->pool, 2,
+                       sizeof(ngx_http_glossary_data_t *))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    return gmcf;
+}
+
+
+static void *
+ngx_http_glossary_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_glossary_loc_conf_t  *glcf;
+
+    glcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_glossary_loc_conf_t));
+    if (glcf == NULL) {
+        return NULL;
+    }
+
+    glcf->data = NGX_CONF_UNSET_PTR;
+
+    return glcf;
+}
+
+
+static char *
+ngx_http_glossary_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_glossary_loc_conf_t  *prev = parent;
+    ngx_http_glossary_loc_conf_t  *conf = child;
+
+    ngx_conf_merge_ptr_value(conf->data, prev->data, NULL);
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_glossary_loc_conf_t  *glcf = conf;
+
+    ngx_str_t                 *value, path;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (glcf->data != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    path = value[1];
+
+    if (path.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "empty path in \"%V\" directive", &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    /* relative to the configuration prefix, as ssl_certificate is */
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    glcf->data = ngx_http_glossary_load(cf, &path);
+    if (glcf->data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_glossary_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_http_glossary_data_t *
+ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path)
+{
+    void                            *p;
+    size_t                           size;
+    ngx_fd_t                         fd;
+    ngx_uint_t                       i;
+    ngx_file_info_t                  fi;
+    glossary_status_t                rc;
+    ngx_pool_cleanup_t              *cln;
+    ngx_http_glossary_data_t        *data, **d;
+    ngx_http_glossary_main_conf_t   *gmcf;
+
+    gmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_glossary_module);
+
+    /* several locations naming one file share one mapping */
+
+    d = gmcf->blobs.elts;
+    for (i = 0; i < gmcf->blobs.nelts; i++) {
+        if (d[i]->path.len == path->len
+            && ngx_strncmp(d[i]->path.data, path->data, path->len) == 0)
+        {
+            ngx_log_debug1(NGX_LOG_DEBUG_HTTP, cf->log, 0,
+                           "glossary \"%V\" already loaded", path);
+            return d[i];
+        }
+    }
+
+    data = ngx_pcalloc(cf->pool, sizeof(ngx_http_glossary_data_t));
+    if (data == NULL) {
+        return NULL;
+    }
+
+    data->path = *path;
+
+    fd = ngx_open_file(path->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_open_file_n " \"%V\" failed", path);
+        return NULL;
+    }
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_fd_info_n " \"%V\" failed", path);
+        goto failed;
+    }
+
+    if (!ngx_is_file(&fi)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "glossary \"%V\" is not a regular file", path);
+        goto failed;
+    }
+
+    if (ngx_file_size(&fi) < GLOSSARY_HEADER_SIZE
+        || (uint64_t) ngx_file_size(&fi) > GLOSSARY_MAX_FILE_SIZE)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "glossary \"%V\" is invalid: %s: %O bytes",
+                           path,
+                           glossary_blob_strerror(
+                               ngx_file_size(&fi) < GLOSSARY_HEADER_SIZE
+                               ? GLOSSARY_ERR_TRUNCATED
+                               : GLOSSARY_ERR_TOO_LARGE),
+                           ngx_file_size(&fi));
+        goto failed;
+    }
+
+    size = (size_t) ngx_file_size(&fi);
+
+    p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "mmap(%uz) \"%V\" failed", size, path);
+        goto failed;
+    }
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
+                      ngx_close_file_n " \"%V\" failed", path);
+    }
+
+    data->start = p;
+    data->size = size;
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        ngx_http_glossary_cleanup(data);
+        return NULL;
+    }
+
+    cln->handler = ngx_http_glossary_cleanup;
+    cln->data = data;
+
+    rc = glossary_blob_open(&data->blob, data->start, data->size);
+    if (rc != GLOSSARY_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "glossary \"%V\" is invalid: %s: %s",
+                           path, glossary_blob_strerror(rc),
+                           data->blob.detail);
+        return NULL;
+    }
+
+    data->build_id.len = sizeof(data->blob.build_id) - 1;
+    data->build_id.data = (u_char *) data->blob.build_id;
+    data->loaded = ngx_time();
+
+    d = ngx_array_push(&gmcf->blobs);
+    if (d == NULL) {
+        return NULL;
+    }
+
+    *d = data;
+
+    ngx_log_debug4(NGX_LOG_DEBUG_HTTP, cf->log, 0,
+                   "glossary \"%V\" loaded: %uz bytes, %ui terms, build %V",
+                   path, size, (ngx_uint_t) data->blob.term_count,
+                   &data->build_id);
+
+    return data;
+
+failed:
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
+                      ngx_close_file_n " \"%V\" failed", path);
+    }
+
+    return NULL;
+}
+
+
+static void
+ngx_http_glossary_cleanup(void *data)
+{
+    ngx_http_glossary_data_t  *gd = data;
+
+    if (gd->start == NULL) {
+        return;
+    }
+
+    if (munmap(gd->start, gd->size) == -1) {
+        ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, ngx_errno,
+                      "munmap(%uz) \"%V\" failed", gd->size, &gd->path);
+    }
+
+    gd->start = NULL;
+}
