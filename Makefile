@@ -28,8 +28,10 @@ CLI_SRCS     := src/glossaryc.c src/glossary_input.c src/glossary_build.c \
                 $(BLOB_SRCS)
 CLI_HDRS     := src/glossary_blob.h src/glossary_input.h src/glossary_build.h
 MOD_SRCS     := src/ngx_http_glossary_module.c src/ngx_http_glossary_handler.c \
+                src/glossary_route.c \
                 $(BLOB_SRCS)
-MOD_HDRS     := src/glossary_blob.h src/ngx_http_glossary_module.h
+MOD_HDRS     := src/glossary_blob.h src/glossary_route.h \
+                src/ngx_http_glossary_module.h
 
 MODULE       := $(BUILD)/ngx_http_glossary_module.so
 CLI          := $(BUILD)/glossaryc

@@ -14,13 +14,7 @@
  */
 
 #include "ngx_http_glossary_module.h"
-
-
-typedef enum {
-    NGX_HTTP_GLOSSARY_ROUTE_INDEX = 0,
-    NGX_HTTP_GLOSSARY_ROUTE_TERM,
-    NGX_HTTP_GLOSSARY_ROUTE_RELATED
-} ngx_http_glossary_route_e;
+#include "glossary_route.h"
 
 
 static ngx_int_t ngx_http_glossary_send_doc(ngx_http_request_t *r,
@@ -28,7 +22,7 @@ static ngx_int_t ngx_http_glossary_send_doc(ngx_http_request_t *r,
 static ngx_int_t ngx_http_glossary_send_error(ngx_http_request_t *r,
     ngx_uint_t status);
 static ngx_int_t ngx_http_glossary_redirect(ngx_http_request_t *r,
-    u_char *slug, size_t len, ngx_http_glossary_route_e route);
+    glossary_route_t *route);
 static ngx_table_elt_t *ngx_http_glossary_add_header(ngx_http_request_t *r,
     char *key, u_char *value, size_t len);
 static ngx_uint_t ngx_http_glossary_accepts_gzip(ngx_http_request_t *r);
@@ -43,14 +37,12 @@ static ngx_str_t  ngx_http_glossary_related = ngx_string("related");
 ngx_int_t
 ngx_http_glossary_handler(ngx_http_request_t *r)
 {
-    u_char                        *p, *end, *slug;
-    size_t                         len;
     uint32_t                       id;
     ngx_int_t                      rc;
-    ngx_uint_t                     upper, trailing;
+    glossary_route_t               route;
     const glossary_doc_t          *doc;
+    const glossary_blob_t         *blob;
     ngx_http_core_loc_conf_t      *clcf;
-    ngx_http_glossary_route_e      route;
     ngx_http_glossary_loc_conf_t  *glcf;
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
@@ -79,91 +71,41 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
         return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
     }
 
-    p = r->uri.data + clcf->name.len;
-    end = r->uri.data + r->uri.len;
+    glossary_route_parse(r->uri.data + clcf->name.len,
+                         r->uri.len - clcf->name.len, &route);
 
-    if (p < end && *p == '/') {
-        p++;    /* "location /glossary" without the trailing slash */
-    }
+    blob = &glcf->data->blob;
 
-    if (p == end) {
-        doc = glossary_blob_global(&glcf->data->blob,
-                                   GLOSSARY_GLOBAL_INDEX_JSON);
-        if (doc == NULL) {
-            return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
+    switch (route.kind) {
+
+    case GLOSSARY_ROUTE_INDEX:
+        doc = glossary_blob_global(blob, GLOSSARY_GLOBAL_INDEX_JSON);
+        break;
+
+    case GLOSSARY_ROUTE_TERM:
+    case GLOSSARY_ROUTE_RELATED:
+
+        if (route.redirect) {
+            return ngx_http_glossary_redirect(r, &route);
         }
 
-        return ngx_http_glossary_send_doc(r, glcf->data, doc);
-    }
-
-    /* {slug}[/[related[/]]] */
-
-    slug = p;
-    upper = 0;
-
-    while (p < end && *p != '/') {
-        if (*p >= 'A' && *p <= 'Z') {
-            upper = 1;
-
-        } else if (!((*p >= 'a' && *p <= 'z')
-                     || (*p >= '0' && *p <= '9')
-                     || *p == '-'))
-        {
-            return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
+        id = glossary_blob_lookup(blob, route.slug, route.slug_len);
+        if (id == GLOSSARY_NO_TERM) {
+            doc = NULL;
+            break;
         }
 
-        p++;
+        doc = glossary_blob_doc(blob, id,
+                                route.kind == GLOSSARY_ROUTE_TERM
+                                ? GLOSSARY_DOC_TERM_JSON
+                                : GLOSSARY_DOC_RELATED_JSON);
+        break;
+
+    default: /* GLOSSARY_ROUTE_NONE */
+        doc = NULL;
+        break;
     }
 
-    len = p - slug;
-
-    if (len == 0 || len > GLOSSARY_MAX_SLUG_LEN) {
-        return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
-    }
-
-    route = NGX_HTTP_GLOSSARY_ROUTE_TERM;
-    trailing = 0;
-
-    if (p < end) {
-        p++;    /* '/' */
-
-        if (p == end) {
-            trailing = 1;
-
-        } else if ((size_t) (end - p) >= ngx_http_glossary_related.len
-                   && ngx_strncmp(p, ngx_http_glossary_related.data,
-                                  ngx_http_glossary_related.len) == 0)
-        {
-            p += ngx_http_glossary_related.len;
-            route = NGX_HTTP_GLOSSARY_ROUTE_RELATED;
-
-            if (p < end) {
-                if (*p != '/' || p + 1 != end) {
-                    return ngx_http_glossary_send_error(r,
-                                                        NGX_HTTP_NOT_FOUND);
-                }
-
-                trailing = 1;
-            }
-
-        } else {
-            return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
-        }
-    }
-
-    if (upper || trailing) {
-        return ngx_http_glossary_redirect(r, slug, len, route);
-    }
-
-    id = glossary_blob_lookup(&glcf->data->blob, slug, len);
-    if (id == GLOSSARY_NO_TERM) {
-        return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
-    }
-
-    doc = glossary_blob_doc(&glcf->data->blob, id,
-                            route == NGX_HTTP_GLOSSARY_ROUTE_TERM
-                            ? GLOSSARY_DOC_TERM_JSON
-                            : GLOSSARY_DOC_RELATED_JSON);
     if (doc == NULL) {
         return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
     }
@@ -333,8 +275,7 @@ ngx_http_glossary_send_error(ngx_http_request_t *r, ngx_uint_t status)
 /* 301 to the canonical URL: lower-case slug, no trailing slash */
 
 static ngx_int_t
-ngx_http_glossary_redirect(ngx_http_request_t *r, u_char *slug, size_t len,
-    ngx_http_glossary_route_e route)
+ngx_http_glossary_redirect(ngx_http_request_t *r, glossary_route_t *route)
 {
     u_char                    *location, *p;
     size_t                     size;
@@ -344,8 +285,8 @@ ngx_http_glossary_redirect(ngx_http_request_t *r, u_char *slug, size_t len,
 
     clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
-    size = clcf->name.len + 1 + len + 1 + ngx_http_glossary_related.len
-           + 1 + r->args.len;
+    size = clcf->name.len + 1 + route->slug_len + 1
+           + ngx_http_glossary_related.len + 1 + r->args.len;
 
     location = ngx_pnalloc(r->pool, size);
     if (location == NULL) {
@@ -358,11 +299,11 @@ ngx_http_glossary_redirect(ngx_http_request_t *r, u_char *slug, size_t len,
         *p++ = '/';
     }
 
-    for (i = 0; i < len; i++) {
-        *p++ = ngx_tolower(slug[i]);
+    for (i = 0; i < route->slug_len; i++) {
+        *p++ = ngx_tolower(route->slug[i]);
     }
 
-    if (route == NGX_HTTP_GLOSSARY_ROUTE_RELATED) {
+    if (route->kind == GLOSSARY_ROUTE_RELATED) {
         *p++ = '/';
         p = ngx_cpymem(p, ngx_http_glossary_related.data,
                        ngx_http_glossary_related.len);
