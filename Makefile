@@ -4,6 +4,7 @@
 #   make run        install what is missing, build, compile data/, serve it
 #                   on 127.0.0.1:8080 (foreground; Ctrl-C stops it)
 #   make test       install what is missing, build, run the whole suite
+#   make bench      the side-by-side benchmark (bench/README.md)
 #
 # The module is built against Debian's nginx through the nginx-dev build
 # tree (/usr/share/nginx/src), copied into build/ so that nothing outside
@@ -38,7 +39,7 @@ CLI          := $(BUILD)/glossaryc
 BLOB         := $(BUILD)/site.glossary
 DATA         := $(shell find data -type f 2>/dev/null | sort)
 
-.PHONY: all deps run test test-c test-t clean
+.PHONY: all deps run test bench clean
 
 all: $(CLI) $(MODULE)
 
@@ -93,6 +94,10 @@ run: deps all $(BLOB)
 
 test: deps all
 	GLOSSARY_BUILD=$(CURDIR)/$(BUILD) prove -r t/
+
+# Benchmarks are not part of "make test": bounded, loopback only, minutes.
+bench: deps all
+	bench/run
 
 clean:
 	rm -rf $(BUILD)
