@@ -17,6 +17,8 @@
 #include "glossary_route.h"
 
 
+static void ngx_http_glossary_route(ngx_http_request_t *r,
+    glossary_route_t *route);
 static ngx_int_t ngx_http_glossary_send_doc(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, const glossary_doc_t *doc);
 static ngx_int_t ngx_http_glossary_send_error(ngx_http_request_t *r,
@@ -42,7 +44,6 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
     glossary_route_t               route;
     const glossary_doc_t          *doc;
     const glossary_blob_t         *blob;
-    ngx_http_core_loc_conf_t      *clcf;
     ngx_http_glossary_loc_conf_t  *glcf;
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
@@ -55,24 +56,21 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
     }
 
     glcf = ngx_http_get_module_loc_conf(r, ngx_http_glossary_module);
-    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
     if (glcf->data == NULL) {
         return NGX_DECLINED;
     }
 
-    /* the part of the (decoded, normalised) URI after the location prefix */
-
-    if (r->uri.len < clcf->name.len
-        || ngx_strncmp(r->uri.data, clcf->name.data, clcf->name.len) != 0)
+    if (glcf->build_header
+        && ngx_http_glossary_add_header(r, "X-Glossary-Build",
+                                        glcf->data->build_id.data,
+                                        glcf->data->build_id.len)
+           == NULL)
     {
-        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "glossary: uri outside location \"%V\"", &clcf->name);
-        return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    glossary_route_parse(r->uri.data + clcf->name.len,
-                         r->uri.len - clcf->name.len, &route);
+    ngx_http_glossary_route(r, &route);
 
     blob = &glcf->data->blob;
 
@@ -111,6 +109,219 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
     }
 
     return ngx_http_glossary_send_doc(r, glcf->data, doc);
+}
+
+
+/* the route of the part of the (decoded, normalised) URI after the prefix */
+
+static void
+ngx_http_glossary_route(ngx_http_request_t *r, glossary_route_t *route)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    if (r->uri.len < clcf->name.len
+        || ngx_strncmp(r->uri.data, clcf->name.data, clcf->name.len) != 0)
+    {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "glossary: uri outside location \"%V\"", &clcf->name);
+        ngx_memzero(route, sizeof(glossary_route_t));
+        return;
+    }
+
+    glossary_route_parse(r->uri.data + clcf->name.len,
+                         r->uri.len - clcf->name.len, route);
+}
+
+
+/*
+ * $glossary_slug, $glossary_term, $glossary_category: of the term that
+ * answers this request in this location, empty otherwise; $glossary_build:
+ * the build identifier of the blob this location serves.  Computed only
+ * when something asks for them (a log format, a header, a map).
+ */
+
+ngx_int_t
+ngx_http_glossary_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    uint32_t                       id;
+    glossary_route_t               route;
+    const glossary_ref_t          *ref;
+    const glossary_term_t         *t;
+    const glossary_blob_t         *blob;
+    ngx_http_glossary_loc_conf_t  *glcf;
+
+    glcf = ngx_http_get_module_loc_conf(r, ngx_http_glossary_module);
+
+    if (glcf == NULL || glcf->data == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    if (data == NGX_HTTP_GLOSSARY_VAR_BUILD) {
+        v->len = glcf->data->build_id.len;
+        v->data = glcf->data->build_id.data;
+        return NGX_OK;
+    }
+
+    v->len = 0;
+    v->data = (u_char *) "";
+
+    ngx_http_glossary_route(r, &route);
+
+    if (route.kind != GLOSSARY_ROUTE_TERM
+        && route.kind != GLOSSARY_ROUTE_RELATED)
+    {
+        return NGX_OK;
+    }
+
+    if (route.redirect) {
+        return NGX_OK;
+    }
+
+    blob = &glcf->data->blob;
+
+    id = glossary_blob_lookup(blob, route.slug, route.slug_len);
+    if (id == GLOSSARY_NO_TERM) {
+        return NGX_OK;
+    }
+
+    t = &blob->terms[id];
+
+    switch (data) {
+
+    case NGX_HTTP_GLOSSARY_VAR_SLUG:
+        ref = &t->slug;
+        break;
+
+    case NGX_HTTP_GLOSSARY_VAR_TERM:
+        ref = &t->term;
+        break;
+
+    default: /* NGX_HTTP_GLOSSARY_VAR_CATEGORY */
+        ref = &t->category;
+        break;
+    }
+
+    v->len = ref->len;
+    v->data = (u_char *) glossary_blob_ptr(blob, *ref);
+
+    return NGX_OK;
+}
+
+
+/*
+ * glossary_status: what every blob of this configuration is, so that an
+ * operator can check that a fleet serves the same data.  Built per request:
+ * it is a status page, not a hot path.
+ */
+
+ngx_int_t
+ngx_http_glossary_status_handler(ngx_http_request_t *r)
+{
+    u_char                          *p;
+    size_t                           size;
+    ngx_tm_t                         tm;
+    ngx_int_t                        rc;
+    ngx_buf_t                       *b;
+    ngx_uint_t                       i;
+    ngx_chain_t                      out;
+    ngx_http_glossary_data_t       **d;
+    const glossary_header_t         *h;
+    ngx_http_glossary_main_conf_t   *gmcf;
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_ALLOWED);
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    gmcf = ngx_http_get_module_main_conf(r, ngx_http_glossary_module);
+    d = gmcf->blobs.elts;
+
+    size = sizeof("{\"pid\":,\"blobs\":[]}") + NGX_INT64_LEN;
+
+    for (i = 0; i < gmcf->blobs.nelts; i++) {
+        size += sizeof("{\"path\":\"\",\"build\":\"\",\"checksum\":\"\","
+                       "\"version\":\".\",\"terms\":,\"bytes\":,"
+                       "\"build_time\":\"\",\"build_time_epoch\":,"
+                       "\"loaded\":\"\",\"loaded_epoch\":},")
+                + d[i]->path.len
+                + ngx_escape_json(NULL, d[i]->path.data, d[i]->path.len)
+                + 16 + 18 + 2 * NGX_INT_T_LEN + 5 * NGX_INT64_LEN
+                + 2 * sizeof("1970-01-01T00:00:00Z");
+    }
+
+    b = ngx_create_temp_buf(r->pool, size);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_sprintf(b->last, "{\"pid\":%P,\"blobs\":[", ngx_pid);
+
+    for (i = 0; i < gmcf->blobs.nelts; i++) {
+        h = d[i]->blob.header;
+
+        p = ngx_cpymem(p, i ? ",{\"path\":\"" : "{\"path\":\"",
+                       i ? sizeof(",{\"path\":\"") - 1
+                         : sizeof("{\"path\":\"") - 1);
+        p = (u_char *) ngx_escape_json(p, d[i]->path.data, d[i]->path.len);
+
+        ngx_gmtime((time_t) h->build_time, &tm);
+
+        p = ngx_sprintf(p, "\",\"build\":\"%V\",\"checksum\":\"xxh3:%V\","
+                        "\"version\":\"%ui.%ui\",\"terms\":%ui,"
+                        "\"bytes\":%uz,\"build_time\":"
+                        "\"%4d-%02d-%02dT%02d:%02d:%02dZ\","
+                        "\"build_time_epoch\":%uL,",
+                        &d[i]->build_id, &d[i]->build_id,
+                        (ngx_uint_t) h->version_major,
+                        (ngx_uint_t) h->version_minor,
+                        (ngx_uint_t) h->term_count, d[i]->size,
+                        tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                        tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec,
+                        (uint64_t) h->build_time);
+
+        ngx_gmtime(d[i]->loaded, &tm);
+
+        p = ngx_sprintf(p, "\"loaded\":\"%4d-%02d-%02dT%02d:%02d:%02dZ\","
+                        "\"loaded_epoch\":%T}",
+                        tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                        tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec,
+                        d[i]->loaded);
+    }
+
+    p = ngx_cpymem(p, "]}", 2);
+
+    b->last = p;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_type_len = sizeof("application/json") - 1;
+    r->headers_out.content_type = ngx_http_glossary_json_type;
+    r->headers_out.content_type_lowcase = NULL;
+    r->headers_out.content_length_n = b->last - b->pos;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
 }
 
 

@@ -13,11 +13,14 @@
 #include <sys/mman.h>
 
 
+static ngx_int_t ngx_http_glossary_add_variables(ngx_conf_t *cf);
 static void *ngx_http_glossary_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_glossary_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_glossary_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static char *ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_glossary_status(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_http_glossary_data_t *ngx_http_glossary_load(ngx_conf_t *cf,
     ngx_str_t *path);
@@ -35,12 +38,44 @@ static ngx_command_t  ngx_http_glossary_commands[] = {
       0,
       NULL },
 
+    { ngx_string("glossary_build_header"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_glossary_loc_conf_t, build_header),
+      NULL },
+
+    { ngx_string("glossary_status"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_glossary_status,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
 
+static ngx_http_variable_t  ngx_http_glossary_vars[] = {
+
+    { ngx_string("glossary_slug"), NULL, ngx_http_glossary_variable,
+      NGX_HTTP_GLOSSARY_VAR_SLUG, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("glossary_term"), NULL, ngx_http_glossary_variable,
+      NGX_HTTP_GLOSSARY_VAR_TERM, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("glossary_category"), NULL, ngx_http_glossary_variable,
+      NGX_HTTP_GLOSSARY_VAR_CATEGORY, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("glossary_build"), NULL, ngx_http_glossary_variable,
+      NGX_HTTP_GLOSSARY_VAR_BUILD, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+      ngx_http_null_variable
+};
+
+
 static ngx_http_module_t  ngx_http_glossary_module_ctx = {
-    NULL,                                  /* preconfiguration */
+    ngx_http_glossary_add_variables,       /* preconfiguration */
     NULL,                                  /* postconfiguration */
 
     ngx_http_glossary_create_main_conf,    /* create main configuration */
@@ -68,6 +103,25 @@ ngx_module_t  ngx_http_glossary_module = {
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
+
+
+static ngx_int_t
+ngx_http_glossary_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_glossary_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
 
 
 static void *
@@ -102,6 +156,7 @@ ngx_http_glossary_create_loc_conf(ngx_conf_t *cf)
     }
 
     glcf->data = NGX_CONF_UNSET_PTR;
+    glcf->build_header = NGX_CONF_UNSET;
 
     return glcf;
 }
@@ -114,6 +169,7 @@ ngx_http_glossary_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_glossary_loc_conf_t  *conf = child;
 
     ngx_conf_merge_ptr_value(conf->data, prev->data, NULL);
+    ngx_conf_merge_value(conf->build_header, prev->build_header, 1);
 
     return NGX_CONF_OK;
 }
@@ -151,7 +207,39 @@ ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->handler != NULL && clcf->handler != ngx_http_glossary_handler) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" cannot be combined with another content "
+                           "handler in one location", &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
     clcf->handler = ngx_http_glossary_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_glossary_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->handler == ngx_http_glossary_status_handler) {
+        return "is duplicate";
+    }
+
+    if (clcf->handler != NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" cannot be combined with another content "
+                           "handler in one location", &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    clcf->handler = ngx_http_glossary_status_handler;
 
     return NGX_CONF_OK;
 }

@@ -33,13 +33,26 @@ typedef struct {
 
 typedef struct {
     ngx_http_glossary_data_t   *data;
+    ngx_flag_t                  build_header;
 } ngx_http_glossary_loc_conf_t;
+
+
+/* what $glossary_* variables report */
+typedef enum {
+    NGX_HTTP_GLOSSARY_VAR_SLUG = 0,
+    NGX_HTTP_GLOSSARY_VAR_TERM,
+    NGX_HTTP_GLOSSARY_VAR_CATEGORY,
+    NGX_HTTP_GLOSSARY_VAR_BUILD
+} ngx_http_glossary_var_e;
 
 
 extern ngx_module_t  ngx_http_glossary_module;
 
 
 ngx_int_t ngx_http_glossary_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_glossary_status_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_glossary_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 
 
 #endif /* NGX_HTTP_GLOSSARY_MODULE_H */
