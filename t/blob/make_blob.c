@@ -1,0 +1,477 @@
+/*
+ * The test blob writer.  Layout: header, section table right after it,
+ * then TERMS, RELATED, HASH, DOCS, GLOBALS, [an unknown section], and
+ * STRINGS last, so that every record can be written in one pass while the
+ * string pool grows.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "make_blob.h"
+
+
+#define MB_EXTRA_ID    99
+#define MB_EXTRA_SIZE  16
+
+
+typedef struct {
+    unsigned char  *p;
+    size_t          len;
+    size_t          cap;
+    uint64_t        base;       /* file offset of the pool */
+} mb_pool_t;
+
+
+static const mb_term_t  mb_default_terms[] = {
+    { "api-gateway", "API gateway", "Networking",
+      "A single entry point in front of many services.", 0, 2 },
+    { "cache", "Cache", "",
+      "A store of results kept to answer again faster.", 2, 1 },
+    { "zero-trust", "Zero trust", "Security", "", 3, 0 },
+};
+
+static const mb_related_t  mb_default_related[] = {
+    { 1, "cache", "Cache" },
+    { GLOSSARY_NO_TERM, "service-mesh", "Service mesh" },
+    { 0, "api-gateway", "API gateway" },
+};
+
+const mb_model_t  mb_default_model = {
+    mb_default_terms, 3, mb_default_related, 3, 0, 0, 0, 0, 0, 0
+};
+
+
+static void *
+mb_alloc(size_t n)
+{
+    void  *p;
+
+    p = calloc(1, n ? n : 1);
+    if (p == NULL) {
+        fprintf(stderr, "make_blob: out of memory\n");
+        abort();
+    }
+
+    return p;
+}
+
+
+static glossary_ref_t
+mb_pool_add(mb_pool_t *pool, const void *data, size_t len)
+{
+    glossary_ref_t  ref;
+
+    if (pool->len + len > pool->cap) {
+        pool->cap = (pool->len + len) * 2 + 64;
+        pool->p = realloc(pool->p, pool->cap);
+        if (pool->p == NULL) {
+            fprintf(stderr, "make_blob: out of memory\n");
+            abort();
+        }
+    }
+
+    if (len) {
+        memcpy(pool->p + pool->len, data, len);
+    }
+
+    /* an empty string still points inside STRINGS, at its start */
+    ref.off = pool->base + (len ? pool->len : 0);
+    ref.len = len;
+    pool->len += len;
+
+    return ref;
+}
+
+
+static glossary_ref_t
+mb_pool_str(mb_pool_t *pool, const char *s)
+{
+    return mb_pool_add(pool, s, s ? strlen(s) : 0);
+}
+
+
+static glossary_ref_t
+mb_pool_etag(mb_pool_t *pool, const void *body, size_t len)
+{
+    char  etag[24];
+
+    snprintf(etag, sizeof(etag), "\"%016llx\"",
+             (unsigned long long) glossary_blob_hash(body, len));
+
+    return mb_pool_add(pool, etag, 18);
+}
+
+
+size_t
+mb_doc_body(char *buf, size_t size, const char *slug, uint32_t kind)
+{
+    return (size_t) snprintf(buf, size, "{\"slug\":\"%s\",\"kind\":%u}",
+                             slug, (unsigned) kind);
+}
+
+
+size_t
+mb_global_body(char *buf, size_t size, uint32_t kind)
+{
+    return (size_t) snprintf(buf, size, "[{\"index\":%u}]", (unsigned) kind);
+}
+
+
+int
+mb_doc_has_gzip(uint32_t term, uint32_t kind)
+{
+    return (term + kind) % 2 == 0;
+}
+
+
+static void
+mb_write_doc(mb_pool_t *pool, glossary_doc_t *d, const char *body,
+    size_t len, int gzip)
+{
+    size_t         n;
+    unsigned char  gz[64];
+
+    d->body = mb_pool_add(pool, body, len);
+    d->etag = mb_pool_etag(pool, body, len);
+
+    if (!gzip) {
+        d->gzip_body = mb_pool_add(pool, NULL, 0);
+        d->gzip_etag = mb_pool_add(pool, NULL, 0);
+        return;
+    }
+
+    /* not real gzip: the reader never looks inside; a NUL on purpose */
+    n = len < sizeof(gz) - 4 ? len : sizeof(gz) - 4;
+    gz[0] = 0x1f;
+    gz[1] = 0x8b;
+    gz[2] = 0x08;
+    gz[3] = 0x00;
+    memcpy(gz + 4, body, n);
+
+    d->gzip_body = mb_pool_add(pool, gz, n / 2 + 4);
+    d->gzip_etag = mb_pool_etag(pool, gz, n / 2 + 4);
+}
+
+
+static uint64_t
+mb_align(uint64_t n)
+{
+    return (n + GLOSSARY_ALIGN - 1) & ~(uint64_t) (GLOSSARY_ALIGN - 1);
+}
+
+
+mb_blob_t
+mb_build(const mb_model_t *m)
+{
+    char                 body[256];
+    size_t               len;
+    uint32_t             i, k, dpt, ng, bc, nsec, b, mask, hs;
+    uint64_t             off, sec_off[8], sec_size[8];
+    mb_blob_t            blob;
+    mb_pool_t            pool;
+    unsigned char       *p;
+    glossary_doc_t      *d;
+    glossary_hash_t     *hash;
+    glossary_term_t     *t;
+    glossary_header_t   *h;
+    glossary_related_t  *r;
+    glossary_section_t  *s;
+    uint32_t            *buckets;
+
+    static const uint32_t  order[] = {
+        GLOSSARY_SECTION_TERMS, GLOSSARY_SECTION_RELATED,
+        GLOSSARY_SECTION_HASH, GLOSSARY_SECTION_DOCS,
+        GLOSSARY_SECTION_GLOBALS, 7 /* extra */, GLOSSARY_SECTION_STRINGS
+    };
+
+    dpt = m->docs_per_term ? m->docs_per_term : GLOSSARY_DOCS_PER_TERM_V1;
+    ng = m->global_docs == UINT32_MAX ? 0
+         : m->global_docs ? m->global_docs : GLOSSARY_GLOBAL_DOCS_V1;
+
+    bc = m->bucket_count;
+    if (bc == 0) {
+        bc = 4;
+        while (bc < 2 * m->nterms) {
+            bc *= 2;
+        }
+    }
+
+    nsec = 6 + (m->extra_section != 0);
+    hs = m->header_size ? m->header_size : GLOSSARY_HEADER_SIZE;
+
+    sec_size[GLOSSARY_SECTION_TERMS] = (uint64_t) m->nterms * 80;
+    sec_size[GLOSSARY_SECTION_RELATED] = (uint64_t) m->nrelated * 40;
+    sec_size[GLOSSARY_SECTION_HASH] = 8 + (uint64_t) bc * 4;
+    sec_size[GLOSSARY_SECTION_DOCS] = (uint64_t) m->nterms * dpt * 64;
+    sec_size[GLOSSARY_SECTION_GLOBALS] = (uint64_t) ng * 64;
+    sec_size[7] = m->extra_section ? MB_EXTRA_SIZE : 0;
+
+    off = hs + (uint64_t) nsec * 24;
+
+    for (i = 0; i < 6; i++) {
+        off = mb_align(off);
+        sec_off[order[i]] = off;
+        off += sec_size[order[i]];
+    }
+
+    off = mb_align(off);
+    sec_off[GLOSSARY_SECTION_STRINGS] = off;
+
+    p = mb_alloc(off);
+
+    memset(&pool, 0, sizeof(pool));
+    pool.base = off;
+
+    h = (glossary_header_t *) p;
+    memcpy(h->magic, GLOSSARY_MAGIC, GLOSSARY_MAGIC_LEN);
+    h->version_major = GLOSSARY_VERSION_MAJOR;
+    h->version_minor = m->version_minor;
+    h->byte_order = GLOSSARY_BYTE_ORDER;
+    h->header_size = hs;
+    h->section_count = nsec;
+    h->section_table = hs;
+    h->build_time = 1700000000;
+    h->term_count = m->nterms;
+    h->docs_per_term = dpt;
+    h->global_docs = ng;
+
+    for (i = 0; i < m->nterms; i++) {
+        t = (glossary_term_t *) (p + sec_off[GLOSSARY_SECTION_TERMS]) + i;
+        t->slug = mb_pool_str(&pool, m->terms[i].slug);
+        t->term = mb_pool_str(&pool, m->terms[i].term);
+        t->category = mb_pool_str(&pool, m->terms[i].category);
+        t->short_definition = mb_pool_str(&pool, m->terms[i].definition);
+        t->related_first = m->terms[i].related_first;
+        t->related_count = m->terms[i].related_count;
+
+        for (k = 0; k < dpt; k++) {
+            d = (glossary_doc_t *) (p + sec_off[GLOSSARY_SECTION_DOCS])
+                + (uint64_t) i * dpt + k;
+            len = mb_doc_body(body, sizeof(body), m->terms[i].slug, k);
+            mb_write_doc(&pool, d, body, len, mb_doc_has_gzip(i, k));
+        }
+    }
+
+    for (i = 0; i < m->nrelated; i++) {
+        r = (glossary_related_t *) (p + sec_off[GLOSSARY_SECTION_RELATED]) + i;
+        r->term_id = m->related[i].term_id;
+        r->slug = mb_pool_str(&pool, m->related[i].slug);
+        r->name = mb_pool_str(&pool, m->related[i].name);
+    }
+
+    for (i = 0; i < ng; i++) {
+        d = (glossary_doc_t *) (p + sec_off[GLOSSARY_SECTION_GLOBALS]) + i;
+        len = mb_global_body(body, sizeof(body), i);
+        mb_write_doc(&pool, d, body, len, i % 2 == 0);
+    }
+
+    hash = (glossary_hash_t *) (p + sec_off[GLOSSARY_SECTION_HASH]);
+    hash->bucket_count = bc;
+    buckets = (uint32_t *) (hash + 1);
+
+    /* a bucket_count that is not a power of two still gets filled */
+    mask = bc & (bc - 1) ? 0 : bc - 1;
+
+    for (i = 0; bc && i < m->nterms; i++) {
+        b = (uint32_t) glossary_blob_hash(m->terms[i].slug,
+                                          strlen(m->terms[i].slug));
+        b = mask ? b & mask : b % bc;
+
+        for (k = 0; k < bc && buckets[b] != 0; k++) {
+            b = (b + 1) % bc;
+        }
+
+        if (k < bc) {
+            buckets[b] = i + 1;
+        }
+    }
+
+    s = (glossary_section_t *) (p + hs);
+
+    for (i = 0; i < 7; i++) {
+        if (order[i] == 7) {
+            if (!m->extra_section) {
+                continue;
+            }
+
+            s->id = MB_EXTRA_ID;
+
+        } else {
+            s->id = order[i];
+        }
+
+        s->offset = sec_off[order[i]];
+        s->size = order[i] == GLOSSARY_SECTION_STRINGS ? pool.len
+                                                        : sec_size[order[i]];
+        s++;
+    }
+
+    if (m->extra_section) {
+        memset(p + sec_off[7], 0xa5, MB_EXTRA_SIZE);
+    }
+
+    blob.n = pool.base + pool.len;
+    blob.p = mb_alloc(blob.n);
+    memcpy(blob.p, p, pool.base);
+    if (pool.len) {
+        memcpy(blob.p + pool.base, pool.p, pool.len);
+    }
+
+    free(p);
+    free(pool.p);
+
+    h = (glossary_header_t *) blob.p;
+    h->file_size = blob.n;
+    mb_fix(&blob);
+
+    return blob;
+}
+
+
+mb_blob_t
+mb_build_default(void)
+{
+    return mb_build(&mb_default_model);
+}
+
+
+mb_blob_t
+mb_copy(const unsigned char *p, size_t n)
+{
+    mb_blob_t  b;
+
+    b.p = mb_alloc(n);
+    b.n = n;
+    if (n) {
+        memcpy(b.p, p, n);
+    }
+
+    return b;
+}
+
+
+void
+mb_free(mb_blob_t *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->n = 0;
+}
+
+
+void
+mb_fix(mb_blob_t *b)
+{
+    if (b->n >= GLOSSARY_CHECKSUM_FROM) {
+        mb_header(b)->checksum = glossary_blob_checksum(b->p, b->n);
+    }
+}
+
+
+glossary_header_t *
+mb_header(mb_blob_t *b)
+{
+    return (glossary_header_t *) b->p;
+}
+
+
+/* the table entry of a section as the writer laid it out */
+glossary_section_t *
+mb_section(mb_blob_t *b, uint32_t id)
+{
+    uint32_t             i, n;
+    glossary_section_t  *s;
+
+    s = (glossary_section_t *) (b->p + mb_header(b)->section_table);
+    n = mb_header(b)->section_count;
+
+    for (i = 0; i < n && i < 7; i++) {
+        if (s[i].id == id) {
+            return &s[i];
+        }
+    }
+
+    fprintf(stderr, "make_blob: no section %u\n", (unsigned) id);
+    abort();
+}
+
+
+void *
+mb_section_data(mb_blob_t *b, uint32_t id)
+{
+    return b->p + mb_section(b, id)->offset;
+}
+
+
+glossary_term_t *
+mb_term(mb_blob_t *b, uint32_t i)
+{
+    return (glossary_term_t *) mb_section_data(b, GLOSSARY_SECTION_TERMS) + i;
+}
+
+
+glossary_related_t *
+mb_related(mb_blob_t *b, uint32_t i)
+{
+    return (glossary_related_t *) mb_section_data(b, GLOSSARY_SECTION_RELATED)
+           + i;
+}
+
+
+glossary_hash_t *
+mb_hash(mb_blob_t *b)
+{
+    return mb_section_data(b, GLOSSARY_SECTION_HASH);
+}
+
+
+uint32_t *
+mb_buckets(mb_blob_t *b)
+{
+    return (uint32_t *) (mb_hash(b) + 1);
+}
+
+
+glossary_doc_t *
+mb_doc(mb_blob_t *b, uint32_t term, uint32_t kind)
+{
+    return (glossary_doc_t *) mb_section_data(b, GLOSSARY_SECTION_DOCS)
+           + (uint64_t) term * mb_header(b)->docs_per_term + kind;
+}
+
+
+glossary_doc_t *
+mb_global(mb_blob_t *b, uint32_t kind)
+{
+    return (glossary_doc_t *) mb_section_data(b, GLOSSARY_SECTION_GLOBALS)
+           + kind;
+}
+
+
+void
+mb_rehash(mb_blob_t *b)
+{
+    uint32_t          i, k, n, bc, v;
+    glossary_term_t  *t;
+    uint32_t         *buckets;
+
+    bc = mb_hash(b)->bucket_count;
+    buckets = mb_buckets(b);
+    n = mb_header(b)->term_count;
+
+    memset(buckets, 0, (size_t) bc * 4);
+
+    for (i = 0; i < n; i++) {
+        t = mb_term(b, i);
+        v = (uint32_t) glossary_blob_hash(b->p + t->slug.off, t->slug.len)
+            & (bc - 1);
+
+        for (k = 0; k < bc && buckets[v] != 0; k++) {
+            v = (v + 1) & (bc - 1);
+        }
+
+        buckets[v] = i + 1;
+    }
+}

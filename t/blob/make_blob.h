@@ -1,0 +1,88 @@
+/*
+ * A tiny glossary blob writer for the tests: builds a valid blob in memory
+ * from a model, following src/glossary_blob.h field by field, and offers
+ * helpers to reach into a built blob so a test can break one thing and
+ * re-seal the checksum.  Independent of glossaryc on purpose: the tests
+ * check the reader against the header, not against the compiler.
+ */
+
+#ifndef MAKE_BLOB_H
+#define MAKE_BLOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "glossary_blob.h"
+
+
+typedef struct {
+    const char          *slug;
+    const char          *term;
+    const char          *category;      /* NULL or "" for empty */
+    const char          *definition;
+    uint32_t             related_first;
+    uint32_t             related_count;
+} mb_term_t;
+
+
+typedef struct {
+    uint32_t             term_id;        /* or GLOSSARY_NO_TERM */
+    const char          *slug;
+    const char          *name;
+} mb_related_t;
+
+
+typedef struct {
+    const mb_term_t     *terms;
+    uint32_t             nterms;
+    const mb_related_t  *related;
+    uint32_t             nrelated;
+    uint32_t             docs_per_term;  /* 0: GLOSSARY_DOCS_PER_TERM_V1 */
+    uint32_t             global_docs;    /* UINT32_MAX: none; 0: V1 */
+    uint32_t             bucket_count;   /* 0: power of two >= 2n, >= 4 */
+    uint16_t             version_minor;
+    uint32_t             header_size;    /* 0: 128; the table follows it */
+    int                  extra_section;  /* add a section of unknown id */
+} mb_model_t;
+
+
+typedef struct {
+    unsigned char       *p;              /* malloc'd, so 8-byte aligned */
+    size_t               n;
+} mb_blob_t;
+
+
+/* the model used by most tests: 3 terms, 3 related entries (1 dangling) */
+extern const mb_model_t  mb_default_model;
+
+/* a fresh blob of the model; aborts on allocation failure */
+mb_blob_t mb_build(const mb_model_t *m);
+mb_blob_t mb_build_default(void);
+mb_blob_t mb_copy(const unsigned char *p, size_t n);
+void mb_free(mb_blob_t *b);
+
+/* re-seal the checksum after a mutation */
+void mb_fix(mb_blob_t *b);
+
+/* rebuild the buckets from the TERMS records as they are now */
+void mb_rehash(mb_blob_t *b);
+
+glossary_header_t *mb_header(mb_blob_t *b);
+glossary_section_t *mb_section(mb_blob_t *b, uint32_t id);
+void *mb_section_data(mb_blob_t *b, uint32_t id);
+glossary_term_t *mb_term(mb_blob_t *b, uint32_t i);
+glossary_related_t *mb_related(mb_blob_t *b, uint32_t i);
+glossary_hash_t *mb_hash(mb_blob_t *b);
+uint32_t *mb_buckets(mb_blob_t *b);
+glossary_doc_t *mb_doc(mb_blob_t *b, uint32_t term, uint32_t kind);
+glossary_doc_t *mb_global(mb_blob_t *b, uint32_t kind);
+
+/* the body the writer puts in a document, for comparisons */
+size_t mb_doc_body(char *buf, size_t size, const char *slug, uint32_t kind);
+size_t mb_global_body(char *buf, size_t size, uint32_t kind);
+
+/* whether the writer gave a document a gzip variant */
+int mb_doc_has_gzip(uint32_t term, uint32_t kind);
+
+
+#endif /* MAKE_BLOB_H */
