@@ -1,0 +1,31 @@
+/*
+ * glossaryc back end: checks the model as a whole (duplicate slugs, related
+ * references), renders every document, lays out the blob exactly as
+ * glossary_blob.h defines it and publishes it atomically.
+ */
+
+#ifndef GLOSSARY_BUILD_H
+#define GLOSSARY_BUILD_H
+
+#include <stdint.h>
+
+#include "glossary_input.h"
+
+
+typedef struct {
+    const char  *out;           /* the blob to (re)place */
+    uint64_t     build_time;    /* seconds since the epoch */
+    int          quiet;         /* no summary on stderr */
+} glossary_build_conf_t;
+
+
+/*
+ * Sorts the model's entries by slug, builds the blob, verifies it with
+ * glossary_blob_open() and renames it over conf->out.  On any error the
+ * previous conf->out is left untouched and no temporary file remains.
+ * Returns a GLOSSARY_EXIT_* status.
+ */
+int glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf);
+
+
+#endif /* GLOSSARY_BUILD_H */

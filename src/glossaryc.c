@@ -1,0 +1,527 @@
+/*
+ * glossaryc: compiles glossary sources into the blob that
+ * ngx_http_glossary_module maps, and inspects blobs.
+ *
+ *   glossaryc build -o OUT [--quiet] INPUT...
+ *   glossaryc verify FILE
+ *   glossaryc info FILE
+ *   glossaryc get [--etag] [--gzip] FILE SLUG [related]
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "glossary_blob.h"
+#include "glossary_build.h"
+#include "glossary_input.h"
+
+
+typedef struct {
+    const char      *path;
+    void            *map;
+    size_t           size;
+    glossary_blob_t  blob;
+} glossary_file_blob_t;
+
+
+static int glossary_cmd_build(int argc, char **argv);
+static int glossary_cmd_verify(int argc, char **argv);
+static int glossary_cmd_info(int argc, char **argv);
+static int glossary_cmd_get(int argc, char **argv);
+static int glossary_usage_error(const char *fmt, const char *arg);
+static int glossary_load(glossary_file_blob_t *fb, const char *path);
+static void glossary_unload(glossary_file_blob_t *fb);
+
+
+static const char  glossary_help[] =
+"usage: glossaryc COMMAND [ARGS]\n"
+"\n"
+"Compiles glossary sources into the blob served by ngx_http_glossary_module\n"
+"and inspects blobs.\n"
+"\n"
+"commands:\n"
+"  build -o OUT [--quiet] INPUT...\n"
+"        read every INPUT (a file, or a directory: recursed, files in name\n"
+"        order, names starting with \".\" skipped), check the terms, render\n"
+"        all documents and replace OUT atomically (temporary file in OUT's\n"
+"        directory, fsync, rename).  OUT is left untouched on any error.\n"
+"        -o, --output OUT  the blob to write (required)\n"
+"        -q, --quiet       no summary and no dangling-reference note\n"
+"  verify FILE\n"
+"        run the check nginx runs when it loads FILE\n"
+"  info FILE\n"
+"        verify FILE, then print its header and section table\n"
+"  get [--etag] [--gzip] FILE SLUG [related]\n"
+"        print the body the module sends for SLUG (or SLUG/related);\n"
+"        SLUG '' or --index prints the index; --etag prints the ETag\n"
+"        instead, --gzip selects the gzip variant\n"
+"  help  this text\n"
+"\n"
+"input forms, decided per file:\n"
+"  *.jsonl, *.ndjson     JSON Lines: one term object per non-blank line\n"
+"  otherwise the file is parsed as JSON and is:\n"
+"  - a Nuxt payload (devalue): a top-level array whose element 0 is an\n"
+"    object whose values are all integers, like {\"data\":1,...}; every\n"
+"    object in it with both \"slug\" and \"term\" is a term\n"
+"  - an array of term objects\n"
+"  - an object with a \"terms\" array (and no \"slug\" or \"term\")\n"
+"  - otherwise an object: one term\n"
+"\n"
+"a term: slug, term (required non-empty strings); shortDefinition,\n"
+"seoTitle, seoDescription, explanation, category (strings or null);\n"
+"relatedTerms [{slug, name}], faq [{question, answer}].  Other fields are\n"
+"ignored.  Slugs must match [a-z0-9]+(-[a-z0-9]+)*, at most 128 bytes.\n"
+"\n"
+"environment:\n"
+"  SOURCE_DATE_EPOCH     build time to record instead of the current time\n"
+"                        (the same inputs then give a byte-identical blob)\n"
+"\n"
+"exit status:\n"
+"  0  success\n"
+"  1  invalid input (messages are FILE:LINE:COLUMN: ...), a blob that does\n"
+"     not verify, or an unknown slug\n"
+"  2  usage error\n"
+"  3  I/O or system error\n";
+
+
+int
+main(int argc, char **argv)
+{
+    const char  *cmd;
+
+    if (argc < 2) {
+        fputs(glossary_help, stderr);
+        return GLOSSARY_EXIT_USAGE;
+    }
+
+    cmd = argv[1];
+
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0
+        || strcmp(cmd, "help") == 0)
+    {
+        fputs(glossary_help, stdout);
+        return GLOSSARY_EXIT_OK;
+    }
+
+    if (strcmp(cmd, "--version") == 0) {
+        printf("glossaryc, blob format %d.%d\n", GLOSSARY_VERSION_MAJOR,
+               GLOSSARY_VERSION_MINOR);
+        return GLOSSARY_EXIT_OK;
+    }
+
+    if (strcmp(cmd, "build") == 0) {
+        return glossary_cmd_build(argc - 2, argv + 2);
+    }
+
+    if (strcmp(cmd, "verify") == 0) {
+        return glossary_cmd_verify(argc - 2, argv + 2);
+    }
+
+    if (strcmp(cmd, "info") == 0) {
+        return glossary_cmd_info(argc - 2, argv + 2);
+    }
+
+    if (strcmp(cmd, "get") == 0) {
+        return glossary_cmd_get(argc - 2, argv + 2);
+    }
+
+    return glossary_usage_error("unknown command \"%s\"", cmd);
+}
+
+
+static int
+glossary_usage_error(const char *fmt, const char *arg)
+{
+    fputs("glossaryc: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'glossaryc --help'.\n", stderr);
+
+    return GLOSSARY_EXIT_USAGE;
+}
+
+
+static int
+glossary_cmd_build(int argc, char **argv)
+{
+    int                    i, rc, ninputs, options;
+    char                  *end;
+    const char            *sde, **inputs;
+    glossary_model_t       m;
+    glossary_build_conf_t  conf;
+
+    memset(&conf, 0, sizeof(glossary_build_conf_t));
+
+    inputs = glossary_xmalloc((argc + 1) * sizeof(char *));
+    ninputs = 0;
+    options = 1;
+    rc = GLOSSARY_EXIT_OK;
+
+    for (i = 0; i < argc && rc == GLOSSARY_EXIT_OK; i++) {
+        if (!options || argv[i][0] != '-' || argv[i][1] == '\0') {
+            inputs[ninputs++] = argv[i];
+
+        } else if (strcmp(argv[i], "--") == 0) {
+            options = 0;
+
+        } else if (strcmp(argv[i], "-q") == 0
+                   || strcmp(argv[i], "--quiet") == 0)
+        {
+            conf.quiet = 1;
+
+        } else if (strcmp(argv[i], "-o") == 0
+                   || strcmp(argv[i], "--output") == 0)
+        {
+            if (i + 1 == argc) {
+                rc = glossary_usage_error("build: %s needs a file name",
+                                          argv[i]);
+                break;
+            }
+
+            conf.out = argv[++i];
+
+        } else if (strncmp(argv[i], "--output=", 9) == 0) {
+            conf.out = argv[i] + 9;
+
+        } else if (strncmp(argv[i], "-o", 2) == 0) {
+            conf.out = argv[i] + 2;
+
+        } else {
+            rc = glossary_usage_error("build: unknown option \"%s\"",
+                                      argv[i]);
+        }
+    }
+
+    if (rc == GLOSSARY_EXIT_OK && (conf.out == NULL || conf.out[0] == '\0')) {
+        rc = glossary_usage_error("build: -o OUT is required%s", "");
+    }
+
+    if (rc == GLOSSARY_EXIT_OK && ninputs == 0) {
+        rc = glossary_usage_error("build: no INPUT given%s", "");
+    }
+
+    sde = getenv("SOURCE_DATE_EPOCH");
+
+    if (rc == GLOSSARY_EXIT_OK && sde != NULL) {
+        errno = 0;
+        conf.build_time = strtoull(sde, &end, 10);
+
+        if (sde[0] < '0' || sde[0] > '9' || *end != '\0' || errno != 0) {
+            rc = glossary_usage_error("SOURCE_DATE_EPOCH \"%s\" is not a "
+                                      "number of seconds", sde);
+        }
+
+    } else {
+        conf.build_time = (uint64_t) time(NULL);
+    }
+
+    if (rc != GLOSSARY_EXIT_OK) {
+        free(inputs);
+        return rc;
+    }
+
+    glossary_model_init(&m);
+
+    for (i = 0; i < ninputs && rc == GLOSSARY_EXIT_OK; i++) {
+        rc = glossary_input_read(&m, inputs[i]);
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_build(&m, &conf);
+    }
+
+    glossary_model_free(&m);
+    free(inputs);
+
+    return rc;
+}
+
+
+static int
+glossary_load(glossary_file_blob_t *fb, const char *path)
+{
+    int          fd;
+    struct stat  st;
+
+    memset(fb, 0, sizeof(glossary_file_blob_t));
+    fb->path = path;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1) {
+        glossary_error("%s: %s", path, strerror(errno));
+        return GLOSSARY_EXIT_IO;
+    }
+
+    if (fstat(fd, &st) == -1) {
+        glossary_error("%s: fstat: %s", path, strerror(errno));
+        close(fd);
+        return GLOSSARY_EXIT_IO;
+    }
+
+    if (!S_ISREG(st.st_mode)) {
+        glossary_error("%s: not a regular file", path);
+        close(fd);
+        return GLOSSARY_EXIT_IO;
+    }
+
+    fb->size = (size_t) st.st_size;
+
+    /* mapped read-only, as the module maps it */
+    if (fb->size > 0) {
+        fb->map = mmap(NULL, fb->size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+        if (fb->map == MAP_FAILED) {
+            fb->map = NULL;
+            glossary_error("%s: mmap: %s", path, strerror(errno));
+            close(fd);
+            return GLOSSARY_EXIT_IO;
+        }
+    }
+
+    close(fd);
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+static void
+glossary_unload(glossary_file_blob_t *fb)
+{
+    if (fb->map != NULL) {
+        munmap(fb->map, fb->size);
+        fb->map = NULL;
+    }
+}
+
+
+/* loads and validates; prints the reason when the blob is refused */
+static int
+glossary_open(glossary_file_blob_t *fb, const char *path)
+{
+    int                rc;
+    static uint64_t    empty;
+    glossary_status_t  st;
+
+    rc = glossary_load(fb, path);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    st = glossary_blob_open(&fb->blob, fb->map ? fb->map : (void *) &empty,
+                            fb->size);
+
+    if (st != GLOSSARY_OK) {
+        fprintf(stderr, "%s: %s: %s\n", path, glossary_blob_strerror(st),
+                fb->blob.detail);
+        glossary_unload(fb);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+static int
+glossary_cmd_verify(int argc, char **argv)
+{
+    int                   rc;
+    glossary_file_blob_t  fb;
+
+    if (argc != 1) {
+        return glossary_usage_error("verify takes one FILE%s", "");
+    }
+
+    rc = glossary_open(&fb, argv[0]);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    printf("%s: ok (%u terms, build %s)\n", argv[0],
+           (unsigned) fb.blob.term_count, fb.blob.build_id);
+
+    glossary_unload(&fb);
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+static int
+glossary_cmd_info(int argc, char **argv)
+{
+    int                        rc;
+    char                       when[32];
+    time_t                     t;
+    uint32_t                   i;
+    struct tm                  tm;
+    const glossary_header_t   *h;
+    const glossary_section_t  *s;
+    glossary_file_blob_t       fb;
+
+    static const char  *names[] = {
+        "?", "STRINGS", "TERMS", "HASH", "DOCS", "GLOBALS", "RELATED"
+    };
+
+    if (argc != 1) {
+        return glossary_usage_error("info takes one FILE%s", "");
+    }
+
+    rc = glossary_open(&fb, argv[0]);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    h = fb.blob.header;
+
+    t = (time_t) h->build_time;
+    if (gmtime_r(&t, &tm) == NULL
+        || strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+    {
+        snprintf(when, sizeof(when), "?");
+    }
+
+    printf("file:          %s\n", argv[0]);
+    printf("format:        %u.%u\n", (unsigned) h->version_major,
+           (unsigned) h->version_minor);
+    printf("build id:      %s\n", fb.blob.build_id);
+    printf("checksum:      0x%016llx\n", (unsigned long long) h->checksum);
+    printf("build time:    %s (%llu)\n", when,
+           (unsigned long long) h->build_time);
+    printf("file size:     %llu\n", (unsigned long long) h->file_size);
+    printf("terms:         %u\n", (unsigned) h->term_count);
+    printf("docs per term: %u\n", (unsigned) h->docs_per_term);
+    printf("global docs:   %u\n", (unsigned) h->global_docs);
+    printf("related:       %u\n", (unsigned) fb.blob.related_count);
+    printf("hash buckets:  %u\n", (unsigned) fb.blob.hash->bucket_count);
+    printf("sections:      %u\n", (unsigned) h->section_count);
+    printf("  %-3s %-8s %12s %12s\n", "id", "name", "offset", "size");
+
+    s = (const glossary_section_t *) (fb.blob.base + h->section_table);
+
+    for (i = 0; i < h->section_count; i++) {
+        printf("  %-3u %-8s %12llu %12llu\n", (unsigned) s[i].id,
+               s[i].id <= GLOSSARY_SECTION_RELATED ? names[s[i].id] : "?",
+               (unsigned long long) s[i].offset,
+               (unsigned long long) s[i].size);
+    }
+
+    glossary_unload(&fb);
+
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        glossary_error("stdout: %s", strerror(errno));
+        return GLOSSARY_EXIT_IO;
+    }
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+static int
+glossary_cmd_get(int argc, char **argv)
+{
+    int                    rc, etag, gzip, index;
+    size_t                 len;
+    uint32_t               id, kind;
+    const char            *file, *slug;
+    glossary_ref_t         ref;
+    glossary_file_blob_t   fb;
+    const glossary_doc_t  *doc;
+
+    etag = 0;
+    gzip = 0;
+
+    for ( ;; ) {
+        if (argc > 0 && strcmp(argv[0], "--etag") == 0) {
+            etag = 1;
+
+        } else if (argc > 0 && strcmp(argv[0], "--gzip") == 0) {
+            gzip = 1;
+
+        } else {
+            break;
+        }
+
+        argc--;
+        argv++;
+    }
+
+    if (argc < 2 || argc > 3) {
+        return glossary_usage_error("get takes FILE SLUG [related]%s", "");
+    }
+
+    file = argv[0];
+    slug = argv[1];
+    index = (slug[0] == '\0' || strcmp(slug, "--index") == 0);
+    kind = GLOSSARY_DOC_TERM_JSON;
+
+    if (argc == 3) {
+        if (index || strcmp(argv[2], "related") != 0) {
+            return glossary_usage_error("get: unknown document \"%s\"",
+                                        argv[2]);
+        }
+
+        kind = GLOSSARY_DOC_RELATED_JSON;
+    }
+
+    rc = glossary_open(&fb, file);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    if (index) {
+        doc = glossary_blob_global(&fb.blob, GLOSSARY_GLOBAL_INDEX_JSON);
+
+    } else {
+        id = glossary_blob_lookup(&fb.blob, (const unsigned char *) slug,
+                                  strlen(slug));
+
+        if (id == GLOSSARY_NO_TERM) {
+            glossary_error("%s: no term \"%s\"", file, slug);
+            glossary_unload(&fb);
+            return GLOSSARY_EXIT_DATA;
+        }
+
+        doc = glossary_blob_doc(&fb.blob, id, kind);
+    }
+
+    if (doc == NULL) {
+        glossary_error("%s: the blob has no such document", file);
+        glossary_unload(&fb);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    if (gzip && doc->gzip_body.len == 0) {
+        glossary_error("%s: the document has no gzip variant", file);
+        glossary_unload(&fb);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    if (etag) {
+        ref = gzip ? doc->gzip_etag : doc->etag;
+
+    } else {
+        ref = gzip ? doc->gzip_body : doc->body;
+    }
+
+    len = (size_t) ref.len;
+
+    rc = GLOSSARY_EXIT_OK;
+
+    if ((len && fwrite(glossary_blob_ptr(&fb.blob, ref), 1, len, stdout)
+                != len)
+        || (etag && putchar('\n') == EOF)
+        || fflush(stdout) != 0)
+    {
+        glossary_error("stdout: %s", strerror(errno));
+        rc = GLOSSARY_EXIT_IO;
+    }
+
+    glossary_unload(&fb);
+
+    return rc;
+}
