@@ -50,7 +50,7 @@ our @EXPORT = qw(
     run_tests repeat_each blocks no_module
     start_nginx http_get http_request
     compile_glossary glossary_blob_bytes
-    repo_root build_dir data_dir nginx_binary
+    repo_root build_dir data_dir data_file nginx_binary
     json_decode json_canon
 );
 
@@ -167,6 +167,16 @@ sub build_dir {
 
 sub data_dir {
     return File::Spec->catdir(repo_root(), 't', 'data');
+}
+
+
+# the contents of a fixture in t/data
+sub data_file {
+    my ($name) = @_;
+    my $f = File::Spec->catfile(data_dir(), $name);
+    my $s = Test::Glossary::Server::slurp($f);
+    die "no fixture $f\n" unless defined $s;
+    return $s;
 }
 
 
@@ -901,7 +911,7 @@ sub _check_response {
             (my $p = _subst($blexp, $srv)) =~ s/\n\z//;
             qr/$p/s;
         };
-        Test::More::like($body, $re, "$label - response_body_like ok");
+        _like($body, $re, "$label - response_body_like ok");
     }
 
     my ($hbu, $buexp) = _expect($block, 'response_body_unlike', $phase, $i);
@@ -910,7 +920,7 @@ sub _check_response {
             (my $p = _subst($buexp, $srv)) =~ s/\n\z//;
             qr/$p/s;
         };
-        Test::More::unlike($body, $re, "$label - response_body_unlike ok");
+        _like($body, $re, "$label - response_body_unlike ok", 1);
     }
 
     my ($hj, $jexp) = _expect($block, 'response_body_json', $phase, $i);
@@ -925,6 +935,27 @@ sub _check_response {
             _is_body($got, $want, "$label - response_body_json ok");
         }
     }
+}
+
+
+# like()/unlike() with a short diagnostic: bodies can be long
+sub _like {
+    my ($got, $re, $name, $negate) = @_;
+
+    my $m = defined $got && $got =~ $re;
+    $m = !$m if $negate;
+
+    return Test::More::pass($name) if $m;
+
+    Test::More::fail($name);
+
+    my $show = defined $got ? $got : '<undef>';
+    my $len = length $show;
+    $show = substr($show, 0, 300) . "... ($len bytes)" if $len > 300;
+
+    Test::More::diag(sprintf("%14s: %s\n%14s: %s", 'got', _show($show),
+                             $negate ? "must not match" : "must match", $re));
+    return 0;
 }
 
 
