@@ -39,7 +39,15 @@ CLI          := $(BUILD)/glossaryc
 BLOB         := $(BUILD)/site.glossary
 DATA         := $(shell find data -type f 2>/dev/null | sort)
 
-.PHONY: all deps run test bench clean
+TEST_BLOB       := $(BUILD)/test_blob
+TEST_BLOB_SRCS  := t/blob/test_blob.c t/blob/make_blob.c $(BLOB_SRCS)
+TEST_BLOB_HDRS  := t/blob/make_blob.h src/glossary_blob.h
+SAN_CFLAGS      := -g -O1 -fsanitize=address,undefined \
+                   -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CC         ?= clang
+FUZZ_CFLAGS     := -g -O1 -fsanitize=fuzzer,address,undefined
+
+.PHONY: all deps run test bench clean test-blob fuzz fuzz-regressions
 
 all: $(CLI) $(MODULE)
 
@@ -92,8 +100,32 @@ run: deps all $(BLOB)
 	    -e $(CURDIR)/$(BUILD)/run/logs/error.log \
 	    -g "daemon off; load_module $(CURDIR)/$(MODULE);"
 
-test: deps all
+test: deps all $(TEST_BLOB)
 	GLOSSARY_BUILD=$(CURDIR)/$(BUILD) prove -r t/
+
+$(TEST_BLOB): $(TEST_BLOB_SRCS) $(TEST_BLOB_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) -o $@ $(TEST_BLOB_SRCS) -lxxhash
+
+test-blob: $(TEST_BLOB)
+	$(TEST_BLOB)
+
+# libFuzzer targets (clang): FUZZ_TIME seconds each over the seed corpus,
+# then every saved regression input.
+FUZZ_TIME ?= 60
+
+$(BUILD)/fuzz_blob: fuzz/fuzz_blob.c $(BLOB_SRCS) src/glossary_blob.h | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) -o $@ fuzz/fuzz_blob.c \
+	    $(BLOB_SRCS) -lxxhash
+
+fuzz: fuzz-regressions
+	mkdir -p $(BUILD)/corpus/blob
+	$(BUILD)/fuzz_blob -max_total_time=$(FUZZ_TIME) \
+	    -artifact_prefix=$(BUILD)/ $(BUILD)/corpus/blob fuzz/corpus/blob
+
+fuzz-regressions: $(BUILD)/fuzz_blob
+	for f in fuzz/regressions/blob/*; do \
+	    $(BUILD)/fuzz_blob $$f || exit 1; \
+	done
 
 # Benchmarks are not part of "make test": bounded, loopback only, minutes.
 bench: deps all

@@ -473,6 +473,15 @@ glossary_blob_check_hash(glossary_blob_t *blob)
                                   (unsigned) blob->term_count);
     }
 
+    if (blob->hash->max_probe > GLOSSARY_MAX_PROBE
+        || blob->hash->max_probe >= n)
+    {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_HASH,
+                                  "max_probe %u over the limit of %u",
+                                  (unsigned) blob->hash->max_probe,
+                                  GLOSSARY_MAX_PROBE);
+    }
+
     used = 0;
 
     for (i = 0; i < n; i++) {
@@ -488,9 +497,10 @@ glossary_blob_check_hash(glossary_blob_t *blob)
     }
 
     /*
-     * Every term found under its own slug, in as many buckets as there are
-     * terms: no bucket holds a duplicate or a stray id, and since there are
-     * more buckets than terms, every probe sequence ends at an empty one.
+     * Every term found under its own slug within max_probe, in as many
+     * buckets as there are terms: no bucket holds a duplicate or a stray
+     * id.  Lookups stop after max_probe + 1 buckets, so this costs at most
+     * term_count * (GLOSSARY_MAX_PROBE + 1) probes whatever the table.
      */
 
     if (used != blob->term_count) {
@@ -531,7 +541,9 @@ glossary_blob_check_docs(glossary_blob_t *blob, const glossary_doc_t *docs,
             || !glossary_blob_etag_ok(blob, &d->etag)
             || !glossary_blob_ref_ok(blob, &d->gzip_body, UINT64_MAX)
             || (d->gzip_body.len && !glossary_blob_etag_ok(blob, &d->gzip_etag))
-            || (d->gzip_body.len == 0 && d->gzip_etag.len != 0))
+            || (d->gzip_body.len == 0
+                && (d->gzip_etag.len != 0
+                    || !glossary_blob_ref_ok(blob, &d->gzip_etag, 0))))
         {
             return glossary_blob_fail(blob, GLOSSARY_ERR_DOCS,
                                       "%s %llu: body or etag out of range or "
@@ -553,7 +565,7 @@ glossary_blob_lookup(const glossary_blob_t *blob, const unsigned char *slug,
     mask = blob->hash->bucket_count - 1;
     i = (uint32_t) glossary_blob_hash(slug, len) & mask;
 
-    for (n = 0; n <= mask; n++) {
+    for (n = 0; n <= blob->hash->max_probe; n++) {
         v = blob->buckets[i];
 
         if (v == 0) {

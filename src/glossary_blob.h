@@ -45,6 +45,7 @@
 #define GLOSSARY_MAX_RELATED         1000
 #define GLOSSARY_MAX_DOCS_PER_TERM   64
 #define GLOSSARY_MAX_GLOBAL_DOCS     64
+#define GLOSSARY_MAX_PROBE           128
 
 #define GLOSSARY_NO_TERM             0xffffffffu
 
@@ -211,10 +212,17 @@ typedef struct {
  * A bucket holds term id + 1, or 0 when empty.  The bucket of a slug is
  * XXH3-64 (seed 0) of its bytes masked with bucket_count - 1, then linear
  * probing.  bucket_count is a power of two greater than term_count.
+ * max_probe is the largest distance of any term from its first bucket
+ * (at most GLOSSARY_MAX_PROBE): a lookup gives up after max_probe + 1
+ * buckets, so a crafted table cannot make lookups or validation slow.
+ *
+ *   off size field
+ *     0    4 bucket_count
+ *     4    4 max_probe
  */
 typedef struct {
     uint32_t    bucket_count;
-    uint32_t    reserved;
+    uint32_t    max_probe;
 } glossary_hash_t;
 
 

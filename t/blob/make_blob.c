@@ -285,6 +285,10 @@ mb_build(const mb_model_t *m)
 
         if (k < bc) {
             buckets[b] = i + 1;
+
+            if (k > hash->max_probe) {
+                hash->max_probe = k;
+            }
         }
     }
 
@@ -462,6 +466,7 @@ mb_rehash(mb_blob_t *b)
     n = mb_header(b)->term_count;
 
     memset(buckets, 0, (size_t) bc * 4);
+    mb_hash(b)->max_probe = 0;
 
     for (i = 0; i < n; i++) {
         t = mb_term(b, i);
@@ -473,5 +478,9 @@ mb_rehash(mb_blob_t *b)
         }
 
         buckets[v] = i + 1;
+
+        if (k > mb_hash(b)->max_probe) {
+            mb_hash(b)->max_probe = k;
+        }
     }
 }
