@@ -117,14 +117,27 @@ $(BUILD)/fuzz_blob: fuzz/fuzz_blob.c $(BLOB_SRCS) src/glossary_blob.h | $(BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) -o $@ fuzz/fuzz_blob.c \
 	    $(BLOB_SRCS) -lxxhash
 
-fuzz: fuzz-regressions
-	mkdir -p $(BUILD)/corpus/blob
-	$(BUILD)/fuzz_blob -max_total_time=$(FUZZ_TIME) \
-	    -artifact_prefix=$(BUILD)/ $(BUILD)/corpus/blob fuzz/corpus/blob
+$(BUILD)/fuzz_route: fuzz/fuzz_route.c src/glossary_route.c \
+    src/glossary_route.h | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) -o $@ fuzz/fuzz_route.c \
+	    src/glossary_route.c
 
-fuzz-regressions: $(BUILD)/fuzz_blob
-	for f in fuzz/regressions/blob/*; do \
-	    $(BUILD)/fuzz_blob $$f || exit 1; \
+FUZZ_TARGETS := blob route
+
+fuzz: fuzz-regressions
+	set -o pipefail; for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(BUILD)/corpus/$$t && \
+	    $(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_TIME) \
+	        -artifact_prefix=$(BUILD)/ $(BUILD)/corpus/$$t \
+	        fuzz/corpus/$$t 2>&1 | tail -n 3 || exit 1; \
+	done
+
+fuzz-regressions: $(addprefix $(BUILD)/fuzz_,$(FUZZ_TARGETS))
+	for t in $(FUZZ_TARGETS); do \
+	    [ -d fuzz/regressions/$$t ] || continue; \
+	    for f in fuzz/regressions/$$t/*; do \
+	        $(BUILD)/fuzz_$$t $$f || exit 1; \
+	    done; \
 	done
 
 # Benchmarks are not part of "make test": bounded, loopback only, minutes.

@@ -1,0 +1,97 @@
+/*
+ * libFuzzer target for the URI router: any byte string in, and the route
+ * out must be consistent: a slug lies inside the input, is 1 to 128 bytes
+ * of [a-zA-Z0-9-] with hyphens only between letters and digits, and a
+ * route without a redirect has a canonical (lower-case) slug.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "glossary_blob.h"
+#include "glossary_route.h"
+
+
+static void
+fuzz_route_fail(const char *what)
+{
+    fprintf(stderr, "fuzz_route: %s\n", what);
+    abort();
+}
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    size_t             i;
+    unsigned char     *copy;
+    unsigned           upper;
+    glossary_route_t   route;
+
+    /* an exact-size heap copy, so that ASan sees any over-read */
+    copy = malloc(size ? size : 1);
+    if (copy == NULL) {
+        return 0;
+    }
+
+    memcpy(copy, data, size);
+
+    glossary_route_parse(copy, size, &route);
+
+    switch (route.kind) {
+
+    case GLOSSARY_ROUTE_NONE:
+    case GLOSSARY_ROUTE_INDEX:
+        if (route.slug != NULL || route.slug_len != 0 || route.redirect) {
+            fuzz_route_fail("slug or redirect without a term route");
+        }
+
+        if (route.kind == GLOSSARY_ROUTE_INDEX
+            && !(size == 0 || (size == 1 && copy[0] == '/')))
+        {
+            fuzz_route_fail("index route for a non-empty path");
+        }
+
+        break;
+
+    case GLOSSARY_ROUTE_TERM:
+    case GLOSSARY_ROUTE_RELATED:
+        if (route.slug < copy || route.slug_len == 0
+            || route.slug_len > GLOSSARY_MAX_SLUG_LEN
+            || route.slug + route.slug_len > copy + size)
+        {
+            fuzz_route_fail("slug outside the input or of a bad length");
+        }
+
+        upper = 0;
+
+        for (i = 0; i < route.slug_len; i++) {
+            unsigned char  c = route.slug[i];
+
+            if (c >= 'A' && c <= 'Z') {
+                upper = 1;
+
+            } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                         || (c == '-' && i > 0 && i < route.slug_len - 1
+                             && route.slug[i - 1] != '-')))
+            {
+                fuzz_route_fail("slug byte outside the slug alphabet");
+            }
+        }
+
+        if (upper && !route.redirect) {
+            fuzz_route_fail("upper-case slug without a redirect");
+        }
+
+        break;
+
+    default:
+        fuzz_route_fail("unknown route kind");
+    }
+
+    free(copy);
+
+    return 0;
+}
