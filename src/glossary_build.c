@@ -73,6 +73,8 @@ static int glossary_check_duplicates(glossary_builder_t *b);
 static uint32_t glossary_find(glossary_builder_t *b, const glossary_text_t *s);
 static void glossary_resolve(glossary_builder_t *b,
     const glossary_build_conf_t *conf);
+static uint32_t *glossary_hash_table(glossary_builder_t *b,
+    uint32_t *nbuckets, uint32_t *max_probe);
 static glossary_ref_t glossary_string(glossary_strings_t *s, const void *p,
     size_t len);
 static glossary_ref_t glossary_text(glossary_strings_t *s,
@@ -136,10 +138,10 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 {
     int                   rc;
     char                  what[GLOSSARY_MAX_SLUG_LEN + 32];
-    size_t                j, k;
-    uint32_t              id, mask, nbuckets, *buckets, link;
+    size_t                j;
+    uint32_t              id, nbuckets, *buckets, max_probe, link;
     uint64_t              off_terms, off_related, off_hash, off_docs;
-    uint64_t              off_globals, off_strings, total, h;
+    uint64_t              off_globals, off_strings, total;
     unsigned char        *fixed, *blob;
     glossary_gen_t        gen;
     glossary_hash_t      *hash;
@@ -173,12 +175,14 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     glossary_resolve(&b, conf);
 
-    /* layout: everything but STRINGS has a size known from the counts */
-
     nbuckets = 8;
     while (nbuckets < 2 * (uint64_t) b.n) {
         nbuckets *= 2;
     }
+
+    buckets = glossary_hash_table(&b, &nbuckets, &max_probe);
+
+    /* layout: everything but STRINGS has a size known from the counts */
 
     off_terms = glossary_align(GLOSSARY_HEADER_SIZE
                                + GLOSSARY_SECTIONS
@@ -200,6 +204,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     fixed = calloc(1, off_strings);
     if (fixed == NULL) {
         glossary_error("out of memory");
+        free(buckets);
         return GLOSSARY_EXIT_IO;
     }
 
@@ -234,19 +239,8 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     hash = (glossary_hash_t *) (fixed + off_hash);
     hash->bucket_count = nbuckets;
-    buckets = (uint32_t *) (hash + 1);
-    mask = nbuckets - 1;
-
-    for (id = 0; id < b.n; id++) {
-        e = &b.entries[id];
-        h = glossary_blob_hash(e->slug.data, e->slug.len);
-
-        for (k = h & mask; buckets[k] != 0; k = (k + 1) & mask) {
-            /* void */
-        }
-
-        buckets[k] = id + 1;
-    }
+    hash->max_probe = max_probe;
+    memcpy(hash + 1, buckets, (size_t) nbuckets * sizeof(uint32_t));
 
     /* DOCS and GLOBALS */
 
@@ -368,6 +362,7 @@ done:
 
     free(blob);
     free(fixed);
+    free(buckets);
     free(b.targets);
     free(b.first_link);
     free(b.strings.data);
@@ -527,6 +522,55 @@ glossary_resolve(glossary_builder_t *b, const glossary_build_conf_t *conf)
                    "(first: %s -> %s)", dangling, dangling == 1 ? "" : "s",
                    dangling == 1 ? "a term" : "terms", e->slug.data,
                    e->related[first_to].slug.data);
+}
+
+
+/*
+ * Linear probing, a bucket holds id + 1.  The reader gives up after
+ * max_probe + 1 buckets and refuses a max_probe over GLOSSARY_MAX_PROBE;
+ * at a load of one half that is practically never reached, but if it is,
+ * a table twice as large is tried.
+ */
+static uint32_t *
+glossary_hash_table(glossary_builder_t *b, uint32_t *nbuckets,
+    uint32_t *max_probe)
+{
+    uint32_t   id, mask, home, k, dist, *buckets;
+
+    for ( ;; ) {
+        buckets = calloc(*nbuckets, sizeof(uint32_t));
+        if (buckets == NULL) {
+            glossary_error("out of memory");
+            exit(GLOSSARY_EXIT_IO);
+        }
+
+        mask = *nbuckets - 1;
+        *max_probe = 0;
+
+        for (id = 0; id < b->n; id++) {
+            home = (uint32_t) glossary_blob_hash(b->entries[id].slug.data,
+                                                 b->entries[id].slug.len)
+                   & mask;
+
+            for (k = home; buckets[k] != 0; k = (k + 1) & mask) {
+                /* void */
+            }
+
+            buckets[k] = id + 1;
+
+            dist = (k - home) & mask;
+            if (dist > *max_probe) {
+                *max_probe = dist;
+            }
+        }
+
+        if (*max_probe <= GLOSSARY_MAX_PROBE || *nbuckets >= (1u << 31)) {
+            return buckets;
+        }
+
+        free(buckets);
+        *nbuckets *= 2;
+    }
 }
 
 

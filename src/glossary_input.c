@@ -95,6 +95,7 @@ typedef struct {
     int                    depth;
     glossary_json_t       *root;
     int                    failed;
+    size_t                 last_end;    /* end of the last value parsed */
 
     /* offset to line:column, moving forward */
     size_t                 cur_off;
@@ -690,22 +691,26 @@ glossary_node_loc(glossary_file_t *f, const glossary_json_t *n,
  * lexed; walk back over the token to its first byte.
  */
 static size_t
-glossary_token_start(glossary_file_t *f, glossary_json_type_t type,
-    size_t len)
+glossary_token_end(glossary_file_t *f)
 {
-    size_t                end, i, k;
-    const unsigned char  *t;
+    size_t  end;
 
     if (f->finishing) {
-        end = f->end;
-
-    } else {
-        end = f->base + yajl_get_bytes_consumed(f->yh);
+        return f->end;
     }
 
-    if (end > f->end) {
-        end = f->end;
-    }
+    end = f->base + yajl_get_bytes_consumed(f->yh);
+
+    return end > f->end ? f->end : end;
+}
+
+
+static size_t
+glossary_token_start(glossary_file_t *f, size_t end,
+    glossary_json_type_t type, size_t len)
+{
+    size_t                i, k;
+    const unsigned char  *t;
 
     t = f->text;
 
@@ -735,9 +740,8 @@ glossary_token_start(glossary_file_t *f, glossary_json_type_t type,
 
     case GLOSSARY_JSON_NUMBER:
         i = end;
-        while (i > 0 && (isdigit(t[i - 1]) || t[i - 1] == '-'
-                         || t[i - 1] == '+' || t[i - 1] == '.'
-                         || t[i - 1] == 'e' || t[i - 1] == 'E'))
+        while (i > 0 && (isalnum(t[i - 1]) || t[i - 1] == '-'
+                         || t[i - 1] == '+' || t[i - 1] == '.'))
         {
             i--;
         }
@@ -761,7 +765,8 @@ glossary_node(glossary_file_t *f, glossary_json_type_t type, size_t toklen)
 
     n->type = type;
 
-    glossary_locate(f, glossary_token_start(f, type, toklen), &loc);
+    glossary_locate(f, glossary_token_start(f, glossary_token_end(f), type,
+                                            toklen), &loc);
     n->line = loc.line;
     n->column = loc.column;
 
@@ -791,6 +796,10 @@ static int
 glossary_add(glossary_file_t *f, glossary_json_t *n)
 {
     glossary_frame_t  *fr;
+
+    if (n->type != GLOSSARY_JSON_OBJECT && n->type != GLOSSARY_JSON_ARRAY) {
+        f->last_end = glossary_token_end(f);
+    }
 
     if (f->depth == 0) {
         f->root = n;
@@ -925,6 +934,7 @@ glossary_end(glossary_file_t *f)
 
     fr = &f->stack[--f->depth];
     n = fr->node;
+    f->last_end = glossary_token_end(f);
 
     /* the frame's vectors are reused by the next container at this depth */
     size = fr->n * sizeof(glossary_json_t *);
@@ -1021,6 +1031,7 @@ glossary_parse(glossary_file_t *f, size_t start, size_t end)
     f->failed = 0;
     f->finishing = 0;
     f->end = end;
+    f->last_end = start;
 
     st = yajl_status_ok;
 
@@ -1055,13 +1066,46 @@ glossary_parse(glossary_file_t *f, size_t start, size_t end)
             len--;
         }
 
-        if (f->finishing) {
-            off = end;
+        off = glossary_token_end(f);
 
-        } else {
-            off = f->base + yajl_get_bytes_consumed(f->yh);
-            if (off > end) {
-                off = end;
+        /*
+         * After a parse error yajl points past the token it did not want;
+         * point at its first byte instead.  A lexical error points where
+         * the lexer gave up, which is already the useful place.
+         */
+        if (!f->finishing
+            && strstr((char *) msg, "after key and value") != NULL)
+        {
+            /*
+             * Here yajl moves its count back by the token's content length,
+             * which for a string is not its start: the unwanted token is
+             * the first one after the value just parsed.
+             */
+            for (off = f->last_end;
+                 off < end && f->text[off] != '\0'
+                 && strchr(" \t\r\n", f->text[off]) != NULL;
+                 off++)
+            {
+                /* void */
+            }
+
+        } else if (!f->finishing && off > start
+                   && strncmp((char *) msg, "parse error", 11) == 0)
+        {
+            if (f->text[off - 1] != '\0'
+                && strchr("{}[],:", f->text[off - 1]) != NULL)
+            {
+                off--;
+
+            } else if (f->text[off - 1] == '"') {
+                off = glossary_token_start(f, off, GLOSSARY_JSON_STRING, 0);
+
+            } else {
+                off = glossary_token_start(f, off, GLOSSARY_JSON_NUMBER, 0);
+            }
+
+            if (off < start) {
+                off = start;
             }
         }
 
@@ -1576,6 +1620,7 @@ glossary_deref(glossary_file_t *f, glossary_json_t *ref, glossary_json_t **val)
 
     for (hops = 0; hops <= f->payload->len; hops++) {
         if (v == -1 || v == -2) {
+            *val = ref;     /* for messages: undefined or null */
             return GLOSSARY_VAL_ABSENT;
         }
 
@@ -1664,7 +1709,9 @@ glossary_get_string(glossary_file_t *f, glossary_json_t *obj, const char *key,
     }
 
     if (rc == GLOSSARY_VAL_ABSENT) {
-        snprintf(type, sizeof(type), "null");
+        snprintf(type, sizeof(type), "%s",
+                 f->payload != NULL && val != NULL && val->integer < 0
+                 ? glossary_special_name(val->integer) : "null");
 
     } else {
         glossary_found(rc, val, type, sizeof(type));
@@ -1736,7 +1783,9 @@ glossary_get_object(glossary_file_t *f, glossary_json_t *ref,
     }
 
     if (rc == GLOSSARY_VAL_ABSENT) {
-        snprintf(type, sizeof(type), "null");
+        snprintf(type, sizeof(type), "%s",
+                 f->payload != NULL && val != NULL && val->integer < 0
+                 ? glossary_special_name(val->integer) : "null");
 
     } else {
         glossary_found(rc, val, type, sizeof(type));

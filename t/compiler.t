@@ -1,0 +1,829 @@
+#!/usr/bin/perl
+
+# glossaryc: input forms, exact bodies, every error class with its exact
+# FILE:LINE:COLUMN and exit status, atomic publishing, verify/info/get and
+# reproducible builds.  Core Perl only.  Fixtures are written into a temp
+# directory that is also the compiler's working directory, so messages
+# name short relative paths.
+
+use strict;
+use warnings;
+
+use Cwd ();
+use File::Basename ();
+use File::Spec;
+use File::Temp ();
+use IO::Uncompress::Gunzip ();
+use JSON::PP ();
+use Test::More;
+
+my $root = Cwd::abs_path(File::Spec->catdir(File::Basename::dirname(__FILE__),
+                                            File::Spec->updir));
+my $build = $ENV{GLOSSARY_BUILD} // File::Spec->catdir($root, 'build');
+my $bin = File::Spec->catfile($build, 'glossaryc');
+
+plan skip_all => "no compiler at $bin (run: make build/glossaryc)"
+    unless -x $bin;
+
+my $tmp = File::Temp::tempdir('glossaryc-t-XXXXXX', TMPDIR => 1,
+                              CLEANUP => 1);
+my $json = JSON::PP->new->utf8->canonical;
+
+my $seed_src = File::Spec->catfile($root, 'data',
+                                   'hardware-software-co-design.payload.json');
+
+my $EPOCH = 1700000000;
+
+
+# helpers
+
+sub put {
+    my ($name, $bytes) = @_;
+    my $path = File::Spec->catfile($tmp, $name);
+    my $dir = File::Basename::dirname($path);
+    system('mkdir', '-p', $dir) == 0 or die "mkdir $dir";
+    open(my $fh, '>:raw', $path) or die "$path: $!";
+    print $fh $bytes;
+    close($fh) or die "$path: $!";
+    return $name;
+}
+
+sub slurp {
+    my ($name) = @_;
+    my $path = File::Spec->file_name_is_absolute($name) ? $name
+             : File::Spec->catfile($tmp, $name);
+    open(my $fh, '<:raw', $path) or return undef;
+    local $/;
+    my $data = <$fh>;
+    close($fh);
+    return $data;
+}
+
+# run(ARGS...) or run({env => {...}}, ARGS...): (status, stdout, stderr)
+sub run {
+    my $opt = ref $_[0] eq 'HASH' ? shift : {};
+    my $out = File::Temp->new(DIR => $tmp, TEMPLATE => 'stdout-XXXXXX');
+    my $err = File::Temp->new(DIR => $tmp, TEMPLATE => 'stderr-XXXXXX');
+
+    my $pid = fork();
+    die "fork: $!" unless defined $pid;
+
+    if ($pid == 0) {
+        open(STDOUT, '>&', $out) or die;
+        open(STDERR, '>&', $err) or die;
+        chdir($tmp) or die;
+        delete $ENV{SOURCE_DATE_EPOCH};
+        my %env = %{ $opt->{env} // {} };
+        @ENV{keys %env} = values %env;
+        exec($bin, @_) or exit(127);
+    }
+
+    waitpid($pid, 0);
+    my $status = $? & 127 ? 128 + ($? & 127) : $? >> 8;
+
+    return ($status, slurp("$out"), slurp("$err"));
+}
+
+# build(OUT, INPUTS...): status, stderr
+sub build {
+    my ($out, @in) = @_;
+    my ($st, undef, $err) = run({ env => { SOURCE_DATE_EPOCH => $EPOCH } },
+                                'build', '-o', $out, @in);
+    return ($st, $err);
+}
+
+sub get {
+    my (@args) = @_;
+    my ($st, $out, $err) = run('get', @args);
+    return $st == 0 ? $out : "EXIT $st: $err";
+}
+
+sub jstr {
+    return JSON::PP->new->utf8->allow_nonref->encode($_[0]);
+}
+
+# the build must fail with exactly this message and status
+sub fails {
+    my ($name, $input, $status, $message) = @_;
+    my ($st, $err) = build('err.blob', $input);
+    is($st, $status, "$name: exit status $status");
+    is($err, $message, "$name: message");
+}
+
+# a payload decoded the way devalue does it, for comparing with the compiler
+sub devalue {
+    my ($arr, $i) = @_;
+    return undef if $i == -1 || $i == -2;
+    my $v = $arr->[$i];
+    if (ref $v eq 'ARRAY' && @$v && !ref $v->[0] && $v->[0] =~ /^[A-Z]/) {
+        return devalue($arr, $v->[1]);
+    }
+    if (ref $v eq 'ARRAY') {
+        return [ map { devalue($arr, $_) } @$v ];
+    }
+    if (ref $v eq 'HASH') {
+        return { map { $_ => devalue($arr, $v->{$_}) } keys %$v };
+    }
+    return $v;
+}
+
+
+# the seed payload
+
+{
+    my $seed = slurp($seed_src);
+    ok(defined $seed, 'seed payload is in data/');
+    put('seed.json', $seed);
+
+    my ($st, $err) = build('seed.blob', 'seed.json');
+    is($st, 0, 'seed: builds');
+    like($err, qr/\Aglossaryc: 3 related references to terms not in the glossary \(first: hardware-software-co-design -> cuda\)\n/,
+         'seed: dangling summary names the first dangling reference');
+
+    my $payload = JSON::PP->new->utf8->decode($seed);
+    my $term = devalue($payload, 3);
+
+    my $body = get('seed.blob', 'hardware-software-co-design');
+    my $got = eval { $json->decode($body) };
+    ok($got, 'seed: body is JSON') or diag($body);
+
+    for my $k (qw(slug term shortDefinition seoTitle seoDescription
+                  explanation category))
+    {
+        is($got->{$k}, $term->{$k}, "seed: $k byte-exact");
+    }
+
+    is_deeply($got->{faq}, $term->{faq}, 'seed: faq');
+    is_deeply($got->{relatedTerms}, $term->{relatedTerms},
+              'seed: dangling related entries are slug and name only');
+    like($got->{explanation}, qr/\n\nExamples of hardware-software/,
+         'seed: paragraphs keep their blank line');
+
+    is(get('seed.blob', 'hardware-software-co-design', 'related'),
+       '[{"slug":"cuda","name":"CUDA"},{"slug":"tpu","name":"TPU"},'
+       . '{"slug":"nvidia","name":"NVIDIA"}]',
+       'seed: related body, dangling');
+    is(get('seed.blob', ''),
+       '[{"slug":"hardware-software-co-design",'
+       . '"term":"Hardware-Software Co-Design","category":"hardware"}]',
+       'seed: index body');
+
+    my ($vs, $vout) = run('verify', 'seed.blob');
+    is($vs, 0, 'verify: ok');
+    like($vout, qr/\Aseed\.blob: ok \(1 terms, build [0-9a-f]{16}\)\n\z/,
+         'verify: message');
+}
+
+
+# data/: every related reference resolves
+
+{
+    my ($st, $err) = build('data.blob', File::Spec->catdir($root, 'data'));
+    is($st, 0, 'data/: builds');
+    unlike($err, qr/related reference/, 'data/: no dangling references');
+    like($err, qr/data\.blob: (\d+) terms/, 'data/: summary');
+    my ($n) = $err =~ /data\.blob: (\d+) terms/;
+    cmp_ok($n // 0, '>=', 20, 'data/: at least 20 terms');
+
+    my $index = $json->decode(get('data.blob', '--index'));
+    my %slugs = map { $_->{slug} => 1 } @$index;
+    ok($slugs{$_}, "data/: has $_") for qw(cuda tpu nvidia gpu
+                                           hardware-software-co-design);
+
+    for my $s (qw(cuda tpu nvidia)) {
+        my $t = $json->decode(get('data.blob', $s));
+        my ($back) = grep { $_->{slug} eq 'hardware-software-co-design' }
+                     @{ $t->{relatedTerms} };
+        is($back && $back->{term}, 'Hardware-Software Co-Design',
+           "data/: $s relates back to the seed, resolved");
+    }
+
+    my $seed = $json->decode(get('data.blob', 'hardware-software-co-design'));
+    is_deeply([ map { exists $_->{term} ? 1 : 0 } @{ $seed->{relatedTerms} } ],
+              [1, 1, 1], 'data/: the seed\'s related terms resolve');
+    is($seed->{relatedTerms}[0]{shortDefinition},
+       $json->decode(get('data.blob', 'cuda'))->{shortDefinition},
+       'data/: related entries carry the target\'s shortDefinition');
+}
+
+
+# a payload with reducers, shared strings and several terms
+
+my $P1 = '[{"data":1,"prerenderedAt":-1},["Reactive",2],'
+       . '{"list":3,"when":20,"n":21,"s":22},["ShallowRef",4],[5,12],'
+       . '{"slug":6,"term":7,"shortDefinition":8,"category":9,'
+       . '"relatedTerms":10,"faq":-1,"extra":23},'
+       . '"alpha","Alpha","First letter.","letters",["Ref",11],[13],'
+       . '{"slug":14,"term":15,"category":9,"relatedTerms":16,'
+       . '"explanation":-2,"faq":24},'
+       . '{"slug":6,"name":7},"beta","Beta",[17,18],{"slug":6,"name":7},'
+       . '{"slug":19,"name":7},"gamma",["Date","2024-01-01T00:00:00.000Z"],'
+       . '-3,["Set",1,2],"x",["ShallowReactive",25],[26],'
+       . '{"question":27,"answer":27},"Why?"]';
+
+{
+    put('p1.json', "$P1\n");
+    my ($st, $err) = build('p1.blob', 'p1.json');
+    is($st, 0, 'payload with reducers: builds') or diag($err);
+    is($err, "glossaryc: 1 related reference to a term not in the glossary "
+             . "(first: beta -> gamma)\n"
+             . "glossaryc: p1.blob: 2 terms, " . (-s "$tmp/p1.blob")
+             . " bytes, build " . substr((run('verify', 'p1.blob'))[1],
+                                         -18, 16) . "\n",
+       'payload with reducers: summary lines');
+
+    is(get('p1.blob', 'alpha'),
+       '{"slug":"alpha","term":"Alpha","shortDefinition":"First letter.",'
+       . '"seoTitle":null,"seoDescription":null,"explanation":null,'
+       . '"category":"letters","relatedTerms":[{"slug":"alpha","name":"Alpha",'
+       . '"term":"Alpha","shortDefinition":"First letter."}],"faq":[]}',
+       'payload: term through Ref wrapper, self relation resolved');
+    is(get('p1.blob', 'beta'),
+       '{"slug":"beta","term":"Beta","shortDefinition":null,'
+       . '"seoTitle":null,"seoDescription":null,"explanation":null,'
+       . '"category":"letters","relatedTerms":[{"slug":"alpha",'
+       . '"name":"Alpha","term":"Alpha","shortDefinition":"First letter."},'
+       . '{"slug":"gamma","name":"Alpha"}],'
+       . '"faq":[{"question":"Why?","answer":"Why?"}]}',
+       'payload: shared strings, ShallowReactive faq, dangling entry');
+    is(get('p1.blob', 'beta', 'related'),
+       '[{"slug":"alpha","term":"Alpha","shortDefinition":"First letter."},'
+       . '{"slug":"gamma","name":"Alpha"}]',
+       'payload: related body');
+    is(get('p1.blob', ''),
+       '[{"slug":"alpha","term":"Alpha","category":"letters"},'
+       . '{"slug":"beta","term":"Beta","category":"letters"}]',
+       'payload: index');
+}
+
+
+# plain JSON forms, JSON Lines, directories
+
+my %T = (
+    a => '{"slug":"a","term":"A"}',
+    b => '{"slug":"b","term":"B","category":"c"}',
+    c => '{"slug":"c","term":"C","shortDefinition":null}',
+);
+
+{
+    put('one.json', $T{a});
+    my ($st) = build('one.blob', 'one.json');
+    is($st, 0, 'object: one term');
+    is(get('one.blob', 'a'),
+       '{"slug":"a","term":"A","shortDefinition":null,"seoTitle":null,'
+       . '"seoDescription":null,"explanation":null,"category":null,'
+       . '"relatedTerms":[],"faq":[]}',
+       'object: absent fields are null and []');
+    is(get('one.blob', 'a', 'related'), '[]', 'object: empty related body');
+
+    put('arr.json', "[ $T{b} ,\n $T{a} ]");
+    ($st) = build('arr.blob', 'arr.json');
+    is($st, 0, 'array of terms');
+    is(get('arr.blob', ''), '[{"slug":"a","term":"A","category":null},'
+                            . '{"slug":"b","term":"B","category":"c"}]',
+       'array: index');
+
+    put('list.json', qq({"version":2,"terms":[$T{c},$T{a}]}));
+    ($st) = build('list.blob', 'list.json');
+    is($st, 0, '{"terms": [...]}');
+    is(get('list.blob', ''), '[{"slug":"a","term":"A","category":null},'
+                             . '{"slug":"c","term":"C","category":null}]',
+       '{"terms": [...]}: index');
+
+    put('lines.jsonl', "$T{a}\n\n   \n$T{b}\r\n$T{c}");
+    ($st) = build('lines.blob', 'lines.jsonl');
+    is($st, 0, 'JSON Lines: blank lines, CRLF, no final newline');
+    is(scalar @{ $json->decode(get('lines.blob', '')) }, 3,
+       'JSON Lines: three terms');
+
+    put('nd.ndjson', "$T{a}\n");
+    ($st) = build('nd.blob', 'nd.ndjson');
+    is($st, 0, '.ndjson is JSON Lines');
+
+    put('tree/b.json', "[$T{b}]");
+    put('tree/a/x.jsonl', "$T{a}\n");
+    put('tree/a/.hidden.json', 'not json');
+    put('tree/.git/config', 'not json');
+    put('tree/c.payload.json',
+        '[{"data":1},["ShallowReactive",2],{"slug":3,"term":4},"c","C"]');
+    ($st, my $err) = build('tree.blob', 'tree/');
+    is($st, 0, 'directory: recursed, hidden files skipped') or diag($err);
+    is(get('tree.blob', ''), '[{"slug":"a","term":"A","category":null},'
+                             . '{"slug":"b","term":"B","category":"c"},'
+                             . '{"slug":"c","term":"C","category":null}]',
+       'directory: every form in one glossary');
+
+    # name order decides which definition is "first"
+    put('dup/b.json', "\n  $T{a}");
+    put('dup/a/z.json', $T{a});
+    fails('duplicate across files', 'dup', 1,
+          qq(dup/b.json:2:11: duplicate slug "a" )
+          . qq[(first defined at dup/a/z.json:1:9)\n]);
+}
+
+
+# byte-exact text: NUL, U+2028, emoji, RTL
+
+{
+    my $text = "nul\x{0}nul line\x{2028}sep emoji \x{1F600} rtl \x{5E2}\x{5D1}"
+             . "\x{5E8}\x{5D9}\x{5EA} quote\" back\\ tab\t end";
+    my $src = JSON::PP->new->utf8->canonical->encode({
+        slug => 'x', term => $text, explanation => $text,
+        faq => [ { question => $text, answer => "\x{202E}" } ],
+    });
+    put('exact.json', $src);
+    my ($st, $err) = build('exact.blob', 'exact.json');
+    is($st, 0, 'exact: builds') or diag($err);
+
+    my $body = get('exact.blob', 'x');
+    my $got = $json->decode($body);
+    is($got->{term}, $text, 'exact: term survives byte for byte');
+    is($got->{explanation}, $text, 'exact: explanation survives');
+    is($got->{faq}[0]{question}, $text, 'exact: faq survives');
+    is($got->{faq}[0]{answer}, "\x{202E}", 'exact: RTL override survives');
+    like($body, qr/nul\\u0000nul/, 'exact: NUL escaped as \u0000');
+    like($body, qr/line\xe2\x80\xa8sep/, 'exact: U+2028 as UTF-8 bytes');
+    like($body, qr/\xf0\x9f\x98\x80/, 'exact: emoji as UTF-8 bytes');
+}
+
+
+# exact bodies, related enrichment, index order
+
+{
+    put('small.json', <<'EOF');
+{"terms": [
+  {"slug": "zeta", "term": "Zeta", "shortDefinition": "Last.",
+   "seoTitle": "Z", "seoDescription": "About Z", "explanation": "P1\n\nP2",
+   "category": "greek", "unknownField": {"deep": [1, 2, {"x": null}]},
+   "relatedTerms": [{"slug": "alpha", "name": "The Alpha"},
+                    {"slug": "nowhere", "name": "Nowhere"},
+                    {"slug": "zeta", "name": "Zeta itself"}],
+   "faq": [{"question": "Q1?", "answer": "A1."},
+           {"question": "Q2?", "answer": "A2."}]},
+  {"slug": "alpha", "term": "alpha", "category": null},
+  {"slug": "alpha-2", "term": "Alpha"},
+  {"slug": "b", "term": "beta", "shortDefinition": ""}
+]}
+EOF
+    my ($st, $err) = build('small.blob', 'small.json');
+    is($st, 0, 'small: builds');
+    like($err, qr/\Aglossaryc: 1 related reference to a term not in the glossary \(first: zeta -> nowhere\)\n/,
+         'small: one dangling reference');
+
+    is(get('small.blob', 'zeta'),
+       '{"slug":"zeta","term":"Zeta","shortDefinition":"Last.",'
+       . '"seoTitle":"Z","seoDescription":"About Z",'
+       . '"explanation":"P1\n\nP2","category":"greek",'
+       . '"relatedTerms":['
+       . '{"slug":"alpha","name":"The Alpha","term":"alpha",'
+       . '"shortDefinition":null},'
+       . '{"slug":"nowhere","name":"Nowhere"},'
+       . '{"slug":"zeta","name":"Zeta itself","term":"Zeta",'
+       . '"shortDefinition":"Last."}],'
+       . '"faq":[{"question":"Q1?","answer":"A1."},'
+       . '{"question":"Q2?","answer":"A2."}]}',
+       'small: term body, exact');
+    is(get('small.blob', 'zeta', 'related'),
+       '[{"slug":"alpha","term":"alpha","shortDefinition":null},'
+       . '{"slug":"nowhere","name":"Nowhere"},'
+       . '{"slug":"zeta","term":"Zeta","shortDefinition":"Last."}]',
+       'small: related body, exact');
+    is(get('small.blob', 'b'),
+       '{"slug":"b","term":"beta","shortDefinition":"","seoTitle":null,'
+       . '"seoDescription":null,"explanation":null,"category":null,'
+       . '"relatedTerms":[],"faq":[]}',
+       'small: an empty optional string stays ""');
+
+    # case-insensitive, then bytewise ("Alpha" < "alpha"), then slug
+    is(get('small.blob', ''),
+       '[{"slug":"alpha-2","term":"Alpha","category":null},'
+       . '{"slug":"alpha","term":"alpha","category":null},'
+       . '{"slug":"b","term":"beta","category":null},'
+       . '{"slug":"zeta","term":"Zeta","category":"greek"}]',
+       'small: index order');
+    is(get('small.blob', '--index'), get('small.blob', ''),
+       'get --index is the index');
+
+    # ETags and the gzip variant
+    my $etag = get('--etag', 'small.blob', 'zeta');
+    like($etag, qr/\A"[0-9a-f]{16}"\n\z/, 'etag: quoted 16 hex digits');
+    isnt(get('--etag', 'small.blob', 'zeta', 'related'), $etag,
+         'etag: differs per body');
+
+    my $index = get('data.blob', '');
+    my $gz = get('--gzip', 'data.blob', '');
+    my $plain;
+    IO::Uncompress::Gunzip::gunzip(\$gz, \$plain);
+    is($plain, $index, 'gzip variant inflates to the body');
+    cmp_ok(length $gz, '<', length $index, 'gzip variant is smaller');
+    like(get('--gzip', '--etag', 'data.blob', ''), qr/\A"[0-9a-f]{16}"\n\z/,
+         'gzip etag');
+    isnt(get('--gzip', '--etag', 'data.blob', ''),
+         get('--etag', 'data.blob', ''), 'gzip etag differs');
+
+    # a tiny body does not compress: no variant
+    like(get('--gzip', 'one.blob', 'a', 'related'),
+         qr/\AEXIT 1: glossaryc: one\.blob: the document has no gzip variant/,
+         'no gzip variant for a body that does not shrink');
+}
+
+
+# JSON-level errors: yajl's message, our position
+
+fails('invalid JSON on line 3',
+      put('bad3.json', qq({"slug": "a",\n "term": "A",\n "category": "x" "y"}\n)),
+      1, "bad3.json:3:18: parse error: after key and value, inside map, "
+         . "I expect ',' or '}'\n");
+fails('invalid UTF-8',
+      put('utf8.json', qq({"slug":"a",\n"term":"A\xff"})),
+      1, "utf8.json:2:11: lexical error: invalid bytes in UTF8 string\n");
+fails('comments are not JSON',
+      put('comment.json', qq({"slug":"a", // no\n"term":"A"})),
+      1, "comment.json:1:14: lexical error: probable comment found in input "
+         . "text, comments are not enabled\n");
+fails('truncated file',
+      put('trunc.json', qq({"slug":"a","term":)), 1,
+      "trunc.json:1:20: parse error: premature EOF\n");
+fails('empty file', put('empty.json', ''), 1,
+      "empty.json:1:1: parse error: premature EOF\n");
+fails('trailing garbage',
+      put('garbage.json', qq($T{a}\n,)), 1,
+      "garbage.json:2:1: parse error: trailing garbage\n");
+fails('two values in a JSON Lines line',
+      put('two.jsonl', qq($T{a}\n$T{b} $T{c}\n)), 1,
+      "two.jsonl:2:40: parse error: trailing garbage\n");
+
+{
+    my $ok = '{"slug":"a","term":"A","x":' . ('[' x 63) . (']' x 63) . '}';
+    put('depth64.json', $ok);
+    my ($st) = build('depth.blob', 'depth64.json');
+    is($st, 0, 'depth: 64 levels are fine');
+
+    fails('depth over the cap',
+          put('depth65.json', "\n" . '{"slug":"a","term":"A","x":'
+                              . ('[' x 64) . (']' x 64) . '}'),
+          1, "depth65.json:2:91: nesting deeper than 64 levels\n");
+}
+
+
+# term errors
+
+fails('missing slug', put('noslug.json', qq([$T{a},\n  {"term":"X"}])), 1,
+      qq(noslug.json:2:3: term object has no "slug"\n));
+fails('missing term', put('noterm.json', '{"slug":"x"}'), 1,
+      qq(noterm.json:1:1: term object has no "term"\n));
+fails('empty term', put('emptyterm.json', '{"slug":"x","term":""}'), 1,
+      qq(emptyterm.json:1:20: "term" must not be empty\n));
+fails('null slug', put('nullslug.json', '{"slug":null,"term":"X"}'), 1,
+      qq(nullslug.json:1:9: "slug" must be a string, found null\n));
+fails('term is a number', put('numterm.json', '{"slug":"x","term":5}'), 1,
+      qq(numterm.json:1:20: "term" must be a string, found number\n));
+fails('category is an array',
+      put('cat.json', '{"slug":"x","term":"X","category":["a"]}'), 1,
+      qq(cat.json:1:35: "category" must be a string or null, found array\n));
+fails('relatedTerms is a string',
+      put('rel.json', '{"slug":"x","term":"X","relatedTerms":"a"}'), 1,
+      qq(rel.json:1:39: "relatedTerms" must be an array or null, found )
+      . qq(string\n));
+fails('faq entry is not an object',
+      put('faq.json', '{"slug":"x","term":"X","faq":[true]}'), 1,
+      qq(faq.json:1:31: a faq entry must be an object, found boolean\n));
+fails('faq entry without answer',
+      put('faq2.json', '{"slug":"x","term":"X","faq":[{"question":"Q"}]}'), 1,
+      qq(faq2.json:1:31: a faq entry has no "answer"\n));
+fails('related entry without name',
+      put('rel2.json', '{"slug":"x","term":"X","relatedTerms":[{"slug":"y"}]}'),
+      1, qq(rel2.json:1:40: a relatedTerms entry has no "name"\n));
+fails('not a term at all', put('scalar.json', '"x"'), 1,
+      qq(scalar.json:1:1: expected a term object, an array of terms, )
+      . qq({"terms": [...]} or a Nuxt payload, found string\n));
+fails('array element not an object', put('arrnum.json', "[$T{a}, 7]"), 1,
+      qq(arrnum.json:1:27: expected a term object, found number\n));
+fails('JSON Lines line not an object', put('l.jsonl', "$T{a}\n[1]\n"), 1,
+      qq(l.jsonl:2:1: a JSON Lines line must be a term object, found array\n));
+fails('terms is not an array', put('terms.json', '{"terms":{}}'), 1,
+      qq(terms.json:1:10: "terms" must be an array, found object\n));
+fails('duplicate key in a term object',
+      put('dupkey.json', qq({"slug":"a","term":"A",\n"slug":"b"})), 1,
+      qq(dupkey.json:2:1: duplicate key "slug" in term object\n));
+fails('duplicate slug in one file',
+      put('dupslug.json', qq([$T{a},\n$T{b},\n $T{a}])), 1,
+      qq(dupslug.json:3:10: duplicate slug "a" )
+      . qq[(first defined at dupslug.json:1:10)\n]);
+
+for my $case (['Upper', 'Foo'], ['double hyphen', 'a--b'],
+              ['leading hyphen', '-a'], ['trailing hyphen', 'a-'],
+              ['underscore', 'a_b'], ['space', 'a b'], ['slash', 'a/b'],
+              ['too long', 'a' x 129])
+{
+    my ($what, $slug) = @$case;
+    my $shown = length $slug > 100 ? $slug : $slug;
+    fails("slug: $what", put('slug.json', qq({"slug":"$slug","term":"X"})),
+          1, qq(slug.json:1:9: slug "$shown" is not canonical: it must )
+             . qq(match [a-z0-9]+(-[a-z0-9]+)* and be at most 128 bytes\n));
+}
+
+{
+    put('slug128.json', '{"slug":"' . ('a' x 128) . '","term":"X"}');
+    my ($st) = build('slug128.blob', 'slug128.json');
+    is($st, 0, 'slug: 128 bytes is fine');
+}
+
+fails('related slug not canonical',
+      put('relslug.json', '{"slug":"x","term":"X","relatedTerms":'
+                          . '[{"slug":"CUDA","name":"CUDA"}]}'), 1,
+      qq(relslug.json:1:48: related slug "CUDA" is not canonical: it must )
+      . qq(match [a-z0-9]+(-[a-z0-9]+)* and be at most 128 bytes\n));
+
+
+# payload errors: the position is the referencing value
+
+my $HEAD = '[{"data":1},';
+fails('payload: reference out of range',
+      put('pr.json', $HEAD . '{"slug":2,"term":30},"a","A"]'), 1,
+      "pr.json:1:30: payload reference 30 is out of range (the payload has "
+      . "4 elements)\n");
+fails('payload: invalid negative',
+      put('pn.json', $HEAD . '{"slug":2,"term":-8},"a","A"]'), 1,
+      "pn.json:1:30: payload reference -8 is not a valid special value "
+      . "(-1 to -7)\n");
+fails('payload: float reference',
+      put('pf.json', $HEAD . '{"slug":2,"term":3.0},"a","A"]'), 1,
+      "pf.json:1:30: payload reference 3.0 is not an integer\n");
+fails('payload: cycle',
+      put('pc.json', $HEAD . "\n" . '{"slug":2,"term":3,"x":4},"a","A",[5],'
+                   . '{"y":4}]'), 1,
+      "pc.json:2:44: payload reference 4 is cyclic (element 4 is already "
+      . "being resolved)\n");
+fails('payload: cycle back to the root',
+      put('pc0.json', '[{"data":1},["Reactive",2],{"slug":3,"term":4,'
+                    . '"up":0},"a","A"]'), 1,
+      "pc0.json:1:52: payload reference 0 is cyclic (element 0 is already "
+      . "being resolved)\n");
+fails('payload: string where a reference belongs',
+      put('ps.json', $HEAD . '{"slug":2,"term":"A"},"a"]'), 1,
+      "ps.json:1:30: payload reference must be an integer, found string\n");
+fails('payload: NaN where a string belongs',
+      put('pnan.json', $HEAD . '{"slug":2,"term":-3},"a"]'), 1,
+      qq(pnan.json:1:30: "term" must be a string, found NaN\n));
+fails('payload: undefined term',
+      put('pu.json', $HEAD . '{"slug":2,"term":-1},"a"]'), 1,
+      qq(pu.json:1:30: "term" must be a string, found undefined\n));
+fails('payload: unknown devalue type',
+      put('pt.json', $HEAD . '{"slug":2,"term":3,"x":4},"a","A",'
+                   . '["Temporal",1]]'), 1,
+      qq(pt.json:1:48: unknown devalue type "Temporal"\n));
+fails('payload: a Set where an array belongs',
+      put('pset.json', $HEAD . '{"slug":2,"term":3,"relatedTerms":4},"a",'
+                     . '"A",["Set",1]]'), 1,
+      qq(pset.json:1:47: "relatedTerms" must be an array or null, found a )
+      . qq("Set" value\n));
+fails('payload: no terms',
+      put('pe.json', $HEAD . '{"a":2},"x"]'), 1,
+      qq[pe.json:1:1: payload holds no term object (an object with "slug" ]
+      . qq[and "term")\n]);
+fails('payload: duplicate key in a term',
+      put('pd.json', $HEAD . '{"slug":2,"term":3,"term":3},"a","A"]'), 1,
+      qq(pd.json:1:32: duplicate key "term" in term object\n));
+
+
+# limits
+
+{
+    my @rel = map { qq({"slug":"r$_","name":"R"}) } 1 .. 1001;
+    fails('more than 1000 related terms',
+          put('manyrel.json', '{"slug":"x","term":"X","relatedTerms":['
+                              . join(',', @rel) . ']}'), 1,
+          qq(manyrel.json:1:39: "relatedTerms" has 1001 entries, over the )
+          . qq(limit of 1000\n));
+
+    my $ok = '{"slug":"x","term":"X","relatedTerms":['
+           . join(',', @rel[0 .. 999]) . ']}';
+    put('rel1000.json', $ok);
+    my ($st, $err) = build('rel1000.blob', 'rel1000.json');
+    is($st, 0, '1000 related terms are fine');
+    like($err, qr/\Aglossaryc: 1000 related references to terms not in the glossary \(first: x -> r1\)\n/,
+         '1000 dangling references counted');
+
+    put('bigfield.json', '{"slug":"x","term":"X","explanation":"'
+                         . ('a' x (16 * 1024 * 1024 + 1)) . '"}');
+    fails('field over 16 MiB', 'bigfield.json', 1,
+          qq(bigfield.json:1:38: "explanation" is 16777217 bytes, over the )
+          . qq(limit of 16777216\n));
+    unlink("$tmp/bigfield.json");
+
+    open(my $fh, '>', "$tmp/huge.json") or die;
+    truncate($fh, 257 * 1024 * 1024) or die "truncate: $!";
+    close($fh);
+    fails('input over 256 MiB', 'huge.json', 1,
+          "huge.json:1:1: file is 269484032 bytes, over the limit of "
+          . "256 MiB\n");
+    unlink("$tmp/huge.json");
+}
+
+
+# usage and I/O errors
+
+{
+    my ($st, $out, $err) = run('build', 'one.json');
+    is($st, 2, 'usage: -o is required');
+    is($err, "glossaryc: build: -o OUT is required\n"
+             . "Try 'glossaryc --help'.\n", 'usage: message');
+
+    ($st, $out, $err) = run('build', '-o', 'x.blob');
+    is($st, 2, 'usage: no input');
+
+    ($st, $out, $err) = run('build', '--frobnicate', '-o', 'x.blob', 'one.json');
+    is($st, 2, 'usage: unknown option');
+
+    ($st, $out, $err) = run('compile');
+    is($st, 2, 'usage: unknown command');
+    is($err, "glossaryc: unknown command \"compile\"\n"
+             . "Try 'glossaryc --help'.\n", 'usage: unknown command message');
+
+    ($st) = run();
+    is($st, 2, 'usage: no command');
+
+    ($st, $out) = run('--help');
+    is($st, 0, '--help');
+    like($out, qr/exit status:.*\n  2  usage error\n  3  I\/O or system error/s,
+         '--help documents the exit statuses');
+    like($out, qr/Nuxt payload/, '--help documents the input forms');
+    ($st, $out) = run('-h');
+    is($st, 0, '-h');
+
+    ($st, $out, $err) = run({ env => { SOURCE_DATE_EPOCH => 'yesterday' } },
+                            'build', '-o', 'x.blob', 'one.json');
+    is($st, 2, 'usage: bad SOURCE_DATE_EPOCH');
+
+    ($st, $out, $err) = run('build', '-o', 'x.blob', 'no-such-file.json');
+    is($st, 3, 'I/O: missing input');
+    is($err, "glossaryc: no-such-file.json: No such file or directory\n",
+       'I/O: message');
+
+    ($st, $out, $err) = run('build', '-o', 'no-such-dir/x.blob', 'one.json');
+    is($st, 3, 'I/O: output directory missing');
+    like($err, qr/\Aglossaryc: no-such-dir\/x\.blob: cannot create a temporary file/,
+         'I/O: output message');
+
+    mkdir("$tmp/emptydir");
+    ($st, $out, $err) = run('build', '-o', 'x.blob', 'emptydir');
+    is($st, 1, 'no terms: refused');
+    is($err, "glossaryc: no terms in the input: refusing to publish an "
+             . "empty glossary\n", 'no terms: message');
+    ok(!-e "$tmp/x.blob", 'no blob written by failed builds');
+}
+
+
+# the output is replaced atomically, and untouched on error
+
+{
+    my $old = "previous blob bytes\n";
+    put('out.blob', $old);
+
+    for my $bad ('bad3.json', 'pc.json', 'dupslug.json', 'no-such.json') {
+        my ($st) = build('out.blob', 'one.json', $bad);
+        isnt($st, 0, "$bad: fails");
+        is(slurp('out.blob'), $old, "$bad: OUT untouched");
+    }
+
+    opendir(my $dh, $tmp) or die;
+    my @left = grep { /^\.\w.*\.blob\./ } readdir($dh);
+    closedir($dh);
+    is_deeply(\@left, [], 'no temporary files left');
+
+    my ($st) = build('out.blob', 'one.json');
+    is($st, 0, 'a good build replaces OUT');
+    is(substr(slurp('out.blob'), 0, 8), 'GLOSSARY', 'OUT is a blob now');
+    is(sprintf('%o', (stat("$tmp/out.blob"))[2] & 0777), '644',
+       'OUT mode 0644');
+
+    opendir($dh, $tmp) or die;
+    @left = grep { /^\.out\.blob\./ } readdir($dh);
+    closedir($dh);
+    is_deeply(\@left, [], 'no temporary file after success');
+}
+
+
+# verify, info, get
+
+{
+    my ($st, $out, $err) = run('info', 'small.blob');
+    is($st, 0, 'info');
+    my $size = -s "$tmp/small.blob";
+    my ($id) = $out =~ /^build id:      ([0-9a-f]{16})$/m;
+    ok($id, 'info: build id');
+    like($out, qr/\Afile:          small\.blob\nformat:        1\.0\n/,
+         'info: file and format');
+    like($out, qr/^checksum:      0x$id$/m, 'info: checksum is the build id')
+        if $id;
+    like($out, qr/^build time:    2023-11-14T22:13:20Z \(1700000000\)$/m,
+         'info: build time from SOURCE_DATE_EPOCH');
+    like($out, qr/^file size:     $size$/m, 'info: file size');
+    like($out, qr/^terms:         4$/m, 'info: terms');
+    like($out, qr/^docs per term: 2$/m, 'info: docs per term');
+    like($out, qr/^related:       3$/m, 'info: related entries');
+    like($out, qr/^hash buckets:  8$/m, 'info: buckets, 2 x 4 terms');
+    for my $s (qw(STRINGS TERMS HASH DOCS GLOBALS RELATED)) {
+        like($out, qr/^  \d   $s +\d+ +\d+$/m, "info: section $s");
+    }
+
+    my $blob = slurp('small.blob');
+    my ($magic, $maj, $min, $bo, $sum, $fsize, $hsize, $nsec, $table, $btime,
+        $nterms, $dpt, $glob, $flags)
+        = unpack('a8 v v V Q< Q< V V Q< Q< V V V V', $blob);
+    is($magic, 'GLOSSARY', 'header: magic');
+    is("$maj.$min", '1.0', 'header: version');
+    is($bo, 0x01020304, 'header: byte order');
+    is(sprintf('%016x', $sum), $id // '', 'header: checksum');
+    is($fsize, $size, 'header: file size');
+    is($hsize, 128, 'header: header size');
+    is($nsec, 6, 'header: six sections');
+    is($table, 128, 'header: section table follows the header');
+    is($btime, $EPOCH, 'header: build time');
+    is("$nterms $dpt $glob $flags", '4 2 1 0', 'header: counts');
+    is(substr($blob, 72, 56), "\0" x 56, 'header: reserved is zero');
+
+    my @slugs;
+    my %sec;
+    for my $i (0 .. $nsec - 1) {
+        my ($sid, $res, $off, $sz) = unpack('V V Q< Q<',
+                                            substr($blob, 128 + 24 * $i, 24));
+        $sec{$sid} = [$off, $sz];
+        is($off % 8, 0, "section $sid is 8-byte aligned");
+    }
+    for my $i (0 .. $nterms - 1) {
+        my ($off, $len) = unpack('Q< Q<', substr($blob, $sec{2}[0] + 80 * $i,
+                                                 16));
+        push @slugs, substr($blob, $off, $len);
+    }
+    is_deeply(\@slugs, [qw(alpha alpha-2 b zeta)], 'TERMS sorted by slug');
+    my ($buckets, $max_probe) = unpack('V V', substr($blob, $sec{3}[0], 8));
+    is($buckets, 8, 'HASH: 8 buckets');
+    cmp_ok($max_probe, '<', 4, 'HASH: max_probe under the term count');
+    my @ids = sort { $a <=> $b } grep { $_ }
+              unpack('V*', substr($blob, $sec{3}[0] + 8, 4 * $buckets));
+    is_deeply(\@ids, [1, 2, 3, 4], 'HASH: every id + 1 once');
+    my @rel = map { unpack('V', substr($blob, $sec{6}[0] + 40 * $_, 4)) }
+              0 .. 2;
+    is_deeply(\@rel, [0, 0xffffffff, 3], 'RELATED: ids, dangling NO_TERM');
+
+    # a flipped byte, a foreign file, an empty file
+    my $bad = $blob;
+    substr($bad, -1, 1) = chr(ord(substr($bad, -1, 1)) ^ 1);
+    put('flipped.blob', $bad);
+    ($st, $out, $err) = run('verify', 'flipped.blob');
+    is($st, 1, 'verify: corrupt blob refused');
+    like($err, qr/\Aflipped\.blob: checksum mismatch \(file is corrupt or was modified\): expected $id, computed [0-9a-f]{16}\n\z/,
+         'verify: reason and detail');
+
+    ($st, $out, $err) = run('verify', 'one.json');
+    is($st, 1, 'verify: not a blob');
+    like($err, qr/\Aone\.json: /, 'verify: names the file');
+
+    put('zero.blob', '');
+    ($st, $out, $err) = run('verify', 'zero.blob');
+    is($st, 1, 'verify: empty file');
+    is($err, "zero.blob: file is too small to be a glossary blob: 0 bytes, "
+             . "a header needs 128\n", 'verify: empty file message');
+
+    ($st, $out, $err) = run('verify', 'missing.blob');
+    is($st, 3, 'verify: missing file is an I/O error');
+
+    ($st, $out, $err) = run('get', 'flipped.blob', 'zeta');
+    is($st, 1, 'get refuses a corrupt blob');
+
+    ($st, $out, $err) = run('get', 'small.blob', 'nope');
+    is($st, 1, 'get: unknown slug');
+    is($err, "glossaryc: small.blob: no term \"nope\"\n", 'get: message');
+    is($out, '', 'get: nothing on stdout');
+
+    ($st) = run('get', 'small.blob', 'zeta', 'faq');
+    is($st, 2, 'get: unknown document is a usage error');
+}
+
+
+# reproducible builds
+
+{
+    my @in = (File::Spec->catdir($root, 'data'), 'exact.json', 'small.json');
+    my ($s1) = build('r1.blob', @in);
+    my ($s2) = build('r2.blob', @in);
+    is($s1 + $s2, 0, 'reproducible: both build');
+    ok(slurp('r1.blob') eq slurp('r2.blob'),
+       'reproducible: byte-identical with SOURCE_DATE_EPOCH');
+
+    my ($st) = run({ env => { SOURCE_DATE_EPOCH => $EPOCH + 1 } },
+                   'build', '-q', '-o', 'r3.blob', @in);
+    is($st, 0, 'reproducible: another epoch');
+    ok(slurp('r1.blob') ne slurp('r3.blob'), 'the epoch is in the blob');
+
+    my ($q, $qout, $qerr) = run('build', '--quiet', '-o', 'r4.blob', @in);
+    is($q, 0, '--quiet builds');
+    is($qerr, '', '--quiet: nothing on stderr');
+    my $now = time;
+    my $bt = unpack('Q<', substr(slurp('r4.blob'), 48, 8));
+    cmp_ok(abs($bt - $now), '<', 60, 'without SOURCE_DATE_EPOCH: now');
+}
+
+done_testing();
