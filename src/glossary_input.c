@@ -1419,8 +1419,8 @@ glossary_payload_visit(glossary_file_t *f, glossary_json_t *ref)
 
     if (n->state == 1) {
         glossary_error_at(&loc, "payload reference %lld is cyclic (element "
-                          "%lld is already being resolved)", (long long) ref->integer,
-                          (long long) ref->integer);
+                          "%lld is already being resolved)",
+                          (long long) ref->integer, (long long) ref->integer);
         return GLOSSARY_EXIT_DATA;
     }
 
