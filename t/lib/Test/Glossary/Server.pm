@@ -14,9 +14,38 @@ use File::Spec;
 use File::Temp ();
 use IO::Socket::INET;
 use POSIX ();
+use Scalar::Util ();
 use Time::HiRes ();
 
 use Test::Glossary::HTTP ();
+
+
+# every server not yet stopped, so that an interrupted test (a timeout's
+# TERM, a Ctrl-C) still stops the nginx processes it started
+my %Live;
+
+for my $sig (qw(INT TERM HUP ALRM)) {
+    $SIG{$sig} = sub {
+        for my $srv (grep { $_ } values %Live) {
+            $srv->stop;
+            File::Path::rmtree($srv->{prefix}) unless $srv->{keep};
+        }
+        $SIG{$sig} = 'DEFAULT';
+        kill $sig, $$;
+    };
+}
+
+END {
+    local $?;
+    stop_all();
+}
+
+
+sub stop_all {
+    for my $srv (values %Live) {
+        $srv->stop if $srv;
+    }
+}
 
 
 sub new {
@@ -282,6 +311,8 @@ sub start {
         my $pid = slurp($pidfile);
         if (defined $pid && $pid =~ /^(\d+)\s*$/) {
             $self->{master} = $1;
+            $Live{"$self"} = $self;
+            Scalar::Util::weaken($Live{"$self"});
             last;
         }
         die "nginx: no pid file after 5 s\n" if Time::HiRes::time() > $deadline;
@@ -434,6 +465,7 @@ sub stop {
     }
 
     $self->{master} = undef;
+    delete $Live{"$self"};
 }
 
 
