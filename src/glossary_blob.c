@@ -33,6 +33,8 @@ static const char  *glossary_blob_errors[] = {
     "invalid related-term record",
     "invalid slug index",
     "invalid document record",
+    "invalid category record",
+    "invalid search index",
 };
 
 _Static_assert(sizeof(glossary_blob_errors) / sizeof(char *)
@@ -52,6 +54,9 @@ static glossary_status_t glossary_blob_check_terms(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_hash(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_docs(glossary_blob_t *blob,
     const glossary_doc_t *docs, uint64_t n, const char *what);
+static glossary_status_t glossary_blob_check_extra(glossary_blob_t *blob);
+
+#define glossary_min(a, b)  ((a) < (b) ? (a) : (b))
 
 
 const char *
@@ -206,8 +211,182 @@ glossary_blob_open(glossary_blob_t *blob, const void *data, size_t size)
         return rc;
     }
 
-    return glossary_blob_check_docs(blob, blob->globals, blob->global_docs,
-                                    "global document");
+    rc = glossary_blob_check_docs(blob, blob->globals, blob->global_docs,
+                                  "global document");
+    if (rc != GLOSSARY_OK) {
+        return rc;
+    }
+
+    return glossary_blob_check_extra(blob);
+}
+
+
+/* the optional 1.1 sections */
+
+static glossary_status_t
+glossary_blob_check_extra(glossary_blob_t *blob)
+{
+    int                         cmp;
+    size_t                      min;
+    uint32_t                    i, k, n;
+    glossary_status_t           rc;
+    const glossary_search_t    *e;
+    const glossary_category_t  *c;
+    const glossary_segment_t   *g;
+
+    for (i = 0; i < blob->category_count; i++) {
+        c = &blob->categories[i];
+
+        if (!glossary_blob_ref_ok(blob, &c->slug, GLOSSARY_MAX_SLUG_LEN)
+            || !glossary_blob_slug_ok(glossary_blob_ptr(blob, c->slug),
+                                      c->slug.len)
+            || !glossary_blob_ref_ok(blob, &c->name, GLOSSARY_MAX_FIELD_LEN)
+            || c->term_count > blob->term_count)
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_CATEGORIES,
+                                      "category %u: slug, name or count "
+                                      "invalid", (unsigned) i);
+        }
+
+        if (i > 0) {
+            min = glossary_min(c[-1].slug.len, c->slug.len);
+            cmp = memcmp(glossary_blob_ptr(blob, c[-1].slug),
+                         glossary_blob_ptr(blob, c->slug), min);
+
+            if (cmp > 0 || (cmp == 0 && c[-1].slug.len >= c->slug.len)) {
+                return glossary_blob_fail(blob, GLOSSARY_ERR_CATEGORIES,
+                                          "category %u: slugs not sorted or "
+                                          "not unique", (unsigned) i);
+            }
+        }
+
+        rc = glossary_blob_check_docs(blob, &c->json, 1, "category json");
+        if (rc != GLOSSARY_OK) {
+            return rc;
+        }
+
+        rc = glossary_blob_check_docs(blob, &c->html, 1, "category html");
+        if (rc != GLOSSARY_OK) {
+            return rc;
+        }
+    }
+
+    for (k = 0; k < 2; k++) {
+        e = k ? blob->search_words : blob->search_terms;
+        n = k ? blob->search_word_count : blob->search_term_count;
+
+        for (i = 0; i < n; i++) {
+            if (!glossary_blob_ref_ok(blob, &e[i].key, GLOSSARY_MAX_FIELD_LEN)
+                || e[i].term_id >= blob->term_count
+                || e[i].order >= blob->term_count)
+            {
+                return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH,
+                                          "%s entry %u: key, term or order "
+                                          "invalid", k ? "word" : "term",
+                                          (unsigned) i);
+            }
+
+            if (i > 0) {
+                min = glossary_min(e[i - 1].key.len, e[i].key.len);
+                cmp = memcmp(glossary_blob_ptr(blob, e[i - 1].key),
+                             glossary_blob_ptr(blob, e[i].key), min);
+
+                if (cmp > 0 || (cmp == 0 && e[i - 1].key.len > e[i].key.len))
+                {
+                    return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH,
+                                              "%s entry %u: keys not sorted",
+                                              k ? "word" : "term",
+                                              (unsigned) i);
+                }
+            }
+        }
+    }
+
+    for (i = 0; i < blob->search_page_count; i++) {
+        g = &blob->search_page[i];
+
+        if (g->kind > GLOSSARY_SEGMENT_RESULTS
+            || !glossary_blob_ref_ok(blob, &g->text, UINT64_MAX))
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH,
+                                      "search page segment %u invalid",
+                                      (unsigned) i);
+        }
+    }
+
+    return GLOSSARY_OK;
+}
+
+
+const glossary_category_t *
+glossary_blob_category(const glossary_blob_t *blob, const unsigned char *slug,
+    size_t len)
+{
+    int                         cmp;
+    size_t                      min;
+    uint32_t                    lo, hi, mid;
+    const glossary_category_t  *c;
+
+    lo = 0;
+    hi = blob->category_count;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        c = &blob->categories[mid];
+
+        min = glossary_min(c->slug.len, len);
+        cmp = memcmp(glossary_blob_ptr(blob, c->slug), slug, min);
+
+        if (cmp == 0) {
+            if (c->slug.len == len) {
+                return c;
+            }
+
+            cmp = c->slug.len < len ? -1 : 1;
+        }
+
+        if (cmp < 0) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return NULL;
+}
+
+
+uint32_t
+glossary_blob_search_lower(const glossary_search_t *entries, uint32_t n,
+    const glossary_blob_t *blob, const unsigned char *key, size_t len)
+{
+    int        cmp;
+    size_t     min;
+    uint32_t   lo, hi, mid;
+
+    lo = 0;
+    hi = n;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+
+        min = glossary_min(entries[mid].key.len, len);
+        cmp = memcmp(glossary_blob_ptr(blob, entries[mid].key), key, min);
+
+        if (cmp == 0) {
+            cmp = entries[mid].key.len < len ? -1 : 0;
+        }
+
+        if (cmp < 0) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return lo;
 }
 
 
@@ -217,10 +396,11 @@ glossary_blob_check_sections(glossary_blob_t *blob)
     uint32_t                   i, id;
     uint64_t                   table, end, need, n;
     const glossary_header_t   *h;
-    const glossary_section_t  *s, *found[GLOSSARY_SECTION_RELATED + 1];
+    const glossary_section_t  *s, *found[GLOSSARY_SECTION_LAST + 1];
 
     static const char  *names[] = {
-        "", "STRINGS", "TERMS", "HASH", "DOCS", "GLOBALS", "RELATED"
+        "", "STRINGS", "TERMS", "HASH", "DOCS", "GLOBALS", "RELATED",
+        "CATEGORIES", "SEARCH_TERMS", "SEARCH_WORDS", "SEARCH_PAGE"
     };
 
     h = blob->header;
@@ -266,7 +446,7 @@ glossary_blob_check_sections(glossary_blob_t *blob)
 
         id = s[i].id;
 
-        if (id == 0 || id > GLOSSARY_SECTION_RELATED) {
+        if (id == 0 || id > GLOSSARY_SECTION_LAST) {
             continue;   /* a later minor version's section */
         }
 
@@ -339,6 +519,73 @@ glossary_blob_check_sections(glossary_blob_t *blob)
 
     blob->globals = (const glossary_doc_t *)
                     (blob->base + found[GLOSSARY_SECTION_GLOBALS]->offset);
+
+    /* optional 1.1 sections: record arrays of a fixed size */
+
+    if (found[GLOSSARY_SECTION_CATEGORIES]) {
+        n = found[GLOSSARY_SECTION_CATEGORIES]->size;
+
+        if (n % sizeof(glossary_category_t)
+            || n / sizeof(glossary_category_t) > blob->term_count)
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                      "CATEGORIES has %llu bytes",
+                                      (unsigned long long) n);
+        }
+
+        blob->categories = (const glossary_category_t *)
+            (blob->base + found[GLOSSARY_SECTION_CATEGORIES]->offset);
+        blob->category_count = (uint32_t) (n / sizeof(glossary_category_t));
+    }
+
+    for (id = GLOSSARY_SECTION_SEARCH_TERMS;
+         id <= GLOSSARY_SECTION_SEARCH_WORDS;
+         id++)
+    {
+        if (found[id] == NULL) {
+            continue;
+        }
+
+        n = found[id]->size;
+
+        if (n % sizeof(glossary_search_t)
+            || n / sizeof(glossary_search_t) > (uint64_t) blob->term_count
+                                               * GLOSSARY_MAX_SEARCH_KEYS)
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                      "%s has %llu bytes", names[id],
+                                      (unsigned long long) n);
+        }
+
+        if (id == GLOSSARY_SECTION_SEARCH_TERMS) {
+            blob->search_terms = (const glossary_search_t *)
+                                 (blob->base + found[id]->offset);
+            blob->search_term_count = (uint32_t)
+                                      (n / sizeof(glossary_search_t));
+
+        } else {
+            blob->search_words = (const glossary_search_t *)
+                                 (blob->base + found[id]->offset);
+            blob->search_word_count = (uint32_t)
+                                      (n / sizeof(glossary_search_t));
+        }
+    }
+
+    if (found[GLOSSARY_SECTION_SEARCH_PAGE]) {
+        n = found[GLOSSARY_SECTION_SEARCH_PAGE]->size;
+
+        if (n % sizeof(glossary_segment_t)
+            || n / sizeof(glossary_segment_t) > GLOSSARY_MAX_SEGMENTS)
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                      "SEARCH_PAGE has %llu bytes",
+                                      (unsigned long long) n);
+        }
+
+        blob->search_page = (const glossary_segment_t *)
+            (blob->base + found[GLOSSARY_SECTION_SEARCH_PAGE]->offset);
+        blob->search_page_count = (uint32_t) (n / sizeof(glossary_segment_t));
+    }
 
     n = found[GLOSSARY_SECTION_HASH]->size;
     if (n < sizeof(glossary_hash_t)) {

@@ -28,7 +28,7 @@
 #define GLOSSARY_MAGIC               "GLOSSARY"
 #define GLOSSARY_MAGIC_LEN           8
 #define GLOSSARY_VERSION_MAJOR       1
-#define GLOSSARY_VERSION_MINOR       0
+#define GLOSSARY_VERSION_MINOR       1
 #define GLOSSARY_BYTE_ORDER          0x01020304u
 #define GLOSSARY_HEADER_SIZE         128
 #define GLOSSARY_ALIGN               8
@@ -46,6 +46,8 @@
 #define GLOSSARY_MAX_DOCS_PER_TERM   64
 #define GLOSSARY_MAX_GLOBAL_DOCS     64
 #define GLOSSARY_MAX_PROBE           128
+#define GLOSSARY_MAX_SEARCH_KEYS     64       /* entries per term, each array */
+#define GLOSSARY_MAX_SEGMENTS        64       /* SEARCH_PAGE segments */
 
 #define GLOSSARY_NO_TERM             0xffffffffu
 
@@ -57,7 +59,14 @@ enum {
     GLOSSARY_SECTION_HASH    = 3,     /* glossary_hash_t + uint32_t[] */
     GLOSSARY_SECTION_DOCS    = 4,     /* glossary_doc_t[terms * dpt] */
     GLOSSARY_SECTION_GLOBALS = 5,     /* glossary_doc_t[global_docs] */
-    GLOSSARY_SECTION_RELATED = 6      /* glossary_related_t[] */
+    GLOSSARY_SECTION_RELATED = 6,     /* glossary_related_t[] */
+
+    /* 1.1; optional: a blob without them serves no such routes */
+    GLOSSARY_SECTION_CATEGORIES = 7,  /* glossary_category_t[] */
+    GLOSSARY_SECTION_SEARCH_TERMS = 8,/* glossary_search_t[]: terms, slugs */
+    GLOSSARY_SECTION_SEARCH_WORDS = 9,/* glossary_search_t[]: inner words */
+    GLOSSARY_SECTION_SEARCH_PAGE = 10,/* glossary_segment_t[] */
+    GLOSSARY_SECTION_LAST = 10
 };
 
 
@@ -65,14 +74,30 @@ enum {
 enum {
     GLOSSARY_DOC_TERM_JSON    = 0,    /* {prefix}{slug} */
     GLOSSARY_DOC_RELATED_JSON = 1,    /* {prefix}{slug}/related */
-    GLOSSARY_DOCS_PER_TERM_V1 = 2
+    GLOSSARY_DOCS_PER_TERM_V1 = 2,
+
+    /* 1.1 */
+    GLOSSARY_DOC_TERM_HTML    = 2,    /* {prefix}{slug}, HTML format */
+    GLOSSARY_DOC_PAYLOAD      = 3,    /* {prefix}{slug}/_payload.json */
+    GLOSSARY_DOC_SEARCH_JSON  = 4,    /* one search result, JSON object */
+    GLOSSARY_DOC_SEARCH_HTML  = 5,    /* one search result, HTML fragment */
+    GLOSSARY_DOCS_PER_TERM_V1_1 = 6
 };
 
 
 /* global document kinds: index into GLOBALS */
 enum {
     GLOSSARY_GLOBAL_INDEX_JSON = 0,   /* {prefix} */
-    GLOSSARY_GLOBAL_DOCS_V1    = 1
+    GLOSSARY_GLOBAL_DOCS_V1    = 1,
+
+    /* 1.1 */
+    GLOSSARY_GLOBAL_INDEX_HTML = 1,   /* {prefix}, HTML format: A-Z */
+    GLOSSARY_GLOBAL_SITEMAP    = 2,   /* {prefix}sitemap.xml */
+    GLOSSARY_GLOBAL_NOT_FOUND_HTML = 3, /* 404 body, HTML format */
+    GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML = 4, /* "no results" fragment */
+    GLOSSARY_GLOBAL_CATEGORIES_JSON = 5,   /* {prefix}category/ */
+    GLOSSARY_GLOBAL_CATEGORIES_HTML = 6,
+    GLOSSARY_GLOBAL_DOCS_V1_1  = 7
 };
 
 
@@ -226,6 +251,81 @@ typedef struct {
 } glossary_hash_t;
 
 
+/*
+ * CATEGORIES section (1.1): one record of 168 bytes per category, sorted
+ * by slug bytewise, strictly ascending.  The slug is the category name
+ * folded to the canonical slug form; {prefix}category/{slug} serves the
+ * JSON or HTML document, which list the category's terms.
+ *
+ *   off size field
+ *     0   16 slug             canonical slug form
+ *    16   16 name             as in the source
+ *    32    4 term_count       terms in this category
+ *    36    4 reserved         zero
+ *    40   64 json             glossary_doc_t
+ *   104   64 html             glossary_doc_t
+ *   168                       (size)
+ */
+typedef struct {
+    glossary_ref_t  slug;
+    glossary_ref_t  name;
+    uint32_t        term_count;
+    uint32_t        reserved;
+    glossary_doc_t  json;
+    glossary_doc_t  html;
+} glossary_category_t;
+
+
+/*
+ * SEARCH_TERMS and SEARCH_WORDS sections (1.1): 32-byte entries sorted by
+ * key bytewise (ties by order).  A key is text folded by glossary_fold()
+ * (src/glossary_fold.h).  SEARCH_TERMS holds, per term, its folded name
+ * and its folded slug; SEARCH_WORDS, per term, the folded name from each
+ * word after the first to its end.  A prefix search is a lower-bound
+ * binary search for the folded query and a scan while keys start with it:
+ * exact matches come first in SEARCH_TERMS, then name/slug prefixes; then
+ * SEARCH_WORDS matches.  "order" is the term's position in the index
+ * order (by name), for ranking ties.
+ *
+ *   off size field
+ *     0   16 key
+ *    16    4 term_id
+ *    20    4 order
+ *    24    8 reserved         zero
+ */
+typedef struct {
+    glossary_ref_t  key;
+    uint32_t        term_id;
+    uint32_t        order;
+    uint8_t         reserved[8];
+} glossary_search_t;
+
+
+/*
+ * SEARCH_PAGE section (1.1): the HTML search results page as segments, in
+ * order, 24 bytes each.  A text segment is sent as it is; a query segment
+ * stands for the query, HTML-escaped by the server; a results segment for
+ * the result fragments (GLOSSARY_DOC_SEARCH_HTML of each hit, or
+ * GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML when there is none).
+ *
+ *   off size field
+ *     0    4 kind             GLOSSARY_SEGMENT_*
+ *     4    4 reserved         zero
+ *     8   16 text             for text segments; empty otherwise
+ */
+enum {
+    GLOSSARY_SEGMENT_TEXT = 0,
+    GLOSSARY_SEGMENT_QUERY = 1,
+    GLOSSARY_SEGMENT_RESULTS = 2
+};
+
+typedef struct {
+    uint32_t        kind;
+    uint32_t        reserved;
+    glossary_ref_t  text;
+} glossary_segment_t;
+
+
 _Static_assert(sizeof(glossary_header_t) == GLOSSARY_HEADER_SIZE,
                "glossary_header_t must be 128 bytes");
 _Static_assert(sizeof(glossary_section_t) == 24,
@@ -236,6 +336,12 @@ _Static_assert(sizeof(glossary_related_t) == 40,
                "glossary_related_t: 40 bytes");
 _Static_assert(sizeof(glossary_doc_t) == 64, "glossary_doc_t: 64 bytes");
 _Static_assert(sizeof(glossary_hash_t) == 8, "glossary_hash_t: 8 bytes");
+_Static_assert(sizeof(glossary_category_t) == 168,
+               "glossary_category_t: 168 bytes");
+_Static_assert(sizeof(glossary_search_t) == 32,
+               "glossary_search_t: 32 bytes");
+_Static_assert(sizeof(glossary_segment_t) == 24,
+               "glossary_segment_t: 24 bytes");
 
 
 /* reader status codes; glossary_blob_strerror() names each */
@@ -256,6 +362,8 @@ typedef enum {
     GLOSSARY_ERR_RELATED,            /* a related entry is invalid */
     GLOSSARY_ERR_HASH,               /* the slug index is invalid */
     GLOSSARY_ERR_DOCS,               /* a document record is invalid */
+    GLOSSARY_ERR_CATEGORIES,         /* a category record is invalid */
+    GLOSSARY_ERR_SEARCH,             /* the search index is invalid */
     GLOSSARY_ERR_LAST
 } glossary_status_t;
 
@@ -278,6 +386,15 @@ typedef struct {
     const uint32_t             *buckets;
     const glossary_doc_t       *docs;
     const glossary_doc_t       *globals;
+    /* 1.1 sections: NULL and 0 when the blob has none */
+    const glossary_category_t  *categories;
+    uint32_t                    category_count;
+    const glossary_search_t    *search_terms;
+    uint32_t                    search_term_count;
+    const glossary_search_t    *search_words;
+    uint32_t                    search_word_count;
+    const glossary_segment_t   *search_page;
+    uint32_t                    search_page_count;
     uint32_t                    term_count;
     uint32_t                    docs_per_term;
     uint32_t                    global_docs;
@@ -308,6 +425,18 @@ const glossary_doc_t *glossary_blob_doc(const glossary_blob_t *blob,
 /* global document, or NULL when the blob has no such kind */
 const glossary_doc_t *glossary_blob_global(const glossary_blob_t *blob,
     uint32_t kind);
+
+/* category by slug, or NULL */
+const glossary_category_t *glossary_blob_category(const glossary_blob_t *blob,
+    const unsigned char *slug, size_t len);
+
+/*
+ * index of the first entry in a sorted search array whose key is not less
+ * than key (bytewise); n when there is none
+ */
+uint32_t glossary_blob_search_lower(const glossary_search_t *entries,
+    uint32_t n, const glossary_blob_t *blob, const unsigned char *key,
+    size_t len);
 
 /* pointer to the bytes of a validated reference */
 #define glossary_blob_ptr(blob, ref)  ((blob)->base + (ref).off)
