@@ -24,14 +24,15 @@ CFLAGS       ?= -O2 -g
 OUR_CFLAGS   := $(WARN) -std=gnu11 -D_GNU_SOURCE -Isrc
 LIBS         := -lyajl -lz -lxxhash
 
-BLOB_SRCS    := src/glossary_blob.c
+BLOB_SRCS    := src/glossary_blob.c src/glossary_fold.c
 CLI_SRCS     := src/glossaryc.c src/glossary_input.c src/glossary_build.c \
                 $(BLOB_SRCS)
-CLI_HDRS     := src/glossary_blob.h src/glossary_input.h src/glossary_build.h
+CLI_HDRS     := src/glossary_blob.h src/glossary_input.h src/glossary_build.h \
+                src/glossary_fold.h
 MOD_SRCS     := src/ngx_http_glossary_module.c src/ngx_http_glossary_handler.c \
                 src/glossary_route.c \
                 $(BLOB_SRCS)
-MOD_HDRS     := src/glossary_blob.h src/glossary_route.h \
+MOD_HDRS     := src/glossary_blob.h src/glossary_route.h src/glossary_fold.h \
                 src/ngx_http_glossary_module.h
 
 MODULE       := $(BUILD)/ngx_http_glossary_module.so
