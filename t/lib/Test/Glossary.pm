@@ -906,6 +906,7 @@ sub _check_response {
     if (_has($block, 'gunzip')
         && lc($res->header('Content-Encoding') || '') eq 'gzip')
     {
+        no warnings 'once';
         require IO::Uncompress::Gunzip;
         my $out;
         IO::Uncompress::Gunzip::gunzip(\$body, \$out)
