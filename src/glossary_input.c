@@ -124,6 +124,8 @@ static int glossary_read_path(glossary_model_t *m, const char *path,
 static int glossary_read_dir(glossary_model_t *m, const char *path,
     unsigned depth);
 static int glossary_read_file(glossary_model_t *m, const char *path);
+static int glossary_read_text(glossary_model_t *m, const char *path,
+    unsigned char *text, size_t size);
 static int glossary_slurp(const char *path, unsigned char **text,
     size_t *size);
 static int glossary_parse(glossary_file_t *f, size_t start, size_t end);
@@ -502,6 +504,48 @@ glossary_has_suffix(const char *s, const char *suffix)
 static int
 glossary_read_file(glossary_model_t *m, const char *path)
 {
+    int             rc;
+    size_t          size;
+    unsigned char  *text;
+
+    rc = glossary_slurp(path, &text, &size);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    return glossary_read_text(m, path, text, size);
+}
+
+
+int
+glossary_input_read_memory(glossary_model_t *m, const char *name,
+    const void *data, size_t size)
+{
+    unsigned char   *text;
+    glossary_loc_t   loc;
+
+    if (size > GLOSSARY_MAX_INPUT_SIZE) {
+        loc.file = name;
+        loc.line = 1;
+        loc.column = 1;
+        glossary_error_at(&loc, "file is over the limit of %zu MiB",
+                          GLOSSARY_MAX_INPUT_SIZE >> 20);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    /* an exact-size copy: a reader that over-reads is caught by ASan */
+    text = glossary_xmalloc(size ? size : 1);
+    memcpy(text, data, size);
+
+    return glossary_read_text(m, name, text, size);
+}
+
+
+/* parses a file's bytes, and frees them */
+static int
+glossary_read_text(glossary_model_t *m, const char *path,
+    unsigned char *text, size_t size)
+{
     int              rc;
     size_t           i;
     glossary_file_t  f;
@@ -511,11 +555,8 @@ glossary_read_file(glossary_model_t *m, const char *path)
     f.model = m;
     f.file = glossary_arena_strdup(&m->arena, path, strlen(path));
     f.cur_line = 1;
-
-    rc = glossary_slurp(path, (unsigned char **) &f.text, &f.size);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
-    }
+    f.text = text;
+    f.size = size;
 
     if (glossary_has_suffix(path, ".jsonl")
         || glossary_has_suffix(path, ".ndjson"))

@@ -94,6 +94,14 @@ void glossary_model_free(glossary_model_t *m);
  */
 int glossary_input_read(glossary_model_t *m, const char *path);
 
+/*
+ * Reads bytes already in memory as the file NAME would be read (the name
+ * picks the form: *.jsonl and *.ndjson are JSON Lines) and names NAME in
+ * messages.  The bytes are copied.  For tests and fuzzing.
+ */
+int glossary_input_read_memory(glossary_model_t *m, const char *name,
+    const void *data, size_t size);
+
 /* 1 when the slug has the canonical form [a-z0-9]+(-[a-z0-9]+)* */
 int glossary_slug_valid(const char *p, size_t len);
 
