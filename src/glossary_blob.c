@@ -46,7 +46,6 @@ static glossary_status_t glossary_blob_fail(glossary_blob_t *blob,
     __attribute__((format(printf, 3, 4)));
 static int glossary_blob_ref_ok(const glossary_blob_t *blob,
     const glossary_ref_t *ref, uint64_t max_len);
-static int glossary_blob_slug_ok(const unsigned char *p, uint64_t len);
 static int glossary_blob_etag_ok(const glossary_blob_t *blob,
     const glossary_ref_t *ref);
 static glossary_status_t glossary_blob_check_sections(glossary_blob_t *blob);
@@ -868,7 +867,7 @@ glossary_blob_ref_ok(const glossary_blob_t *blob, const glossary_ref_t *ref,
 }
 
 
-static int
+int
 glossary_blob_slug_ok(const unsigned char *p, uint64_t len)
 {
     uint64_t  i;

@@ -426,6 +426,9 @@ const glossary_doc_t *glossary_blob_doc(const glossary_blob_t *blob,
 const glossary_doc_t *glossary_blob_global(const glossary_blob_t *blob,
     uint32_t kind);
 
+/* is this a canonical slug: [a-z0-9]+(-[a-z0-9]+)*, 1 to 128 bytes */
+int glossary_blob_slug_ok(const unsigned char *p, uint64_t len);
+
 /* category by slug, or NULL */
 const glossary_category_t *glossary_blob_category(const glossary_blob_t *blob,
     const unsigned char *slug, size_t len);

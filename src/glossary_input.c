@@ -283,28 +283,7 @@ glossary_error(const char *fmt, ...)
 int
 glossary_slug_valid(const char *p, size_t len)
 {
-    size_t  i;
-    int     hyphen;
-
-    if (len == 0 || len > GLOSSARY_MAX_SLUG_LEN) {
-        return 0;
-    }
-
-    hyphen = 1;     /* no leading hyphen */
-
-    for (i = 0; i < len; i++) {
-        if ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9')) {
-            hyphen = 0;
-
-        } else if (p[i] == '-' && !hyphen) {
-            hyphen = 1;
-
-        } else {
-            return 0;
-        }
-    }
-
-    return !hyphen;
+    return glossary_blob_slug_ok((const unsigned char *) p, len);
 }
 
 
