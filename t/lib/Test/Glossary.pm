@@ -1157,6 +1157,7 @@ C<http_request($port, $bytes, %opt)>, C<glossary_blob_bytes($json)>,
 C<compile_glossary($in, $out)>, C<data_file($name)>, C<json_decode>,
 C<json_canon>.  Environment: GLOSSARY_BUILD (default build/),
 TEST_GLOSSARY_NGINX (default /usr/sbin/nginx), TEST_GLOSSARY_KEEP=1 (keep
-prefixes).
+prefixes), TEST_GLOSSARY_NGINX_ENV (C<NAME=value ...> set for nginx only,
+e.g. the sanitizer runtime in LD_PRELOAD: C<make test-asan>).
 
 =cut

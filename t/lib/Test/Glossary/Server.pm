@@ -261,6 +261,7 @@ sub run_command {
         open STDIN, '<', '/dev/null';
         open STDOUT, '>>', $log or POSIX::_exit(127);
         open STDERR, '>&', \*STDOUT or POSIX::_exit(127);
+        nginx_env() if $argv->[0] eq Test::Glossary::nginx_binary();
         { no warnings 'exec'; exec { $argv->[0] } @$argv; }
         print STDERR "exec $argv->[0]: $!\n";
         POSIX::_exit(127);
@@ -279,6 +280,20 @@ sub run_command {
             return -1;
         }
         Time::HiRes::sleep(0.02);
+    }
+}
+
+
+# TEST_GLOSSARY_NGINX_ENV="NAME=value ...": set for nginx only (make
+# test-asan: LD_PRELOAD of the sanitizer runtime, ASAN_OPTIONS), not for
+# the compiler or the tests themselves
+sub nginx_env {
+    my $spec = $ENV{TEST_GLOSSARY_NGINX_ENV};
+    return unless defined $spec && $spec ne '';
+
+    for my $kv (split ' ', $spec) {
+        my ($k, $v) = split /=/, $kv, 2;
+        $ENV{$k} = defined $v ? $v : '';
     }
 }
 
