@@ -249,10 +249,17 @@ glossary_arena_free(glossary_arena_t *a)
 }
 
 
+glossary_input_hooks_t  glossary_input_hooks;
+
+
 void
 glossary_error_at(const glossary_loc_t *loc, const char *fmt, ...)
 {
     va_list  args;
+
+    if (glossary_input_hooks.message) {
+        glossary_input_hooks.message();
+    }
 
     fprintf(stderr, "%s:%u:%u: ", loc->file, (unsigned) loc->line,
             (unsigned) loc->column);
@@ -269,6 +276,10 @@ void
 glossary_error(const char *fmt, ...)
 {
     va_list  args;
+
+    if (glossary_input_hooks.message) {
+        glossary_input_hooks.message();
+    }
 
     fputs("glossaryc: ", stderr);
 
@@ -548,6 +559,10 @@ glossary_read_text(glossary_model_t *m, const char *path,
         if (rc == GLOSSARY_EXIT_OK) {
             rc = glossary_read_plain(&f);
         }
+    }
+
+    if (glossary_input_hooks.file_read) {
+        glossary_input_hooks.file_read(path, f.size, m->nentries);
     }
 
     for (i = 0; i < GLOSSARY_MAX_DEPTH; i++) {

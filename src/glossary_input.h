@@ -84,6 +84,18 @@ typedef struct {
 } glossary_model_t;
 
 
+/*
+ * Hooks for glossaryc's progress line (src/glossary_ops.c), NULL unless it
+ * is shown: file_read after every file read, message before every message.
+ */
+typedef struct {
+    void  (*file_read)(const char *path, size_t size, size_t terms);
+    void  (*message)(void);
+} glossary_input_hooks_t;
+
+extern glossary_input_hooks_t  glossary_input_hooks;
+
+
 void glossary_model_init(glossary_model_t *m);
 void glossary_model_free(glossary_model_t *m);
 

@@ -4,8 +4,9 @@
  *
  *   glossaryc build -o OUT [--quiet] INPUT...
  *   glossaryc verify FILE
- *   glossaryc info FILE
+ *   glossaryc info [--json] FILE
  *   glossaryc get [--etag] [--gzip] FILE SLUG [related]
+ *   glossaryc diff [-q] OLD NEW
  */
 
 #include <errno.h>
@@ -21,14 +22,8 @@
 #include "glossary_blob.h"
 #include "glossary_build.h"
 #include "glossary_input.h"
-
-
-typedef struct {
-    const char      *path;
-    void            *map;
-    size_t           size;
-    glossary_blob_t  blob;
-} glossary_file_blob_t;
+#include "glossary_ops.h"
+#include "glossary_version.h"
 
 
 static int glossary_cmd_build(int argc, char **argv);
@@ -37,7 +32,6 @@ static int glossary_cmd_info(int argc, char **argv);
 static int glossary_cmd_get(int argc, char **argv);
 static int glossary_usage_error(const char *fmt, const char *arg);
 static int glossary_load(glossary_file_blob_t *fb, const char *path);
-static void glossary_unload(glossary_file_blob_t *fb);
 
 
 static const char  glossary_help[] =
@@ -56,13 +50,22 @@ static const char  glossary_help[] =
 "        -q, --quiet       no summary and no dangling-reference note\n"
 "  verify FILE\n"
 "        run the check nginx runs when it loads FILE\n"
-"  info FILE\n"
-"        verify FILE, then print its header and section table\n"
+"  info [--json] FILE\n"
+"        verify FILE, then print its header and section table; --json\n"
+"        prints them as one JSON object, with the field names of the\n"
+"        module's glossary_status\n"
 "  get [--etag] [--gzip] FILE SLUG [related]\n"
 "        print the body the module sends for SLUG (or SLUG/related);\n"
 "        SLUG '' or --index prints the index; --etag prints the ETag\n"
 "        instead, --gzip selects the gzip variant\n"
+"  diff [-q] OLD NEW\n"
+"        what serving NEW instead of OLD changes: one line per term,\n"
+"        \"+ slug\" added, \"- slug\" removed, \"~ slug\" changed (a\n"
+"        document of the term has another ETag), then a summary; -q\n"
+"        prints nothing.  Exit status as diff(1): 0 same documents,\n"
+"        1 different, 2 trouble (usage, unreadable or invalid blob)\n"
 "  help  this text\n"
+"  --version\n"
 "\n"
 "input forms, decided per file:\n"
 "  *.jsonl, *.ndjson     JSON Lines: one term object per non-blank line\n"
@@ -111,8 +114,8 @@ main(int argc, char **argv)
     }
 
     if (strcmp(cmd, "--version") == 0) {
-        printf("glossaryc, blob format %d.%d\n", GLOSSARY_VERSION_MAJOR,
-               GLOSSARY_VERSION_MINOR);
+        printf("glossaryc %s (blob format %d.%d)\n", GLOSSARY_RELEASE,
+               GLOSSARY_VERSION_MAJOR, GLOSSARY_VERSION_MINOR);
         return GLOSSARY_EXIT_OK;
     }
 
@@ -130,6 +133,10 @@ main(int argc, char **argv)
 
     if (strcmp(cmd, "get") == 0) {
         return glossary_cmd_get(argc - 2, argv + 2);
+    }
+
+    if (strcmp(cmd, "diff") == 0) {
+        return glossary_cmd_diff(argc - 2, argv + 2);
     }
 
     return glossary_usage_error("unknown command \"%s\"", cmd);
@@ -227,14 +234,18 @@ glossary_cmd_build(int argc, char **argv)
     }
 
     glossary_model_init(&m);
+    glossary_progress_start(inputs, ninputs, conf.quiet);
 
     for (i = 0; i < ninputs && rc == GLOSSARY_EXIT_OK; i++) {
         rc = glossary_input_read(&m, inputs[i]);
     }
 
     if (rc == GLOSSARY_EXIT_OK) {
+        glossary_progress_rendering(m.nentries);
         rc = glossary_build(&m, &conf);
     }
+
+    glossary_progress_done();
 
     glossary_model_free(&m);
     free(inputs);
@@ -290,7 +301,7 @@ glossary_load(glossary_file_blob_t *fb, const char *path)
 }
 
 
-static void
+void
 glossary_unload(glossary_file_blob_t *fb)
 {
     if (fb->map != NULL) {
@@ -301,7 +312,7 @@ glossary_unload(glossary_file_blob_t *fb)
 
 
 /* loads and validates; prints the reason when the blob is refused */
-static int
+int
 glossary_open(glossary_file_blob_t *fb, const char *path)
 {
     int                rc;
@@ -367,8 +378,12 @@ glossary_cmd_info(int argc, char **argv)
         "?", "STRINGS", "TERMS", "HASH", "DOCS", "GLOBALS", "RELATED"
     };
 
+    if (argc == 2 && strcmp(argv[0], "--json") == 0) {
+        return glossary_info_json(argv[1]);
+    }
+
     if (argc != 1) {
-        return glossary_usage_error("info takes one FILE%s", "");
+        return glossary_usage_error("info takes [--json] FILE%s", "");
     }
 
     rc = glossary_open(&fb, argv[0]);
