@@ -2,7 +2,9 @@
  * libFuzzer target for the URI router: any byte string in, and the route
  * out must be consistent: a slug lies inside the input, is 1 to 128 bytes
  * of [a-zA-Z0-9-] with hyphens only between letters and digits, and a
- * route without a redirect has a canonical (lower-case) slug.
+ * route without a redirect has a canonical (lower-case) slug; a term slug
+ * is never one of the reserved names "category" and "search"; routes
+ * without a slug carry none, and the index and the sitemap never redirect.
  */
 
 #include <stdint.h>
@@ -12,6 +14,10 @@
 
 #include "glossary_blob.h"
 #include "glossary_route.h"
+
+
+static int fuzz_route_is(const unsigned char *p, size_t len,
+    const char *name, int nocase);
 
 
 static void
@@ -44,8 +50,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     case GLOSSARY_ROUTE_NONE:
     case GLOSSARY_ROUTE_INDEX:
-        if (route.slug != NULL || route.slug_len != 0 || route.redirect) {
-            fuzz_route_fail("slug or redirect without a term route");
+    case GLOSSARY_ROUTE_SITEMAP:
+        if (route.redirect) {
+            fuzz_route_fail("redirect from the index, sitemap or no route");
+        }
+
+        /* fall through */
+
+    case GLOSSARY_ROUTE_CATEGORIES:
+    case GLOSSARY_ROUTE_SEARCH:
+        if (route.slug != NULL || route.slug_len != 0) {
+            fuzz_route_fail("slug on a route without one");
         }
 
         if (route.kind == GLOSSARY_ROUTE_INDEX
@@ -54,10 +69,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_route_fail("index route for a non-empty path");
         }
 
+        if (route.kind == GLOSSARY_ROUTE_SITEMAP
+            && !fuzz_route_is(copy + (size && copy[0] == '/'),
+                              size - (size && copy[0] == '/'),
+                              GLOSSARY_ROUTE_SITEMAP_NAME, 0))
+        {
+            fuzz_route_fail("sitemap route for another path");
+        }
+
         break;
 
     case GLOSSARY_ROUTE_TERM:
     case GLOSSARY_ROUTE_RELATED:
+    case GLOSSARY_ROUTE_PAYLOAD:
+    case GLOSSARY_ROUTE_CATEGORY:
         if (route.slug < copy || route.slug_len == 0
             || route.slug_len > GLOSSARY_MAX_SLUG_LEN
             || route.slug + route.slug_len > copy + size)
@@ -79,10 +104,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             {
                 fuzz_route_fail("slug byte outside the slug alphabet");
             }
+
         }
 
         if (upper && !route.redirect) {
             fuzz_route_fail("upper-case slug without a redirect");
+        }
+
+        if (route.kind != GLOSSARY_ROUTE_CATEGORY
+            && (fuzz_route_is(route.slug, route.slug_len,
+                              GLOSSARY_ROUTE_CATEGORY_NAME, 1)
+                || fuzz_route_is(route.slug, route.slug_len,
+                                 GLOSSARY_ROUTE_SEARCH_NAME, 1)))
+        {
+            fuzz_route_fail("a reserved name routed as a term");
         }
 
         break;
@@ -94,4 +129,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(copy);
 
     return 0;
+}
+
+
+static int
+fuzz_route_is(const unsigned char *p, size_t len, const char *name,
+    int nocase)
+{
+    size_t  i;
+
+    if (len != strlen(name)) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        if ((nocase ? (p[i] | 0x20) : p[i]) != (unsigned char) name[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
 }

@@ -10,15 +10,18 @@
 #include "glossary_route.h"
 
 
-#define GLOSSARY_ROUTE_RELATED_NAME  "related"
+static size_t glossary_route_slug(const unsigned char *p,
+    const unsigned char *end, unsigned *upper);
+static int glossary_route_is(const unsigned char *p, size_t len,
+    const char *name);
 
 
 void
 glossary_route_parse(const unsigned char *p, size_t len,
     glossary_route_t *route)
 {
-    size_t                i, n;
-    unsigned              upper, trailing;
+    size_t                n, n2;
+    unsigned              upper, upper2, trailing;
     const unsigned char  *end, *slug;
 
     memset(route, 0, sizeof(glossary_route_t));
@@ -34,38 +37,67 @@ glossary_route_parse(const unsigned char *p, size_t len,
         return;
     }
 
+    if ((size_t) (end - p) == sizeof(GLOSSARY_ROUTE_SITEMAP_NAME) - 1
+        && memcmp(p, GLOSSARY_ROUTE_SITEMAP_NAME,
+                  sizeof(GLOSSARY_ROUTE_SITEMAP_NAME) - 1) == 0)
+    {
+        route->kind = GLOSSARY_ROUTE_SITEMAP;
+        return;
+    }
+
     slug = p;
-    upper = 0;
 
-    while (p < end && *p != '/') {
-        if (*p >= 'A' && *p <= 'Z') {
-            upper = 1;
-
-        } else if (!((*p >= 'a' && *p <= 'z')
-                     || (*p >= '0' && *p <= '9')
-                     || *p == '-'))
-        {
-            return;
-        }
-
-        p++;
-    }
-
-    n = p - slug;
-
-    if (n == 0 || n > GLOSSARY_MAX_SLUG_LEN) {
+    n = glossary_route_slug(p, end, &upper);
+    if (n == 0) {
         return;
     }
 
-    /* hyphens only between letters and digits */
-    if (slug[0] == '-' || slug[n - 1] == '-') {
+    p += n;
+
+    if (glossary_route_is(slug, n, GLOSSARY_ROUTE_CATEGORY_NAME)) {
+
+        if (p == end || p + 1 == end) {
+            /* "category" and "CATEGORY/" -> "category/" */
+            route->kind = GLOSSARY_ROUTE_CATEGORIES;
+            route->redirect = (p == end) || upper;
+            return;
+        }
+
+        p++;    /* '/' */
+
+        slug = p;
+
+        n2 = glossary_route_slug(p, end, &upper2);
+        if (n2 == 0) {
+            return;
+        }
+
+        p += n2;
+        trailing = 0;
+
+        if (p < end) {
+            if (*p != '/' || p + 1 != end) {
+                return;
+            }
+
+            trailing = 1;
+        }
+
+        route->kind = GLOSSARY_ROUTE_CATEGORY;
+        route->slug = slug;
+        route->slug_len = n2;
+        route->redirect = upper || upper2 || trailing;
         return;
     }
 
-    for (i = 1; i < n; i++) {
-        if (slug[i] == '-' && slug[i - 1] == '-') {
-            return;
+    if (glossary_route_is(slug, n, GLOSSARY_ROUTE_SEARCH_NAME)) {
+
+        if (p == end || p + 1 == end) {
+            route->kind = GLOSSARY_ROUTE_SEARCH;
+            route->redirect = (p != end) || upper;
         }
+
+        return;
     }
 
     route->kind = GLOSSARY_ROUTE_TERM;
@@ -93,6 +125,13 @@ glossary_route_parse(const unsigned char *p, size_t len,
                 trailing = 1;
             }
 
+        } else if ((size_t) (end - p) == sizeof(GLOSSARY_ROUTE_PAYLOAD_NAME) - 1
+                   && memcmp(p, GLOSSARY_ROUTE_PAYLOAD_NAME,
+                             sizeof(GLOSSARY_ROUTE_PAYLOAD_NAME) - 1) == 0)
+        {
+            /* a file, fetched by scripts: no trailing-slash form */
+            route->kind = GLOSSARY_ROUTE_PAYLOAD;
+
         } else {
             route->kind = GLOSSARY_ROUTE_NONE;
             return;
@@ -102,4 +141,82 @@ glossary_route_parse(const unsigned char *p, size_t len,
     route->slug = slug;
     route->slug_len = n;
     route->redirect = upper || trailing;
+}
+
+
+/*
+ * the length of the slug at p, up to the next '/' or the end, or 0 when
+ * it is not one: [a-zA-Z0-9]+(-[a-zA-Z0-9]+)*, at most 128 bytes
+ */
+
+static size_t
+glossary_route_slug(const unsigned char *p, const unsigned char *end,
+    unsigned *upper)
+{
+    size_t                i, n;
+    const unsigned char  *slug;
+
+    slug = p;
+    *upper = 0;
+
+    while (p < end && *p != '/') {
+        if (*p >= 'A' && *p <= 'Z') {
+            *upper = 1;
+
+        } else if (!((*p >= 'a' && *p <= 'z')
+                     || (*p >= '0' && *p <= '9')
+                     || *p == '-'))
+        {
+            return 0;
+        }
+
+        p++;
+    }
+
+    n = p - slug;
+
+    if (n == 0 || n > GLOSSARY_MAX_SLUG_LEN) {
+        return 0;
+    }
+
+    /* hyphens only between letters and digits */
+    if (slug[0] == '-' || slug[n - 1] == '-') {
+        return 0;
+    }
+
+    for (i = 1; i < n; i++) {
+        if (slug[i] == '-' && slug[i - 1] == '-') {
+            return 0;
+        }
+    }
+
+    return n;
+}
+
+
+/* whether len bytes at p are name, ignoring the case of ASCII letters */
+
+static int
+glossary_route_is(const unsigned char *p, size_t len, const char *name)
+{
+    size_t         i;
+    unsigned char  c;
+
+    if (len != strlen(name)) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        c = p[i];
+
+        if (c >= 'A' && c <= 'Z') {
+            c |= 0x20;
+        }
+
+        if (c != (unsigned char) name[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
 }

@@ -29,6 +29,13 @@ static void *ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd,
 static void ngx_http_glossary_cleanup(void *data);
 
 
+static ngx_conf_enum_t  ngx_http_glossary_formats[] = {
+    { ngx_string("json"), NGX_HTTP_GLOSSARY_FORMAT_JSON },
+    { ngx_string("html"), NGX_HTTP_GLOSSARY_FORMAT_HTML },
+    { ngx_null_string, 0 }
+};
+
+
 static ngx_command_t  ngx_http_glossary_commands[] = {
 
     { ngx_string("glossary"),
@@ -44,6 +51,13 @@ static ngx_command_t  ngx_http_glossary_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_glossary_loc_conf_t, build_header),
       NULL },
+
+    { ngx_string("glossary_format"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_glossary_loc_conf_t, format),
+      &ngx_http_glossary_formats },
 
     { ngx_string("glossary_status"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
@@ -157,6 +171,7 @@ ngx_http_glossary_create_loc_conf(ngx_conf_t *cf)
 
     glcf->data = NGX_CONF_UNSET_PTR;
     glcf->build_header = NGX_CONF_UNSET;
+    glcf->format = NGX_CONF_UNSET_UINT;
 
     return glcf;
 }
@@ -170,6 +185,8 @@ ngx_http_glossary_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_ptr_value(conf->data, prev->data, NULL);
     ngx_conf_merge_value(conf->build_header, prev->build_header, 1);
+    ngx_conf_merge_uint_value(conf->format, prev->format,
+                              NGX_HTTP_GLOSSARY_FORMAT_JSON);
 
     return NGX_CONF_OK;
 }

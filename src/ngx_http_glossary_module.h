@@ -31,9 +31,15 @@ typedef struct {
 } ngx_http_glossary_main_conf_t;
 
 
+/* glossary_format: which documents the routes answer with */
+#define NGX_HTTP_GLOSSARY_FORMAT_JSON  0
+#define NGX_HTTP_GLOSSARY_FORMAT_HTML  1
+
+
 typedef struct {
     ngx_http_glossary_data_t   *data;
     ngx_flag_t                  build_header;
+    ngx_uint_t                  format;
 } ngx_http_glossary_loc_conf_t;
 
 
