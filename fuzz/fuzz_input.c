@@ -1,0 +1,201 @@
+/*
+ * libFuzzer target for the compiler's input reader (src/glossary_input.c):
+ * any bytes in, read as one input file.  The first byte picks the file
+ * name and so the form: even "fuzz.json" (plain JSON or a Nuxt payload,
+ * decided by the content), odd "fuzz.jsonl" (JSON Lines).
+ *
+ * A read that succeeds must give a model the builder can trust: canonical
+ * slugs, a non-empty display name, every field and list within the limits
+ * of glossary_blob.h, 1-based locations, and every string readable (the
+ * reader frees the file's bytes, so a string still pointing into them is a
+ * use after free that ASan reports).  A read that fails must say so with
+ * a data error: a memory buffer cannot give an I/O error.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "glossary_blob.h"
+#include "glossary_input.h"
+
+
+static FILE  *fuzz_input_out;
+
+
+static void
+fuzz_input_fail(const char *what, size_t i)
+{
+    fprintf(fuzz_input_out, "fuzz_input: entry %zu: %s\n", i, what);
+    abort();
+}
+
+
+/* reads every byte, so that ASan sees a string that points nowhere */
+static unsigned
+fuzz_input_touch(const glossary_text_t *t, size_t i, int required)
+{
+    size_t    k;
+    unsigned  sum;
+
+    if (t->data == NULL) {
+        if (required || t->len != 0) {
+            fuzz_input_fail("absent text that is required or has a length",
+                            i);
+        }
+
+        return 0;
+    }
+
+    if (t->len > GLOSSARY_MAX_FIELD_LEN) {
+        fuzz_input_fail("field over GLOSSARY_MAX_FIELD_LEN", i);
+    }
+
+    sum = 0;
+
+    for (k = 0; k < t->len; k++) {
+        sum += (unsigned char) t->data[k];
+    }
+
+    return sum;
+}
+
+
+static void
+fuzz_input_loc(const glossary_loc_t *loc, size_t i)
+{
+    if (loc->file == NULL || strcmp(loc->file, "fuzz.json") != 0) {
+        if (loc->file == NULL || strcmp(loc->file, "fuzz.jsonl") != 0) {
+            fuzz_input_fail("location names another file", i);
+        }
+    }
+
+    if (loc->line == 0 || loc->column == 0) {
+        fuzz_input_fail("location not 1-based", i);
+    }
+}
+
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void) argc;
+    (void) argv;
+
+    /*
+     * The reader's FILE:LINE:COLUMN messages go to stdio's stderr; send
+     * that to /dev/null.  libFuzzer and the sanitizers write to the file
+     * descriptor itself, so their reports are still seen.
+     */
+    fuzz_input_out = stderr;
+
+    if (getenv("FUZZ_INPUT_MESSAGES") == NULL) {
+        FILE  *null = fopen("/dev/null", "w");
+
+        if (null != NULL) {
+            fuzz_input_out = fdopen(dup(2), "w");
+            if (fuzz_input_out == NULL) {
+                fuzz_input_out = stderr;
+            } else {
+                stderr = null;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int                rc;
+    size_t             i, k;
+    unsigned           sum;
+    const char        *name;
+    glossary_model_t   m;
+    glossary_entry_t  *e;
+
+    if (size == 0) {
+        return 0;
+    }
+
+    name = (data[0] & 1) ? "fuzz.jsonl" : "fuzz.json";
+
+    glossary_model_init(&m);
+
+    rc = glossary_input_read_memory(&m, name, data + 1, size - 1);
+
+    if (rc != GLOSSARY_EXIT_OK && rc != GLOSSARY_EXIT_DATA) {
+        fuzz_input_fail("neither success nor a data error", 0);
+    }
+
+    if (m.nentries > GLOSSARY_MAX_TERMS) {
+        fuzz_input_fail("more terms than GLOSSARY_MAX_TERMS", 0);
+    }
+
+    sum = 0;
+
+    for (i = 0; rc == GLOSSARY_EXIT_OK && i < m.nentries; i++) {
+        e = &m.entries[i];
+
+        if (!glossary_slug_valid(e->slug.data, e->slug.len)) {
+            fuzz_input_fail("slug not canonical", i);
+        }
+
+        if (e->term.data == NULL || e->term.len == 0) {
+            fuzz_input_fail("term without a display name", i);
+        }
+
+        sum += fuzz_input_touch(&e->slug, i, 1);
+        sum += fuzz_input_touch(&e->term, i, 1);
+        sum += fuzz_input_touch(&e->short_definition, i, 0);
+        sum += fuzz_input_touch(&e->seo_title, i, 0);
+        sum += fuzz_input_touch(&e->seo_description, i, 0);
+        sum += fuzz_input_touch(&e->explanation, i, 0);
+        sum += fuzz_input_touch(&e->category, i, 0);
+
+        fuzz_input_loc(&e->loc, i);
+
+        if (e->nrelated > GLOSSARY_MAX_RELATED) {
+            fuzz_input_fail("more related terms than GLOSSARY_MAX_RELATED",
+                            i);
+        }
+
+        if (e->nrelated && e->related == NULL) {
+            fuzz_input_fail("related count without related terms", i);
+        }
+
+        for (k = 0; k < e->nrelated; k++) {
+            if (!glossary_slug_valid(e->related[k].slug.data,
+                                     e->related[k].slug.len))
+            {
+                fuzz_input_fail("related slug not canonical", i);
+            }
+
+            sum += fuzz_input_touch(&e->related[k].slug, i, 1);
+            sum += fuzz_input_touch(&e->related[k].name, i, 0);
+            fuzz_input_loc(&e->related[k].loc, i);
+        }
+
+        if (e->nfaq && e->faq == NULL) {
+            fuzz_input_fail("faq count without faq entries", i);
+        }
+
+        for (k = 0; k < e->nfaq; k++) {
+            sum += fuzz_input_touch(&e->faq[k].question, i, 0);
+            sum += fuzz_input_touch(&e->faq[k].answer, i, 0);
+        }
+    }
+
+    /* keep the reads */
+    if (sum == 0xdeadbeef) {
+        fprintf(fuzz_input_out, "fuzz_input: %u\n", sum);
+    }
+
+    glossary_model_free(&m);
+
+    return 0;
+}
