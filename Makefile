@@ -5,6 +5,9 @@
 #                   on 127.0.0.1:8080 (foreground; Ctrl-C stops it)
 #   make test       install what is missing, build, run the whole suite
 #   make bench      the side-by-side benchmark (bench/README.md)
+#   make deb        Debian packages of the module and glossaryc, in build/
+#   make test-deb   build them, install them into this machine's nginx,
+#                   serve a glossary through it, remove them again
 #
 # The module is built against Debian's nginx through the nginx-dev build
 # tree (/usr/share/nginx/src), copied into build/ so that nothing outside
@@ -48,7 +51,9 @@ SAN_CFLAGS      := -g -O1 -fsanitize=address,undefined \
 FUZZ_CC         ?= clang
 FUZZ_CFLAGS     := -g -O1 -fsanitize=fuzzer,address,undefined
 
-.PHONY: all deps run test bench clean test-blob fuzz fuzz-regressions
+.PHONY: all deps run test bench clean test-blob fuzz fuzz-regressions \
+        deb test-deb \
+        test-asan valgrind
 
 all: $(CLI) $(MODULE)
 
@@ -123,7 +128,12 @@ $(BUILD)/fuzz_route: fuzz/fuzz_route.c src/glossary_route.c \
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) -o $@ fuzz/fuzz_route.c \
 	    src/glossary_route.c
 
-FUZZ_TARGETS := blob route
+$(BUILD)/fuzz_input: fuzz/fuzz_input.c src/glossary_input.c $(BLOB_SRCS) \
+    src/glossary_input.h src/glossary_blob.h | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) -o $@ fuzz/fuzz_input.c \
+	    src/glossary_input.c $(BLOB_SRCS) -lyajl -lxxhash
+
+FUZZ_TARGETS := blob route input
 
 fuzz: fuzz-regressions
 	set -o pipefail; for t in $(FUZZ_TARGETS); do \
@@ -140,6 +150,81 @@ fuzz-regressions: $(addprefix $(BUILD)/fuzz_,$(FUZZ_TARGETS))
 	        $(BUILD)/fuzz_$$t $$f || exit 1; \
 	    done; \
 	done
+
+# The whole suite against a compiler, module and blob test built with
+# AddressSanitizer and UndefinedBehaviorSanitizer (gcc) in $(BUILD)/asan;
+# Debian's nginx loads the module with gcc's libasan preloaded.  Every
+# sanitizer report is written under $(ASAN_REPORTS): any file there fails.
+ASAN_BUILD   := $(BUILD)/asan
+ASAN_REPORTS := $(CURDIR)/$(ASAN_BUILD)/reports
+ASAN_CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+                -fno-sanitize-recover=undefined
+ASAN_OPTS    := log_path=$(ASAN_REPORTS)/asan:abort_on_error=1
+UBSAN_OPTS   := log_path=$(ASAN_REPORTS)/ubsan:print_stacktrace=1
+
+test-asan: deps
+	$(MAKE) BUILD=$(ASAN_BUILD) CC=gcc CFLAGS="$(ASAN_CFLAGS)" \
+	    NGX_EXTRA_LD_OPT="-fsanitize=address,undefined" \
+	    all $(ASAN_BUILD)/test_blob
+	rm -rf $(ASAN_REPORTS) && mkdir -p $(ASAN_REPORTS)
+	GLOSSARY_BUILD=$(CURDIR)/$(ASAN_BUILD) \
+	ASAN_OPTIONS=$(ASAN_OPTS):detect_leaks=1 UBSAN_OPTIONS=$(UBSAN_OPTS) \
+	TEST_GLOSSARY_NGINX_ENV="LD_PRELOAD=$$(gcc -print-file-name=libasan.so) \
+	    ASAN_OPTIONS=$(ASAN_OPTS):detect_leaks=0 \
+	    UBSAN_OPTIONS=$(UBSAN_OPTS)" \
+	    prove -r t/; rc=$$?; \
+	if [ -n "$$(ls -A $(ASAN_REPORTS))" ]; then \
+	    echo "sanitizer reports in $(ASAN_REPORTS):"; \
+	    head -n 40 $(ASAN_REPORTS)/*; exit 1; \
+	fi; \
+	exit $$rc
+
+# The compiler under valgrind over data/ and every valid test corpus:
+# no error, no definite leak.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+            --errors-for-leak-kinds=definite
+
+valgrind: $(CLI)
+	rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
+	$(VALGRIND) $(CLI) build -q -o $(BUILD)/valgrind/data.glossary data
+	$(VALGRIND) $(CLI) verify $(BUILD)/valgrind/data.glossary
+	$(VALGRIND) $(CLI) info $(BUILD)/valgrind/data.glossary >/dev/null
+	$(VALGRIND) $(CLI) get $(BUILD)/valgrind/data.glossary \
+	    hardware-software-co-design related >/dev/null
+	for f in data/* t/data/hostile/valid/*; do \
+	    [ -f "$$f" ] || continue; \
+	    $(VALGRIND) $(CLI) build -q -o $(BUILD)/valgrind/one.glossary \
+	        "$$f" || exit 1; \
+	done
+	for f in t/data/hostile/invalid/*; do \
+	    [ -f "$$f" ] || continue; \
+	    $(VALGRIND) $(CLI) build -q -o $(BUILD)/valgrind/bad.glossary \
+	        "$$f" 2>/dev/null; [ $$? -ne 99 ] || exit 1; \
+	done
+
+# Debian packages, built by Debian's own tooling for nginx modules
+# (dh-sequence-nginx) from a copy of the sources in $(DEB_DIR), so that
+# debian/'s build output never lands in the checkout.  The .deb files are
+# moved to $(BUILD).
+DEB_DIR      := $(BUILD)/deb
+DEB_SRC      := $(DEB_DIR)/ngx-http-glossary
+DEB_PACKAGES := dpkg-dev debhelper nginx-dev libyajl-dev zlib1g-dev \
+                libxxhash-dev gcc make
+
+deb: | $(BUILD)
+	$(MAKE) deps PACKAGES="$(DEB_PACKAGES)"
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	rm -f $(BUILD)/*.deb
+	cp -r config Makefile src data debian $(DEB_SRC)/
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b > ../build.log 2>&1 \
+	    || { tail -n 30 ../build.log; exit 1; }
+	mv $(DEB_DIR)/*.deb $(BUILD)/
+	@ls -1 $(BUILD)/*.deb
+
+# Installs the packages with apt-get, so it changes this machine: meant
+# for CI and throw-away hosts.  Not part of "make test".
+test-deb: deb
+	GLOSSARY_BUILD=$(CURDIR)/$(BUILD) TEST_GLOSSARY_DEB=1 prove t/090-deb.t
 
 # Benchmarks are not part of "make test": bounded, loopback only, minutes.
 bench: deps all
