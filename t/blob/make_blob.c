@@ -1,6 +1,7 @@
 /*
  * The test blob writer.  Layout: header, section table right after it,
- * then TERMS, RELATED, HASH, DOCS, GLOBALS, [an unknown section], and
+ * then TERMS, RELATED, HASH, DOCS, GLOBALS, [an unknown section], [the 1.1
+ * sections CATEGORIES, SEARCH_TERMS, SEARCH_WORDS, SEARCH_PAGE], and
  * STRINGS last, so that every record can be written in one pass while the
  * string pool grows.
  */
@@ -14,6 +15,10 @@
 
 #define MB_EXTRA_ID    99
 #define MB_EXTRA_SIZE  16
+
+/* slot of the unknown section in the per-id arrays of mb_build() */
+#define MB_EXTRA_SLOT  (GLOSSARY_SECTION_LAST + 1)
+#define MB_SLOTS       (GLOSSARY_SECTION_LAST + 2)
 
 
 typedef struct {
@@ -39,7 +44,8 @@ static const mb_related_t  mb_default_related[] = {
 };
 
 const mb_model_t  mb_default_model = {
-    mb_default_terms, 3, mb_default_related, 3, 0, 0, 0, 0, 0, 0
+    mb_default_terms, 3, mb_default_related, 3, 0, 0, 0, 0, 0, 0,
+    NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL
 };
 
 
@@ -119,6 +125,15 @@ mb_global_body(char *buf, size_t size, uint32_t kind)
 }
 
 
+size_t
+mb_category_body(char *buf, size_t size, const char *slug, int html)
+{
+    return (size_t) snprintf(buf, size,
+                             "{\"category\":\"%s\",\"kind\":\"%s\"}",
+                             slug, html ? "html" : "json");
+}
+
+
 int
 mb_doc_has_gzip(uint32_t term, uint32_t kind)
 {
@@ -165,25 +180,33 @@ mb_align(uint64_t n)
 mb_blob_t
 mb_build(const mb_model_t *m)
 {
-    char                 body[256];
-    size_t               len;
-    uint32_t             i, k, dpt, ng, bc, nsec, b, mask, hs;
-    uint64_t             off, sec_off[8], sec_size[8];
-    mb_blob_t            blob;
-    mb_pool_t            pool;
-    unsigned char       *p;
-    glossary_doc_t      *d;
-    glossary_hash_t     *hash;
-    glossary_term_t     *t;
-    glossary_header_t   *h;
-    glossary_related_t  *r;
-    glossary_section_t  *s;
-    uint32_t            *buckets;
+    char                  body[256];
+    size_t                len;
+    uint32_t              i, k, dpt, ng, bc, nsec, b, mask, hs, id;
+    uint64_t              off, sec_off[MB_SLOTS], sec_size[MB_SLOTS];
+    mb_blob_t             blob;
+    mb_pool_t             pool;
+    unsigned char        *p;
+    glossary_doc_t       *d;
+    glossary_hash_t      *hash;
+    glossary_term_t      *t;
+    glossary_header_t    *h;
+    glossary_search_t    *e;
+    glossary_related_t   *r;
+    glossary_section_t   *s;
+    glossary_segment_t   *g;
+    glossary_category_t  *c;
+    const mb_search_t    *ms;
+    uint32_t             *buckets;
+    int                   present[MB_SLOTS];
 
     static const uint32_t  order[] = {
         GLOSSARY_SECTION_TERMS, GLOSSARY_SECTION_RELATED,
         GLOSSARY_SECTION_HASH, GLOSSARY_SECTION_DOCS,
-        GLOSSARY_SECTION_GLOBALS, 7 /* extra */, GLOSSARY_SECTION_STRINGS
+        GLOSSARY_SECTION_GLOBALS, MB_EXTRA_SLOT,
+        GLOSSARY_SECTION_CATEGORIES, GLOSSARY_SECTION_SEARCH_TERMS,
+        GLOSSARY_SECTION_SEARCH_WORDS, GLOSSARY_SECTION_SEARCH_PAGE,
+        GLOSSARY_SECTION_STRINGS
     };
 
     dpt = m->docs_per_term ? m->docs_per_term : GLOSSARY_DOCS_PER_TERM_V1;
@@ -198,7 +221,24 @@ mb_build(const mb_model_t *m)
         }
     }
 
-    nsec = 6 + (m->extra_section != 0);
+    memset(present, 0, sizeof(present));
+    memset(sec_size, 0, sizeof(sec_size));
+
+    for (i = GLOSSARY_SECTION_STRINGS; i <= GLOSSARY_SECTION_RELATED; i++) {
+        present[i] = 1;
+    }
+
+    present[MB_EXTRA_SLOT] = (m->extra_section != 0);
+    present[GLOSSARY_SECTION_CATEGORIES] = (m->categories != NULL);
+    present[GLOSSARY_SECTION_SEARCH_TERMS] = (m->search_terms != NULL);
+    present[GLOSSARY_SECTION_SEARCH_WORDS] = (m->search_words != NULL);
+    present[GLOSSARY_SECTION_SEARCH_PAGE] = (m->segments != NULL);
+
+    nsec = 0;
+    for (i = 0; i < MB_SLOTS; i++) {
+        nsec += present[i];
+    }
+
     hs = m->header_size ? m->header_size : GLOSSARY_HEADER_SIZE;
 
     sec_size[GLOSSARY_SECTION_TERMS] = (uint64_t) m->nterms * 80;
@@ -206,11 +246,19 @@ mb_build(const mb_model_t *m)
     sec_size[GLOSSARY_SECTION_HASH] = 8 + (uint64_t) bc * 4;
     sec_size[GLOSSARY_SECTION_DOCS] = (uint64_t) m->nterms * dpt * 64;
     sec_size[GLOSSARY_SECTION_GLOBALS] = (uint64_t) ng * 64;
-    sec_size[7] = m->extra_section ? MB_EXTRA_SIZE : 0;
+    sec_size[MB_EXTRA_SLOT] = m->extra_section ? MB_EXTRA_SIZE : 0;
+    sec_size[GLOSSARY_SECTION_CATEGORIES] =
+        (uint64_t) m->ncategories * sizeof(glossary_category_t);
+    sec_size[GLOSSARY_SECTION_SEARCH_TERMS] =
+        (uint64_t) m->nsearch_terms * sizeof(glossary_search_t);
+    sec_size[GLOSSARY_SECTION_SEARCH_WORDS] =
+        (uint64_t) m->nsearch_words * sizeof(glossary_search_t);
+    sec_size[GLOSSARY_SECTION_SEARCH_PAGE] =
+        (uint64_t) m->nsegments * sizeof(glossary_segment_t);
 
     off = hs + (uint64_t) nsec * 24;
 
-    for (i = 0; i < 6; i++) {
+    for (i = 0; order[i] != GLOSSARY_SECTION_STRINGS; i++) {
         off = mb_align(off);
         sec_off[order[i]] = off;
         off += sec_size[order[i]];
@@ -263,8 +311,49 @@ mb_build(const mb_model_t *m)
 
     for (i = 0; i < ng; i++) {
         d = (glossary_doc_t *) (p + sec_off[GLOSSARY_SECTION_GLOBALS]) + i;
+
+        if (m->global_bodies != NULL && m->global_bodies[i] != NULL) {
+            mb_write_doc(&pool, d, m->global_bodies[i],
+                         strlen(m->global_bodies[i]), 0);
+            continue;
+        }
+
         len = mb_global_body(body, sizeof(body), i);
         mb_write_doc(&pool, d, body, len, i % 2 == 0);
+    }
+
+    for (i = 0; m->categories != NULL && i < m->ncategories; i++) {
+        c = (glossary_category_t *) (p + sec_off[GLOSSARY_SECTION_CATEGORIES])
+            + i;
+        c->slug = mb_pool_str(&pool, m->categories[i].slug);
+        c->name = mb_pool_str(&pool, m->categories[i].name);
+        c->term_count = m->categories[i].term_count;
+
+        len = mb_category_body(body, sizeof(body), m->categories[i].slug, 0);
+        mb_write_doc(&pool, &c->json, body, len, i % 2 == 0);
+        len = mb_category_body(body, sizeof(body), m->categories[i].slug, 1);
+        mb_write_doc(&pool, &c->html, body, len, i % 2 == 1);
+    }
+
+    for (k = 0; k < 2; k++) {
+        id = k ? GLOSSARY_SECTION_SEARCH_WORDS : GLOSSARY_SECTION_SEARCH_TERMS;
+        ms = k ? m->search_words : m->search_terms;
+
+        for (i = 0; ms != NULL && i < (k ? m->nsearch_words
+                                          : m->nsearch_terms); i++)
+        {
+            e = (glossary_search_t *) (p + sec_off[id]) + i;
+            e->key = mb_pool_str(&pool, ms[i].key);
+            e->term_id = ms[i].term_id;
+            e->order = ms[i].order;
+        }
+    }
+
+    for (i = 0; m->segments != NULL && i < m->nsegments; i++) {
+        g = (glossary_segment_t *) (p + sec_off[GLOSSARY_SECTION_SEARCH_PAGE])
+            + i;
+        g->kind = m->segments[i].kind;
+        g->text = mb_pool_str(&pool, m->segments[i].text);
     }
 
     hash = (glossary_hash_t *) (p + sec_off[GLOSSARY_SECTION_HASH]);
@@ -294,18 +383,12 @@ mb_build(const mb_model_t *m)
 
     s = (glossary_section_t *) (p + hs);
 
-    for (i = 0; i < 7; i++) {
-        if (order[i] == 7) {
-            if (!m->extra_section) {
-                continue;
-            }
-
-            s->id = MB_EXTRA_ID;
-
-        } else {
-            s->id = order[i];
+    for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        if (!present[order[i]]) {
+            continue;
         }
 
+        s->id = (order[i] == MB_EXTRA_SLOT) ? MB_EXTRA_ID : order[i];
         s->offset = sec_off[order[i]];
         s->size = order[i] == GLOSSARY_SECTION_STRINGS ? pool.len
                                                         : sec_size[order[i]];
@@ -313,7 +396,7 @@ mb_build(const mb_model_t *m)
     }
 
     if (m->extra_section) {
-        memset(p + sec_off[7], 0xa5, MB_EXTRA_SIZE);
+        memset(p + sec_off[MB_EXTRA_SLOT], 0xa5, MB_EXTRA_SIZE);
     }
 
     blob.n = pool.base + pool.len;
@@ -391,7 +474,7 @@ mb_section(mb_blob_t *b, uint32_t id)
     s = (glossary_section_t *) (b->p + mb_header(b)->section_table);
     n = mb_header(b)->section_count;
 
-    for (i = 0; i < n && i < 7; i++) {
+    for (i = 0; i < n && i < MB_SLOTS; i++) {
         if (s[i].id == id) {
             return &s[i];
         }

@@ -32,6 +32,27 @@ typedef struct {
 } mb_related_t;
 
 
+/* 1.1 sections */
+typedef struct {
+    const char          *slug;
+    const char          *name;
+    uint32_t             term_count;
+} mb_category_t;
+
+
+typedef struct {
+    const char          *key;           /* folded, as glossary_fold() does */
+    uint32_t             term_id;
+    uint32_t             order;
+} mb_search_t;
+
+
+typedef struct {
+    uint32_t             kind;           /* GLOSSARY_SEGMENT_* */
+    const char          *text;
+} mb_segment_t;
+
+
 typedef struct {
     const mb_term_t     *terms;
     uint32_t             nterms;
@@ -43,6 +64,17 @@ typedef struct {
     uint16_t             version_minor;
     uint32_t             header_size;    /* 0: 128; the table follows it */
     int                  extra_section;  /* add a section of unknown id */
+    /* 1.1: each section is written when its pointer is not NULL */
+    const mb_category_t *categories;
+    uint32_t             ncategories;
+    const mb_search_t   *search_terms;
+    uint32_t             nsearch_terms;
+    const mb_search_t   *search_words;
+    uint32_t             nsearch_words;
+    const mb_segment_t  *segments;
+    uint32_t             nsegments;
+    /* NULL, or global_docs bodies, NULL for the default one */
+    const char         **global_bodies;
 } mb_model_t;
 
 
@@ -80,6 +112,7 @@ glossary_doc_t *mb_global(mb_blob_t *b, uint32_t kind);
 /* the body the writer puts in a document, for comparisons */
 size_t mb_doc_body(char *buf, size_t size, const char *slug, uint32_t kind);
 size_t mb_global_body(char *buf, size_t size, uint32_t kind);
+size_t mb_category_body(char *buf, size_t size, const char *slug, int html);
 
 /* whether the writer gave a document a gzip variant */
 int mb_doc_has_gzip(uint32_t term, uint32_t kind);
