@@ -902,6 +902,82 @@ glossary_cb_number(void *ctx, const char *s, size_t len)
 }
 
 
+/*
+ * yajl's UTF-8 check only looks at the shape of a sequence: it lets
+ * overlong forms (C0 AF for "/"), UTF-16 surrogates (ED A0 80) and code
+ * points over U+10FFFF through.  Strings are checked again, strictly
+ * (RFC 3629); returns the offset of the first bad byte, or len.
+ */
+static size_t
+glossary_utf8_invalid(const unsigned char *s, size_t len)
+{
+    size_t         i, n, k;
+    unsigned char  c, lo, hi;
+
+    for (i = 0; i < len; i += n) {
+        c = s[i];
+        lo = 0x80;
+        hi = 0xbf;
+
+        if (c < 0x80) {
+            n = 1;
+            continue;
+
+        } else if (c >= 0xc2 && c <= 0xdf) {
+            n = 2;
+
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 3;
+            lo = (c == 0xe0) ? 0xa0 : 0x80;
+            hi = (c == 0xed) ? 0x9f : 0xbf;
+
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 4;
+            lo = (c == 0xf0) ? 0x90 : 0x80;
+            hi = (c == 0xf4) ? 0x8f : 0xbf;
+
+        } else {
+            return i;
+        }
+
+        if (len - i < n || s[i + 1] < lo || s[i + 1] > hi) {
+            return i;
+        }
+
+        for (k = 2; k < n; k++) {
+            if (s[i + k] < 0x80 || s[i + k] > 0xbf) {
+                return i;
+            }
+        }
+    }
+
+    return len;
+}
+
+
+static int
+glossary_string_ok(glossary_file_t *f, glossary_json_t *n,
+    const unsigned char *s, size_t len)
+{
+    size_t          bad;
+    glossary_loc_t  loc;
+
+    bad = glossary_utf8_invalid(s, len);
+
+    if (bad == len) {
+        return 1;
+    }
+
+    glossary_node_loc(f, n, &loc);
+    glossary_error_at(&loc, "invalid UTF-8 in string at byte %zu of its "
+                      "value (0x%02x: an overlong form, a surrogate or "
+                      "beyond U+10FFFF)", bad, s[bad]);
+    f->failed = 1;
+
+    return 0;
+}
+
+
 static int
 glossary_cb_string(void *ctx, const unsigned char *s, size_t len)
 {
@@ -909,6 +985,11 @@ glossary_cb_string(void *ctx, const unsigned char *s, size_t len)
     glossary_json_t  *n;
 
     n = glossary_node(f, GLOSSARY_JSON_STRING, 0);
+
+    if (!glossary_string_ok(f, n, s, len)) {
+        return 0;
+    }
+
     n->str = glossary_arena_strdup(&f->tree, (const char *) s, len);
     n->len = len;
 
@@ -923,6 +1004,11 @@ glossary_cb_map_key(void *ctx, const unsigned char *s, size_t len)
     glossary_json_t  *n;
 
     n = glossary_node(f, GLOSSARY_JSON_STRING, 0);
+
+    if (!glossary_string_ok(f, n, s, len)) {
+        return 0;
+    }
+
     n->str = glossary_arena_strdup(&f->tree, (const char *) s, len);
     n->len = len;
 
