@@ -135,6 +135,20 @@ SKIP: {
 }
 
 
+# the systemd units of conf/ name the installed programs and manual page
+
+SKIP: {
+    my $sa = (grep { -x "$_/systemd-analyze" } split /:/, $ENV{PATH})[0];
+    skip 'no systemd-analyze', 1 unless $sa;
+
+    ($rc, $out) = run("$sa/systemd-analyze", 'verify',
+                      map { File::Spec->catfile($root, 'conf', $_) }
+                      qw(glossary-reload.path glossary-reload.service));
+    is($rc, 0, 'systemd-analyze verify accepts the reload units')
+        or diag($out);
+}
+
+
 # serve a glossary through the system nginx with the installed module
 
 my $prefix = File::Spec->catdir($tmp, 'nginx');
