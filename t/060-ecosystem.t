@@ -229,3 +229,20 @@ location = /status { proxy_pass http://127.0.0.1:1; glossary_status; }
 --- must_die
 --- error_log
 "glossary_status" cannot be combined with another content handler in one location in $TEST_GLOSSARY_PREFIX/conf/nginx.conf:
+
+
+
+=== TEST 19: no term answers a 405, so the variables are empty
+--- todo: the variables parse the route whatever the method: POST /glossary/gpu (405) logs "gpu"
+--- glossary eval
+data_file('small.json')
+--- config
+location /glossary/ {
+    glossary site.glossary;
+    add_header X-Slug "[$glossary_slug]" always;
+}
+--- request
+POST /glossary/gpu
+--- error_code: 405
+--- response_headers
+X-Slug: []
