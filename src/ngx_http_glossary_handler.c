@@ -39,7 +39,6 @@ typedef enum {
 
 static void ngx_http_glossary_route(ngx_http_request_t *r,
     glossary_route_t *route);
-static ngx_uint_t ngx_http_glossary_encoded_slash(ngx_str_t *unparsed);
 static ngx_int_t ngx_http_glossary_search(ngx_http_request_t *r,
     ngx_http_glossary_loc_conf_t *glcf);
 static ngx_int_t ngx_http_glossary_search_args(ngx_http_request_t *r,
@@ -206,39 +205,8 @@ ngx_http_glossary_route(ngx_http_request_t *r, glossary_route_t *route)
         return;
     }
 
-    /*
-     * nginx decodes "%2F" into a slash before routing; an encoded slash is
-     * data, not a separator (RFC 3986), so "{slug}%2Frelated" is no route
-     */
-    if (r->quoted_uri && r->valid_unparsed_uri
-        && ngx_http_glossary_encoded_slash(&r->unparsed_uri))
-    {
-        ngx_memzero(route, sizeof(glossary_route_t));
-        return;
-    }
-
     glossary_route_parse(r->uri.data + clcf->name.len,
                          r->uri.len - clcf->name.len, route);
-}
-
-
-/* "%2F" or "%2f" in the path of the request line (not in the query) */
-
-static ngx_uint_t
-ngx_http_glossary_encoded_slash(ngx_str_t *unparsed)
-{
-    u_char  *p, *end;
-
-    p = unparsed->data;
-    end = p + unparsed->len;
-
-    for ( /* void */ ; p + 2 < end && *p != '?'; p++) {
-        if (p[0] == '%' && p[1] == '2' && (p[2] == 'F' || p[2] == 'f')) {
-            return 1;
-        }
-    }
-
-    return 0;
 }
 
 
