@@ -446,7 +446,10 @@ glossary_read_dir(glossary_model_t *m, const char *path, unsigned depth)
         goto done;
     }
 
-    qsort(names, n, sizeof(char *), glossary_name_cmp);
+    /* an empty directory leaves names NULL: qsort(NULL, 0) is undefined */
+    if (n > 1) {
+        qsort(names, n, sizeof(char *), glossary_name_cmp);
+    }
 
     plen = strlen(path);
     while (plen > 1 && path[plen - 1] == '/') {
