@@ -153,14 +153,16 @@ fuzz-regressions: $(addprefix $(BUILD)/fuzz_,$(FUZZ_TARGETS))
 
 # The whole suite against a compiler, module and blob test built with
 # AddressSanitizer and UndefinedBehaviorSanitizer (gcc) in $(BUILD)/asan;
-# Debian's nginx loads the module with gcc's libasan preloaded.  Every
-# sanitizer report is written under $(ASAN_REPORTS): any file there fails.
+# Debian's nginx loads the module with gcc's libasan preloaded.  Any
+# report is fatal: an ASan report is also written under $(ASAN_REPORTS)
+# (any file there fails the target); UBSan aborts the process (a compiler
+# test fails, a worker "exited on signal 6" fails its block).
 ASAN_BUILD   := $(BUILD)/asan
 ASAN_REPORTS := $(CURDIR)/$(ASAN_BUILD)/reports
 ASAN_CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
                 -fno-sanitize-recover=undefined
 ASAN_OPTS    := log_path=$(ASAN_REPORTS)/asan:abort_on_error=1
-UBSAN_OPTS   := log_path=$(ASAN_REPORTS)/ubsan:print_stacktrace=1
+UBSAN_OPTS   := halt_on_error=1:abort_on_error=1:print_stacktrace=1
 
 test-asan: deps
 	$(MAKE) BUILD=$(ASAN_BUILD) CC=gcc CFLAGS="$(ASAN_CFLAGS)" \
