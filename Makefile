@@ -29,9 +29,11 @@ LIBS         := -lyajl -lz -lxxhash
 
 BLOB_SRCS    := src/glossary_blob.c src/glossary_fold.c
 CLI_SRCS     := src/glossaryc.c src/glossary_input.c src/glossary_build.c \
-                src/glossary_ops.c $(BLOB_SRCS)
+                src/glossary_ops.c src/glossary_html.c src/glossary_site.c \
+                $(BLOB_SRCS)
 CLI_HDRS     := src/glossary_blob.h src/glossary_input.h src/glossary_build.h \
-                src/glossary_fold.h src/glossary_ops.h src/glossary_version.h
+                src/glossary_fold.h src/glossary_ops.h src/glossary_version.h \
+                src/glossary_html.h src/glossary_site.h
 MOD_SRCS     := src/ngx_http_glossary_module.c src/ngx_http_glossary_handler.c \
                 src/glossary_route.c \
                 $(BLOB_SRCS)

@@ -22,9 +22,12 @@
 
 #include "glossary_blob.h"
 #include "glossary_build.h"
+#include "glossary_fold.h"
+#include "glossary_html.h"
+#include "glossary_site.h"
 
 
-#define GLOSSARY_SECTIONS       6
+#define GLOSSARY_SECTIONS       10
 #define GLOSSARY_ETAG_LEN       18      /* "0123456789abcdef" */
 #define GLOSSARY_GZIP_MAX       ((size_t) 1 << 30)
 
@@ -65,7 +68,32 @@ typedef struct {
     uint32_t           *first_link;     /* per entry: index into targets */
     uint32_t            nlinks;
     glossary_strings_t  strings;
+    glossary_site_t     site;
 } glossary_builder_t;
+
+
+/* a search key: bytes of a term's folded name or slug from skip on */
+typedef struct {
+    const unsigned char  *key;
+    size_t                len;
+    uint32_t              id;
+    uint32_t              order;
+    uint32_t              skip;
+    uint32_t              slug;       /* from the slug, not the name */
+} glossary_skey_t;
+
+
+typedef struct {
+    unsigned char       **name;       /* per term: folded name */
+    size_t               *name_len;
+    unsigned char       **slug;       /* per term: folded slug */
+    size_t               *slug_len;
+    glossary_skey_t      *terms;
+    uint32_t              nterms;
+    glossary_skey_t      *words;
+    uint32_t              nwords;
+    uint32_t              n;          /* terms with folded texts */
+} glossary_search_keys_t;
 
 
 static int glossary_entry_cmp(const void *a, const void *b);
@@ -88,6 +116,27 @@ static void glossary_render_related(glossary_builder_t *b,
 static void glossary_render_index(glossary_builder_t *b, glossary_gen_t *gen);
 static int glossary_publish(const char *out, const unsigned char *data,
     size_t size);
+static int glossary_check_reserved(glossary_builder_t *b);
+static void glossary_search_keys(glossary_builder_t *b,
+    glossary_search_keys_t *sk);
+static void glossary_search_write(glossary_builder_t *b,
+    glossary_search_keys_t *sk, glossary_search_t *terms,
+    glossary_search_t *words);
+static void glossary_search_keys_free(glossary_search_keys_t *sk);
+static size_t glossary_segments(const glossary_buf_t *page,
+    glossary_segment_t *seg);
+static void glossary_section(glossary_section_t *sec, uint32_t id,
+    uint64_t offset, uint64_t size);
+static int glossary_document_json(glossary_builder_t *b, glossary_gen_t *gen,
+    glossary_doc_t *doc, const char *what);
+static int glossary_document_bytes(glossary_builder_t *b,
+    glossary_buf_t *body, glossary_doc_t *doc, const char *what, int gzip);
+static void glossary_render_search_result(glossary_builder_t *b,
+    glossary_gen_t *gen, uint32_t id);
+static void glossary_render_categories(glossary_builder_t *b,
+    glossary_gen_t *gen);
+static void glossary_render_category(glossary_builder_t *b,
+    glossary_gen_t *gen, uint32_t c);
 
 
 /* yajl generator, every status checked: the first failure is kept */
@@ -138,22 +187,27 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 {
     int                   rc;
     char                  what[GLOSSARY_MAX_SLUG_LEN + 32];
-    size_t                j;
-    uint32_t              id, nbuckets, *buckets, max_probe, link;
+    size_t                j, nseg;
+    uint32_t              id, nbuckets, *buckets, max_probe, link, c, k;
     uint64_t              off_terms, off_related, off_hash, off_docs;
-    uint64_t              off_globals, off_strings, total;
+    uint64_t              off_globals, off_cats, off_sterms, off_swords;
+    uint64_t              off_spage, off_strings, total;
     unsigned char        *fixed, *blob;
+    glossary_buf_t        page;
     glossary_gen_t        gen;
     glossary_hash_t      *hash;
     glossary_term_t      *t;
-    glossary_doc_t       *docs, *globals;
+    glossary_doc_t       *docs, *globals, *d;
     glossary_blob_t       check;
     glossary_entry_t     *e;
     glossary_status_t     st;
     glossary_header_t    *hd;
     glossary_section_t   *sec;
     glossary_related_t   *rel;
+    glossary_category_t  *cats;
+    glossary_segment_t   *seg;
     glossary_builder_t    b;
+    glossary_search_keys_t  sk;
 
     if (m->nentries == 0) {
         glossary_error("no terms in the input: refusing to publish an empty "
@@ -162,6 +216,8 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     }
 
     memset(&b, 0, sizeof(glossary_builder_t));
+    memset(&sk, 0, sizeof(glossary_search_keys_t));
+    memset(&page, 0, sizeof(glossary_buf_t));
     b.model = m;
     b.entries = m->entries;
     b.n = (uint32_t) m->nentries;
@@ -173,7 +229,39 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
         return rc;
     }
 
+    rc = glossary_check_reserved(&b);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
     glossary_resolve(&b, conf);
+
+    rc = glossary_site_init(&b.site, conf, b.entries, b.n, b.targets,
+                            b.first_link);
+    if (rc != GLOSSARY_EXIT_OK) {
+        glossary_site_free(&b.site);
+        free(b.targets);
+        free(b.first_link);
+        return rc;
+    }
+
+    glossary_search_keys(&b, &sk);
+
+    /* the search page: split at its markers into segments */
+    glossary_page_search(&b.site, &page);
+    nseg = glossary_segments(&page, NULL);
+
+    if (nseg > GLOSSARY_MAX_SEGMENTS) {
+        glossary_error("the search page has %zu parts, over the limit of %d: "
+                       "does the template repeat the title too often?", nseg,
+                       GLOSSARY_MAX_SEGMENTS);
+        glossary_buf_free(&page);
+        glossary_search_keys_free(&sk);
+        glossary_site_free(&b.site);
+        free(b.targets);
+        free(b.first_link);
+        return GLOSSARY_EXIT_DATA;
+    }
 
     nbuckets = 8;
     while (nbuckets < 2 * (uint64_t) b.n) {
@@ -195,16 +283,33 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     off_docs = glossary_align(off_hash + sizeof(glossary_hash_t)
                               + (uint64_t) nbuckets * sizeof(uint32_t));
     off_globals = glossary_align(off_docs
-                                 + (uint64_t) b.n * GLOSSARY_DOCS_PER_TERM_V1
+                                 + (uint64_t) b.n * GLOSSARY_DOCS_PER_TERM_V1_1
                                    * sizeof(glossary_doc_t));
-    off_strings = glossary_align(off_globals
-                                 + GLOSSARY_GLOBAL_DOCS_V1
-                                   * sizeof(glossary_doc_t));
+    off_cats = glossary_align(off_globals
+                              + GLOSSARY_GLOBAL_DOCS_V1_1
+                                * sizeof(glossary_doc_t));
+    off_sterms = glossary_align(off_cats
+                                + (uint64_t) b.site.ncats
+                                  * sizeof(glossary_category_t));
+    off_swords = glossary_align(off_sterms
+                                + (uint64_t) sk.nterms
+                                  * sizeof(glossary_search_t));
+    off_spage = glossary_align(off_swords
+                               + (uint64_t) sk.nwords
+                                 * sizeof(glossary_search_t));
+    off_strings = glossary_align(off_spage
+                                 + (uint64_t) nseg
+                                   * sizeof(glossary_segment_t));
 
     fixed = calloc(1, off_strings);
     if (fixed == NULL) {
         glossary_error("out of memory");
         free(buckets);
+        glossary_buf_free(&page);
+        glossary_search_keys_free(&sk);
+        glossary_site_free(&b.site);
+        free(b.targets);
+        free(b.first_link);
         return GLOSSARY_EXIT_IO;
     }
 
@@ -242,7 +347,28 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     hash->max_probe = max_probe;
     memcpy(hash + 1, buckets, (size_t) nbuckets * sizeof(uint32_t));
 
-    /* DOCS and GLOBALS */
+    /* SEARCH_TERMS, SEARCH_WORDS, SEARCH_PAGE */
+
+    glossary_search_write(&b, &sk, (glossary_search_t *) (fixed + off_sterms),
+                          (glossary_search_t *) (fixed + off_swords));
+
+    seg = (glossary_segment_t *) (fixed + off_spage);
+    glossary_segments(&page, seg);
+
+    for (j = 0; j < nseg; j++) {
+        if (seg[j].kind == GLOSSARY_SEGMENT_TEXT) {
+            seg[j].text = glossary_string(&b.strings,
+                                          page.data + seg[j].text.off,
+                                          seg[j].text.len);
+
+        } else {
+            seg[j].text = glossary_string(&b.strings, NULL, 0);
+        }
+    }
+
+    glossary_buf_free(&page);
+
+    /* DOCS */
 
     docs = (glossary_doc_t *) (fixed + off_docs);
     globals = (glossary_doc_t *) (fixed + off_globals);
@@ -250,27 +376,115 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     for (id = 0; id < b.n && rc == GLOSSARY_EXIT_OK; id++) {
         snprintf(what, sizeof(what), "term \"%s\"", b.entries[id].slug.data);
+        d = &docs[(size_t) id * GLOSSARY_DOCS_PER_TERM_V1_1];
 
         glossary_render_term(&b, &gen, id);
-        rc = glossary_document(&b, &gen,
-                               &docs[(size_t) id * GLOSSARY_DOCS_PER_TERM_V1
-                                     + GLOSSARY_DOC_TERM_JSON], what);
+        rc = glossary_document(&b, &gen, &d[GLOSSARY_DOC_TERM_JSON], what);
 
         if (rc == GLOSSARY_EXIT_OK) {
             glossary_render_related(&b, &gen, id);
-            rc = glossary_document(&b, &gen,
-                                   &docs[(size_t) id
-                                         * GLOSSARY_DOCS_PER_TERM_V1
-                                         + GLOSSARY_DOC_RELATED_JSON],
+            rc = glossary_document(&b, &gen, &d[GLOSSARY_DOC_RELATED_JSON],
                                    what);
         }
+
+        if (rc == GLOSSARY_EXIT_OK) {
+            glossary_page_term(&b.site, id, &page);
+            rc = glossary_document_bytes(&b, &page,
+                                         &d[GLOSSARY_DOC_TERM_HTML], what, 1);
+        }
+
+        if (rc == GLOSSARY_EXIT_OK) {
+            glossary_payload(&b.site, id, &page);
+            rc = glossary_document_bytes(&b, &page, &d[GLOSSARY_DOC_PAYLOAD],
+                                         what, 1);
+        }
+
+        if (rc == GLOSSARY_EXIT_OK) {
+            glossary_render_search_result(&b, &gen, id);
+            rc = glossary_document_json(&b, &gen,
+                                        &d[GLOSSARY_DOC_SEARCH_JSON], what);
+        }
+
+        if (rc == GLOSSARY_EXIT_OK) {
+            glossary_search_html(&b.site, id, &page);
+            rc = glossary_document_bytes(&b, &page,
+                                         &d[GLOSSARY_DOC_SEARCH_HTML], what,
+                                         0);
+        }
     }
+
+    /* GLOBALS */
 
     if (rc == GLOSSARY_EXIT_OK) {
         glossary_render_index(&b, &gen);
         rc = glossary_document(&b, &gen, &globals[GLOSSARY_GLOBAL_INDEX_JSON],
                                "the index");
     }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        glossary_page_index(&b.site, &page);
+        rc = glossary_document_bytes(&b, &page,
+                                     &globals[GLOSSARY_GLOBAL_INDEX_HTML],
+                                     "the index", 1);
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        glossary_sitemap(&b.site, &page);
+        rc = glossary_document_bytes(&b, &page,
+                                     &globals[GLOSSARY_GLOBAL_SITEMAP],
+                                     "the sitemap", 1);
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        glossary_page_not_found(&b.site, &page);
+        rc = glossary_document_bytes(&b, &page,
+                                     &globals[GLOSSARY_GLOBAL_NOT_FOUND_HTML],
+                                     "the 404 page", 1);
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        glossary_search_empty(&b.site, &page);
+        rc = glossary_document_bytes(&b, &page,
+                              &globals[GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML],
+                              "the empty search result", 0);
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        glossary_render_categories(&b, &gen);
+        rc = glossary_document(&b, &gen,
+                               &globals[GLOSSARY_GLOBAL_CATEGORIES_JSON],
+                               "the category list");
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        glossary_page_categories(&b.site, &page);
+        rc = glossary_document_bytes(&b, &page,
+                                     &globals[GLOSSARY_GLOBAL_CATEGORIES_HTML],
+                                     "the category list", 1);
+    }
+
+    /* CATEGORIES */
+
+    cats = (glossary_category_t *) (fixed + off_cats);
+
+    for (c = 0; c < b.site.ncats && rc == GLOSSARY_EXIT_OK; c++) {
+        snprintf(what, sizeof(what), "category \"%s\"",
+                 b.site.cats[c].slug.data);
+
+        cats[c].slug = glossary_text(&b.strings, &b.site.cats[c].slug);
+        cats[c].name = glossary_text(&b.strings, &b.site.cats[c].name);
+        cats[c].term_count = b.site.cats[c].nterms;
+
+        glossary_render_category(&b, &gen, c);
+        rc = glossary_document(&b, &gen, &cats[c].json, what);
+
+        if (rc == GLOSSARY_EXIT_OK) {
+            glossary_page_category(&b.site, c, &page);
+            rc = glossary_document_bytes(&b, &page, &cats[c].html, what, 1);
+        }
+    }
+
+    glossary_buf_free(&page);
 
     blob = NULL;
     total = off_strings + b.strings.len;
@@ -299,31 +513,34 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     hd->section_table = GLOSSARY_HEADER_SIZE;
     hd->build_time = conf->build_time;
     hd->term_count = b.n;
-    hd->docs_per_term = GLOSSARY_DOCS_PER_TERM_V1;
-    hd->global_docs = GLOSSARY_GLOBAL_DOCS_V1;
+    hd->docs_per_term = GLOSSARY_DOCS_PER_TERM_V1_1;
+    hd->global_docs = GLOSSARY_GLOBAL_DOCS_V1_1;
 
     sec = (glossary_section_t *) (fixed + GLOSSARY_HEADER_SIZE);
+    k = 0;
 
-    sec[0].id = GLOSSARY_SECTION_STRINGS;
-    sec[0].offset = off_strings;
-    sec[0].size = b.strings.len;
-    sec[1].id = GLOSSARY_SECTION_TERMS;
-    sec[1].offset = off_terms;
-    sec[1].size = (uint64_t) b.n * sizeof(glossary_term_t);
-    sec[2].id = GLOSSARY_SECTION_HASH;
-    sec[2].offset = off_hash;
-    sec[2].size = sizeof(glossary_hash_t)
-                  + (uint64_t) nbuckets * sizeof(uint32_t);
-    sec[3].id = GLOSSARY_SECTION_DOCS;
-    sec[3].offset = off_docs;
-    sec[3].size = (uint64_t) b.n * GLOSSARY_DOCS_PER_TERM_V1
-                  * sizeof(glossary_doc_t);
-    sec[4].id = GLOSSARY_SECTION_GLOBALS;
-    sec[4].offset = off_globals;
-    sec[4].size = GLOSSARY_GLOBAL_DOCS_V1 * sizeof(glossary_doc_t);
-    sec[5].id = GLOSSARY_SECTION_RELATED;
-    sec[5].offset = off_related;
-    sec[5].size = (uint64_t) b.nlinks * sizeof(glossary_related_t);
+    glossary_section(&sec[k++], GLOSSARY_SECTION_STRINGS, off_strings,
+                     b.strings.len);
+    glossary_section(&sec[k++], GLOSSARY_SECTION_TERMS, off_terms,
+                     (uint64_t) b.n * sizeof(glossary_term_t));
+    glossary_section(&sec[k++], GLOSSARY_SECTION_HASH, off_hash,
+                     sizeof(glossary_hash_t)
+                     + (uint64_t) nbuckets * sizeof(uint32_t));
+    glossary_section(&sec[k++], GLOSSARY_SECTION_DOCS, off_docs,
+                     (uint64_t) b.n * GLOSSARY_DOCS_PER_TERM_V1_1
+                     * sizeof(glossary_doc_t));
+    glossary_section(&sec[k++], GLOSSARY_SECTION_GLOBALS, off_globals,
+                     GLOSSARY_GLOBAL_DOCS_V1_1 * sizeof(glossary_doc_t));
+    glossary_section(&sec[k++], GLOSSARY_SECTION_RELATED, off_related,
+                     (uint64_t) b.nlinks * sizeof(glossary_related_t));
+    glossary_section(&sec[k++], GLOSSARY_SECTION_CATEGORIES, off_cats,
+                     (uint64_t) b.site.ncats * sizeof(glossary_category_t));
+    glossary_section(&sec[k++], GLOSSARY_SECTION_SEARCH_TERMS, off_sterms,
+                     (uint64_t) sk.nterms * sizeof(glossary_search_t));
+    glossary_section(&sec[k++], GLOSSARY_SECTION_SEARCH_WORDS, off_swords,
+                     (uint64_t) sk.nwords * sizeof(glossary_search_t));
+    glossary_section(&sec[k++], GLOSSARY_SECTION_SEARCH_PAGE, off_spage,
+                     (uint64_t) nseg * sizeof(glossary_segment_t));
 
     blob = malloc(total);
     if (blob == NULL) {
@@ -352,6 +569,11 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     rc = glossary_publish(conf->out, blob, total);
 
+    if (rc == GLOSSARY_EXIT_OK && !conf->quiet && b.site.base.len == 0) {
+        glossary_error("no --base-url: the pages have no canonical link or "
+                       "og:url, and the sitemap is empty");
+    }
+
     if (rc == GLOSSARY_EXIT_OK && !conf->quiet) {
         glossary_error("%s: %u terms, %llu bytes, build %s", conf->out,
                        (unsigned) b.n, (unsigned long long) total,
@@ -367,6 +589,8 @@ done:
     free(b.first_link);
     free(b.strings.data);
     free(b.strings.slots);
+    glossary_search_keys_free(&sk);
+    glossary_site_free(&b.site);
 
     return rc;
 }
@@ -776,81 +1000,101 @@ glossary_render_related(glossary_builder_t *b, glossary_gen_t *gen,
 }
 
 
-static int
-glossary_fold_cmp(const glossary_text_t *a, const glossary_text_t *b)
-{
-    size_t         i, n;
-    unsigned char  x, y;
-
-    n = a->len < b->len ? a->len : b->len;
-
-    for (i = 0; i < n; i++) {
-        x = (unsigned char) a->data[i];
-        y = (unsigned char) b->data[i];
-
-        x = (x >= 'A' && x <= 'Z') ? x + 32 : x;
-        y = (y >= 'A' && y <= 'Z') ? y + 32 : y;
-
-        if (x != y) {
-            return x < y ? -1 : 1;
-        }
-    }
-
-    return (a->len > b->len) - (a->len < b->len);
-}
-
-
-static int
-glossary_index_cmp(const void *a, const void *b)
-{
-    int                      rc;
-    const glossary_entry_t  *x, *y;
-
-    x = *(glossary_entry_t * const *) a;
-    y = *(glossary_entry_t * const *) b;
-
-    rc = glossary_fold_cmp(&x->term, &y->term);
-    if (rc != 0) {
-        return rc;
-    }
-
-    rc = glossary_bytes_cmp(&x->term, &y->term);
-    if (rc != 0) {
-        return rc;
-    }
-
-    return glossary_bytes_cmp(&x->slug, &y->slug);
-}
-
-
 static void
 glossary_render_index(glossary_builder_t *b, glossary_gen_t *gen)
 {
-    uint32_t            i;
-    glossary_entry_t  **order;
-
-    order = glossary_xmalloc((size_t) b->n * sizeof(glossary_entry_t *));
-
-    for (i = 0; i < b->n; i++) {
-        order[i] = &b->entries[i];
-    }
-
-    qsort(order, b->n, sizeof(glossary_entry_t *), glossary_index_cmp);
+    uint32_t           i;
+    glossary_entry_t  *e;
 
     glossary_gen_open(gen);
     glossary_gen_status(gen, yajl_gen_array_open(gen->g));
 
     for (i = 0; i < b->n; i++) {
+        e = &b->entries[b->site.order[i]];
+
         glossary_gen_status(gen, yajl_gen_map_open(gen->g));
-        glossary_gen_pair(gen, "slug", &order[i]->slug);
-        glossary_gen_pair(gen, "term", &order[i]->term);
-        glossary_gen_pair(gen, "category", &order[i]->category);
+        glossary_gen_pair(gen, "slug", &e->slug);
+        glossary_gen_pair(gen, "term", &e->term);
+        glossary_gen_pair(gen, "category", &e->category);
         glossary_gen_status(gen, yajl_gen_map_close(gen->g));
     }
 
     glossary_gen_status(gen, yajl_gen_array_close(gen->g));
+}
 
-    free(order);
+
+/* one search hit: the module joins them with commas inside [ ] */
+static void
+glossary_render_search_result(glossary_builder_t *b, glossary_gen_t *gen,
+    uint32_t id)
+{
+    glossary_entry_t  *e;
+
+    e = &b->entries[id];
+
+    glossary_gen_open(gen);
+    glossary_gen_status(gen, yajl_gen_map_open(gen->g));
+    glossary_gen_pair(gen, "slug", &e->slug);
+    glossary_gen_pair(gen, "term", &e->term);
+    glossary_gen_pair(gen, "shortDefinition", &e->short_definition);
+    glossary_gen_pair(gen, "category", &e->category);
+    glossary_gen_status(gen, yajl_gen_map_close(gen->g));
+}
+
+
+static void
+glossary_render_categories(glossary_builder_t *b, glossary_gen_t *gen)
+{
+    uint32_t         c;
+    glossary_cat_t  *cat;
+
+    glossary_gen_open(gen);
+    glossary_gen_status(gen, yajl_gen_array_open(gen->g));
+
+    for (c = 0; c < b->site.ncats; c++) {
+        cat = &b->site.cats[c];
+
+        glossary_gen_status(gen, yajl_gen_map_open(gen->g));
+        glossary_gen_pair(gen, "slug", &cat->slug);
+        glossary_gen_pair(gen, "name", &cat->name);
+        glossary_gen_key(gen, "count");
+        glossary_gen_status(gen, yajl_gen_integer(gen->g, cat->nterms));
+        glossary_gen_status(gen, yajl_gen_map_close(gen->g));
+    }
+
+    glossary_gen_status(gen, yajl_gen_array_close(gen->g));
+}
+
+
+static void
+glossary_render_category(glossary_builder_t *b, glossary_gen_t *gen,
+    uint32_t c)
+{
+    uint32_t           i;
+    glossary_cat_t    *cat;
+    glossary_entry_t  *e;
+
+    cat = &b->site.cats[c];
+
+    glossary_gen_open(gen);
+    glossary_gen_status(gen, yajl_gen_map_open(gen->g));
+    glossary_gen_pair(gen, "slug", &cat->slug);
+    glossary_gen_pair(gen, "name", &cat->name);
+    glossary_gen_key(gen, "terms");
+    glossary_gen_status(gen, yajl_gen_array_open(gen->g));
+
+    for (i = 0; i < cat->nterms; i++) {
+        e = &b->entries[cat->terms[i]];
+
+        glossary_gen_status(gen, yajl_gen_map_open(gen->g));
+        glossary_gen_pair(gen, "slug", &e->slug);
+        glossary_gen_pair(gen, "term", &e->term);
+        glossary_gen_pair(gen, "shortDefinition", &e->short_definition);
+        glossary_gen_status(gen, yajl_gen_map_close(gen->g));
+    }
+
+    glossary_gen_status(gen, yajl_gen_array_close(gen->g));
+    glossary_gen_status(gen, yajl_gen_map_close(gen->g));
 }
 
 
@@ -867,12 +1111,12 @@ glossary_etag(glossary_strings_t *s, const unsigned char *p, size_t len)
 
 
 /*
- * Stores the generated body, its ETag, and the gzip variant when it is
- * strictly smaller.  Frees the generator.
+ * Stores a body, its ETag, and with gzip the gzip variant when it is
+ * strictly smaller.  Empties the buffer for the next document.
  */
 static int
-glossary_document(glossary_builder_t *b, glossary_gen_t *gen,
-    glossary_doc_t *doc, const char *what)
+glossary_document_bytes(glossary_builder_t *b, glossary_buf_t *buf,
+    glossary_doc_t *doc, const char *what, int gzip)
 {
     int                   rc;
     size_t                len;
@@ -881,21 +1125,17 @@ glossary_document(glossary_builder_t *b, glossary_gen_t *gen,
     unsigned char        *gz;
     const unsigned char  *body;
 
-    if (gen->status != yajl_gen_status_ok
-        || yajl_gen_get_buf(gen->g, &body, &len) != yajl_gen_status_ok)
-    {
-        glossary_error("%s: cannot render JSON (yajl_gen status %d)", what,
-                       gen->status);
-        yajl_gen_free(gen->g);
-        return GLOSSARY_EXIT_DATA;
-    }
+    body = buf->data;
+    len = buf->len;
+    buf->len = 0;
 
     doc->body = glossary_string(&b->strings, body, len);
     doc->etag = glossary_etag(&b->strings, body, len);
+    doc->gzip_body = glossary_string(&b->strings, NULL, 0);
+    doc->gzip_etag = doc->gzip_body;
 
     /* zlib's counters are 32-bit; a body that big goes uncompressed */
-    if (len == 0 || len > GLOSSARY_GZIP_MAX) {
-        yajl_gen_free(gen->g);
+    if (!gzip || len == 0 || len > GLOSSARY_GZIP_MAX) {
         return GLOSSARY_EXIT_OK;
     }
 
@@ -906,7 +1146,6 @@ glossary_document(glossary_builder_t *b, glossary_gen_t *gen,
         != Z_OK)
     {
         glossary_error("%s: deflateInit2() failed", what);
-        yajl_gen_free(gen->g);
         return GLOSSARY_EXIT_IO;
     }
 
@@ -924,23 +1163,342 @@ glossary_document(glossary_builder_t *b, glossary_gen_t *gen,
     if (rc != Z_STREAM_END) {
         glossary_error("%s: deflate() failed (%d)", what, rc);
         free(gz);
-        yajl_gen_free(gen->g);
         return GLOSSARY_EXIT_IO;
     }
 
     if (z.total_out < len) {
         doc->gzip_body = glossary_string(&b->strings, gz, z.total_out);
         doc->gzip_etag = glossary_etag(&b->strings, gz, z.total_out);
-
-    } else {
-        doc->gzip_body = glossary_string(&b->strings, NULL, 0);
-        doc->gzip_etag = doc->gzip_body;
     }
 
     free(gz);
-    yajl_gen_free(gen->g);
 
     return GLOSSARY_EXIT_OK;
+}
+
+
+static int
+glossary_document_gen(glossary_builder_t *b, glossary_gen_t *gen,
+    glossary_doc_t *doc, const char *what, int gzip)
+{
+    int                   rc;
+    size_t                len;
+    glossary_buf_t        buf;
+    const unsigned char  *body;
+
+    if (gen->status != yajl_gen_status_ok
+        || yajl_gen_get_buf(gen->g, &body, &len) != yajl_gen_status_ok)
+    {
+        glossary_error("%s: cannot render JSON (yajl_gen status %d)", what,
+                       gen->status);
+        yajl_gen_free(gen->g);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    buf.data = (unsigned char *) body;
+    buf.len = len;
+    buf.nalloc = len;
+
+    rc = glossary_document_bytes(b, &buf, doc, what, gzip);
+    yajl_gen_free(gen->g);
+
+    return rc;
+}
+
+
+/* a JSON document with its gzip variant; frees the generator */
+static int
+glossary_document(glossary_builder_t *b, glossary_gen_t *gen,
+    glossary_doc_t *doc, const char *what)
+{
+    return glossary_document_gen(b, gen, doc, what, 1);
+}
+
+
+/* a JSON fragment that the module joins with others: never gzipped */
+static int
+glossary_document_json(glossary_builder_t *b, glossary_gen_t *gen,
+    glossary_doc_t *doc, const char *what)
+{
+    return glossary_document_gen(b, gen, doc, what, 0);
+}
+
+
+static void
+glossary_section(glossary_section_t *sec, uint32_t id, uint64_t offset,
+    uint64_t size)
+{
+    sec->id = id;
+    sec->offset = offset;
+    sec->size = size;
+}
+
+
+/* the search page at its markers: counts, and fills seg when not NULL */
+static size_t
+glossary_segments(const glossary_buf_t *page, glossary_segment_t *seg)
+{
+    size_t  i, start, n;
+
+    n = 0;
+    start = 0;
+
+    for (i = 0; i <= page->len; i++) {
+        if (i < page->len
+            && page->data[i] != GLOSSARY_MARK_QUERY
+            && page->data[i] != GLOSSARY_MARK_RESULTS)
+        {
+            continue;
+        }
+
+        if (i > start) {
+            if (seg) {
+                seg[n].kind = GLOSSARY_SEGMENT_TEXT;
+                seg[n].text.off = start;
+                seg[n].text.len = i - start;
+            }
+
+            n++;
+        }
+
+        if (i < page->len) {
+            if (seg) {
+                seg[n].kind = page->data[i] == GLOSSARY_MARK_QUERY
+                              ? GLOSSARY_SEGMENT_QUERY
+                              : GLOSSARY_SEGMENT_RESULTS;
+            }
+
+            n++;
+        }
+
+        start = i + 1;
+    }
+
+    return n;
+}
+
+
+/* reserved slugs: route names that a term page would shadow */
+static int
+glossary_check_reserved(glossary_builder_t *b)
+{
+    size_t             i;
+    uint32_t           id;
+    glossary_entry_t  *e, *bad;
+
+    static const char  *reserved[] = { "category", "search", NULL };
+
+    bad = NULL;
+
+    for (id = 0; id < b->n; id++) {
+        e = &b->entries[id];
+
+        for (i = 0; reserved[i] != NULL; i++) {
+            if (e->slug.len == strlen(reserved[i])
+                && memcmp(e->slug.data, reserved[i], e->slug.len) == 0
+                && (bad == NULL || e->seq < bad->seq))
+            {
+                bad = e;
+            }
+        }
+    }
+
+    if (bad == NULL) {
+        return GLOSSARY_EXIT_OK;
+    }
+
+    glossary_error_at(&bad->loc, "slug \"%s\" is reserved: {prefix}%s is "
+                      "a route of the module", bad->slug.data,
+                      bad->slug.data);
+
+    return GLOSSARY_EXIT_DATA;
+}
+
+
+/* search index */
+
+static int
+glossary_skey_cmp(const void *a, const void *b)
+{
+    int                     rc;
+    size_t                  n;
+    const glossary_skey_t  *x, *y;
+
+    x = a;
+    y = b;
+
+    n = x->len < y->len ? x->len : y->len;
+    rc = memcmp(x->key, y->key, n);
+
+    if (rc != 0) {
+        return rc;
+    }
+
+    if (x->len != y->len) {
+        return x->len < y->len ? -1 : 1;
+    }
+
+    if (x->order != y->order) {
+        return x->order < y->order ? -1 : 1;
+    }
+
+    if (x->slug != y->slug) {
+        return x->slug < y->slug ? -1 : 1;
+    }
+
+    return (x->skip > y->skip) - (x->skip < y->skip);
+}
+
+
+static void
+glossary_search_keys(glossary_builder_t *b, glossary_search_keys_t *sk)
+{
+    size_t             i, len, nwords;
+    uint32_t           id;
+    glossary_entry_t  *e;
+    glossary_skey_t   *k;
+
+    sk->name = glossary_xmalloc((size_t) b->n * sizeof(unsigned char *));
+    sk->name_len = glossary_xmalloc((size_t) b->n * sizeof(size_t));
+    sk->slug = glossary_xmalloc((size_t) b->n * sizeof(unsigned char *));
+    sk->slug_len = glossary_xmalloc((size_t) b->n * sizeof(size_t));
+    sk->terms = glossary_xmalloc(((size_t) b->n * 2 + 1)
+                                 * sizeof(glossary_skey_t));
+    sk->nterms = 0;
+    sk->nwords = 0;
+
+    nwords = 0;
+
+    for (id = 0; id < b->n; id++) {
+        e = &b->entries[id];
+
+        sk->name[id] = glossary_xmalloc(e->term.len + 1);
+        sk->name_len[id] = glossary_fold(sk->name[id],
+                                         (const unsigned char *) e->term.data,
+                                         e->term.len);
+        sk->slug[id] = glossary_xmalloc(e->slug.len + 1);
+        sk->slug_len[id] = glossary_fold(sk->slug[id],
+                                         (const unsigned char *) e->slug.data,
+                                         e->slug.len);
+        sk->n = id + 1;
+
+        for (i = 0; i < sk->name_len[id]; i++) {
+            nwords += (sk->name[id][i] == ' ');
+        }
+    }
+
+    sk->words = glossary_xmalloc((nwords + 1) * sizeof(glossary_skey_t));
+
+    for (id = 0; id < b->n; id++) {
+        len = sk->name_len[id];
+
+        if (len > 0) {
+            k = &sk->terms[sk->nterms++];
+            k->key = sk->name[id];
+            k->len = len;
+            k->id = id;
+            k->order = b->site.rank[id];
+            k->skip = 0;
+            k->slug = 0;
+        }
+
+        if (sk->slug_len[id] > 0
+            && (sk->slug_len[id] != len
+                || memcmp(sk->slug[id], sk->name[id], len) != 0))
+        {
+            k = &sk->terms[sk->nterms++];
+            k->key = sk->slug[id];
+            k->len = sk->slug_len[id];
+            k->id = id;
+            k->order = b->site.rank[id];
+            k->skip = 0;
+            k->slug = 1;
+        }
+
+        nwords = 0;
+
+        for (i = 0; i < len && nwords < GLOSSARY_MAX_SEARCH_KEYS; i++) {
+            if (sk->name[id][i] != ' ') {
+                continue;
+            }
+
+            k = &sk->words[sk->nwords++];
+            k->key = sk->name[id] + i + 1;
+            k->len = len - i - 1;
+            k->id = id;
+            k->order = b->site.rank[id];
+            k->skip = (uint32_t) (i + 1);
+            k->slug = 0;
+            nwords++;
+        }
+    }
+
+    qsort(sk->terms, sk->nterms, sizeof(glossary_skey_t), glossary_skey_cmp);
+    qsort(sk->words, sk->nwords, sizeof(glossary_skey_t), glossary_skey_cmp);
+}
+
+
+static void
+glossary_search_array(const glossary_skey_t *keys, uint32_t n,
+    glossary_search_t *out, const glossary_ref_t *names,
+    const glossary_ref_t *slugs)
+{
+    uint32_t        i;
+    glossary_ref_t  whole;
+
+    for (i = 0; i < n; i++) {
+        whole = keys[i].slug ? slugs[keys[i].id] : names[keys[i].id];
+
+        out[i].key.off = whole.off + keys[i].skip;
+        out[i].key.len = keys[i].len;
+        out[i].term_id = keys[i].id;
+        out[i].order = keys[i].order;
+    }
+}
+
+
+static void
+glossary_search_write(glossary_builder_t *b, glossary_search_keys_t *sk,
+    glossary_search_t *terms, glossary_search_t *words)
+{
+    uint32_t         id;
+    glossary_ref_t  *names, *slugs;
+
+    names = glossary_xmalloc(((size_t) b->n + 1) * sizeof(glossary_ref_t));
+    slugs = glossary_xmalloc(((size_t) b->n + 1) * sizeof(glossary_ref_t));
+
+    /* suffix keys are references into their whole folded name */
+    for (id = 0; id < b->n; id++) {
+        names[id] = glossary_string(&b->strings, sk->name[id],
+                                    sk->name_len[id]);
+        slugs[id] = glossary_string(&b->strings, sk->slug[id],
+                                    sk->slug_len[id]);
+    }
+
+    glossary_search_array(sk->terms, sk->nterms, terms, names, slugs);
+    glossary_search_array(sk->words, sk->nwords, words, names, slugs);
+
+    free(names);
+    free(slugs);
+}
+
+
+static void
+glossary_search_keys_free(glossary_search_keys_t *sk)
+{
+    uint32_t  id;
+
+    for (id = 0; id < sk->n; id++) {
+        free(sk->name[id]);
+        free(sk->slug[id]);
+    }
+
+    free(sk->terms);
+    free(sk->words);
+    free(sk->name_len);
+    free(sk->slug_len);
+    free(sk->name);
+    free(sk->slug);
 }
 
 

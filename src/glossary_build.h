@@ -16,6 +16,10 @@ typedef struct {
     const char  *out;           /* the blob to (re)place */
     uint64_t     build_time;    /* seconds since the epoch */
     int          quiet;         /* no summary on stderr */
+    const char  *base_url;      /* absolute URL of {prefix}, or NULL */
+    const char  *lang;          /* <html lang>; NULL: "en" */
+    const char  *site_name;     /* NULL: "Glossary" */
+    const char  *template_path; /* page template; NULL: the built-in one */
 } glossary_build_conf_t;
 
 

@@ -137,6 +137,8 @@ static int glossary_read_jsonl(glossary_file_t *f);
 static int glossary_read_plain(glossary_file_t *f);
 static int glossary_read_payload(glossary_file_t *f);
 static int glossary_payload_visit(glossary_file_t *f, glossary_json_t *ref);
+static void glossary_payload_key(glossary_file_t *f, glossary_json_t *term,
+    glossary_entry_t *e);
 static int glossary_read_term(glossary_file_t *f, glossary_json_t *obj);
 static int glossary_check_keys(glossary_file_t *f, glossary_json_t *obj,
     const char *what);
@@ -1429,9 +1431,45 @@ glossary_read_payload(glossary_file_t *f)
         if (rc != GLOSSARY_EXIT_OK) {
             return rc;
         }
+
+        glossary_payload_key(f, f->found[i],
+                             &f->model->entries[f->model->nentries - 1]);
     }
 
     return GLOSSARY_EXIT_OK;
+}
+
+
+/*
+ * Nuxt keeps useFetch data under a key in payload.data, e.g.
+ * {"data":1,...}, 1: ["ShallowReactive",2], 2: {"$f...":3}, 3: the term;
+ * the key is kept so that the term's payload is written back the same.
+ */
+static void
+glossary_payload_key(glossary_file_t *f, glossary_json_t *term,
+    glossary_entry_t *e)
+{
+    size_t            i;
+    glossary_json_t  *data, *val;
+
+    if (glossary_deref(f, glossary_get(f->root->items[0], "data"), &data)
+        != GLOSSARY_VAL_OK
+        || data->type != GLOSSARY_JSON_OBJECT)
+    {
+        return;
+    }
+
+    for (i = 0; i < data->len; i++) {
+        if (glossary_deref(f, data->items[i], &val) == GLOSSARY_VAL_OK
+            && val == term)
+        {
+            e->payload_key.data = glossary_arena_strdup(&f->model->arena,
+                                                        data->keys[i]->str,
+                                                        data->keys[i]->len);
+            e->payload_key.len = data->keys[i]->len;
+            return;
+        }
+    }
 }
 
 

@@ -67,6 +67,7 @@ typedef struct {
     glossary_text_t   seo_description;
     glossary_text_t   explanation;
     glossary_text_t   category;
+    glossary_text_t   payload_key;  /* a payload's key of the term's data */
     glossary_link_t  *related;
     glossary_faq_t   *faq;
     uint32_t          nrelated;

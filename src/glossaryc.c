@@ -22,6 +22,7 @@
 #include "glossary_blob.h"
 #include "glossary_build.h"
 #include "glossary_input.h"
+#include "glossary_site.h"
 #include "glossary_ops.h"
 #include "glossary_version.h"
 
@@ -48,16 +49,26 @@ static const char  glossary_help[] =
 "        directory, fsync, rename).  OUT is left untouched on any error.\n"
 "        -o, --output OUT  the blob to write (required)\n"
 "        -q, --quiet       no summary and no dangling-reference note\n"
+"        --base-url URL    absolute http(s) URL of the location prefix:\n"
+"                          canonical links, og:url, JSON-LD, sitemap\n"
+"        --lang TAG        <html lang> of the pages (en)\n"
+"        --site-name NAME  the site's name in pages (Glossary)\n"
+"        --template FILE   page template (README.md, \"Templates\")\n"
 "  verify FILE\n"
 "        run the check nginx runs when it loads FILE\n"
 "  info [--json] FILE\n"
 "        verify FILE, then print its header and section table; --json\n"
 "        prints them as one JSON object, with the field names of the\n"
 "        module's glossary_status\n"
-"  get [--etag] [--gzip] FILE SLUG [related]\n"
+"  get [--etag] [--gzip] [--html] FILE SLUG [related]\n"
 "        print the body the module sends for SLUG (or SLUG/related);\n"
 "        SLUG '' or --index prints the index; --etag prints the ETag\n"
-"        instead, --gzip selects the gzip variant\n"
+"        instead, --gzip selects the gzip variant, --html the HTML\n"
+"        format.  SLUG may also be a route below the prefix:\n"
+"        SLUG/_payload.json, sitemap.xml, category/, category/NAME,\n"
+"        search (the page; bytes 1 and 2 mark the query and results),\n"
+"        or a fragment: #search-json/SLUG, #search-html/SLUG,\n"
+"        #not-found, #search-empty\n"
 "  diff [-q] OLD NEW\n"
 "        what serving NEW instead of OLD changes: one line per term,\n"
 "        \"+ slug\" added, \"- slug\" removed, \"~ slug\" changed (a\n"
@@ -157,7 +168,7 @@ glossary_usage_error(const char *fmt, const char *arg)
 static int
 glossary_cmd_build(int argc, char **argv)
 {
-    int                    i, rc, ninputs, options;
+    int                    i, k, rc, ninputs, options;
     char                  *end;
     const char            *sde, **inputs;
     glossary_model_t       m;
@@ -198,6 +209,17 @@ glossary_cmd_build(int argc, char **argv)
 
         } else if (strncmp(argv[i], "-o", 2) == 0) {
             conf.out = argv[i] + 2;
+
+        } else if ((k = glossary_site_option(&conf, argv[i],
+                                             argv[i + 1])) != 0)
+        {
+            if (k < 0) {
+                rc = glossary_usage_error("build: %s needs a value",
+                                          argv[i]);
+                break;
+            }
+
+            i += k - 1;
 
         } else {
             rc = glossary_usage_error("build: unknown option \"%s\"",
@@ -436,10 +458,136 @@ glossary_cmd_info(int argc, char **argv)
 }
 
 
+/*
+ * The 1.1 documents by route below the prefix: SLUG/_payload.json,
+ * sitemap.xml, category/, category/SLUG, search (the page, its markers
+ * as bytes 1 and 2), and the fragments #search-json/SLUG,
+ * #search-html/SLUG, #not-found, #search-empty.  Returns 0 when path is
+ * none of these; else sets *doc (NULL with *rc set when done or failed).
+ */
+static int
+glossary_get_page(glossary_file_blob_t *fb, const char *path, int html,
+    const glossary_doc_t **doc, int *rc)
+{
+    size_t                      len;
+    uint32_t                    i, id, kind;
+    const char                 *slug, *sep;
+    const glossary_blob_t      *b;
+    const glossary_segment_t   *g;
+    const glossary_category_t  *c;
+
+    static const char  *globals[] = {
+        "sitemap.xml", "#not-found", "#search-empty", "category/", NULL
+    };
+    static const uint32_t  global_kinds[] = {
+        GLOSSARY_GLOBAL_SITEMAP, GLOSSARY_GLOBAL_NOT_FOUND_HTML,
+        GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML, GLOSSARY_GLOBAL_CATEGORIES_JSON
+    };
+
+    b = &fb->blob;
+    *doc = NULL;
+    *rc = GLOSSARY_EXIT_DATA;
+
+    for (i = 0; globals[i] != NULL; i++) {
+        if (strcmp(path, globals[i]) == 0) {
+            kind = global_kinds[i];
+
+            if (kind == GLOSSARY_GLOBAL_CATEGORIES_JSON && html) {
+                kind = GLOSSARY_GLOBAL_CATEGORIES_HTML;
+            }
+
+            *doc = glossary_blob_global(b, kind);
+
+            if (*doc == NULL) {
+                glossary_error("%s: the blob has no such document", fb->path);
+            }
+
+            return 1;
+        }
+    }
+
+    if (strcmp(path, "search") == 0) {
+        if (b->search_page_count == 0) {
+            glossary_error("%s: the blob has no search page", fb->path);
+            return 1;
+        }
+
+        for (i = 0; i < b->search_page_count; i++) {
+            g = &b->search_page[i];
+
+            if (g->kind == GLOSSARY_SEGMENT_TEXT) {
+                fwrite(glossary_blob_ptr(b, g->text), 1, g->text.len,
+                       stdout);
+
+            } else {
+                putchar(g->kind == GLOSSARY_SEGMENT_QUERY ? 1 : 2);
+            }
+        }
+
+        *rc = fflush(stdout) == 0 ? GLOSSARY_EXIT_OK : GLOSSARY_EXIT_IO;
+
+        return 1;
+    }
+
+    if (strncmp(path, "category/", 9) == 0) {
+        c = glossary_blob_category(b, (const unsigned char *) path + 9,
+                                   strlen(path + 9));
+
+        if (c == NULL) {
+            glossary_error("%s: no category \"%s\"", fb->path, path + 9);
+            return 1;
+        }
+
+        *doc = html ? &c->html : &c->json;
+
+        return 1;
+    }
+
+    kind = GLOSSARY_NO_TERM;
+    slug = path;
+    len = strlen(path);
+    sep = strchr(path, '/');
+
+    if (sep != NULL && strcmp(sep, "/_payload.json") == 0) {
+        kind = GLOSSARY_DOC_PAYLOAD;
+        len = sep - path;
+
+    } else if (strncmp(path, "#search-json/", 13) == 0) {
+        kind = GLOSSARY_DOC_SEARCH_JSON;
+        slug = path + 13;
+        len = strlen(slug);
+
+    } else if (strncmp(path, "#search-html/", 13) == 0) {
+        kind = GLOSSARY_DOC_SEARCH_HTML;
+        slug = path + 13;
+        len = strlen(slug);
+    }
+
+    if (kind == GLOSSARY_NO_TERM) {
+        return 0;
+    }
+
+    id = glossary_blob_lookup(b, (const unsigned char *) slug, len);
+
+    if (id == GLOSSARY_NO_TERM) {
+        glossary_error("%s: no term \"%.*s\"", fb->path, (int) len, slug);
+        return 1;
+    }
+
+    *doc = glossary_blob_doc(b, id, kind);
+
+    if (*doc == NULL) {
+        glossary_error("%s: the blob has no such document", fb->path);
+    }
+
+    return 1;
+}
+
+
 static int
 glossary_cmd_get(int argc, char **argv)
 {
-    int                    rc, etag, gzip, index;
+    int                    rc, etag, gzip, index, html;
     size_t                 len;
     uint32_t               id, kind;
     const char            *file, *slug;
@@ -449,6 +597,7 @@ glossary_cmd_get(int argc, char **argv)
 
     etag = 0;
     gzip = 0;
+    html = 0;
 
     for ( ;; ) {
         if (argc > 0 && strcmp(argv[0], "--etag") == 0) {
@@ -456,6 +605,9 @@ glossary_cmd_get(int argc, char **argv)
 
         } else if (argc > 0 && strcmp(argv[0], "--gzip") == 0) {
             gzip = 1;
+
+        } else if (argc > 0 && strcmp(argv[0], "--html") == 0) {
+            html = 1;
 
         } else {
             break;
@@ -488,8 +640,17 @@ glossary_cmd_get(int argc, char **argv)
         return rc;
     }
 
-    if (index) {
-        doc = glossary_blob_global(&fb.blob, GLOSSARY_GLOBAL_INDEX_JSON);
+    if (argc == 2 && !index && glossary_get_page(&fb, slug, html, &doc, &rc))
+    {
+        if (doc == NULL) {
+            glossary_unload(&fb);
+            return rc;
+        }
+
+    } else if (index) {
+        doc = glossary_blob_global(&fb.blob,
+                                   html ? GLOSSARY_GLOBAL_INDEX_HTML
+                                        : GLOSSARY_GLOBAL_INDEX_JSON);
 
     } else {
         id = glossary_blob_lookup(&fb.blob, (const unsigned char *) slug,
@@ -501,7 +662,9 @@ glossary_cmd_get(int argc, char **argv)
             return GLOSSARY_EXIT_DATA;
         }
 
-        doc = glossary_blob_doc(&fb.blob, id, kind);
+        doc = glossary_blob_doc(&fb.blob, id,
+                                kind == GLOSSARY_DOC_TERM_JSON && html
+                                ? GLOSSARY_DOC_TERM_HTML : kind);
     }
 
     if (doc == NULL) {
