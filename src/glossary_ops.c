@@ -42,6 +42,7 @@ typedef struct {
 
 
 static const char *glossary_section_name(uint32_t id);
+static const char *glossary_global_name(uint32_t kind);
 static void glossary_iso_time(uint64_t t, char *buf, size_t size);
 static int glossary_gen_str(yajl_gen g, const char *s);
 static int glossary_gen_kv_str(yajl_gen g, const char *k, const char *v);
@@ -73,6 +74,18 @@ glossary_section_name(uint32_t id)
     };
 
     return id <= GLOSSARY_SECTION_LAST ? names[id] : "?";
+}
+
+
+static const char *
+glossary_global_name(uint32_t kind)
+{
+    static const char  *names[] = {
+        "index", "html index", "sitemap", "html 404 page",
+        "html empty search", "categories", "html categories"
+    };
+
+    return kind < GLOSSARY_GLOBAL_DOCS_V1_1 ? names[kind] : "unknown";
 }
 
 
@@ -290,6 +303,7 @@ glossary_cmd_diff(int argc, char **argv)
 {
     int                     quiet, rc, c;
     size_t                  added, removed, changed, same, globals;
+    uint64_t                which;
     uint32_t                i, j, k, kinds;
     glossary_file_blob_t    fa, fb;
     const glossary_doc_t   *da, *db;
@@ -398,6 +412,7 @@ glossary_cmd_diff(int argc, char **argv)
 
     kinds = a->global_docs > b->global_docs ? a->global_docs : b->global_docs;
     globals = 0;
+    which = 0;
 
     for (k = 0; k < kinds; k++) {
         da = glossary_blob_global(a, k);
@@ -407,6 +422,7 @@ glossary_cmd_diff(int argc, char **argv)
             || !glossary_ref_eq(a, da->etag, b, db->etag))
         {
             globals++;
+            which |= (uint64_t) 1 << k;
         }
     }
 
@@ -419,8 +435,14 @@ glossary_cmd_diff(int argc, char **argv)
                added, removed, changed, same);
 
         if (globals) {
-            printf("; %zu other document%s changed (index)", globals,
-                   globals == 1 ? "" : "s");
+            fputs("; also changed:", stdout);
+
+            for (k = 0; k < kinds; k++) {
+                if (which & ((uint64_t) 1 << k)) {
+                    printf("%s %s", (which & (((uint64_t) 1 << k) - 1))
+                                    ? "," : "", glossary_global_name(k));
+                }
+            }
         }
 
         if (a->docs_per_term != b->docs_per_term) {

@@ -174,17 +174,17 @@ my $b = blob('b', \@next, 1700000100);
 ($rc, $out, $err) = glossaryc('diff', $a, $b);
 is($rc, 1, 'diff of different blobs: 1') or diag($err);
 my @lines = split /\n/, $out;
-is_deeply([ @lines[2 .. $#lines] ],
+is_deeply([ @lines[2 .. $#lines - 1] ],
           ['+ aardvark',
            '~ alpha',
            '~ beta',
            '+ epsilon',
-           '- gamma',
-           '2 added, 1 removed, 2 changed, 1 unchanged; '
-           . '2 other documents changed (index)'],
+           '- gamma'],
           'one line per term in slug order (alpha changes with the '
-          . 'short definition of its related term), then the summary')
+          . 'short definition of its related term)')
     or diag($out);
+like($lines[-1], qr/^2 added, 1 removed, 2 changed, 1 unchanged; also changed: index(?:, [a-z0-9 ]+)*$/,
+     'then the summary, naming the other documents that changed');
 like($lines[1], qr/^\+\+\+ b\.glossary\tbuild [0-9a-f]{16}, 5 terms, built 2023-11-14T22:15:00Z$/,
      'the new blob\'s header');
 
