@@ -20,7 +20,8 @@ NGINX_SRC    ?= /usr/share/nginx/src
 NGINX_BIN    ?= /usr/sbin/nginx
 
 PACKAGES     := nginx nginx-dev libyajl-dev zlib1g-dev libxxhash-dev \
-                libpcre2-dev libssl-dev perl make gcc
+                libpcre2-dev libssl-dev perl make gcc \
+                chromium chromium-driver
 
 WARN         := -Wall -Wextra -Werror
 CFLAGS       ?= -O2 -g
