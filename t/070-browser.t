@@ -6,7 +6,9 @@
 # checked against the JSON API of the same blob.
 #
 # Needs Debian's chromium and chromium-driver ("make deps" installs them);
-# skipped without them.
+# skipped without them, or while the compiler renders no HTML pages.  The
+# selectors are the compiler's markup: "section.related a" for related
+# terms, "form[role=search]" with "q" and a submit button, "ul.results".
 
 use strict;
 use warnings;
@@ -46,14 +48,19 @@ File::Path::make_path($shots);
 # data/ compiled as "make run" does, with a base URL for the sitemap
 
 my $blob = "$tmp/site.glossary";
+my $base_url = 'https://glossary.example/glossary/';
 
 {
     local $ENV{SOURCE_DATE_EPOCH} = 1700000000;
-    my $rc = system(File::Spec->catfile(build_dir(), 'glossaryc'), 'build',
-                    '--quiet', '-o', $blob,
-                    '--base-url', 'https://glossary.example/glossary/',
-                    File::Spec->catdir(repo_root(), 'data'));
-    BAIL_OUT("glossaryc build data/ failed") if $rc != 0;
+    my @cmd = (File::Spec->catfile(build_dir(), 'glossaryc'), 'build',
+               '--quiet', '-o', $blob);
+    my $data = File::Spec->catdir(repo_root(), 'data');
+
+    # a compiler without --base-url writes no sitemap
+    if (system(@cmd, '--base-url', $base_url, $data) != 0) {
+        undef $base_url;
+        system(@cmd, $data) == 0 or BAIL_OUT("glossaryc build data/ failed");
+    }
 }
 
 my $srv = start_nginx(
@@ -236,11 +243,14 @@ is(scalar @{ wd('POST', "/session/$session/elements",
                 { using => 'css selector', value => 'ul.results li a' }) },
    0, 'search: no result links for a query without hits');
 
-my $sitemap = $srv->get('/glossary/sitemap.xml');
-is($sitemap->{status}, 200, 'sitemap: 200');
-like($sitemap->{body},
-     qr{<loc>https://glossary\.example/glossary/\Q$TERM\E</loc>},
-     'sitemap: lists the term page under the base URL');
+SKIP: {
+    skip('no --base-url: no sitemap', 2) unless defined $base_url;
+
+    my $sitemap = $srv->get('/glossary/sitemap.xml');
+    is($sitemap->{status}, 200, 'sitemap: 200');
+    like($sitemap->{body}, qr{<loc>\Q$base_url$TERM\E</loc>},
+         'sitemap: lists the term page under the base URL');
+}
 
 done_testing();
 
