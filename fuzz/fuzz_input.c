@@ -6,9 +6,10 @@
  *
  * A read that succeeds must give a model the builder can trust: canonical
  * slugs, a non-empty display name, every field and list within the limits
- * of glossary_blob.h, 1-based locations, and every string readable (the
- * reader frees the file's bytes, so a string still pointing into them is a
- * use after free that ASan reports).  A read that fails must say so with
+ * of glossary_blob.h, 1-based locations, strictly valid UTF-8 (yajl's own
+ * check lets overlong forms and surrogates through), and every string
+ * readable (the reader frees the file's bytes, so a string still pointing
+ * into them is a use after free that ASan reports).  A read that fails must say so with
  * a data error: a memory buffer cannot give an I/O error.
  */
 
@@ -29,11 +30,61 @@ static void
 fuzz_input_fail(const char *what, size_t i)
 {
     fprintf(fuzz_input_out, "fuzz_input: entry %zu: %s\n", i, what);
+    fflush(fuzz_input_out);
     abort();
 }
 
 
-/* reads every byte, so that ASan sees a string that points nowhere */
+/* strict UTF-8 (RFC 3629): 1 when valid */
+static int
+fuzz_input_utf8(const unsigned char *s, size_t len)
+{
+    size_t         i, n, k;
+    unsigned char  c, lo, hi;
+
+    for (i = 0; i < len; i += n) {
+        c = s[i];
+        lo = 0x80;
+        hi = 0xbf;
+
+        if (c < 0x80) {
+            n = 1;
+            continue;
+        }
+
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 2;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 3;
+            lo = (c == 0xe0) ? 0xa0 : 0x80;
+            hi = (c == 0xed) ? 0x9f : 0xbf;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 4;
+            lo = (c == 0xf0) ? 0x90 : 0x80;
+            hi = (c == 0xf4) ? 0x8f : 0xbf;
+        } else {
+            return 0;
+        }
+
+        if (len - i < n || s[i + 1] < lo || s[i + 1] > hi) {
+            return 0;
+        }
+
+        for (k = 2; k < n; k++) {
+            if (s[i + k] < 0x80 || s[i + k] > 0xbf) {
+                return 0;
+            }
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * reads every byte, so that ASan sees a string that points nowhere; every
+ * string must be valid UTF-8, as the server says it sends
+ */
 static unsigned
 fuzz_input_touch(const glossary_text_t *t, size_t i, int required)
 {
@@ -51,6 +102,10 @@ fuzz_input_touch(const glossary_text_t *t, size_t i, int required)
 
     if (t->len > GLOSSARY_MAX_FIELD_LEN) {
         fuzz_input_fail("field over GLOSSARY_MAX_FIELD_LEN", i);
+    }
+
+    if (!fuzz_input_utf8((const unsigned char *) t->data, t->len)) {
+        fuzz_input_fail("text that is not valid UTF-8", i);
     }
 
     sum = 0;
