@@ -209,15 +209,24 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     glossary_builder_t    b;
     glossary_search_keys_t  sk;
 
-    if (m->nentries == 0) {
-        glossary_error("no terms in the input: refusing to publish an empty "
-                       "glossary");
-        return GLOSSARY_EXIT_DATA;
-    }
-
     memset(&b, 0, sizeof(glossary_builder_t));
     memset(&sk, 0, sizeof(glossary_search_keys_t));
     memset(&page, 0, sizeof(glossary_buf_t));
+
+    /* options and template first: their errors come before any note */
+    rc = glossary_site_open(&b.site, conf);
+    if (rc != GLOSSARY_EXIT_OK) {
+        glossary_site_free(&b.site);
+        return rc;
+    }
+
+    if (m->nentries == 0) {
+        glossary_error("no terms in the input: refusing to publish an empty "
+                       "glossary");
+        glossary_site_free(&b.site);
+        return GLOSSARY_EXIT_DATA;
+    }
+
     b.model = m;
     b.entries = m->entries;
     b.n = (uint32_t) m->nentries;
@@ -225,18 +234,19 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     qsort(b.entries, b.n, sizeof(glossary_entry_t), glossary_entry_cmp);
 
     rc = glossary_check_duplicates(&b);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_check_reserved(&b);
     }
 
-    rc = glossary_check_reserved(&b);
     if (rc != GLOSSARY_EXIT_OK) {
+        glossary_site_free(&b.site);
         return rc;
     }
 
     glossary_resolve(&b, conf);
 
-    rc = glossary_site_init(&b.site, conf, b.entries, b.n, b.targets,
+    rc = glossary_site_init(&b.site, b.entries, b.n, b.targets,
                             b.first_link);
     if (rc != GLOSSARY_EXIT_OK) {
         glossary_site_free(&b.site);

@@ -579,22 +579,13 @@ glossary_site_backlinks(glossary_site_t *s)
 
 
 int
-glossary_site_init(glossary_site_t *s, const glossary_build_conf_t *conf,
-    glossary_entry_t *entries, uint32_t n, const uint32_t *targets,
-    const uint32_t *first_link)
+glossary_site_open(glossary_site_t *s, const glossary_build_conf_t *conf)
 {
-    int        rc;
-    time_t     t;
-    uint32_t   i;
-    struct tm  tm;
+    int  rc;
 
     memset(s, 0, sizeof(glossary_site_t));
 
     s->conf = conf;
-    s->entries = entries;
-    s->n = n;
-    s->targets = targets;
-    s->first_link = first_link;
 
     rc = glossary_site_options(s, conf);
     if (rc != GLOSSARY_EXIT_OK) {
@@ -610,6 +601,24 @@ glossary_site_init(glossary_site_t *s, const glossary_build_conf_t *conf,
     } else {
         s->tpl = glossary_template_default();
     }
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+int
+glossary_site_init(glossary_site_t *s, glossary_entry_t *entries, uint32_t n,
+    const uint32_t *targets, const uint32_t *first_link)
+{
+    int        rc;
+    time_t     t;
+    uint32_t   i;
+    struct tm  tm;
+
+    s->entries = entries;
+    s->n = n;
+    s->targets = targets;
+    s->first_link = first_link;
 
     s->order = glossary_xmalloc((size_t) n * sizeof(uint32_t));
     s->rank = glossary_xmalloc((size_t) n * sizeof(uint32_t));
@@ -632,7 +641,7 @@ glossary_site_init(glossary_site_t *s, const glossary_build_conf_t *conf,
 
     glossary_site_backlinks(s);
 
-    t = (time_t) conf->build_time;
+    t = (time_t) s->conf->build_time;
 
     if (gmtime_r(&t, &tm) == NULL
         || strftime(s->lastmod, sizeof(s->lastmod), "%Y-%m-%dT%H:%M:%SZ",

@@ -46,13 +46,15 @@ typedef struct {
 
 
 /*
- * Checks the options (base URL, language, site name), loads the template,
- * computes the index order, the categories and the backlinks.  Prints the
- * reason and returns a GLOSSARY_EXIT_* status on error.
+ * Checks the options (base URL, language, site name) and loads the
+ * template.  Prints the reason and returns a GLOSSARY_EXIT_* status on
+ * error; glossary_site_free() is needed either way.
  */
-int glossary_site_init(glossary_site_t *s, const glossary_build_conf_t *conf,
-    glossary_entry_t *entries, uint32_t n, const uint32_t *targets,
-    const uint32_t *first_link);
+int glossary_site_open(glossary_site_t *s, const glossary_build_conf_t *conf);
+
+/* computes the index order, the categories and the backlinks */
+int glossary_site_init(glossary_site_t *s, glossary_entry_t *entries,
+    uint32_t n, const uint32_t *targets, const uint32_t *first_link);
 void glossary_site_free(glossary_site_t *s);
 
 /*
