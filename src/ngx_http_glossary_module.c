@@ -2,10 +2,10 @@
  * ngx_http_glossary_module: directives and blob loading.
  *
  * A blob is loaded once per configuration cycle, in the master, while the
- * configuration is read; workers inherit the memory it was read into.  Its cleanup hangs
- * on the cycle's pool, so the old cycle's mapping goes away only after a
- * new cycle is complete, and a reload that fails leaves the old workers
- * serving what they have.
+ * configuration is read; workers inherit the memory it was read into.  Its
+ * cleanup hangs on the cycle's pool, so the old cycle's memory goes away
+ * only after a new cycle is complete, and a reload that fails leaves the
+ * old workers serving what they have.
  */
 
 #include "ngx_http_glossary_module.h"
