@@ -22,7 +22,7 @@ use File::Temp ();
 use POSIX ();
 use Time::HiRes ();
 
-my $TERMS = $ENV{TEST_GLOSSARY_KILL_TERMS} || 30000;
+my $TERMS = $ENV{TEST_GLOSSARY_KILL_TERMS} || 8000;
 
 my $dir = File::Temp::tempdir('glossary-kill-XXXXXX', TMPDIR => 1,
                               CLEANUP => 1);
