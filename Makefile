@@ -109,8 +109,18 @@ run: deps all $(BLOB)
 	    -e $(CURDIR)/$(BUILD)/run/logs/error.log \
 	    -g "daemon off; load_module $(CURDIR)/$(MODULE);"
 
-test: deps all $(TEST_BLOB)
+test: deps all $(TEST_BLOB) t/js/node_modules
 	GLOSSARY_BUILD=$(CURDIR)/$(BUILD) prove -r t/
+
+# Node packages of the tests (devalue for the payload round trip, the Nu
+# HTML Checker), exactly as locked; without npm those tests skip.
+t/js/node_modules: t/js/package.json t/js/package-lock.json
+	@if command -v npm >/dev/null; then \
+	    npm ci --prefix t/js --ignore-scripts --no-audit --no-fund \
+	        && touch $@; \
+	else \
+	    echo "npm not found: the Node and Nu HTML Checker tests skip"; \
+	fi
 
 $(TEST_BLOB): $(TEST_BLOB_SRCS) $(TEST_BLOB_HDRS) | $(BUILD)
 	$(CC) $(CFLAGS) $(OUR_CFLAGS) -o $@ $(TEST_BLOB_SRCS) -lxxhash
