@@ -260,6 +260,14 @@ for my $cmd (qw(build verify info get diff)) {
     like(slurp($man), qr/^\.B(?:I)? $cmd\b/m, "the manual page documents $cmd");
 }
 
+# every long option of --help is in the manual page (as roff: \-\-name)
+(undef, my $help) = glossaryc('--help');
+my %opts = map { $_ => 1 } $help =~ /(?<![\w-])(--[a-z][a-z-]*)/g;
+for my $o (sort keys %opts) {
+    (my $roff = $o) =~ s/-/\\-/g;
+    ok(index(slurp($man), $roff) >= 0, "the manual page documents $o");
+}
+
 SKIP: {
     my $mancmd = (grep { -x "$_/man" } split /:/, $ENV{PATH})[0];
     skip 'no man(1)', 2 unless $mancmd;
