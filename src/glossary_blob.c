@@ -290,7 +290,11 @@ glossary_blob_check_extra(glossary_blob_t *blob)
                 cmp = memcmp(glossary_blob_ptr(blob, e[i - 1].key),
                              glossary_blob_ptr(blob, e[i].key), min);
 
-                if (cmp > 0 || (cmp == 0 && e[i - 1].key.len > e[i].key.len))
+                /* equal keys rank by index order */
+                if (cmp > 0
+                    || (cmp == 0 && e[i - 1].key.len > e[i].key.len)
+                    || (cmp == 0 && e[i - 1].key.len == e[i].key.len
+                        && e[i - 1].order > e[i].order))
                 {
                     return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH,
                                               "%s entry %u: keys not sorted",
