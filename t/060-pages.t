@@ -592,3 +592,24 @@ location /glossary/ {
 [200, 200, 404]
 --- response_headers eval
 [("!X-Glossary-Build") x 3]
+
+
+
+=== TEST 35: a blob from glossaryc: every route of each format answers
+--- glossary eval
+data_file('small.json')
+--- config eval: $::CONF
+--- request eval
+["GET /glossary/cuda", "GET /glossary/", "GET /glossary/category/",
+ "GET /glossary/category/software", "GET /glossary/search?q=Cu",
+ "GET /glossary/cuda/_payload.json", "GET /glossary/nope",
+ "GET /api/glossary/category/software", "GET /api/glossary/search?q=cu",
+ "GET /api/glossary/search?q=graphics", "GET /glossary/sitemap.xml"]
+--- error_code eval
+[(200) x 6, 404, 200, 200, 200, 404]
+--- response_headers eval
+[("Content-Type: $::HTML") x 5, "Content-Type: $::JSON",
+ "Content-Type: $::HTML", ("Content-Type: $::JSON") x 3, "Content-Type: $::HTML"]
+--- response_body_like eval
+["<h1>CUDA</h1>", "cuda", "software", "cuda", "Cu.*cuda",
+ '^\[', "<html", '"cuda"', '^\[\{"slug":"cuda"[^\]]*\]$', '^\[\]$', "<html"]
