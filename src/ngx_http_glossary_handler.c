@@ -669,6 +669,10 @@ ngx_http_glossary_variable(ngx_http_request_t *r,
     v->len = 0;
     v->data = (u_char *) "";
 
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return NGX_OK;      /* 405: no term answered */
+    }
+
     ngx_http_glossary_route(r, &route);
 
     if (route.redirect) {

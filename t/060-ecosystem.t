@@ -233,7 +233,6 @@ location = /status { proxy_pass http://127.0.0.1:1; glossary_status; }
 
 
 === TEST 19: no term answers a 405, so the variables are empty
---- todo: the variables parse the route whatever the method: POST /glossary/gpu (405) logs "gpu"
 --- glossary eval
 data_file('small.json')
 --- config
