@@ -182,6 +182,9 @@ glossary_site_option(glossary_build_conf_t *conf, const char *arg,
         "--base-url", "--lang", "--site-name", "--template", NULL
     };
 
+    /* gcc -O1 cannot see that len is set whenever it is read */
+    len = 0;
+
     for (i = 0; names[i] != NULL; i++) {
         len = strlen(names[i]);
 
