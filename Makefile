@@ -21,7 +21,7 @@ NGINX_BIN    ?= /usr/sbin/nginx
 
 PACKAGES     := nginx nginx-dev libyajl-dev zlib1g-dev libxxhash-dev \
                 libpcre2-dev libssl-dev perl make gcc \
-                chromium chromium-driver
+                chromium chromium-driver nodejs npm default-jre-headless
 
 WARN         := -Wall -Wextra -Werror
 CFLAGS       ?= -O2 -g

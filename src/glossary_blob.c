@@ -59,6 +59,21 @@ static glossary_status_t glossary_blob_check_extra(glossary_blob_t *blob);
 
 
 const char *
+glossary_blob_section_name(uint32_t id)
+{
+    static const char  *names[] = {
+        "?", "STRINGS", "TERMS", "HASH", "DOCS", "GLOBALS", "RELATED",
+        "CATEGORIES", "SEARCH_TERMS", "SEARCH_WORDS", "SEARCH_PAGE"
+    };
+
+    _Static_assert(sizeof(names) / sizeof(char *) == GLOSSARY_SECTION_LAST + 1,
+                   "one name per section id");
+
+    return id <= GLOSSARY_SECTION_LAST ? names[id] : "?";
+}
+
+
+const char *
 glossary_blob_strerror(glossary_status_t rc)
 {
     if ((unsigned) rc >= GLOSSARY_ERR_LAST) {
@@ -401,11 +416,6 @@ glossary_blob_check_sections(glossary_blob_t *blob)
     const glossary_header_t   *h;
     const glossary_section_t  *s, *found[GLOSSARY_SECTION_LAST + 1];
 
-    static const char  *names[] = {
-        "", "STRINGS", "TERMS", "HASH", "DOCS", "GLOBALS", "RELATED",
-        "CATEGORIES", "SEARCH_TERMS", "SEARCH_WORDS", "SEARCH_PAGE"
-    };
-
     h = blob->header;
     table = h->section_table;
 
@@ -455,7 +465,7 @@ glossary_blob_check_sections(glossary_blob_t *blob)
 
         if (found[id] != NULL) {
             return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
-                                      "section %s appears twice", names[id]);
+                                      "section %s appears twice", glossary_blob_section_name(id));
         }
 
         found[id] = &s[i];
@@ -464,7 +474,7 @@ glossary_blob_check_sections(glossary_blob_t *blob)
     for (id = 1; id <= GLOSSARY_SECTION_RELATED; id++) {
         if (found[id] == NULL) {
             return glossary_blob_fail(blob, GLOSSARY_ERR_MISSING_SECTION,
-                                      "no %s section", names[id]);
+                                      "no %s section", glossary_blob_section_name(id));
         }
     }
 
@@ -556,7 +566,7 @@ glossary_blob_check_sections(glossary_blob_t *blob)
                                                * GLOSSARY_MAX_SEARCH_KEYS)
         {
             return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
-                                      "%s has %llu bytes", names[id],
+                                      "%s has %llu bytes", glossary_blob_section_name(id),
                                       (unsigned long long) n);
         }
 

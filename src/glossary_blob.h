@@ -408,6 +408,9 @@ glossary_status_t glossary_blob_open(glossary_blob_t *blob, const void *data,
     size_t size);
 const char *glossary_blob_strerror(glossary_status_t rc);
 
+/* "STRINGS", "TERMS", ...; "?" for an id this reader does not know */
+const char *glossary_blob_section_name(uint32_t id);
+
 /* XXH3-64 of bytes [GLOSSARY_CHECKSUM_FROM, size) */
 uint64_t glossary_blob_checksum(const void *data, size_t size);
 

@@ -41,7 +41,6 @@ typedef struct {
 } glossary_progress_t;
 
 
-static const char *glossary_section_name(uint32_t id);
 static const char *glossary_global_name(uint32_t kind);
 static void glossary_iso_time(uint64_t t, char *buf, size_t size);
 static int glossary_gen_str(yajl_gen g, const char *s);
@@ -63,18 +62,6 @@ static uint64_t glossary_now_nsec(void);
 
 
 static glossary_progress_t  glossary_progress;
-
-
-static const char *
-glossary_section_name(uint32_t id)
-{
-    static const char  *names[] = {
-        "?", "STRINGS", "TERMS", "HASH", "DOCS", "GLOBALS", "RELATED",
-        "CATEGORIES", "SEARCH_TERMS", "SEARCH_WORDS", "SEARCH_PAGE"
-    };
-
-    return id <= GLOSSARY_SECTION_LAST ? names[id] : "?";
-}
 
 
 static const char *
@@ -190,7 +177,7 @@ glossary_info_json(const char *path)
         err = yajl_gen_map_open(g) != yajl_gen_status_ok
               || glossary_gen_kv_int(g, "id", s[i].id)
               || glossary_gen_kv_str(g, "name",
-                                     glossary_section_name(s[i].id))
+                                     glossary_blob_section_name(s[i].id))
               || glossary_gen_kv_int(g, "offset", (long long) s[i].offset)
               || glossary_gen_kv_int(g, "size", (long long) s[i].size)
               || yajl_gen_map_close(g) != yajl_gen_status_ok;

@@ -396,10 +396,6 @@ glossary_cmd_info(int argc, char **argv)
     const glossary_section_t  *s;
     glossary_file_blob_t       fb;
 
-    static const char  *names[] = {
-        "?", "STRINGS", "TERMS", "HASH", "DOCS", "GLOBALS", "RELATED"
-    };
-
     if (argc == 2 && strcmp(argv[0], "--json") == 0) {
         return glossary_info_json(argv[1]);
     }
@@ -436,13 +432,13 @@ glossary_cmd_info(int argc, char **argv)
     printf("related:       %u\n", (unsigned) fb.blob.related_count);
     printf("hash buckets:  %u\n", (unsigned) fb.blob.hash->bucket_count);
     printf("sections:      %u\n", (unsigned) h->section_count);
-    printf("  %-3s %-8s %12s %12s\n", "id", "name", "offset", "size");
+    printf("  %-3s %-12s %12s %12s\n", "id", "name", "offset", "size");
 
     s = (const glossary_section_t *) (fb.blob.base + h->section_table);
 
     for (i = 0; i < h->section_count; i++) {
-        printf("  %-3u %-8s %12llu %12llu\n", (unsigned) s[i].id,
-               s[i].id <= GLOSSARY_SECTION_RELATED ? names[s[i].id] : "?",
+        printf("  %-3u %-12s %12llu %12llu\n", (unsigned) s[i].id,
+               glossary_blob_section_name(s[i].id),
                (unsigned long long) s[i].offset,
                (unsigned long long) s[i].size);
     }
