@@ -125,6 +125,17 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
     html = (glcf->format == NGX_HTTP_GLOSSARY_FORMAT_HTML);
     type = html ? NGX_HTTP_GLOSSARY_TYPE_HTML : NGX_HTTP_GLOSSARY_TYPE_JSON;
 
+    /*
+     * "location /glossary" serves its index at "/glossary" too; a page's
+     * relative links need the slash, as nginx's index module does
+     */
+    if (html
+        && route.kind == GLOSSARY_ROUTE_INDEX
+        && (r->uri.len == 0 || r->uri.data[r->uri.len - 1] != '/'))
+    {
+        return ngx_http_glossary_redirect(r, &route);
+    }
+
     switch (route.kind) {
 
     case GLOSSARY_ROUTE_INDEX:

@@ -292,12 +292,14 @@ __DATA__
 --- config
 location /glossary { glossary site.glossary; glossary_format html; }
 --- request eval
-["GET /glossary", "GET /glossary/category/", "GET /glossary/search?q=cuda",
- "GET /glossary/category"]
+["GET /glossary", "GET /glossary/", "GET /glossary/category/",
+ "GET /glossary/search?q=cuda", "GET /glossary/category", "GET /glossary?x=1"]
 --- error_code eval
-[200, 200, 200, 301]
+[301, 200, 200, 200, 301, 301]
+--- response_headers_like eval
+["Location: .*/glossary/\$", "", "", "", "", "Location: .*/glossary/\\?x=1\$"]
 --- response_body_like eval
-["A-Z", "Categories", "cuda", ""]
+["", "A-Z", "Categories", "cuda", "", ""]
 
 
 
