@@ -98,12 +98,17 @@ $(MODULE): $(BUILD)/nginx/Makefile $(MOD_SRCS) $(MOD_HDRS)
 	    modules
 	cp $(BUILD)/nginx/ngx_http_glossary_module.so $@
 
+# make run serves the HTML pages under /pages/: their canonical links and
+# the sitemap need that absolute base.
+RUN_BASE_URL ?= http://127.0.0.1:8080/pages/
+
 $(BLOB): $(CLI) $(DATA)
-	$(CLI) build -o $@ data
+	$(CLI) build --quiet --base-url $(RUN_BASE_URL) -o $@ data
 
 run: deps all $(BLOB)
-	@echo "serving data/ on http://127.0.0.1:8080/glossary/"
+	@echo "serving data/ on 127.0.0.1:8080: JSON under /glossary/, pages under /pages/"
 	@echo "try: curl -s 127.0.0.1:8080/glossary/hardware-software-co-design"
+	@echo "     or open http://127.0.0.1:8080/pages/ in a browser"
 	mkdir -p $(BUILD)/run/logs
 	$(NGINX_BIN) -p $(CURDIR)/$(BUILD)/run -c $(CURDIR)/conf/run.conf \
 	    -e $(CURDIR)/$(BUILD)/run/logs/error.log \
