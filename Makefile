@@ -21,7 +21,12 @@ NGINX_BIN    ?= /usr/sbin/nginx
 
 PACKAGES     := nginx nginx-dev libyajl-dev zlib1g-dev libxxhash-dev \
                 libpcre2-dev libssl-dev perl make gcc \
-                chromium chromium-driver nodejs npm default-jre-headless
+                chromium chromium-driver
+
+# Satisfied by a command on the PATH, whichever package brought it (a
+# machine may carry its own Node.js with npm, which Debian's npm conflicts
+# with): command=package[,package...]
+COMMAND_PACKAGES := node=nodejs npm=npm java=default-jre-headless
 
 WARN         := -Wall -Wextra -Werror
 CFLAGS       ?= -O2 -g
@@ -67,10 +72,19 @@ deps:
 	    dpkg -s $$p 2>/dev/null | grep -q '^Status: install ok installed' \
 	        || missing="$$missing $$p"; \
 	done; \
+	for cp in $(COMMAND_PACKAGES); do \
+	    command -v $${cp%%=*} >/dev/null 2>&1 \
+	        || missing="$$missing $$(echo $${cp#*=} | tr , ' ')"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:$$missing"; \
 	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get update -qq && apt-get install -y -qq $$missing >/dev/null \
+	    mkdir -p $(BUILD); \
+	    if [ ! -e $(BUILD)/.apt-updated ]; then \
+	        apt-get update -qq && touch $(BUILD)/.apt-updated \
+	            || { echo "apt-get update failed" >&2; exit 1; }; \
+	    fi; \
+	    apt-get install -y -qq $$missing >/dev/null \
 	        || { echo "apt-get install failed:$$missing" >&2; exit 1; }; \
 	fi
 
