@@ -904,6 +904,16 @@ ngx_http_glossary_send_doc(ngx_http_request_t *r,
     r->headers_out.content_length_n = body->len;
     r->headers_out.last_modified_time = data->blob.header->build_time;
 
+    /* the header filter sends a set header as is, without ngx_http_time() */
+    h = ngx_http_glossary_add_header(r, "Last-Modified",
+                                     data->last_modified.data,
+                                     data->last_modified.len);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    r->headers_out.last_modified = h;
+
     if (clcf->etag) {
         h = ngx_http_glossary_add_header(r, "ETag",
                                          (u_char *) glossary_blob_ptr(

@@ -23,8 +23,10 @@ static char *ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd,
 static char *ngx_http_glossary_status(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_http_glossary_data_t *ngx_http_glossary_load(ngx_conf_t *cf,
-    ngx_str_t *path);
+    ngx_str_t *path, ngx_uint_t map);
 static void *ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd,
+    size_t size, ngx_str_t *path);
+static void *ngx_http_glossary_map(ngx_conf_t *cf, ngx_fd_t fd,
     size_t size, ngx_str_t *path);
 static void ngx_http_glossary_cleanup(void *data);
 
@@ -39,7 +41,7 @@ static ngx_conf_enum_t  ngx_http_glossary_formats[] = {
 static ngx_command_t  ngx_http_glossary_commands[] = {
 
     { ngx_string("glossary"),
-      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
       ngx_http_glossary,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
@@ -198,6 +200,7 @@ ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_glossary_loc_conf_t  *glcf = conf;
 
     ngx_str_t                 *value, path;
+    ngx_uint_t                 map;
     ngx_http_core_loc_conf_t  *clcf;
 
     if (glcf->data != NGX_CONF_UNSET_PTR) {
@@ -206,6 +209,19 @@ ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = cf->args->elts;
     path = value[1];
+    map = 0;
+
+    if (cf->args->nelts == 3) {
+        if (ngx_strcmp(value[2].data, "mmap") == 0) {
+            map = 1;
+
+        } else if (ngx_strcmp(value[2].data, "copy") != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\", it must be "
+                               "\"copy\" or \"mmap\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+    }
 
     if (path.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -218,7 +234,7 @@ ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    glcf->data = ngx_http_glossary_load(cf, &path);
+    glcf->data = ngx_http_glossary_load(cf, &path, map);
     if (glcf->data == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -263,7 +279,7 @@ ngx_http_glossary_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
 
 static ngx_http_glossary_data_t *
-ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path)
+ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map)
 {
     void                            *p;
     size_t                           size;
@@ -284,6 +300,14 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path)
         if (d[i]->path.len == path->len
             && ngx_strncmp(d[i]->path.data, path->data, path->len) == 0)
         {
+            if (d[i]->mmap != map) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "glossary \"%V\" is loaded with \"%s\" "
+                                   "in another location", path,
+                                   d[i]->mmap ? "mmap" : "copy");
+                return NULL;
+            }
+
             ngx_log_debug1(NGX_LOG_DEBUG_HTTP, cf->log, 0,
                            "glossary \"%V\" already loaded", path);
             return d[i];
@@ -332,10 +356,13 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path)
 
     size = (size_t) ngx_file_size(&fi);
 
-    p = ngx_http_glossary_snapshot(cf, fd, size, path);
+    p = map ? ngx_http_glossary_map(cf, fd, size, path)
+            : ngx_http_glossary_snapshot(cf, fd, size, path);
     if (p == NULL) {
         goto failed;
     }
+
+    data->mmap = map;
 
     if (ngx_close_file(fd) == NGX_FILE_ERROR) {
         ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
@@ -365,6 +392,17 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path)
 
     data->build_id.len = sizeof(data->blob.build_id) - 1;
     data->build_id.data = (u_char *) data->blob.build_id;
+
+    /* sent as it is: the header filter would format it per request */
+    data->last_modified.data = ngx_pnalloc(cf->pool,
+                                   sizeof("Mon, 28 Sep 1970 06:00:00 GMT"));
+    if (data->last_modified.data == NULL) {
+        return NULL;
+    }
+
+    data->last_modified.len = ngx_http_time(data->last_modified.data,
+                                    (time_t) data->blob.header->build_time)
+                              - data->last_modified.data;
     data->loaded = ngx_time();
 
     d = ngx_array_push(&gmcf->blobs);
@@ -464,6 +502,33 @@ failed:
     }
 
     return NULL;
+}
+
+
+/*
+ * "glossary path mmap": the file itself is mapped, for blobs too large to
+ * copy at every reload.  Nothing is copied and the page cache is shared
+ * with everything else that reads the file, but the file must then only
+ * ever be replaced by a rename (as glossaryc does): written over in place,
+ * it changes under live requests, and truncated, it kills workers with
+ * SIGBUS.
+ */
+
+static void *
+ngx_http_glossary_map(ngx_conf_t *cf, ngx_fd_t fd, size_t size,
+    ngx_str_t *path)
+{
+    void  *p;
+
+    /* populated: the checksum reads every page at once anyway */
+    p = mmap(NULL, size, PROT_READ, MAP_SHARED|MAP_POPULATE, fd, 0);
+    if (p == MAP_FAILED) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "mmap(%uz) \"%V\" failed", size, path);
+        return NULL;
+    }
+
+    return p;
 }
 
 

@@ -22,7 +22,9 @@ typedef struct {
     size_t                      size;
     glossary_blob_t             blob;
     ngx_str_t                   build_id;
+    ngx_str_t                   last_modified;   /* rendered once */
     time_t                      loaded;
+    unsigned                    mmap:1;          /* file mapping, no copy */
 } ngx_http_glossary_data_t;
 
 

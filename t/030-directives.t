@@ -126,14 +126,50 @@ invalid number of arguments in "glossary" directive
 
 
 
-=== TEST 11: two arguments
+=== TEST 11: three arguments
+--- glossary eval
+data_file('small.json')
+--- config
+location /glossary/ { glossary site.glossary mmap mmap; }
+--- must_die
+--- error_log
+invalid number of arguments in "glossary" directive
+
+
+
+=== TEST 11a: a second argument other than copy or mmap
 --- glossary eval
 data_file('small.json')
 --- config
 location /glossary/ { glossary site.glossary site.glossary; }
 --- must_die
 --- error_log
-invalid number of arguments in "glossary" directive
+invalid parameter "site.glossary", it must be "copy" or "mmap"
+
+
+
+=== TEST 11b: mmap: the file mapped, served alike; shared with another mmap location
+--- glossary eval
+data_file('small.json')
+--- config
+location /glossary/ { glossary site.glossary mmap; }
+location /api/ { glossary site.glossary mmap; }
+--- request eval
+["GET /glossary/gpu", "GET /api/gpu"]
+--- response_body_like eval
+[qr/^\{"slug":"gpu"/, qr/^\{"slug":"gpu"/]
+
+
+
+=== TEST 11c: copy and mmap of one file in two locations conflict
+--- glossary eval
+data_file('small.json')
+--- config
+location /glossary/ { glossary site.glossary copy; }
+location /api/ { glossary site.glossary mmap; }
+--- must_die
+--- error_log eval
+[qr/glossary ".*\/conf\/site\.glossary" is loaded with "copy" in another location/]
 
 
 

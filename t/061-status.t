@@ -219,8 +219,12 @@ subtest 'conf/glossary.conf.example passes nginx -t' => sub {
 my @bad = (
     ['location / { glossary; }',
      'invalid number of arguments in "glossary" directive'],
-    ['location / { glossary a.glossary b.glossary; }',
+    ['location / { glossary a.glossary b.glossary c.glossary; }',
      'invalid number of arguments in "glossary" directive'],
+    ['location / { glossary site.glossary b.glossary; }',
+     'invalid parameter "b.glossary", it must be "copy" or "mmap"'],
+    ['location /a/ { glossary site.glossary; } location /b/ { glossary site.glossary mmap; }',
+     'glossary "PREFIX/conf/site.glossary" is loaded with "copy" in another location'],
     ['location / { glossary site.glossary; glossary site.glossary; }',
      '"glossary" directive is duplicate'],
     ['glossary site.glossary;',
