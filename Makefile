@@ -110,7 +110,8 @@ $(BUILD)/nginx/Makefile: config | $(BUILD)
 $(MODULE): $(BUILD)/nginx/Makefile $(MOD_SRCS) $(MOD_HDRS)
 	$(MAKE) -s -C $(BUILD)/nginx-src -f $(CURDIR)/$(BUILD)/nginx/Makefile \
 	    modules
-	cp $(BUILD)/nginx/ngx_http_glossary_module.so $@
+	cp $(BUILD)/nginx/ngx_http_glossary_module.so $@.tmp
+	mv -f $@.tmp $@     # a new file: a running nginx keeps the old mapping
 
 # make run serves the HTML pages under /pages/: their canonical links and
 # the sitemap need that absolute base.
