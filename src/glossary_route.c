@@ -10,6 +10,21 @@
 #include "glossary_route.h"
 
 
+/* one table look-up per byte: this runs for every request */
+#define GLOSSARY_ROUTE_LOWER   1        /* a-z 0-9 */
+#define GLOSSARY_ROUTE_UPPER   2        /* A-Z */
+#define GLOSSARY_ROUTE_HYPHEN  4
+#define GLOSSARY_ROUTE_SLASH   8
+
+static const unsigned char  glossary_route_class[256] = {
+    ['0' ... '9'] = GLOSSARY_ROUTE_LOWER,
+    ['a' ... 'z'] = GLOSSARY_ROUTE_LOWER,
+    ['A' ... 'Z'] = GLOSSARY_ROUTE_UPPER,
+    ['-'] = GLOSSARY_ROUTE_HYPHEN,
+    ['/'] = GLOSSARY_ROUTE_SLASH
+};
+
+
 static size_t glossary_route_slug(const unsigned char *p,
     const unsigned char *end, unsigned *upper);
 static int glossary_route_is(const unsigned char *p, size_t len,
@@ -153,44 +168,38 @@ static size_t
 glossary_route_slug(const unsigned char *p, const unsigned char *end,
     unsigned *upper)
 {
-    size_t                i, n;
+    unsigned              c, prev, seen;
     const unsigned char  *slug;
 
     slug = p;
-    *upper = 0;
+    prev = GLOSSARY_ROUTE_HYPHEN;       /* refuses a leading hyphen */
+    seen = 0;
 
-    while (p < end && *p != '/') {
-        if (*p >= 'A' && *p <= 'Z') {
-            *upper = 1;
+    for ( /* void */ ; p < end; p++) {
+        c = glossary_route_class[*p];
 
-        } else if (!((*p >= 'a' && *p <= 'z')
-                     || (*p >= '0' && *p <= '9')
-                     || *p == '-'))
-        {
-            return 0;
+        if (c == GLOSSARY_ROUTE_SLASH) {
+            break;
         }
 
-        p++;
+        if (c == 0 || (c & prev & GLOSSARY_ROUTE_HYPHEN)) {
+            return 0;   /* not a slug byte, or "--" */
+        }
+
+        seen |= c;
+        prev = c;
     }
 
-    n = p - slug;
-
-    if (n == 0 || n > GLOSSARY_MAX_SLUG_LEN) {
+    /* empty, or a trailing hyphen */
+    if (prev == GLOSSARY_ROUTE_HYPHEN
+        || (size_t) (p - slug) > GLOSSARY_MAX_SLUG_LEN)
+    {
         return 0;
     }
 
-    /* hyphens only between letters and digits */
-    if (slug[0] == '-' || slug[n - 1] == '-') {
-        return 0;
-    }
+    *upper = (seen & GLOSSARY_ROUTE_UPPER) != 0;
 
-    for (i = 1; i < n; i++) {
-        if (slug[i] == '-' && slug[i - 1] == '-') {
-            return 0;
-        }
-    }
-
-    return n;
+    return p - slug;
 }
 
 
