@@ -613,23 +613,6 @@ done:
 
 
 static int
-glossary_bytes_cmp(const glossary_text_t *a, const glossary_text_t *b)
-{
-    int     rc;
-    size_t  n;
-
-    n = a->len < b->len ? a->len : b->len;
-    rc = n ? memcmp(a->data, b->data, n) : 0;
-
-    if (rc != 0) {
-        return rc;
-    }
-
-    return (a->len > b->len) - (a->len < b->len);
-}
-
-
-static int
 glossary_entry_cmp(const void *a, const void *b)
 {
     int                      rc;
@@ -638,7 +621,7 @@ glossary_entry_cmp(const void *a, const void *b)
     x = a;
     y = b;
 
-    rc = glossary_bytes_cmp(&x->slug, &y->slug);
+    rc = glossary_text_cmp(&x->slug, &y->slug);
     if (rc != 0) {
         return rc;
     }
@@ -659,7 +642,7 @@ glossary_check_duplicates(glossary_builder_t *b)
     for (i = 1; i < b->n; i++) {
         e = &b->entries[i];
 
-        if (glossary_bytes_cmp(&e->slug, &e[-1].slug) == 0
+        if (glossary_text_cmp(&e->slug, &e[-1].slug) == 0
             && (dup == NULL || e->seq < dup->seq))
         {
             dup = e;
@@ -672,7 +655,7 @@ glossary_check_duplicates(glossary_builder_t *b)
 
     /* the first definition sorts first among the equal ones */
     for (e = dup; e > b->entries
-                  && glossary_bytes_cmp(&e[-1].slug, &dup->slug) == 0; e--)
+                  && glossary_text_cmp(&e[-1].slug, &dup->slug) == 0; e--)
     {
         /* void */
     }
@@ -696,7 +679,7 @@ glossary_find(glossary_builder_t *b, const glossary_text_t *s)
 
     while (lo < hi) {
         mid = lo + (hi - lo) / 2;
-        rc = glossary_bytes_cmp(&b->entries[mid].slug, s);
+        rc = glossary_text_cmp(&b->entries[mid].slug, s);
 
         if (rc == 0) {
             return mid;

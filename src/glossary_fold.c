@@ -48,12 +48,13 @@ static const char  *glossary_fold_latin[0x250 - 0xc0] = {
 };
 
 
-/* decodes one UTF-8 sequence; returns its length, 0 when invalid */
-static size_t
-glossary_fold_utf8(const unsigned char *p, size_t len, uint32_t *cp)
+size_t
+glossary_utf8_decode(const unsigned char *p, size_t len, uint32_t *cp)
 {
     size_t    n, i;
     uint32_t  c, min;
+
+    *cp = 0xfffd;
 
     if (p[0] < 0x80) {
         *cp = p[0];
@@ -111,7 +112,7 @@ glossary_fold(unsigned char *dst, const unsigned char *src, size_t len)
     sep = 0;            /* a separator is pending */
 
     while (p < end) {
-        n = glossary_fold_utf8(p, end - p, &c);
+        n = glossary_utf8_decode(p, end - p, &c);
 
         if (n == 0) {
             sep = 1;

@@ -20,11 +20,21 @@
 #define GLOSSARY_FOLD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 
 /* folds len bytes at src into dst (room for len bytes); returns the length */
 size_t glossary_fold(unsigned char *dst, const unsigned char *src,
     size_t len);
+
+
+/*
+ * one UTF-8 sequence at p (len > 0 bytes available): its length, or 0 when
+ * it is not valid UTF-8 (overlong, a surrogate, over U+10FFFF, cut short);
+ * *cp is the code point, U+FFFD when invalid
+ */
+size_t glossary_utf8_decode(const unsigned char *p, size_t len,
+    uint32_t *cp);
 
 
 #endif /* GLOSSARY_FOLD_H */

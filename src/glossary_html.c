@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "glossary_fold.h"
 #include "glossary_html.h"
 #include "glossary_input.h"
 
@@ -156,55 +157,6 @@ glossary_buf_free(glossary_buf_t *b)
 }
 
 
-/* one UTF-8 sequence: its length, 0 when invalid (then *cp is U+FFFD) */
-static size_t
-glossary_utf8(const unsigned char *p, size_t len, uint32_t *cp)
-{
-    size_t    n, i;
-    uint32_t  c, min;
-
-    *cp = 0xfffd;
-
-    if (p[0] < 0x80) {
-        *cp = p[0];
-        return 1;
-    }
-
-    if ((p[0] & 0xe0) == 0xc0) {
-        n = 2; c = p[0] & 0x1f; min = 0x80;
-
-    } else if ((p[0] & 0xf0) == 0xe0) {
-        n = 3; c = p[0] & 0x0f; min = 0x800;
-
-    } else if ((p[0] & 0xf8) == 0xf0) {
-        n = 4; c = p[0] & 0x07; min = 0x10000;
-
-    } else {
-        return 0;
-    }
-
-    if (len < n) {
-        return 0;
-    }
-
-    for (i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-
-        c = (c << 6) | (p[i] & 0x3f);
-    }
-
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-        return 0;
-    }
-
-    *cp = c;
-
-    return n;
-}
-
-
 /* code points that are parse errors in HTML text */
 static int
 glossary_html_bad(uint32_t c)
@@ -232,7 +184,7 @@ glossary_buf_html(glossary_buf_t *b, const void *data, size_t len,
     start = 0;
 
     for (i = 0; i < len; i += n) {
-        n = glossary_utf8(p + i, len - i, &c);
+        n = glossary_utf8_decode(p + i, len - i, &c);
         rep = NULL;
 
         if (n == 0) {
@@ -307,7 +259,7 @@ glossary_buf_json(glossary_buf_t *b, const void *data, size_t len)
     glossary_buf_add(b, "\"", 1);
 
     for (i = 0; i < len; i += n) {
-        n = glossary_utf8(p + i, len - i, &c);
+        n = glossary_utf8_decode(p + i, len - i, &c);
         rep = NULL;
 
         switch (c) {

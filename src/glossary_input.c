@@ -27,6 +27,7 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "glossary_fold.h"
 #include "glossary_input.h"
 #include "glossary_blob.h"
 
@@ -290,6 +291,23 @@ glossary_error(const char *fmt, ...)
     va_end(args);
 
     fputc('\n', stderr);
+}
+
+
+int
+glossary_text_cmp(const glossary_text_t *a, const glossary_text_t *b)
+{
+    int     rc;
+    size_t  n;
+
+    n = a->len < b->len ? a->len : b->len;
+    rc = n ? memcmp(a->data, b->data, n) : 0;
+
+    if (rc != 0) {
+        return rc;
+    }
+
+    return (a->len > b->len) - (a->len < b->len);
 }
 
 
@@ -916,43 +934,14 @@ glossary_cb_number(void *ctx, const char *s, size_t len)
 static size_t
 glossary_utf8_invalid(const unsigned char *s, size_t len)
 {
-    size_t         i, n, k;
-    unsigned char  c, lo, hi;
+    size_t    i, n;
+    uint32_t  c;
 
     for (i = 0; i < len; i += n) {
-        c = s[i];
-        lo = 0x80;
-        hi = 0xbf;
+        n = glossary_utf8_decode(s + i, len - i, &c);
 
-        if (c < 0x80) {
-            n = 1;
-            continue;
-
-        } else if (c >= 0xc2 && c <= 0xdf) {
-            n = 2;
-
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 3;
-            lo = (c == 0xe0) ? 0xa0 : 0x80;
-            hi = (c == 0xed) ? 0x9f : 0xbf;
-
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 4;
-            lo = (c == 0xf0) ? 0x90 : 0x80;
-            hi = (c == 0xf4) ? 0x8f : 0xbf;
-
-        } else {
+        if (n == 0) {
             return i;
-        }
-
-        if (len - i < n || s[i + 1] < lo || s[i + 1] > hi) {
-            return i;
-        }
-
-        for (k = 2; k < n; k++) {
-            if (s[i + k] < 0x80 || s[i + k] > 0xbf) {
-                return i;
-            }
         }
     }
 

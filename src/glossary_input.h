@@ -116,6 +116,8 @@ int glossary_input_read_memory(glossary_model_t *m, const char *name,
     const void *data, size_t size);
 
 /* 1 when the slug has the canonical form [a-z0-9]+(-[a-z0-9]+)* */
+/* bytewise order of two texts, the shorter first on a common prefix */
+int glossary_text_cmp(const glossary_text_t *a, const glossary_text_t *b);
 int glossary_slug_valid(const char *p, size_t len);
 
 

@@ -238,23 +238,6 @@ glossary_text_set(glossary_text_t *t, const char *s)
 /* index order: by name, ASCII case-insensitive, then bytes, then slug */
 
 static int
-glossary_site_bytes_cmp(const glossary_text_t *a, const glossary_text_t *b)
-{
-    int     rc;
-    size_t  n;
-
-    n = a->len < b->len ? a->len : b->len;
-    rc = n ? memcmp(a->data, b->data, n) : 0;
-
-    if (rc != 0) {
-        return rc;
-    }
-
-    return (a->len > b->len) - (a->len < b->len);
-}
-
-
-static int
 glossary_site_case_cmp(const glossary_text_t *a, const glossary_text_t *b)
 {
     size_t         i, n;
@@ -295,12 +278,12 @@ glossary_site_order_cmp(const void *a, const void *b)
         return rc;
     }
 
-    rc = glossary_site_bytes_cmp(&x->term, &y->term);
+    rc = glossary_text_cmp(&x->term, &y->term);
     if (rc != 0) {
         return rc;
     }
 
-    return glossary_site_bytes_cmp(&x->slug, &y->slug);
+    return glossary_text_cmp(&x->slug, &y->slug);
 }
 
 
@@ -465,7 +448,7 @@ glossary_site_categories(glossary_site_t *s)
             s->cats[c].terms[k - i] = s->rank[keys[k].id];
 
             if (spelled == NULL
-                && glossary_site_bytes_cmp(&s->entries[keys[k].id].category,
+                && glossary_text_cmp(&s->entries[keys[k].id].category,
                                            &s->cats[c].name) != 0)
             {
                 spelled = &s->entries[keys[k].id].category;
