@@ -7,6 +7,7 @@
  * URLs (canonical, og:url, JSON-LD, sitemap) come from --base-url only.
  */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1631,12 +1632,49 @@ glossary_devalue_index(glossary_buf_t *b, int first, uint32_t value)
 }
 
 
+/*
+ * a list of two-key objects (relatedTerms, faq), in devalue's order: the
+ * list, then per item the object and its two values; returns the list
+ */
+static uint32_t
+glossary_devalue_pairs(glossary_devalue_t *d, const void *items, size_t size,
+    uint32_t n, size_t off1, const char *key1, size_t off2, const char *key2)
+{
+    uint32_t              j, list, item, a, b;
+    const char           *p;
+    glossary_buf_t       *el;
+
+    list = glossary_devalue_new(d);
+    glossary_buf_str(&d->elems[list], "[");
+
+    for (j = 0; j < n; j++) {
+        p = (const char *) items + (size_t) j * size;
+
+        item = glossary_devalue_new(d);
+        a = glossary_devalue_text(d, (const glossary_text_t *) (p + off1));
+        b = glossary_devalue_text(d, (const glossary_text_t *) (p + off2));
+
+        el = &d->elems[item];
+        glossary_buf_str(el, "{");
+        glossary_devalue_key(el, 1, key1, a);
+        glossary_devalue_key(el, 0, key2, b);
+        glossary_buf_str(el, "}");
+
+        glossary_devalue_index(&d->elems[list], j == 0, item);
+    }
+
+    glossary_buf_str(&d->elems[list], "]");
+
+    return list;
+}
+
+
 void
 glossary_payload(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
 {
     char                 key[64];
     size_t               i, klen;
-    uint32_t             j, obj, list, item, a, b, v[9];
+    uint32_t             j, obj, v[9];
     unsigned char        raw[16];
     glossary_entry_t    *e;
     XXH128_hash_t        h;
@@ -1712,45 +1750,16 @@ glossary_payload(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
     v[4] = glossary_devalue_text(&d, &e->seo_description);
     v[5] = glossary_devalue_text(&d, &e->explanation);
 
-    list = glossary_devalue_new(&d);
-    v[6] = list;
-    glossary_buf_str(&d.elems[list], "[");
+    v[6] = glossary_devalue_pairs(&d, e->related, sizeof(glossary_link_t),
+                                  e->nrelated,
+                                  offsetof(glossary_link_t, slug), "slug",
+                                  offsetof(glossary_link_t, name), "name");
 
-    for (j = 0; j < e->nrelated; j++) {
-        item = glossary_devalue_new(&d);
-        a = glossary_devalue_text(&d, &e->related[j].slug);
-        b = glossary_devalue_text(&d, &e->related[j].name);
-
-        el = &d.elems[item];
-        glossary_buf_str(el, "{");
-        glossary_devalue_key(el, 1, "slug", a);
-        glossary_devalue_key(el, 0, "name", b);
-        glossary_buf_str(el, "}");
-
-        glossary_devalue_index(&d.elems[list], j == 0, item);
-    }
-
-    glossary_buf_str(&d.elems[list], "]");
-
-    list = glossary_devalue_new(&d);
-    v[7] = list;
-    glossary_buf_str(&d.elems[list], "[");
-
-    for (j = 0; j < e->nfaq; j++) {
-        item = glossary_devalue_new(&d);
-        a = glossary_devalue_text(&d, &e->faq[j].question);
-        b = glossary_devalue_text(&d, &e->faq[j].answer);
-
-        el = &d.elems[item];
-        glossary_buf_str(el, "{");
-        glossary_devalue_key(el, 1, "question", a);
-        glossary_devalue_key(el, 0, "answer", b);
-        glossary_buf_str(el, "}");
-
-        glossary_devalue_index(&d.elems[list], j == 0, item);
-    }
-
-    glossary_buf_str(&d.elems[list], "]");
+    v[7] = glossary_devalue_pairs(&d, e->faq, sizeof(glossary_faq_t),
+                                  e->nfaq,
+                                  offsetof(glossary_faq_t, question),
+                                  "question",
+                                  offsetof(glossary_faq_t, answer), "answer");
 
     v[8] = glossary_devalue_text(&d, &e->category);
 
