@@ -2,20 +2,23 @@
  * export: write a compiled blob's documents out for the benchmark's peers,
  * byte for byte what the module sends.
  *
- *     export BLOB PREFIX [options] KIND:SUFFIX...
+ *     export [options] BLOB KIND:URL[:PEERS]...
  *
  *     -s FILE   the slugs, one a line
- *     -t DIR    static files: DIR{PREFIX}{slug}{SUFFIX}.json, plus .json.gz
- *               when the document has a gzip variant (gzip_static)
- *     -j FILE   njs: one JSON object {"{PREFIX}{slug}{SUFFIX}": [body, etag,
- *               gzip body in base64 or null, gzip etag or null], ...}
+ *     -t DIR    static files: DIR{uri}.json (.html for the HTML kinds), plus
+ *               .json.gz (.html.gz) when the document has a gzip variant
+ *               (gzip_static)
+ *     -j FILE   njs: one JSON object {"{uri}": [body, etag, gzip body in
+ *               base64 or null, gzip etag or null], ...}
  *     -l FILE   Lua: per document a line "uri body_len gzip_len etag
  *               gzip_etag" (etags "-" when absent), then the bytes of the
  *               body and of the gzip body
  *
- * KIND is the per-term document kind (0 term, 1 related), SUFFIX what the
- * route appends to the slug ("" or "/related").  Prints, per kind, the
- * median body and gzip body sizes: "kind K body B gzip G".
+ * KIND is the per-term document kind (0 term, 1 related, 2 HTML term
+ * page, see glossary_blob.h), URL the route's URL with %s for the slug
+ * ({uri} above), PEERS which outputs get the kind: letters t (static), j
+ * (njs), l (Lua), all three when absent.  Prints, per KIND:URL, the median
+ * body and gzip body sizes: "doc URL body B gzip G".
  */
 
 #include <errno.h>
@@ -34,7 +37,12 @@
 
 typedef struct {
     uint32_t     kind;
-    const char  *suffix;
+    const char  *url;       /* the part before %s */
+    int          url_len;
+    const char  *suffix;    /* the part after %s */
+    int          suffix_len;
+    const char  *ext;       /* ".json" or ".html" */
+    int          tjl[3];    /* static, njs, Lua */
 } export_kind_t;
 
 
@@ -185,13 +193,13 @@ int
 main(int argc, char **argv)
 {
     int                     c, first;
-    char                    uri[1024], path[4096], *colon;
+    char                    uri[1024], path[4096], *colon, *pct, *peers;
     FILE                   *fs, *fj, *fl;
     size_t                  size, nk;
     uint32_t                id, k;
     uint64_t               *sizes, *gsizes;
     unsigned char          *data;
-    const char             *prefix, *slugs, *tdir, *njs, *lua;
+    const char             *slugs, *tdir, *njs, *lua;
     export_kind_t           kinds[EXPORT_MAX_KINDS];
     glossary_status_t       rc;
     const glossary_doc_t   *d;
@@ -207,27 +215,43 @@ main(int argc, char **argv)
         case 'l': lua = optarg; break;
         default:
             fprintf(stderr, "usage: export [-s SLUGS] [-t DIR] [-j FILE]"
-                            " [-l FILE] BLOB PREFIX KIND:SUFFIX...\n");
+                            " [-l FILE] BLOB KIND:URL[:PEERS]...\n");
             return 2;
         }
     }
 
-    if (argc - optind < 3 || argc - optind - 2 > EXPORT_MAX_KINDS) {
-        fprintf(stderr, "export: BLOB PREFIX KIND:SUFFIX... expected\n");
+    if (argc - optind < 2 || argc - optind - 1 > EXPORT_MAX_KINDS) {
+        fprintf(stderr, "export: BLOB KIND:URL[:PEERS]... expected\n");
         return 2;
     }
 
-    prefix = argv[optind + 1];
     nk = 0;
 
-    for (c = optind + 2; c < argc; c++) {
+    for (c = optind + 1; c < argc; c++) {
         colon = strchr(argv[c], ':');
-        if (colon == NULL) {
-            fprintf(stderr, "export: \"%s\" is not KIND:SUFFIX\n", argv[c]);
+        pct = colon ? strstr(colon, "%s") : NULL;
+        if (pct == NULL) {
+            fprintf(stderr, "export: \"%s\" is not KIND:URL with %%s\n",
+                    argv[c]);
             return 2;
         }
+
+        peers = strchr(pct, ':');
+        if (peers) {
+            *peers++ = '\0';
+        }
+
         kinds[nk].kind = (uint32_t) strtoul(argv[c], NULL, 10);
-        kinds[nk].suffix = colon + 1;
+        kinds[nk].url = colon + 1;
+        kinds[nk].url_len = (int) (pct - colon - 1);
+        kinds[nk].suffix = pct + 2;
+        kinds[nk].suffix_len = (int) strlen(pct + 2);
+        kinds[nk].ext = kinds[nk].kind == GLOSSARY_DOC_TERM_HTML
+                        || kinds[nk].kind == GLOSSARY_DOC_SEARCH_HTML
+                        ? ".html" : ".json";
+        kinds[nk].tjl[0] = peers == NULL || strchr(peers, 't') != NULL;
+        kinds[nk].tjl[1] = peers == NULL || strchr(peers, 'j') != NULL;
+        kinds[nk].tjl[2] = peers == NULL || strchr(peers, 'l') != NULL;
         nk++;
     }
 
@@ -281,13 +305,14 @@ main(int argc, char **argv)
                 return 1;
             }
 
-            snprintf(uri, sizeof(uri), "%s%.*s%s", prefix,
-                     (int) t->slug.len,
+            snprintf(uri, sizeof(uri), "%.*s%.*s%.*s",
+                     kinds[k].url_len, kinds[k].url, (int) t->slug.len,
                      (const char *) glossary_blob_ptr(&blob, t->slug),
-                     kinds[k].suffix);
+                     kinds[k].suffix_len, kinds[k].suffix);
 
-            if (tdir) {
-                snprintf(path, sizeof(path), "%s%s.json", tdir, uri);
+            if (tdir && kinds[k].tjl[0]) {
+                snprintf(path, sizeof(path), "%s%s%s", tdir, uri,
+                         kinds[k].ext);
                 if (export_mkdirs(path) != 0
                     || export_file(path, glossary_blob_ptr(&blob, d->body),
                                    d->body.len) != 0)
@@ -296,7 +321,8 @@ main(int argc, char **argv)
                 }
 
                 if (d->gzip_body.len) {
-                    snprintf(path, sizeof(path), "%s%s.json.gz", tdir, uri);
+                    snprintf(path, sizeof(path), "%s%s%s.gz", tdir, uri,
+                             kinds[k].ext);
                     if (export_file(path,
                                     glossary_blob_ptr(&blob, d->gzip_body),
                                     d->gzip_body.len)
@@ -307,7 +333,7 @@ main(int argc, char **argv)
                 }
             }
 
-            if (fj) {
+            if (fj && kinds[k].tjl[1]) {
                 fprintf(fj, "%s\n\"%s\":[", first ? "" : ",", uri);
                 export_json_str(fj, glossary_blob_ptr(&blob, d->body),
                                 d->body.len);
@@ -332,7 +358,7 @@ main(int argc, char **argv)
                 first = 0;
             }
 
-            if (fl) {
+            if (fl && kinds[k].tjl[2]) {
                 fprintf(fl, "%s %llu %llu %.*s %.*s\n", uri,
                         (unsigned long long) d->body.len,
                         (unsigned long long) d->gzip_body.len,
@@ -370,7 +396,9 @@ main(int argc, char **argv)
         qsort(sizes, blob.term_count, sizeof(uint64_t), export_cmp);
         qsort(gsizes, blob.term_count, sizeof(uint64_t), export_cmp);
 
-        printf("kind %u body %llu gzip %llu\n", kinds[k].kind,
+        printf("doc %.*s%%s%.*s body %llu gzip %llu\n",
+               kinds[k].url_len, kinds[k].url,
+               kinds[k].suffix_len, kinds[k].suffix,
                (unsigned long long) sizes[blob.term_count / 2],
                (unsigned long long) gsizes[blob.term_count / 2]);
     }
