@@ -1,18 +1,27 @@
 /*
  * glossaryc back end: model -> checked -> rendered -> blob -> published.
  *
- * The whole blob is assembled in memory, verified by the same reader the
- * module uses, and only then written to a temporary file in the target's
- * directory and renamed over the target: a running nginx keeps its mapping
- * of the old file, and a reload maps the new one whole.
+ * The blob is written to a temporary file in the target's directory as it
+ * is rendered: the STRINGS section (nearly all of the bytes) streams out
+ * through a small buffer, the fixed-size sections follow at the end.  The
+ * file is then mapped and verified by the same reader the module uses, and
+ * only then renamed over the target: a running nginx keeps its mapping of
+ * the old file, and a reload maps the new one whole.
+ *
+ * Documents are rendered in order by the main thread and compressed in
+ * batches by worker threads; the bytes are appended in document order, so
+ * the output does not depend on the scheduling.
  */
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,6 +46,18 @@
 #define GLOSSARY_ETAG_LEN       18      /* "0123456789abcdef" */
 #define GLOSSARY_GZIP_MAX       ((size_t) 1 << 30)
 
+/* compression: worker threads, and documents handed to them at once */
+#define GLOSSARY_WORKERS        2
+#define GLOSSARY_BATCH_TERMS    64
+#define GLOSSARY_BATCH          (GLOSSARY_BATCH_TERMS                         \
+                                 * GLOSSARY_DOCS_PER_TERM_V1_1)
+
+/* the STRINGS section goes out through a buffer of this size */
+#define GLOSSARY_WBUF_SIZE      ((size_t) 4 << 20)
+
+/* strings up to this length keep a copy in memory for the dedup compare */
+#define GLOSSARY_SMALL_STRING   256
+
 #define glossary_align(n)       (((n) + GLOSSARY_ALIGN - 1)                   \
                                  & ~(uint64_t) (GLOSSARY_ALIGN - 1))
 
@@ -45,19 +66,75 @@ typedef struct {
     uint64_t        hash;
     uint64_t        off;                /* within the section */
     uint64_t        len;
+    uint64_t        copy;               /* offset in small + 1, or 0 */
 } glossary_slot_t;
 
 
-/* the STRINGS section, identical byte strings stored once */
+/*
+ * the STRINGS section, identical byte strings stored once; the bytes go to
+ * the output file, the short ones are also kept to compare new strings with
+ */
 typedef struct {
-    unsigned char    *data;
-    size_t            len;
-    size_t            nalloc;
+    int               fd;               /* the temporary output file */
+    int               error;            /* errno of a failed write or read */
+    unsigned char    *buf;              /* bytes not written yet */
+    size_t            nbuf;
+    uint64_t          flushed;          /* bytes written before buf */
+    uint64_t          len;              /* all bytes: flushed + nbuf */
     uint64_t          base;             /* file offset of the section */
+    unsigned char    *small;            /* copies of the short strings */
+    size_t            nsmall;
+    size_t            small_alloc;
     glossary_slot_t  *slots;
     size_t            nslots;           /* a power of two */
     size_t            used;
 } glossary_strings_t;
+
+
+/* the temporary file beside the target */
+typedef struct {
+    char               *dir;
+    char               *tmp;
+    int                 fd;
+    struct sigaction    saved[4];
+} glossary_out_t;
+
+
+/* one document: rendered by the main thread, compressed by a worker */
+typedef struct {
+    glossary_buf_t      body;           /* reused from batch to batch */
+    unsigned char      *gz;
+    size_t              gz_alloc;
+    size_t              gz_len;
+    uint64_t            etag;           /* XXH3 of body */
+    uint64_t            gz_etag;        /* XXH3 of gz */
+    glossary_doc_t     *doc;            /* where the references go */
+    uint32_t            term;           /* for messages */
+    int                 gzip;
+    int                 zrc;            /* deflate() result */
+} glossary_job_t;
+
+
+typedef struct {
+    glossary_job_t      jobs[GLOSSARY_BATCH];
+    size_t              n;
+} glossary_batch_t;
+
+
+typedef struct {
+    pthread_mutex_t     lock;
+    pthread_cond_t      work;           /* a batch for the workers */
+    pthread_cond_t      done;           /* the batch is compressed */
+    glossary_job_t     *jobs;
+    size_t              njobs;
+    size_t              next;
+    size_t              finished;
+    int                 quit;
+    int                 nthreads;
+    pthread_t           threads[GLOSSARY_WORKERS];
+    z_stream            z[GLOSSARY_WORKERS + 1];   /* the last: main's */
+    int                 nz;
+} glossary_pool_t;
 
 
 typedef struct {
@@ -113,15 +190,17 @@ static glossary_ref_t glossary_string(glossary_strings_t *s, const void *p,
     size_t len);
 static glossary_ref_t glossary_text(glossary_strings_t *s,
     const glossary_text_t *t);
-static int glossary_document(glossary_builder_t *b, glossary_gen_t *gen,
-    glossary_doc_t *doc, const char *what);
 static void glossary_render_term(glossary_builder_t *b, glossary_gen_t *gen,
     uint32_t id);
 static void glossary_render_related(glossary_builder_t *b,
     glossary_gen_t *gen, uint32_t id);
 static void glossary_render_index(glossary_builder_t *b, glossary_gen_t *gen);
-static int glossary_publish(const char *out, const unsigned char *data,
-    size_t size);
+static int glossary_pwrite_all(int fd, const unsigned char *p, size_t size,
+    off_t off);
+static void glossary_strings_flush(glossary_strings_t *s);
+static int glossary_out_open(glossary_out_t *o, const char *out);
+static void glossary_out_abort(glossary_out_t *o);
+static int glossary_out_commit(glossary_out_t *o, const char *out);
 static int glossary_check_reserved(glossary_builder_t *b);
 static void glossary_search_keys(glossary_builder_t *b,
     glossary_search_keys_t *sk);
@@ -133,10 +212,24 @@ static size_t glossary_segments(const glossary_buf_t *page,
     glossary_segment_t *seg);
 static void glossary_section(glossary_section_t *sec, uint32_t id,
     uint64_t offset, uint64_t size);
-static int glossary_document_json(glossary_builder_t *b, glossary_gen_t *gen,
-    glossary_doc_t *doc, const char *what);
-static int glossary_document_bytes(glossary_builder_t *b,
-    glossary_buf_t *body, glossary_doc_t *doc, const char *what, int gzip);
+static int glossary_job_commit(glossary_builder_t *b, glossary_job_t *job,
+    const char *what);
+static int glossary_job_json(glossary_gen_t *gen, glossary_job_t *job,
+    const char *what);
+static void glossary_job_init(glossary_job_t *job, glossary_doc_t *doc,
+    uint32_t term, int gzip);
+static void glossary_job_free(glossary_job_t *job);
+static int glossary_job_now(glossary_builder_t *b, glossary_pool_t *pool,
+    glossary_job_t *job, const char *what);
+static int glossary_pool_start(glossary_pool_t *pool);
+static void glossary_pool_submit(glossary_pool_t *pool,
+    glossary_batch_t *batch);
+static void glossary_pool_wait(glossary_pool_t *pool);
+static void glossary_pool_stop(glossary_pool_t *pool);
+static int glossary_render_batch_term(glossary_builder_t *b,
+    glossary_batch_t *batch, glossary_doc_t *d, uint32_t id);
+static int glossary_commit_batch(glossary_builder_t *b,
+    glossary_batch_t *batch);
 static void glossary_render_search_result(glossary_builder_t *b,
     glossary_gen_t *gen, uint32_t id);
 static void glossary_render_categories(glossary_builder_t *b,
@@ -191,14 +284,18 @@ glossary_gen_pair(glossary_gen_t *gen, const char *key,
 int
 glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 {
-    int                   rc;
+    int                   rc, cur, inflight, pool_started, committed;
     char                  what[GLOSSARY_MAX_SLUG_LEN + 32];
     size_t                j, nseg;
     uint32_t              id, nbuckets, *buckets, max_probe, link, c, k;
     uint64_t              off_terms, off_related, off_hash, off_docs;
     uint64_t              off_globals, off_cats, off_sterms, off_swords;
-    uint64_t              off_spage, off_strings, total;
-    unsigned char        *fixed, *blob;
+    uint64_t              off_spage, off_strings, total, checksum;
+    unsigned char        *fixed, *map;
+    glossary_out_t        out;
+    glossary_job_t       *job;
+    glossary_pool_t       pool;
+    glossary_batch_t     *batch;
     glossary_buf_t        page;
     glossary_gen_t        gen;
     glossary_hash_t      *hash;
@@ -218,6 +315,13 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     memset(&b, 0, sizeof(glossary_builder_t));
     memset(&sk, 0, sizeof(glossary_search_keys_t));
     memset(&page, 0, sizeof(glossary_buf_t));
+    memset(&out, 0, sizeof(glossary_out_t));
+    out.fd = -1;
+    map = NULL;
+    batch = NULL;
+    total = 0;
+    pool_started = 0;
+    committed = 0;
 
     /* options and template first: their errors come before any note */
     rc = glossary_site_open(&b.site, conf);
@@ -318,8 +422,12 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
                                    * sizeof(glossary_segment_t));
 
     fixed = calloc(1, off_strings);
-    if (fixed == NULL) {
+    b.strings.buf = malloc(GLOSSARY_WBUF_SIZE);
+
+    if (fixed == NULL || b.strings.buf == NULL) {
         glossary_error("out of memory");
+        free(fixed);
+        free(b.strings.buf);
         free(buckets);
         glossary_buf_free(&page);
         glossary_search_keys_free(&sk);
@@ -329,6 +437,20 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
         return GLOSSARY_EXIT_IO;
     }
 
+    /* the temporary file: STRINGS is written to it as it grows */
+
+    rc = glossary_out_open(&out, conf->out);
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_pool_start(&pool);
+        pool_started = 1;
+    }
+
+    if (rc != GLOSSARY_EXIT_OK) {
+        goto done;
+    }
+
+    b.strings.fd = out.fd;
     b.strings.base = off_strings;
 
     /* TERMS and RELATED */
@@ -384,99 +506,104 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     glossary_buf_free(&page);
 
-    /* DOCS */
+    /*
+     * DOCS: a batch is rendered while the workers compress the one before,
+     * which is then stored, in order
+     */
 
     docs = (glossary_doc_t *) (fixed + off_docs);
     globals = (glossary_doc_t *) (fixed + off_globals);
-    rc = GLOSSARY_EXIT_OK;
+
+    batch = glossary_xmalloc(2 * sizeof(glossary_batch_t));
+    memset(batch, 0, 2 * sizeof(glossary_batch_t));
+    cur = 0;
+    inflight = -1;
 
     for (id = 0; id < b.n && rc == GLOSSARY_EXIT_OK; id++) {
-        snprintf(what, sizeof(what), "term \"%s\"", b.entries[id].slug.data);
         d = &docs[(size_t) id * GLOSSARY_DOCS_PER_TERM_V1_1];
 
-        glossary_render_term(&b, &gen, id);
-        rc = glossary_document(&b, &gen, &d[GLOSSARY_DOC_TERM_JSON], what);
+        rc = glossary_render_batch_term(&b, &batch[cur], d, id);
 
-        if (rc == GLOSSARY_EXIT_OK) {
-            glossary_render_related(&b, &gen, id);
-            rc = glossary_document(&b, &gen, &d[GLOSSARY_DOC_RELATED_JSON],
-                                   what);
+        if (rc != GLOSSARY_EXIT_OK
+            || (batch[cur].n + GLOSSARY_DOCS_PER_TERM_V1_1 <= GLOSSARY_BATCH
+                && id + 1 < b.n))
+        {
+            continue;
         }
 
-        if (rc == GLOSSARY_EXIT_OK) {
-            glossary_page_term(&b.site, id, &page);
-            rc = glossary_document_bytes(&b, &page,
-                                         &d[GLOSSARY_DOC_TERM_HTML], what, 1);
+        glossary_pool_wait(&pool);
+        glossary_pool_submit(&pool, &batch[cur]);
+
+        if (inflight != -1) {
+            rc = glossary_commit_batch(&b, &batch[inflight]);
         }
 
-        if (rc == GLOSSARY_EXIT_OK) {
-            glossary_payload(&b.site, id, &page);
-            rc = glossary_document_bytes(&b, &page, &d[GLOSSARY_DOC_PAYLOAD],
-                                         what, 1);
-        }
-
-        if (rc == GLOSSARY_EXIT_OK) {
-            glossary_render_search_result(&b, &gen, id);
-            rc = glossary_document_json(&b, &gen,
-                                        &d[GLOSSARY_DOC_SEARCH_JSON], what);
-        }
-
-        if (rc == GLOSSARY_EXIT_OK) {
-            glossary_search_html(&b.site, id, &page);
-            rc = glossary_document_bytes(&b, &page,
-                                         &d[GLOSSARY_DOC_SEARCH_HTML], what,
-                                         0);
-        }
+        inflight = cur;
+        cur ^= 1;
+        batch[cur].n = 0;
     }
+
+    glossary_pool_wait(&pool);
+
+    if (rc == GLOSSARY_EXIT_OK && inflight != -1) {
+        rc = glossary_commit_batch(&b, &batch[inflight]);
+    }
+
+    job = &batch[0].jobs[0];
 
     /* GLOBALS */
 
     if (rc == GLOSSARY_EXIT_OK) {
         glossary_render_index(&b, &gen);
-        rc = glossary_document(&b, &gen, &globals[GLOSSARY_GLOBAL_INDEX_JSON],
-                               "the index");
+        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_INDEX_JSON], 0, 1);
+        rc = glossary_job_json(&gen, job, "the index");
     }
 
     if (rc == GLOSSARY_EXIT_OK) {
-        glossary_page_index(&b.site, &page);
-        rc = glossary_document_bytes(&b, &page,
-                                     &globals[GLOSSARY_GLOBAL_INDEX_HTML],
-                                     "the index", 1);
+        rc = glossary_job_now(&b, &pool, job, "the index");
     }
 
     if (rc == GLOSSARY_EXIT_OK) {
-        glossary_sitemap(&b.site, &page);
-        rc = glossary_document_bytes(&b, &page,
-                                     &globals[GLOSSARY_GLOBAL_SITEMAP],
-                                     "the sitemap", 1);
+        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_INDEX_HTML], 0, 1);
+        glossary_page_index(&b.site, &job->body);
+        rc = glossary_job_now(&b, &pool, job, "the index");
     }
 
     if (rc == GLOSSARY_EXIT_OK) {
-        glossary_page_not_found(&b.site, &page);
-        rc = glossary_document_bytes(&b, &page,
-                                     &globals[GLOSSARY_GLOBAL_NOT_FOUND_HTML],
-                                     "the 404 page", 1);
+        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_SITEMAP], 0, 1);
+        glossary_sitemap(&b.site, &job->body);
+        rc = glossary_job_now(&b, &pool, job, "the sitemap");
     }
 
     if (rc == GLOSSARY_EXIT_OK) {
-        glossary_search_empty(&b.site, &page);
-        rc = glossary_document_bytes(&b, &page,
-                              &globals[GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML],
-                              "the empty search result", 0);
+        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_NOT_FOUND_HTML], 0, 1);
+        glossary_page_not_found(&b.site, &job->body);
+        rc = glossary_job_now(&b, &pool, job, "the 404 page");
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML], 0,
+                          0);
+        glossary_search_empty(&b.site, &job->body);
+        rc = glossary_job_now(&b, &pool, job, "the empty search result");
     }
 
     if (rc == GLOSSARY_EXIT_OK) {
         glossary_render_categories(&b, &gen);
-        rc = glossary_document(&b, &gen,
-                               &globals[GLOSSARY_GLOBAL_CATEGORIES_JSON],
-                               "the category list");
+        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_CATEGORIES_JSON], 0,
+                          1);
+        rc = glossary_job_json(&gen, job, "the category list");
     }
 
     if (rc == GLOSSARY_EXIT_OK) {
-        glossary_page_categories(&b.site, &page);
-        rc = glossary_document_bytes(&b, &page,
-                                     &globals[GLOSSARY_GLOBAL_CATEGORIES_HTML],
-                                     "the category list", 1);
+        rc = glossary_job_now(&b, &pool, job, "the category list");
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_CATEGORIES_HTML], 0,
+                          1);
+        glossary_page_categories(&b.site, &job->body);
+        rc = glossary_job_now(&b, &pool, job, "the category list");
     }
 
     /* CATEGORIES */
@@ -492,17 +619,24 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
         cats[c].term_count = b.site.cats[c].nterms;
 
         glossary_render_category(&b, &gen, c);
-        rc = glossary_document(&b, &gen, &cats[c].json, what);
+
+        /* a category record holds its two documents in place */
+        glossary_job_init(job, &cats[c].json, 0, 1);
+        rc = glossary_job_json(&gen, job, what);
 
         if (rc == GLOSSARY_EXIT_OK) {
-            glossary_page_category(&b.site, c, &page);
-            rc = glossary_document_bytes(&b, &page, &cats[c].html, what, 1);
+            rc = glossary_job_now(&b, &pool, job, what);
+        }
+
+        if (rc == GLOSSARY_EXIT_OK) {
+            glossary_job_init(job, &cats[c].html, 0, 1);
+            glossary_page_category(&b.site, c, &job->body);
+            rc = glossary_job_now(&b, &pool, job, what);
         }
     }
 
-    glossary_buf_free(&page);
+    glossary_strings_flush(&b.strings);
 
-    blob = NULL;
     total = off_strings + b.strings.len;
 
     if (rc == GLOSSARY_EXIT_OK && total > GLOSSARY_MAX_FILE_SIZE) {
@@ -512,11 +646,29 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
         rc = GLOSSARY_EXIT_DATA;
     }
 
+    if (rc == GLOSSARY_EXIT_OK && b.strings.error) {
+        glossary_error("%s: write: %s", out.tmp, strerror(b.strings.error));
+        rc = GLOSSARY_EXIT_IO;
+    }
+
     if (rc != GLOSSARY_EXIT_OK) {
         goto done;
     }
 
-    /* header and section table, then the checksum over all of it */
+    /* the memory of the rendering is not needed any more */
+
+    for (k = 0; k < 2 * GLOSSARY_BATCH; k++) {
+        glossary_job_free(&batch[k / GLOSSARY_BATCH].jobs[k % GLOSSARY_BATCH]);
+    }
+
+    free(batch);
+    batch = NULL;
+    free(b.strings.slots);
+    b.strings.slots = NULL;
+    free(b.strings.small);
+    b.strings.small = NULL;
+
+    /* header and section table, then the checksum over the file */
 
     hd = (glossary_header_t *) fixed;
     memcpy(hd->magic, GLOSSARY_MAGIC, GLOSSARY_MAGIC_LEN);
@@ -558,24 +710,39 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     glossary_section(&sec[k++], GLOSSARY_SECTION_SEARCH_PAGE, off_spage,
                      (uint64_t) nseg * sizeof(glossary_segment_t));
 
-    blob = malloc(total);
-    if (blob == NULL) {
-        glossary_error("out of memory (%llu bytes)",
-                       (unsigned long long) total);
+    if (glossary_pwrite_all(out.fd, fixed, off_strings, 0) == -1) {
+        glossary_error("%s: write: %s", out.tmp, strerror(errno));
         rc = GLOSSARY_EXIT_IO;
         goto done;
     }
 
-    memcpy(blob, fixed, off_strings);
-    if (b.strings.len) {
-        memcpy(blob + off_strings, b.strings.data, b.strings.len);
+    /* the file as written is what is checksummed and checked */
+
+    map = mmap(NULL, total, PROT_READ, MAP_SHARED, out.fd, 0);
+
+    if (map == MAP_FAILED) {
+        map = NULL;
+        glossary_error("%s: mmap: %s", out.tmp, strerror(errno));
+        rc = GLOSSARY_EXIT_IO;
+        goto done;
     }
 
-    ((glossary_header_t *) blob)->checksum =
-        glossary_blob_checksum(blob, total);
+    (void) madvise(map, total, MADV_SEQUENTIAL);
+
+    checksum = glossary_blob_checksum(map, total);
+
+    if (glossary_pwrite_all(out.fd, (unsigned char *) &checksum,
+                            sizeof(checksum),
+                            offsetof(glossary_header_t, checksum))
+        == -1)
+    {
+        glossary_error("%s: write: %s", out.tmp, strerror(errno));
+        rc = GLOSSARY_EXIT_IO;
+        goto done;
+    }
 
     /* what nginx will refuse must never be published */
-    st = glossary_blob_open(&check, blob, total);
+    st = glossary_blob_open(&check, map, total);
     if (st != GLOSSARY_OK) {
         glossary_error("%s: internal error, the blob does not verify: %s: %s",
                        conf->out, glossary_blob_strerror(st), check.detail);
@@ -583,7 +750,11 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
         goto done;
     }
 
-    rc = glossary_publish(conf->out, blob, total);
+    munmap(map, total);
+    map = NULL;
+
+    rc = glossary_out_commit(&out, conf->out);
+    committed = 1;
 
     if (rc == GLOSSARY_EXIT_OK && !conf->quiet && b.site.base.len == 0) {
         glossary_error("no --base-url: the pages have no canonical link or "
@@ -598,17 +769,107 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
 done:
 
-    free(blob);
+    if (map != NULL) {
+        munmap(map, total);
+    }
+
+    if (!committed) {
+        glossary_out_abort(&out);
+    }
+
+    if (pool_started) {
+        glossary_pool_stop(&pool);
+    }
+
+    if (batch != NULL) {
+        for (k = 0; k < 2 * GLOSSARY_BATCH; k++) {
+            glossary_job_free(&batch[k / GLOSSARY_BATCH]
+                                  .jobs[k % GLOSSARY_BATCH]);
+        }
+
+        free(batch);
+    }
+
     free(fixed);
     free(buckets);
     free(b.targets);
     free(b.first_link);
-    free(b.strings.data);
+    free(b.strings.buf);
+    free(b.strings.small);
     free(b.strings.slots);
+    glossary_buf_free(&page);
     glossary_search_keys_free(&sk);
     glossary_site_free(&b.site);
 
     return rc;
+}
+
+
+/* a term's six documents into the batch */
+static int
+glossary_render_batch_term(glossary_builder_t *b, glossary_batch_t *batch,
+    glossary_doc_t *d, uint32_t id)
+{
+    int              rc;
+    char             what[GLOSSARY_MAX_SLUG_LEN + 32];
+    glossary_gen_t   gen;
+    glossary_job_t  *job;
+
+    snprintf(what, sizeof(what), "term \"%s\"", b->entries[id].slug.data);
+
+    job = &batch->jobs[batch->n];
+
+    glossary_render_term(b, &gen, id);
+    glossary_job_init(&job[0], &d[GLOSSARY_DOC_TERM_JSON], id, 1);
+    rc = glossary_job_json(&gen, &job[0], what);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    glossary_render_related(b, &gen, id);
+    glossary_job_init(&job[1], &d[GLOSSARY_DOC_RELATED_JSON], id, 1);
+    rc = glossary_job_json(&gen, &job[1], what);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    glossary_job_init(&job[2], &d[GLOSSARY_DOC_TERM_HTML], id, 1);
+    glossary_page_term(&b->site, id, &job[2].body);
+
+    glossary_job_init(&job[3], &d[GLOSSARY_DOC_PAYLOAD], id, 1);
+    glossary_payload(&b->site, id, &job[3].body);
+
+    glossary_render_search_result(b, &gen, id);
+    glossary_job_init(&job[4], &d[GLOSSARY_DOC_SEARCH_JSON], id, 0);
+    rc = glossary_job_json(&gen, &job[4], what);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    glossary_job_init(&job[5], &d[GLOSSARY_DOC_SEARCH_HTML], id, 0);
+    glossary_search_html(&b->site, id, &job[5].body);
+
+    batch->n += GLOSSARY_DOCS_PER_TERM_V1_1;
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/* a compressed batch into STRINGS, in document order */
+static int
+glossary_commit_batch(glossary_builder_t *b, glossary_batch_t *batch)
+{
+    int     rc;
+    size_t  i;
+
+    for (i = 0; i < batch->n; i++) {
+        rc = glossary_job_commit(b, &batch->jobs[i], NULL);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+    }
+
+    return GLOSSARY_EXIT_OK;
 }
 
 
@@ -799,6 +1060,124 @@ glossary_hash_table(glossary_builder_t *b, uint32_t *nbuckets,
 
 /* STRINGS */
 
+static int
+glossary_pwrite_all(int fd, const unsigned char *p, size_t size, off_t off)
+{
+    ssize_t  n;
+
+    while (size > 0) {
+        n = pwrite(fd, p, size > ((size_t) 1 << 30) ? (size_t) 1 << 30 : size,
+                   off);
+
+        if (n == -1) {
+            if (errno == EINTR) {
+                continue;
+            }
+
+            return -1;
+        }
+
+        p += n;
+        off += n;
+        size -= n;
+    }
+
+    return 0;
+}
+
+
+static void
+glossary_strings_flush(glossary_strings_t *s)
+{
+    if (s->nbuf == 0) {
+        return;
+    }
+
+    if (s->error == 0
+        && glossary_pwrite_all(s->fd, s->buf, s->nbuf,
+                               (off_t) (s->base + s->flushed))
+           == -1)
+    {
+        s->error = errno ? errno : EIO;
+    }
+
+    s->flushed += s->nbuf;
+    s->nbuf = 0;
+}
+
+
+static void
+glossary_strings_append(glossary_strings_t *s, const unsigned char *p,
+    size_t len)
+{
+    size_t  n;
+
+    s->len += len;
+
+    while (len > 0) {
+        n = GLOSSARY_WBUF_SIZE - s->nbuf;
+        n = n < len ? n : len;
+
+        memcpy(s->buf + s->nbuf, p, n);
+        s->nbuf += n;
+        p += n;
+        len -= n;
+
+        if (s->nbuf == GLOSSARY_WBUF_SIZE) {
+            glossary_strings_flush(s);
+        }
+    }
+}
+
+
+/* do the section bytes at off equal p?  The older ones are read back */
+static int
+glossary_strings_equal(glossary_strings_t *s, const glossary_slot_t *slot,
+    const unsigned char *p)
+{
+    size_t         n;
+    ssize_t        r;
+    uint64_t       off, len;
+    unsigned char  tmp[16384];
+
+    if (slot->copy) {
+        return memcmp(s->small + slot->copy - 1, p, slot->len) == 0;
+    }
+
+    off = slot->off;
+    len = slot->len;
+
+    while (len > 0 && off < s->flushed) {
+        n = s->flushed - off < sizeof(tmp) ? s->flushed - off : sizeof(tmp);
+        n = n < len ? n : len;
+
+        r = pread(s->fd, tmp, n, (off_t) (s->base + off));
+
+        if (r == -1 && errno == EINTR) {
+            continue;
+        }
+
+        if (r <= 0) {
+            if (s->error == 0) {
+                s->error = r == 0 ? EIO : errno;
+            }
+
+            return 0;
+        }
+
+        if (memcmp(tmp, p, r) != 0) {
+            return 0;
+        }
+
+        off += r;
+        p += r;
+        len -= r;
+    }
+
+    return len == 0 || memcmp(s->buf + (off - s->flushed), p, len) == 0;
+}
+
+
 static glossary_ref_t
 glossary_string(glossary_strings_t *s, const void *p, size_t len)
 {
@@ -846,7 +1225,7 @@ glossary_string(glossary_strings_t *s, const void *p, size_t len)
 
     while (slot->len != 0) {
         if (slot->hash == h && slot->len == len
-            && memcmp(s->data + slot->off, p, len) == 0)
+            && glossary_strings_equal(s, slot, p))
         {
             ref.off = s->base + slot->off;
             ref.len = len;
@@ -856,17 +1235,18 @@ glossary_string(glossary_strings_t *s, const void *p, size_t len)
         slot = &s->slots[(slot - s->slots + 1) & (s->nslots - 1)];
     }
 
-    if (s->nalloc - s->len < len) {
-        s->nalloc = s->nalloc ? s->nalloc : 65536;
+    slot->copy = 0;
 
-        while (s->nalloc - s->len < len) {
-            s->nalloc *= 2;
+    if (len <= GLOSSARY_SMALL_STRING) {
+        if (s->small_alloc - s->nsmall < len) {
+            s->small_alloc = s->small_alloc ? s->small_alloc * 2 : 65536;
+            s->small = glossary_xrealloc(s->small, s->small_alloc);
         }
 
-        s->data = glossary_xrealloc(s->data, s->nalloc);
+        memcpy(s->small + s->nsmall, p, len);
+        slot->copy = s->nsmall + 1;
+        s->nsmall += len;
     }
-
-    memcpy(s->data + s->len, p, len);
 
     slot->hash = h;
     slot->off = s->len;
@@ -875,7 +1255,8 @@ glossary_string(glossary_strings_t *s, const void *p, size_t len)
 
     ref.off = s->base + s->len;
     ref.len = len;
-    s->len += len;
+
+    glossary_strings_append(s, p, len);
 
     return ref;
 }
@@ -1098,92 +1479,116 @@ glossary_render_category(glossary_builder_t *b, glossary_gen_t *gen,
 
 
 static glossary_ref_t
-glossary_etag(glossary_strings_t *s, const unsigned char *p, size_t len)
+glossary_etag(glossary_strings_t *s, uint64_t hash)
 {
     char  etag[GLOSSARY_ETAG_LEN + 1];
 
-    snprintf(etag, sizeof(etag), "\"%016llx\"",
-             (unsigned long long) XXH3_64bits(p, len));
+    snprintf(etag, sizeof(etag), "\"%016llx\"", (unsigned long long) hash);
 
     return glossary_string(s, etag, GLOSSARY_ETAG_LEN);
 }
 
 
+static int
+glossary_job_compressed(const glossary_job_t *job)
+{
+    /* zlib's counters are 32-bit; a body that big goes uncompressed */
+    return job->gzip && job->body.len != 0
+           && job->body.len <= GLOSSARY_GZIP_MAX;
+}
+
+
+/* the ETags and the gzip variant of a rendered body: any thread */
+static void
+glossary_job_run(glossary_job_t *job, z_stream *z)
+{
+    uLong  bound;
+
+    job->etag = XXH3_64bits(job->body.data, job->body.len);
+    job->gz_len = 0;
+    job->zrc = Z_STREAM_END;
+
+    if (!glossary_job_compressed(job)) {
+        return;
+    }
+
+    job->zrc = deflateReset(z);
+    if (job->zrc != Z_OK) {
+        return;
+    }
+
+    bound = deflateBound(z, job->body.len);
+
+    if (job->gz_alloc < bound) {
+        free(job->gz);
+        job->gz = glossary_xmalloc(bound);
+        job->gz_alloc = bound;
+    }
+
+    z->next_in = job->body.data;
+    z->avail_in = (uInt) job->body.len;
+    z->next_out = job->gz;
+    z->avail_out = (uInt) bound;
+
+    job->zrc = deflate(z, Z_FINISH);
+
+    if (job->zrc == Z_STREAM_END) {
+        job->gz_len = z->total_out;
+
+        if (job->gz_len < job->body.len) {
+            job->gz_etag = XXH3_64bits(job->gz, job->gz_len);
+        }
+    }
+}
+
+
 /*
  * Stores a body, its ETag, and with gzip the gzip variant when it is
- * strictly smaller.  Empties the buffer for the next document.
+ * strictly smaller; what NULL names the job's term.
  */
 static int
-glossary_document_bytes(glossary_builder_t *b, glossary_buf_t *buf,
-    glossary_doc_t *doc, const char *what, int gzip)
+glossary_job_commit(glossary_builder_t *b, glossary_job_t *job,
+    const char *what)
 {
-    int                   rc;
-    size_t                len;
-    uLong                 bound;
-    z_stream              z;
-    unsigned char        *gz;
-    const unsigned char  *body;
+    char             term[GLOSSARY_MAX_SLUG_LEN + 32];
+    glossary_doc_t  *doc;
 
-    body = buf->data;
-    len = buf->len;
-    buf->len = 0;
+    doc = job->doc;
 
-    doc->body = glossary_string(&b->strings, body, len);
-    doc->etag = glossary_etag(&b->strings, body, len);
+    doc->body = glossary_string(&b->strings, job->body.data, job->body.len);
+    doc->etag = glossary_etag(&b->strings, job->etag);
     doc->gzip_body = glossary_string(&b->strings, NULL, 0);
     doc->gzip_etag = doc->gzip_body;
 
-    /* zlib's counters are 32-bit; a body that big goes uncompressed */
-    if (!gzip || len == 0 || len > GLOSSARY_GZIP_MAX) {
+    if (!glossary_job_compressed(job)) {
         return GLOSSARY_EXIT_OK;
     }
 
-    memset(&z, 0, sizeof(z_stream));
+    if (job->zrc != Z_STREAM_END) {
+        if (what == NULL) {
+            snprintf(term, sizeof(term), "term \"%s\"",
+                     b->entries[job->term].slug.data);
+            what = term;
+        }
 
-    /* windowBits 15 + 16: a gzip wrapper, with mtime 0 (reproducible) */
-    if (deflateInit2(&z, GLOSSARY_GZIP_LEVEL, Z_DEFLATED, 15 + 16, 9,
-                     Z_DEFAULT_STRATEGY)
-        != Z_OK)
-    {
-        glossary_error("%s: deflateInit2() failed", what);
+        glossary_error("%s: deflate() failed (%d)", what, job->zrc);
         return GLOSSARY_EXIT_IO;
     }
 
-    bound = deflateBound(&z, len);
-    gz = glossary_xmalloc(bound);
-
-    z.next_in = (unsigned char *) body;
-    z.avail_in = (uInt) len;
-    z.next_out = gz;
-    z.avail_out = (uInt) bound;
-
-    rc = deflate(&z, Z_FINISH);
-    deflateEnd(&z);
-
-    if (rc != Z_STREAM_END) {
-        glossary_error("%s: deflate() failed (%d)", what, rc);
-        free(gz);
-        return GLOSSARY_EXIT_IO;
+    if (job->gz_len < job->body.len) {
+        doc->gzip_body = glossary_string(&b->strings, job->gz, job->gz_len);
+        doc->gzip_etag = glossary_etag(&b->strings, job->gz_etag);
     }
-
-    if (z.total_out < len) {
-        doc->gzip_body = glossary_string(&b->strings, gz, z.total_out);
-        doc->gzip_etag = glossary_etag(&b->strings, gz, z.total_out);
-    }
-
-    free(gz);
 
     return GLOSSARY_EXIT_OK;
 }
 
 
+/* the generator's JSON into the job; frees the generator */
 static int
-glossary_document_gen(glossary_builder_t *b, glossary_gen_t *gen,
-    glossary_doc_t *doc, const char *what, int gzip)
+glossary_job_json(glossary_gen_t *gen, glossary_job_t *job, const char *what)
 {
-    int                   rc;
     size_t                len;
-    glossary_buf_t        buf;
     const unsigned char  *body;
 
     if (gen->status != yajl_gen_status_ok
@@ -1195,32 +1600,187 @@ glossary_document_gen(glossary_builder_t *b, glossary_gen_t *gen,
         return GLOSSARY_EXIT_DATA;
     }
 
-    buf.data = (unsigned char *) body;
-    buf.len = len;
-    buf.nalloc = len;
-
-    rc = glossary_document_bytes(b, &buf, doc, what, gzip);
+    job->body.len = 0;
+    glossary_buf_add(&job->body, body, len);
     yajl_gen_free(gen->g);
 
-    return rc;
+    return GLOSSARY_EXIT_OK;
 }
 
 
-/* a JSON document with its gzip variant; frees the generator */
-static int
-glossary_document(glossary_builder_t *b, glossary_gen_t *gen,
-    glossary_doc_t *doc, const char *what)
+static void
+glossary_job_init(glossary_job_t *job, glossary_doc_t *doc, uint32_t term,
+    int gzip)
 {
-    return glossary_document_gen(b, gen, doc, what, 1);
+    job->body.len = 0;
+    job->doc = doc;
+    job->term = term;
+    job->gzip = gzip;
 }
 
 
-/* a JSON fragment that the module joins with others: never gzipped */
-static int
-glossary_document_json(glossary_builder_t *b, glossary_gen_t *gen,
-    glossary_doc_t *doc, const char *what)
+static void
+glossary_job_free(glossary_job_t *job)
 {
-    return glossary_document_gen(b, gen, doc, what, 0);
+    glossary_buf_free(&job->body);
+    free(job->gz);
+    job->gz = NULL;
+    job->gz_alloc = 0;
+}
+
+
+/* a document outside the batches: compressed and stored at once */
+static int
+glossary_job_now(glossary_builder_t *b, glossary_pool_t *pool,
+    glossary_job_t *job, const char *what)
+{
+    glossary_job_run(job, &pool->z[GLOSSARY_WORKERS]);
+
+    return glossary_job_commit(b, job, what);
+}
+
+
+/* worker threads */
+
+typedef struct {
+    glossary_pool_t  *pool;
+    z_stream         *z;
+} glossary_worker_arg_t;
+
+
+static void *
+glossary_worker(void *data)
+{
+    z_stream         *z;
+    glossary_job_t   *job;
+    glossary_pool_t  *pool;
+
+    pool = ((glossary_worker_arg_t *) data)->pool;
+    z = ((glossary_worker_arg_t *) data)->z;
+    free(data);
+
+    pthread_mutex_lock(&pool->lock);
+
+    for ( ;; ) {
+        while (!pool->quit && pool->next >= pool->njobs) {
+            pthread_cond_wait(&pool->work, &pool->lock);
+        }
+
+        if (pool->next >= pool->njobs) {
+            break;
+        }
+
+        job = &pool->jobs[pool->next++];
+        pthread_mutex_unlock(&pool->lock);
+
+        glossary_job_run(job, z);
+
+        pthread_mutex_lock(&pool->lock);
+
+        if (++pool->finished == pool->njobs) {
+            pthread_cond_signal(&pool->done);
+        }
+    }
+
+    pthread_mutex_unlock(&pool->lock);
+
+    return NULL;
+}
+
+
+static int
+glossary_pool_start(glossary_pool_t *pool)
+{
+    int                     i, err;
+    glossary_worker_arg_t  *arg;
+
+    memset(pool, 0, sizeof(glossary_pool_t));
+
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_cond_init(&pool->work, NULL);
+    pthread_cond_init(&pool->done, NULL);
+
+    /* windowBits 15 + 16: a gzip wrapper, with mtime 0 (reproducible) */
+    for (i = 0; i < GLOSSARY_WORKERS + 1; i++) {
+        if (deflateInit2(&pool->z[i], GLOSSARY_GZIP_LEVEL, Z_DEFLATED,
+                         15 + 16, 9, Z_DEFAULT_STRATEGY)
+            != Z_OK)
+        {
+            glossary_error("deflateInit2() failed");
+            return GLOSSARY_EXIT_IO;
+        }
+
+        pool->nz++;
+    }
+
+    for (i = 0; i < GLOSSARY_WORKERS; i++) {
+        arg = glossary_xmalloc(sizeof(glossary_worker_arg_t));
+        arg->pool = pool;
+        arg->z = &pool->z[i];
+
+        err = pthread_create(&pool->threads[i], NULL, glossary_worker, arg);
+        if (err != 0) {
+            free(arg);
+            glossary_error("cannot start a thread: %s", strerror(err));
+            return GLOSSARY_EXIT_IO;
+        }
+
+        pool->nthreads++;
+    }
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+static void
+glossary_pool_submit(glossary_pool_t *pool, glossary_batch_t *batch)
+{
+    pthread_mutex_lock(&pool->lock);
+
+    pool->jobs = batch->jobs;
+    pool->njobs = batch->n;
+    pool->next = 0;
+    pool->finished = 0;
+
+    pthread_cond_broadcast(&pool->work);
+    pthread_mutex_unlock(&pool->lock);
+}
+
+
+static void
+glossary_pool_wait(glossary_pool_t *pool)
+{
+    pthread_mutex_lock(&pool->lock);
+
+    while (pool->finished < pool->njobs) {
+        pthread_cond_wait(&pool->done, &pool->lock);
+    }
+
+    pthread_mutex_unlock(&pool->lock);
+}
+
+
+static void
+glossary_pool_stop(glossary_pool_t *pool)
+{
+    int  i;
+
+    pthread_mutex_lock(&pool->lock);
+    pool->quit = 1;
+    pthread_cond_broadcast(&pool->work);
+    pthread_mutex_unlock(&pool->lock);
+
+    for (i = 0; i < pool->nthreads; i++) {
+        pthread_join(pool->threads[i], NULL);
+    }
+
+    for (i = 0; i < pool->nz; i++) {
+        deflateEnd(&pool->z[i]);
+    }
+
+    pthread_cond_destroy(&pool->done);
+    pthread_cond_destroy(&pool->work);
+    pthread_mutex_destroy(&pool->lock);
 }
 
 
@@ -1520,150 +2080,156 @@ glossary_on_signal(int signo)
 }
 
 
-static int
-glossary_write_all(int fd, const unsigned char *p, size_t size)
+static void
+glossary_out_restore(glossary_out_t *o)
 {
-    ssize_t  n;
+    int  i;
 
-    while (size > 0) {
-        n = write(fd, p, size > ((size_t) 1 << 30) ? (size_t) 1 << 30 : size);
+    static const int  signals[4] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
-        if (n == -1) {
-            if (errno == EINTR) {
-                continue;
-            }
-
-            return -1;
-        }
-
-        p += n;
-        size -= n;
+    for (i = 0; i < 4; i++) {
+        sigaction(signals[i], &o->saved[i], NULL);
     }
 
-    return 0;
+    free(o->tmp);
+    free(o->dir);
+    o->tmp = NULL;
+    o->dir = NULL;
 }
 
 
+/* creates the temporary file beside out; removed on a caught signal */
 static int
-glossary_publish(const char *out, const unsigned char *data, size_t size)
+glossary_out_open(glossary_out_t *o, const char *out)
 {
-    int                 fd, dfd, rc, i;
-    char               *dir, *tmp;
+    int                 i;
     size_t              dlen;
     const char         *name, *slash;
-    struct sigaction    sa, saved[4];
+    struct sigaction    sa;
 
     static const int    signals[4] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+    memset(o, 0, sizeof(glossary_out_t));
+    o->fd = -1;
 
     slash = strrchr(out, '/');
 
     if (slash == NULL) {
-        dir = strdup(".");
+        o->dir = strdup(".");
         name = out;
 
     } else {
         dlen = slash == out ? 1 : (size_t) (slash - out);
-        dir = strndup(out, dlen);
+        o->dir = strndup(out, dlen);
         name = slash + 1;
     }
 
-    if (dir == NULL) {
+    if (o->dir == NULL) {
         glossary_error("out of memory");
         return GLOSSARY_EXIT_IO;
     }
 
     if (*name == '\0') {
         glossary_error("%s: the output must name a file", out);
-        free(dir);
+        free(o->dir);
+        o->dir = NULL;
         return GLOSSARY_EXIT_USAGE;
     }
 
-    tmp = glossary_xmalloc(strlen(dir) + strlen(name) + 16);
-    sprintf(tmp, "%s/.%s.XXXXXX", dir, name);
+    o->tmp = glossary_xmalloc(strlen(o->dir) + strlen(name) + 16);
+    sprintf(o->tmp, "%s/.%s.XXXXXX", o->dir, name);
 
     memset(&sa, 0, sizeof(struct sigaction));
     sa.sa_handler = glossary_on_signal;
     sigemptyset(&sa.sa_mask);
 
     for (i = 0; i < 4; i++) {
-        sigaction(signals[i], &sa, &saved[i]);
+        sigaction(signals[i], &sa, &o->saved[i]);
     }
 
-    rc = GLOSSARY_EXIT_IO;
-    fd = mkostemp(tmp, O_CLOEXEC);
+    o->fd = mkostemp(o->tmp, O_CLOEXEC);
 
-    if (fd == -1) {
+    if (o->fd == -1) {
         glossary_error("%s: cannot create a temporary file in \"%s\": %s",
-                       out, dir, strerror(errno));
-        goto restore;
+                       out, o->dir, strerror(errno));
+        glossary_out_restore(o);
+        return GLOSSARY_EXIT_IO;
     }
 
-    glossary_tmp_path = tmp;
+    glossary_tmp_path = o->tmp;
 
-    if (fchmod(fd, 0644) == -1) {
-        glossary_error("%s: fchmod: %s", tmp, strerror(errno));
-        goto fail;
+    if (fchmod(o->fd, 0644) == -1) {
+        glossary_error("%s: fchmod: %s", o->tmp, strerror(errno));
+        glossary_out_abort(o);
+        return GLOSSARY_EXIT_IO;
     }
 
-    if (glossary_write_all(fd, data, size) == -1) {
-        glossary_error("%s: write: %s", tmp, strerror(errno));
-        goto fail;
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/* an error: the temporary file goes, the target stays as it was */
+static void
+glossary_out_abort(glossary_out_t *o)
+{
+    if (o->fd != -1) {
+        close(o->fd);
+        o->fd = -1;
     }
 
-    if (fsync(fd) == -1) {
-        glossary_error("%s: fsync: %s", tmp, strerror(errno));
-        goto fail;
+    if (o->tmp != NULL) {
+        unlink(o->tmp);
+        glossary_tmp_path = NULL;
+        glossary_out_restore(o);
+    }
+}
+
+
+/* fsync, rename over out, fsync of the directory */
+static int
+glossary_out_commit(glossary_out_t *o, const char *out)
+{
+    int  dfd, rc;
+
+    if (fsync(o->fd) == -1) {
+        glossary_error("%s: fsync: %s", o->tmp, strerror(errno));
+        glossary_out_abort(o);
+        return GLOSSARY_EXIT_IO;
     }
 
-    if (close(fd) == -1) {
-        fd = -1;
-        glossary_error("%s: close: %s", tmp, strerror(errno));
-        goto fail;
+    rc = close(o->fd);
+    o->fd = -1;
+
+    if (rc == -1) {
+        glossary_error("%s: close: %s", o->tmp, strerror(errno));
+        glossary_out_abort(o);
+        return GLOSSARY_EXIT_IO;
     }
 
-    fd = -1;
-
-    if (rename(tmp, out) == -1) {
-        glossary_error("%s: cannot rename \"%s\" over it: %s", out, tmp,
+    if (rename(o->tmp, out) == -1) {
+        glossary_error("%s: cannot rename \"%s\" over it: %s", out, o->tmp,
                        strerror(errno));
-        goto fail;
+        glossary_out_abort(o);
+        return GLOSSARY_EXIT_IO;
     }
 
     glossary_tmp_path = NULL;
+    rc = GLOSSARY_EXIT_OK;
 
     /* the rename itself must reach the disk too */
-    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    dfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
     if (dfd == -1 || fsync(dfd) == -1) {
-        glossary_error("%s: fsync of directory \"%s\": %s", out, dir,
+        glossary_error("%s: fsync of directory \"%s\": %s", out, o->dir,
                        strerror(errno));
-        if (dfd != -1) {
-            close(dfd);
-        }
-        goto restore;
+        rc = GLOSSARY_EXIT_IO;
     }
 
-    close(dfd);
-    rc = GLOSSARY_EXIT_OK;
-    goto restore;
-
-fail:
-
-    if (fd != -1) {
-        close(fd);
+    if (dfd != -1) {
+        close(dfd);
     }
 
-    unlink(tmp);
-    glossary_tmp_path = NULL;
-
-restore:
-
-    for (i = 0; i < 4; i++) {
-        sigaction(signals[i], &saved[i], NULL);
-    }
-
-    free(tmp);
-    free(dir);
+    glossary_out_restore(o);
 
     return rc;
 }
