@@ -1,7 +1,8 @@
--- wrk script: a uniformly random slug per request.
+-- wrk script: a uniformly random slug (or search query) per request.
 --
--- Environment: BENCH_SLUGS (file, one slug a line), BENCH_PATH (the URL
--- with %s for the slug), BENCH_AE (Accept-Encoding value, or empty).
+-- Environment: BENCH_SLUGS (file, one slug or URL-encoded query a line),
+-- BENCH_PATH (the URL with %s for it), BENCH_AE (Accept-Encoding value, or
+-- empty).
 -- Requests are formatted once in init(), so that the load generator
 -- spends its time on the network, not in Lua.  done() prints one
 -- machine-readable line for bench/run.
