@@ -51,6 +51,7 @@
 #define GLOSSARY_BATCH_TERMS    64
 #define GLOSSARY_BATCH          (GLOSSARY_BATCH_TERMS                         \
                                  * GLOSSARY_DOCS_PER_TERM_V1_1)
+#define GLOSSARY_ITEM_DOCS      GLOSSARY_GLOBAL_DOCS_V1_1  /* at most */
 
 /* the STRINGS section goes out through a buffer of this size */
 #define GLOSSARY_WBUF_SIZE      ((size_t) 4 << 20)
@@ -109,7 +110,10 @@ typedef struct {
     uint64_t            etag;           /* XXH3 of body */
     uint64_t            gz_etag;        /* XXH3 of gz */
     glossary_doc_t     *doc;            /* where the references go */
-    uint32_t            term;           /* for messages */
+    glossary_category_t *cat;           /* its slug and name go first */
+    const char         *what;           /* for messages; NULL: id's */
+    uint32_t            id;             /* term or category */
+    int                 category;       /* id is a category's */
     int                 gzip;
     int                 zrc;            /* deflate() result */
 } glossary_job_t;
@@ -152,6 +156,9 @@ typedef struct {
     uint32_t            nlinks;
     glossary_strings_t  strings;
     glossary_site_t     site;
+    glossary_doc_t     *docs;           /* records in the fixed sections */
+    glossary_doc_t     *globals;
+    glossary_category_t  *cats;
 } glossary_builder_t;
 
 
@@ -212,22 +219,19 @@ static size_t glossary_segments(const glossary_buf_t *page,
     glossary_segment_t *seg);
 static void glossary_section(glossary_section_t *sec, uint32_t id,
     uint64_t offset, uint64_t size);
-static int glossary_job_commit(glossary_builder_t *b, glossary_job_t *job,
-    const char *what);
+static int glossary_job_commit(glossary_builder_t *b, glossary_job_t *job);
 static int glossary_job_json(glossary_gen_t *gen, glossary_job_t *job,
     const char *what);
-static void glossary_job_init(glossary_job_t *job, glossary_doc_t *doc,
-    uint32_t term, int gzip);
+static glossary_job_t *glossary_job_add(glossary_batch_t *batch,
+    glossary_doc_t *doc, const char *what, uint32_t id, int gzip);
 static void glossary_job_free(glossary_job_t *job);
-static int glossary_job_now(glossary_builder_t *b, glossary_pool_t *pool,
-    glossary_job_t *job, const char *what);
 static int glossary_pool_start(glossary_pool_t *pool);
 static void glossary_pool_submit(glossary_pool_t *pool,
     glossary_batch_t *batch);
 static void glossary_pool_wait(glossary_pool_t *pool);
 static void glossary_pool_stop(glossary_pool_t *pool);
-static int glossary_render_batch_term(glossary_builder_t *b,
-    glossary_batch_t *batch, glossary_doc_t *d, uint32_t id);
+static int glossary_render_item(glossary_builder_t *b,
+    glossary_batch_t *batch, uint32_t item);
 static int glossary_commit_batch(glossary_builder_t *b,
     glossary_batch_t *batch);
 static void glossary_render_search_result(glossary_builder_t *b,
@@ -285,29 +289,25 @@ int
 glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 {
     int                   rc, cur, inflight, pool_started, committed;
-    char                  what[GLOSSARY_MAX_SLUG_LEN + 32];
     size_t                j, nseg;
-    uint32_t              id, nbuckets, *buckets, max_probe, link, c, k;
+    uint32_t              id, nbuckets, *buckets, max_probe, link, k;
     uint64_t              off_terms, off_related, off_hash, off_docs;
     uint64_t              off_globals, off_cats, off_sterms, off_swords;
     uint64_t              off_spage, off_strings, total, checksum;
     unsigned char        *fixed, *map;
     glossary_out_t        out;
-    glossary_job_t       *job;
+    uint64_t              item, nitems;
     glossary_pool_t       pool;
     glossary_batch_t     *batch;
     glossary_buf_t        page;
-    glossary_gen_t        gen;
     glossary_hash_t      *hash;
     glossary_term_t      *t;
-    glossary_doc_t       *docs, *globals, *d;
     glossary_blob_t       check;
     glossary_entry_t     *e;
     glossary_status_t     st;
     glossary_header_t    *hd;
     glossary_section_t   *sec;
     glossary_related_t   *rel;
-    glossary_category_t  *cats;
     glossary_segment_t   *seg;
     glossary_builder_t    b;
     glossary_search_keys_t  sk;
@@ -507,26 +507,26 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     glossary_buf_free(&page);
 
     /*
-     * DOCS: a batch is rendered while the workers compress the one before,
-     * which is then stored, in order
+     * DOCS, GLOBALS, CATEGORIES: a batch is rendered while the workers
+     * compress the one before, which is then stored, in order
      */
 
-    docs = (glossary_doc_t *) (fixed + off_docs);
-    globals = (glossary_doc_t *) (fixed + off_globals);
+    b.docs = (glossary_doc_t *) (fixed + off_docs);
+    b.globals = (glossary_doc_t *) (fixed + off_globals);
+    b.cats = (glossary_category_t *) (fixed + off_cats);
 
     batch = glossary_xmalloc(2 * sizeof(glossary_batch_t));
     memset(batch, 0, 2 * sizeof(glossary_batch_t));
     cur = 0;
     inflight = -1;
+    nitems = b.n + 1 + b.site.ncats;
 
-    for (id = 0; id < b.n && rc == GLOSSARY_EXIT_OK; id++) {
-        d = &docs[(size_t) id * GLOSSARY_DOCS_PER_TERM_V1_1];
-
-        rc = glossary_render_batch_term(&b, &batch[cur], d, id);
+    for (item = 0; item < nitems && rc == GLOSSARY_EXIT_OK; item++) {
+        rc = glossary_render_item(&b, &batch[cur], (uint32_t) item);
 
         if (rc != GLOSSARY_EXIT_OK
-            || (batch[cur].n + GLOSSARY_DOCS_PER_TERM_V1_1 <= GLOSSARY_BATCH
-                && id + 1 < b.n))
+            || (batch[cur].n + GLOSSARY_ITEM_DOCS <= GLOSSARY_BATCH
+                && item + 1 < nitems))
         {
             continue;
         }
@@ -547,92 +547,6 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     if (rc == GLOSSARY_EXIT_OK && inflight != -1) {
         rc = glossary_commit_batch(&b, &batch[inflight]);
-    }
-
-    job = &batch[0].jobs[0];
-
-    /* GLOBALS */
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        glossary_render_index(&b, &gen);
-        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_INDEX_JSON], 0, 1);
-        rc = glossary_job_json(&gen, job, "the index");
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_job_now(&b, &pool, job, "the index");
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_INDEX_HTML], 0, 1);
-        glossary_page_index(&b.site, &job->body);
-        rc = glossary_job_now(&b, &pool, job, "the index");
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_SITEMAP], 0, 1);
-        glossary_sitemap(&b.site, &job->body);
-        rc = glossary_job_now(&b, &pool, job, "the sitemap");
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_NOT_FOUND_HTML], 0, 1);
-        glossary_page_not_found(&b.site, &job->body);
-        rc = glossary_job_now(&b, &pool, job, "the 404 page");
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML], 0,
-                          0);
-        glossary_search_empty(&b.site, &job->body);
-        rc = glossary_job_now(&b, &pool, job, "the empty search result");
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        glossary_render_categories(&b, &gen);
-        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_CATEGORIES_JSON], 0,
-                          1);
-        rc = glossary_job_json(&gen, job, "the category list");
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_job_now(&b, &pool, job, "the category list");
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        glossary_job_init(job, &globals[GLOSSARY_GLOBAL_CATEGORIES_HTML], 0,
-                          1);
-        glossary_page_categories(&b.site, &job->body);
-        rc = glossary_job_now(&b, &pool, job, "the category list");
-    }
-
-    /* CATEGORIES */
-
-    cats = (glossary_category_t *) (fixed + off_cats);
-
-    for (c = 0; c < b.site.ncats && rc == GLOSSARY_EXIT_OK; c++) {
-        snprintf(what, sizeof(what), "category \"%s\"",
-                 b.site.cats[c].slug.data);
-
-        cats[c].slug = glossary_text(&b.strings, &b.site.cats[c].slug);
-        cats[c].name = glossary_text(&b.strings, &b.site.cats[c].name);
-        cats[c].term_count = b.site.cats[c].nterms;
-
-        glossary_render_category(&b, &gen, c);
-
-        /* a category record holds its two documents in place */
-        glossary_job_init(job, &cats[c].json, 0, 1);
-        rc = glossary_job_json(&gen, job, what);
-
-        if (rc == GLOSSARY_EXIT_OK) {
-            rc = glossary_job_now(&b, &pool, job, what);
-        }
-
-        if (rc == GLOSSARY_EXIT_OK) {
-            glossary_job_init(job, &cats[c].html, 0, 1);
-            glossary_page_category(&b.site, c, &job->body);
-            rc = glossary_job_now(&b, &pool, job, what);
-        }
     }
 
     glossary_strings_flush(&b.strings);
@@ -805,51 +719,125 @@ done:
 }
 
 
-/* a term's six documents into the batch */
+/*
+ * The documents of an item into the batch: items are the terms, then the
+ * global documents, then the categories, in the order their bytes are
+ * stored.
+ */
 static int
-glossary_render_batch_term(glossary_builder_t *b, glossary_batch_t *batch,
-    glossary_doc_t *d, uint32_t id)
+glossary_render_item(glossary_builder_t *b, glossary_batch_t *batch,
+    uint32_t item)
 {
     int              rc;
     char             what[GLOSSARY_MAX_SLUG_LEN + 32];
+    uint32_t         id, c;
     glossary_gen_t   gen;
     glossary_job_t  *job;
+    glossary_doc_t  *d;
 
-    snprintf(what, sizeof(what), "term \"%s\"", b->entries[id].slug.data);
+    if (item < b->n) {
+        id = item;
+        d = &b->docs[(size_t) id * GLOSSARY_DOCS_PER_TERM_V1_1];
 
-    job = &batch->jobs[batch->n];
+        snprintf(what, sizeof(what), "term \"%s\"",
+                 b->entries[id].slug.data);
 
-    glossary_render_term(b, &gen, id);
-    glossary_job_init(&job[0], &d[GLOSSARY_DOC_TERM_JSON], id, 1);
-    rc = glossary_job_json(&gen, &job[0], what);
+        glossary_render_term(b, &gen, id);
+        job = glossary_job_add(batch, &d[GLOSSARY_DOC_TERM_JSON], NULL, id, 1);
+        rc = glossary_job_json(&gen, job, what);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+
+        glossary_render_related(b, &gen, id);
+        job = glossary_job_add(batch, &d[GLOSSARY_DOC_RELATED_JSON], NULL, id,
+                               1);
+        rc = glossary_job_json(&gen, job, what);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+
+        job = glossary_job_add(batch, &d[GLOSSARY_DOC_TERM_HTML], NULL, id, 1);
+        glossary_page_term(&b->site, id, &job->body);
+
+        job = glossary_job_add(batch, &d[GLOSSARY_DOC_PAYLOAD], NULL, id, 1);
+        glossary_payload(&b->site, id, &job->body);
+
+        glossary_render_search_result(b, &gen, id);
+        job = glossary_job_add(batch, &d[GLOSSARY_DOC_SEARCH_JSON], NULL, id,
+                               0);
+        rc = glossary_job_json(&gen, job, what);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+
+        job = glossary_job_add(batch, &d[GLOSSARY_DOC_SEARCH_HTML], NULL, id,
+                               0);
+        glossary_search_html(&b->site, id, &job->body);
+
+        return GLOSSARY_EXIT_OK;
+    }
+
+    if (item == b->n) {
+        d = b->globals;
+
+        glossary_render_index(b, &gen);
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_INDEX_JSON],
+                               "the index", 0, 1);
+        rc = glossary_job_json(&gen, job, "the index");
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_INDEX_HTML],
+                               "the index", 0, 1);
+        glossary_page_index(&b->site, &job->body);
+
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_SITEMAP],
+                               "the sitemap", 0, 1);
+        glossary_sitemap(&b->site, &job->body);
+
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_NOT_FOUND_HTML],
+                               "the 404 page", 0, 1);
+        glossary_page_not_found(&b->site, &job->body);
+
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML],
+                               "the empty search result", 0, 0);
+        glossary_search_empty(&b->site, &job->body);
+
+        glossary_render_categories(b, &gen);
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_CATEGORIES_JSON],
+                               "the category list", 0, 1);
+        rc = glossary_job_json(&gen, job, "the category list");
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_CATEGORIES_HTML],
+                               "the category list", 0, 1);
+        glossary_page_categories(&b->site, &job->body);
+
+        return GLOSSARY_EXIT_OK;
+    }
+
+    c = item - b->n - 1;
+
+    snprintf(what, sizeof(what), "category \"%s\"",
+             b->site.cats[c].slug.data);
+
+    /* the record's slug and name are stored just before its documents */
+    glossary_render_category(b, &gen, c);
+    job = glossary_job_add(batch, &b->cats[c].json, NULL, c, 1);
+    job->cat = &b->cats[c];
+    job->category = 1;
+    rc = glossary_job_json(&gen, job, what);
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
 
-    glossary_render_related(b, &gen, id);
-    glossary_job_init(&job[1], &d[GLOSSARY_DOC_RELATED_JSON], id, 1);
-    rc = glossary_job_json(&gen, &job[1], what);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
-    }
-
-    glossary_job_init(&job[2], &d[GLOSSARY_DOC_TERM_HTML], id, 1);
-    glossary_page_term(&b->site, id, &job[2].body);
-
-    glossary_job_init(&job[3], &d[GLOSSARY_DOC_PAYLOAD], id, 1);
-    glossary_payload(&b->site, id, &job[3].body);
-
-    glossary_render_search_result(b, &gen, id);
-    glossary_job_init(&job[4], &d[GLOSSARY_DOC_SEARCH_JSON], id, 0);
-    rc = glossary_job_json(&gen, &job[4], what);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
-    }
-
-    glossary_job_init(&job[5], &d[GLOSSARY_DOC_SEARCH_HTML], id, 0);
-    glossary_search_html(&b->site, id, &job[5].body);
-
-    batch->n += GLOSSARY_DOCS_PER_TERM_V1_1;
+    job = glossary_job_add(batch, &b->cats[c].html, NULL, c, 1);
+    job->category = 1;
+    glossary_page_category(&b->site, c, &job->body);
 
     return GLOSSARY_EXIT_OK;
 }
@@ -863,7 +851,7 @@ glossary_commit_batch(glossary_builder_t *b, glossary_batch_t *batch)
     size_t  i;
 
     for (i = 0; i < batch->n; i++) {
-        rc = glossary_job_commit(b, &batch->jobs[i], NULL);
+        rc = glossary_job_commit(b, &batch->jobs[i]);
         if (rc != GLOSSARY_EXIT_OK) {
             return rc;
         }
@@ -1542,16 +1530,42 @@ glossary_job_run(glossary_job_t *job, z_stream *z)
 }
 
 
+/* what a job is, for messages */
+static void
+glossary_job_what(glossary_builder_t *b, glossary_job_t *job, char *what,
+    size_t size)
+{
+    if (job->what != NULL) {
+        snprintf(what, size, "%s", job->what);
+
+    } else if (job->category) {
+        snprintf(what, size, "category \"%s\"",
+                 b->site.cats[job->id].slug.data);
+
+    } else {
+        snprintf(what, size, "term \"%s\"", b->entries[job->id].slug.data);
+    }
+}
+
+
 /*
  * Stores a body, its ETag, and with gzip the gzip variant when it is
- * strictly smaller; what NULL names the job's term.
+ * strictly smaller.
  */
 static int
-glossary_job_commit(glossary_builder_t *b, glossary_job_t *job,
-    const char *what)
+glossary_job_commit(glossary_builder_t *b, glossary_job_t *job)
 {
-    char             term[GLOSSARY_MAX_SLUG_LEN + 32];
-    glossary_doc_t  *doc;
+    char                  what[GLOSSARY_MAX_SLUG_LEN + 32];
+    glossary_doc_t       *doc;
+    glossary_cat_t       *c;
+
+    if (job->cat != NULL) {
+        c = &b->site.cats[job->id];
+
+        job->cat->slug = glossary_text(&b->strings, &c->slug);
+        job->cat->name = glossary_text(&b->strings, &c->name);
+        job->cat->term_count = c->nterms;
+    }
 
     doc = job->doc;
 
@@ -1565,12 +1579,7 @@ glossary_job_commit(glossary_builder_t *b, glossary_job_t *job,
     }
 
     if (job->zrc != Z_STREAM_END) {
-        if (what == NULL) {
-            snprintf(term, sizeof(term), "term \"%s\"",
-                     b->entries[job->term].slug.data);
-            what = term;
-        }
-
+        glossary_job_what(b, job, what, sizeof(what));
         glossary_error("%s: deflate() failed (%d)", what, job->zrc);
         return GLOSSARY_EXIT_IO;
     }
@@ -1608,14 +1617,23 @@ glossary_job_json(glossary_gen_t *gen, glossary_job_t *job, const char *what)
 }
 
 
-static void
-glossary_job_init(glossary_job_t *job, glossary_doc_t *doc, uint32_t term,
-    int gzip)
+static glossary_job_t *
+glossary_job_add(glossary_batch_t *batch, glossary_doc_t *doc,
+    const char *what, uint32_t id, int gzip)
 {
+    glossary_job_t  *job;
+
+    job = &batch->jobs[batch->n++];
+
     job->body.len = 0;
     job->doc = doc;
-    job->term = term;
+    job->cat = NULL;
+    job->what = what;
+    job->id = id;
+    job->category = 0;
     job->gzip = gzip;
+
+    return job;
 }
 
 
@@ -1626,17 +1644,6 @@ glossary_job_free(glossary_job_t *job)
     free(job->gz);
     job->gz = NULL;
     job->gz_alloc = 0;
-}
-
-
-/* a document outside the batches: compressed and stored at once */
-static int
-glossary_job_now(glossary_builder_t *b, glossary_pool_t *pool,
-    glossary_job_t *job, const char *what)
-{
-    glossary_job_run(job, &pool->z[GLOSSARY_WORKERS]);
-
-    return glossary_job_commit(b, job, what);
 }
 
 
