@@ -171,6 +171,29 @@ glossary_html_bad(uint32_t c)
 static const char  glossary_fffd[] = "\xef\xbf\xbd";
 
 
+/*
+ * ASCII bytes that glossary_buf_html() and glossary_buf_json() copy as they
+ * are: a fast path around the decoder, the common case in glossary text
+ */
+static const uint32_t  glossary_html_plain[8] = {
+    0x00002600,     /* \t \n \r */
+    0xafffff3b,     /* but " & ' < > */
+    0xffffffff,
+    0x7fffffff,     /* but DEL */
+    0, 0, 0, 0
+};
+
+static const uint32_t  glossary_json_plain[8] = {
+    0x00000000,
+    0xafffffbb,     /* but " & < > */
+    0xefffffff,     /* but \ */
+    0x7fffffff,     /* but DEL */
+    0, 0, 0, 0
+};
+
+#define glossary_plain(map, c)  ((map)[(c) >> 5] & (1U << ((c) & 0x1f)))
+
+
 void
 glossary_buf_html(glossary_buf_t *b, const void *data, size_t len,
     int markers)
@@ -184,6 +207,11 @@ glossary_buf_html(glossary_buf_t *b, const void *data, size_t len,
     start = 0;
 
     for (i = 0; i < len; i += n) {
+        if (glossary_plain(glossary_html_plain, p[i])) {
+            n = 1;
+            continue;
+        }
+
         n = glossary_utf8_decode(p + i, len - i, &c);
         rep = NULL;
 
@@ -259,6 +287,11 @@ glossary_buf_json(glossary_buf_t *b, const void *data, size_t len)
     glossary_buf_add(b, "\"", 1);
 
     for (i = 0; i < len; i += n) {
+        if (glossary_plain(glossary_json_plain, p[i])) {
+            n = 1;
+            continue;
+        }
+
         n = glossary_utf8_decode(p + i, len - i, &c);
         rep = NULL;
 

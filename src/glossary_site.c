@@ -1479,6 +1479,19 @@ typedef struct {
 } glossary_devalue_t;
 
 
+/* the bytes glossary_devalue_string() looks at: the rest is copied */
+static const uint32_t  glossary_devalue_special[8] = {
+    0xffffffff,     /* control characters */
+    0x50008004,     /* " / < > */
+    0x10000000,     /* \ */
+    0x00000000,
+    0x00000000,
+    0x00000000,
+    0x00000000,
+    0x00000004      /* 0xe2: U+2028, U+2029 */
+};
+
+
 static void
 glossary_devalue_string(glossary_buf_t *b, const char *data, size_t len)
 {
@@ -1493,6 +1506,10 @@ glossary_devalue_string(glossary_buf_t *b, const char *data, size_t len)
     glossary_buf_add(b, "\"", 1);
 
     for (i = 0; i < len; i++) {
+        if (!(glossary_devalue_special[p[i] >> 5] & (1U << (p[i] & 0x1f)))) {
+            continue;
+        }
+
         rep = NULL;
 
         switch (p[i]) {
