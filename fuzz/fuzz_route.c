@@ -5,6 +5,8 @@
  * route without a redirect has a canonical (lower-case) slug; a term slug
  * is never one of the reserved names "category" and "search"; routes
  * without a slug carry none, and the index and the sitemap never redirect.
+ * It drives glossary_route_split() and glossary_route_check() as the
+ * module does (glossary_route_parse() is the two in a row).
  */
 
 #include <stdint.h>
@@ -44,7 +46,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     memcpy(copy, data, size);
 
-    glossary_route_parse(copy, size, &route);
+    /* what the module acts on before the check: a bounded segment */
+    glossary_route_split(copy, size, &route);
+
+    if (route.unchecked
+        && (route.slug < copy || route.slug_len == 0
+            || route.slug_len > GLOSSARY_MAX_SLUG_LEN
+            || route.slug + route.slug_len > copy + size
+            || memchr(route.slug, '/', route.slug_len) != NULL))
+    {
+        fuzz_route_fail("unchecked slug outside the input, bad length or '/'");
+    }
+
+    glossary_route_check(&route);
+
+    if (route.unchecked) {
+        fuzz_route_fail("unchecked after the check");
+    }
 
     switch (route.kind) {
 

@@ -35,9 +35,18 @@ void
 glossary_route_parse(const unsigned char *p, size_t len,
     glossary_route_t *route)
 {
+    glossary_route_split(p, len, route);
+    glossary_route_check(route);
+}
+
+
+void
+glossary_route_split(const unsigned char *p, size_t len,
+    glossary_route_t *route)
+{
     size_t                n, n2;
     unsigned              upper, upper2, trailing;
-    const unsigned char  *end, *slug;
+    const unsigned char  *end, *slug, *slash;
 
     memset(route, 0, sizeof(glossary_route_t));
 
@@ -60,16 +69,21 @@ glossary_route_parse(const unsigned char *p, size_t len,
         return;
     }
 
-    slug = p;
+    /* the first segment; its bytes are looked at below only when needed */
 
-    n = glossary_route_slug(p, end, &upper);
-    if (n == 0) {
+    slug = p;
+    slash = memchr(p, '/', end - p);
+    n = (slash ? slash : end) - p;
+
+    if (n == 0 || n > GLOSSARY_MAX_SLUG_LEN) {
         return;
     }
 
     p += n;
 
     if (glossary_route_is(slug, n, GLOSSARY_ROUTE_CATEGORY_NAME)) {
+        /* a reserved name is a slug: only its case is to know */
+        (void) glossary_route_slug(slug, slug + n, &upper);
 
         if (p == end || p + 1 == end) {
             /* "category" and "CATEGORY/" -> "category/" */
@@ -106,6 +120,7 @@ glossary_route_parse(const unsigned char *p, size_t len,
     }
 
     if (glossary_route_is(slug, n, GLOSSARY_ROUTE_SEARCH_NAME)) {
+        (void) glossary_route_slug(slug, slug + n, &upper);
 
         if (p == end || p + 1 == end) {
             route->kind = GLOSSARY_ROUTE_SEARCH;
@@ -155,7 +170,36 @@ glossary_route_parse(const unsigned char *p, size_t len,
 
     route->slug = slug;
     route->slug_len = n;
-    route->redirect = upper || trailing;
+    route->redirect = trailing;
+    route->unchecked = 1;
+}
+
+
+/* the slug of a split term, related or payload route, byte by byte */
+
+void
+glossary_route_check(glossary_route_t *route)
+{
+    unsigned  upper;
+
+    if (!route->unchecked) {
+        return;
+    }
+
+    route->unchecked = 0;
+
+    if (glossary_route_slug(route->slug, route->slug + route->slug_len,
+                            &upper)
+        != route->slug_len)
+    {
+        route->kind = GLOSSARY_ROUTE_NONE;
+        route->slug = NULL;
+        route->slug_len = 0;
+        route->redirect = 0;
+        return;
+    }
+
+    route->redirect |= upper;
 }
 
 

@@ -34,6 +34,8 @@ typedef struct {
     size_t                  slug_len;
     /* not canonical: redirect to the lower-case form, no trailing slash */
     unsigned                redirect:1;
+    /* the slug's bytes are not checked yet: see glossary_route_split() */
+    unsigned                unchecked:1;
 } glossary_route_t;
 
 
@@ -44,8 +46,22 @@ typedef struct {
 #define GLOSSARY_ROUTE_SITEMAP_NAME   "sitemap.xml"
 
 
+/*
+ * glossary_route_parse() is glossary_route_split() then
+ * glossary_route_check().  The module splits first and looks the slug up:
+ * a slug equal to one the blob holds is a canonical slug (the reader has
+ * checked every stored one), so only a miss needs the byte-by-byte check,
+ * which may then turn the route into a redirect (upper case) or none.
+ * After glossary_route_split() alone a term, related or payload route has
+ * "unchecked" set and a slug of 1 to GLOSSARY_MAX_SLUG_LEN bytes without
+ * '/', but of any other bytes; its "redirect" may only be set for a
+ * trailing slash, and must not be acted on before the check.
+ */
 void glossary_route_parse(const unsigned char *path, size_t len,
     glossary_route_t *route);
+void glossary_route_split(const unsigned char *path, size_t len,
+    glossary_route_t *route);
+void glossary_route_check(glossary_route_t *route);
 
 
 #endif /* GLOSSARY_ROUTE_H */

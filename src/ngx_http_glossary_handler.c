@@ -115,13 +115,26 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    blob = &glcf->data->blob;
+    id = GLOSSARY_NO_TERM;
+
     ngx_http_glossary_route(r, &route);
+
+    if (route.unchecked) {
+        /* a slug the blob holds is canonical: only a miss is checked */
+        if (!route.redirect) {
+            id = glossary_blob_lookup(blob, route.slug, route.slug_len);
+        }
+
+        if (id == GLOSSARY_NO_TERM) {
+            glossary_route_check(&route);
+        }
+    }
 
     if (route.redirect) {
         return ngx_http_glossary_redirect(r, &route);
     }
 
-    blob = &glcf->data->blob;
     html = (glcf->format == NGX_HTTP_GLOSSARY_FORMAT_HTML);
     type = html ? NGX_HTTP_GLOSSARY_TYPE_HTML : NGX_HTTP_GLOSSARY_TYPE_JSON;
 
@@ -147,9 +160,8 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
     case GLOSSARY_ROUTE_RELATED:
     case GLOSSARY_ROUTE_PAYLOAD:
 
-        id = glossary_blob_lookup(blob, route.slug, route.slug_len);
         if (id == GLOSSARY_NO_TERM) {
-            doc = NULL;
+            doc = NULL;     /* looked up above */
             break;
         }
 
@@ -216,7 +228,7 @@ ngx_http_glossary_route(ngx_http_request_t *r, glossary_route_t *route)
         return;
     }
 
-    glossary_route_parse(r->uri.data + clcf->name.len,
+    glossary_route_split(r->uri.data + clcf->name.len,
                          r->uri.len - clcf->name.len, route);
 }
 
@@ -684,6 +696,7 @@ ngx_http_glossary_variable(ngx_http_request_t *r,
         return NGX_OK;      /* 405: no term answered */
     }
 
+    /* not checked: an upper-case or malformed slug is simply not found */
     ngx_http_glossary_route(r, &route);
 
     if (route.redirect) {
