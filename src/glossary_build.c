@@ -15,8 +15,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
+#include <malloc.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,6 +290,7 @@ int
 glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 {
     int                   rc, cur, inflight, pool_started, committed;
+    int                   no_base;
     size_t                j, nseg;
     uint32_t              id, nbuckets, *buckets, max_probe, link, k;
     uint64_t              off_terms, off_related, off_hash, off_docs;
@@ -322,6 +324,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     total = 0;
     pool_started = 0;
     committed = 0;
+    no_base = 0;
 
     /* options and template first: their errors come before any note */
     rc = glossary_site_open(&b.site, conf);
@@ -630,6 +633,19 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
         goto done;
     }
 
+    /* nor is the model: the check maps the whole file */
+
+    no_base = b.site.base.len == 0;
+    glossary_search_keys_free(&sk);
+    glossary_site_free(&b.site);
+    glossary_model_free(m);
+    b.entries = NULL;
+    free(fixed);
+    fixed = NULL;
+    free(buckets);
+    buckets = NULL;
+    malloc_trim(0);
+
     /* the file as written is what is checksummed and checked */
 
     map = mmap(NULL, total, PROT_READ, MAP_SHARED, out.fd, 0);
@@ -670,7 +686,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     rc = glossary_out_commit(&out, conf->out);
     committed = 1;
 
-    if (rc == GLOSSARY_EXIT_OK && !conf->quiet && b.site.base.len == 0) {
+    if (rc == GLOSSARY_EXIT_OK && !conf->quiet && no_base) {
         glossary_error("no --base-url: the pages have no canonical link or "
                        "og:url, and the sitemap is empty");
     }
@@ -2066,6 +2082,8 @@ glossary_search_keys_free(glossary_search_keys_t *sk)
     free(sk->slug_len);
     free(sk->name);
     free(sk->slug);
+
+    memset(sk, 0, sizeof(glossary_search_keys_t));
 }
 
 
