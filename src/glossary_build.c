@@ -54,6 +54,9 @@
                                  * GLOSSARY_DOCS_PER_TERM_V1_1)
 #define GLOSSARY_ITEM_DOCS      GLOSSARY_GLOBAL_DOCS_V1_1  /* at most */
 
+/* batches rendered ahead of the one to store next */
+#define GLOSSARY_BATCHES        4
+
 /* the STRINGS section goes out through a buffer of this size */
 #define GLOSSARY_WBUF_SIZE      ((size_t) 4 << 20)
 
@@ -123,17 +126,19 @@ typedef struct {
 typedef struct {
     glossary_job_t      jobs[GLOSSARY_BATCH];
     size_t              n;
+    size_t              next;           /* jobs handed to the workers */
+    size_t              finished;       /* jobs compressed */
+    int                 queued;         /* submitted and not stored yet */
 } glossary_batch_t;
 
 
 typedef struct {
     pthread_mutex_t     lock;
     pthread_cond_t      work;           /* a batch for the workers */
-    pthread_cond_t      done;           /* the batch is compressed */
-    glossary_job_t     *jobs;
-    size_t              njobs;
-    size_t              next;
-    size_t              finished;
+    pthread_cond_t      done;           /* a batch is compressed */
+    glossary_batch_t   *queue[GLOSSARY_BATCHES];
+    unsigned            head;           /* batch the workers take from */
+    unsigned            tail;
     int                 quit;
     int                 nthreads;
     pthread_t           threads[GLOSSARY_WORKERS];
@@ -229,7 +234,8 @@ static void glossary_job_free(glossary_job_t *job);
 static int glossary_pool_start(glossary_pool_t *pool);
 static void glossary_pool_submit(glossary_pool_t *pool,
     glossary_batch_t *batch);
-static void glossary_pool_wait(glossary_pool_t *pool);
+static void glossary_pool_wait(glossary_pool_t *pool,
+    glossary_batch_t *batch);
 static void glossary_pool_stop(glossary_pool_t *pool);
 static int glossary_render_item(glossary_builder_t *b,
     glossary_batch_t *batch, uint32_t item);
@@ -518,10 +524,9 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     b.globals = (glossary_doc_t *) (fixed + off_globals);
     b.cats = (glossary_category_t *) (fixed + off_cats);
 
-    batch = glossary_xmalloc(2 * sizeof(glossary_batch_t));
-    memset(batch, 0, 2 * sizeof(glossary_batch_t));
+    batch = glossary_xmalloc(GLOSSARY_BATCHES * sizeof(glossary_batch_t));
+    memset(batch, 0, GLOSSARY_BATCHES * sizeof(glossary_batch_t));
     cur = 0;
-    inflight = -1;
     nitems = b.n + 1 + b.site.ncats;
 
     for (item = 0; item < nitems && rc == GLOSSARY_EXIT_OK; item++) {
@@ -534,22 +539,35 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
             continue;
         }
 
-        glossary_pool_wait(&pool);
         glossary_pool_submit(&pool, &batch[cur]);
 
-        if (inflight != -1) {
-            rc = glossary_commit_batch(&b, &batch[inflight]);
+        /* the next batch to render into is the oldest one submitted */
+        cur = (cur + 1) % GLOSSARY_BATCHES;
+
+        if (batch[cur].queued) {
+            glossary_pool_wait(&pool, &batch[cur]);
+            batch[cur].queued = 0;
+            rc = glossary_commit_batch(&b, &batch[cur]);
         }
 
-        inflight = cur;
-        cur ^= 1;
         batch[cur].n = 0;
     }
 
-    glossary_pool_wait(&pool);
+    /* the rest, in order; after an error only waited for */
 
-    if (rc == GLOSSARY_EXIT_OK && inflight != -1) {
-        rc = glossary_commit_batch(&b, &batch[inflight]);
+    for (k = 1; k <= GLOSSARY_BATCHES; k++) {
+        inflight = (cur + k) % GLOSSARY_BATCHES;
+
+        if (!batch[inflight].queued) {
+            continue;
+        }
+
+        glossary_pool_wait(&pool, &batch[inflight]);
+        batch[inflight].queued = 0;
+
+        if (rc == GLOSSARY_EXIT_OK) {
+            rc = glossary_commit_batch(&b, &batch[inflight]);
+        }
     }
 
     glossary_strings_flush(&b.strings);
@@ -574,7 +592,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     /* the memory of the rendering is not needed any more */
 
-    for (k = 0; k < 2 * GLOSSARY_BATCH; k++) {
+    for (k = 0; k < GLOSSARY_BATCHES * GLOSSARY_BATCH; k++) {
         glossary_job_free(&batch[k / GLOSSARY_BATCH].jobs[k % GLOSSARY_BATCH]);
     }
 
@@ -712,7 +730,7 @@ done:
     }
 
     if (batch != NULL) {
-        for (k = 0; k < 2 * GLOSSARY_BATCH; k++) {
+        for (k = 0; k < GLOSSARY_BATCHES * GLOSSARY_BATCH; k++) {
             glossary_job_free(&batch[k / GLOSSARY_BATCH]
                                   .jobs[k % GLOSSARY_BATCH]);
         }
@@ -1674,9 +1692,10 @@ typedef struct {
 static void *
 glossary_worker(void *data)
 {
-    z_stream         *z;
-    glossary_job_t   *job;
-    glossary_pool_t  *pool;
+    z_stream          *z;
+    glossary_job_t    *job;
+    glossary_pool_t   *pool;
+    glossary_batch_t  *batch;
 
     pool = ((glossary_worker_arg_t *) data)->pool;
     z = ((glossary_worker_arg_t *) data)->z;
@@ -1685,23 +1704,29 @@ glossary_worker(void *data)
     pthread_mutex_lock(&pool->lock);
 
     for ( ;; ) {
-        while (!pool->quit && pool->next >= pool->njobs) {
+        while (!pool->quit && pool->head == pool->tail) {
             pthread_cond_wait(&pool->work, &pool->lock);
         }
 
-        if (pool->next >= pool->njobs) {
+        if (pool->head == pool->tail) {
             break;
         }
 
-        job = &pool->jobs[pool->next++];
+        batch = pool->queue[pool->head % GLOSSARY_BATCHES];
+        job = &batch->jobs[batch->next++];
+
+        if (batch->next == batch->n) {
+            pool->head++;
+        }
+
         pthread_mutex_unlock(&pool->lock);
 
         glossary_job_run(job, z);
 
         pthread_mutex_lock(&pool->lock);
 
-        if (++pool->finished == pool->njobs) {
-            pthread_cond_signal(&pool->done);
+        if (++batch->finished == batch->n) {
+            pthread_cond_broadcast(&pool->done);
         }
     }
 
@@ -1755,15 +1780,16 @@ glossary_pool_start(glossary_pool_t *pool)
 }
 
 
+/* a batch of at least one job to the workers; at most GLOSSARY_BATCHES */
 static void
 glossary_pool_submit(glossary_pool_t *pool, glossary_batch_t *batch)
 {
     pthread_mutex_lock(&pool->lock);
 
-    pool->jobs = batch->jobs;
-    pool->njobs = batch->n;
-    pool->next = 0;
-    pool->finished = 0;
+    batch->next = 0;
+    batch->finished = 0;
+    batch->queued = 1;
+    pool->queue[pool->tail++ % GLOSSARY_BATCHES] = batch;
 
     pthread_cond_broadcast(&pool->work);
     pthread_mutex_unlock(&pool->lock);
@@ -1771,11 +1797,11 @@ glossary_pool_submit(glossary_pool_t *pool, glossary_batch_t *batch)
 
 
 static void
-glossary_pool_wait(glossary_pool_t *pool)
+glossary_pool_wait(glossary_pool_t *pool, glossary_batch_t *batch)
 {
     pthread_mutex_lock(&pool->lock);
 
-    while (pool->finished < pool->njobs) {
+    while (batch->finished < batch->n) {
         pthread_cond_wait(&pool->done, &pool->lock);
     }
 
