@@ -201,6 +201,8 @@ static uint32_t *glossary_hash_table(glossary_builder_t *b,
     uint32_t *nbuckets, uint32_t *max_probe);
 static glossary_ref_t glossary_string(glossary_strings_t *s, const void *p,
     size_t len);
+static glossary_ref_t glossary_string_hashed(glossary_strings_t *s,
+    const void *p, size_t len, uint64_t h);
 static glossary_ref_t glossary_text(glossary_strings_t *s,
     const glossary_text_t *t);
 static void glossary_render_term(glossary_builder_t *b, glossary_gen_t *gen,
@@ -666,7 +668,8 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     /* the file as written is what is checksummed and checked */
 
-    map = mmap(NULL, total, PROT_READ, MAP_SHARED, out.fd, 0);
+    map = mmap(NULL, total, PROT_READ, MAP_SHARED | MAP_POPULATE, out.fd,
+               0);
 
     if (map == MAP_FAILED) {
         map = NULL;
@@ -1203,8 +1206,20 @@ glossary_strings_equal(glossary_strings_t *s, const glossary_slot_t *slot,
 static glossary_ref_t
 glossary_string(glossary_strings_t *s, const void *p, size_t len)
 {
+    if (len == 0) {
+        return glossary_string_hashed(s, p, 0, 0);
+    }
+
+    return glossary_string_hashed(s, p, len, XXH3_64bits(p, len));
+}
+
+
+/* h is XXH3_64bits(p, len), computed by a worker for a document's ETag */
+static glossary_ref_t
+glossary_string_hashed(glossary_strings_t *s, const void *p, size_t len,
+    uint64_t h)
+{
     size_t            i, nslots;
-    uint64_t          h;
     glossary_ref_t    ref;
     glossary_slot_t  *slot, *old;
 
@@ -1242,7 +1257,6 @@ glossary_string(glossary_strings_t *s, const void *p, size_t len)
         s->nslots = nslots;
     }
 
-    h = XXH3_64bits(p, len);
     slot = &s->slots[h & (s->nslots - 1)];
 
     while (slot->len != 0) {
@@ -1603,7 +1617,8 @@ glossary_job_commit(glossary_builder_t *b, glossary_job_t *job)
 
     doc = job->doc;
 
-    doc->body = glossary_string(&b->strings, job->body.data, job->body.len);
+    doc->body = glossary_string_hashed(&b->strings, job->body.data,
+                                       job->body.len, job->etag);
     doc->etag = glossary_etag(&b->strings, job->etag);
     doc->gzip_body = glossary_string(&b->strings, NULL, 0);
     doc->gzip_etag = doc->gzip_body;
@@ -1619,7 +1634,8 @@ glossary_job_commit(glossary_builder_t *b, glossary_job_t *job)
     }
 
     if (job->gz_len < job->body.len) {
-        doc->gzip_body = glossary_string(&b->strings, job->gz, job->gz_len);
+        doc->gzip_body = glossary_string_hashed(&b->strings, job->gz,
+                                                job->gz_len, job->gz_etag);
         doc->gzip_etag = glossary_etag(&b->strings, job->gz_etag);
     }
 
