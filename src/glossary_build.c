@@ -57,8 +57,9 @@
 /* batches rendered ahead of the one to store next */
 #define GLOSSARY_BATCHES        4
 
-/* the STRINGS section goes out through a buffer of this size */
+/* the STRINGS section goes out through buffers of this size */
 #define GLOSSARY_WBUF_SIZE      ((size_t) 4 << 20)
+#define GLOSSARY_WBUFS          4
 
 /* strings up to this length keep a copy in memory for the dedup compare */
 #define GLOSSARY_SMALL_STRING   256
@@ -81,11 +82,26 @@ typedef struct {
  */
 typedef struct {
     int               fd;               /* the temporary output file */
-    int               error;            /* errno of a failed write or read */
-    unsigned char    *buf;              /* bytes not written yet */
+    int               error;            /* errno of a failed read */
+    unsigned char    *buf;              /* the buffer being filled */
     size_t            nbuf;
-    uint64_t          flushed;          /* bytes written before buf */
+    uint64_t          flushed;          /* bytes handed to the writer */
     uint64_t          len;              /* all bytes: flushed + nbuf */
+
+    /* the writer thread: buffers [head, tail) wait to be written */
+    unsigned char    *bufs[GLOSSARY_WBUFS];
+    size_t            wlen[GLOSSARY_WBUFS];
+    uint64_t          woff[GLOSSARY_WBUFS];
+    unsigned          head;
+    unsigned          tail;
+    uint64_t          written;          /* bytes in the file */
+    int               werror;           /* errno of a failed write */
+    int               quit;
+    int               started;
+    pthread_t         writer;
+    pthread_mutex_t   lock;
+    pthread_cond_t    cond;
+
     uint64_t          base;             /* file offset of the section */
     unsigned char    *small;            /* copies of the short strings */
     size_t            nsmall;
@@ -212,7 +228,8 @@ static void glossary_render_related(glossary_builder_t *b,
 static void glossary_render_index(glossary_builder_t *b, glossary_gen_t *gen);
 static int glossary_pwrite_all(int fd, const unsigned char *p, size_t size,
     off_t off);
-static void glossary_strings_flush(glossary_strings_t *s);
+static int glossary_strings_start(glossary_strings_t *s);
+static void glossary_strings_stop(glossary_strings_t *s);
 static int glossary_out_open(glossary_out_t *o, const char *out);
 static void glossary_out_abort(glossary_out_t *o);
 static int glossary_out_commit(glossary_out_t *o, const char *out);
@@ -433,12 +450,9 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
                                    * sizeof(glossary_segment_t));
 
     fixed = calloc(1, off_strings);
-    b.strings.buf = malloc(GLOSSARY_WBUF_SIZE);
 
-    if (fixed == NULL || b.strings.buf == NULL) {
+    if (fixed == NULL) {
         glossary_error("out of memory");
-        free(fixed);
-        free(b.strings.buf);
         free(buckets);
         glossary_buf_free(&page);
         glossary_search_keys_free(&sk);
@@ -457,12 +471,15 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
         pool_started = 1;
     }
 
+    if (rc == GLOSSARY_EXIT_OK) {
+        b.strings.fd = out.fd;
+        b.strings.base = off_strings;
+        rc = glossary_strings_start(&b.strings);
+    }
+
     if (rc != GLOSSARY_EXIT_OK) {
         goto done;
     }
-
-    b.strings.fd = out.fd;
-    b.strings.base = off_strings;
 
     /* TERMS and RELATED */
 
@@ -572,7 +589,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
         }
     }
 
-    glossary_strings_flush(&b.strings);
+    glossary_strings_stop(&b.strings);
 
     total = off_strings + b.strings.len;
 
@@ -583,8 +600,13 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
         rc = GLOSSARY_EXIT_DATA;
     }
 
+    if (rc == GLOSSARY_EXIT_OK && b.strings.werror) {
+        glossary_error("%s: write: %s", out.tmp, strerror(b.strings.werror));
+        rc = GLOSSARY_EXIT_IO;
+    }
+
     if (rc == GLOSSARY_EXIT_OK && b.strings.error) {
-        glossary_error("%s: write: %s", out.tmp, strerror(b.strings.error));
+        glossary_error("%s: read: %s", out.tmp, strerror(b.strings.error));
         rc = GLOSSARY_EXIT_IO;
     }
 
@@ -724,6 +746,9 @@ done:
         munmap(map, total);
     }
 
+    /* the writer stops before the file is closed */
+    glossary_strings_stop(&b.strings);
+
     if (!committed) {
         glossary_out_abort(&out);
     }
@@ -745,7 +770,9 @@ done:
     free(buckets);
     free(b.targets);
     free(b.first_link);
-    free(b.strings.buf);
+    for (k = 0; k < GLOSSARY_WBUFS; k++) {
+        free(b.strings.bufs[k]);
+    }
     free(b.strings.small);
     free(b.strings.slots);
     glossary_buf_free(&page);
@@ -1111,23 +1138,145 @@ glossary_pwrite_all(int fd, const unsigned char *p, size_t size, off_t off)
 }
 
 
+static void *
+glossary_strings_writer(void *data)
+{
+    int                  err;
+    size_t               n;
+    uint64_t             off;
+    unsigned char       *p;
+    glossary_strings_t  *s;
+
+    s = data;
+
+    pthread_mutex_lock(&s->lock);
+
+    for ( ;; ) {
+        while (!s->quit && s->head == s->tail) {
+            pthread_cond_wait(&s->cond, &s->lock);
+        }
+
+        if (s->head == s->tail) {
+            break;
+        }
+
+        p = s->bufs[s->head % GLOSSARY_WBUFS];
+        n = s->wlen[s->head % GLOSSARY_WBUFS];
+        off = s->woff[s->head % GLOSSARY_WBUFS];
+        err = s->werror;
+
+        pthread_mutex_unlock(&s->lock);
+
+        if (err == 0 && glossary_pwrite_all(s->fd, p, n, (off_t) off) == -1) {
+            err = errno ? errno : EIO;
+        }
+
+        pthread_mutex_lock(&s->lock);
+
+        s->werror = err;
+        s->written += n;
+        s->head++;
+        pthread_cond_broadcast(&s->cond);
+    }
+
+    pthread_mutex_unlock(&s->lock);
+
+    return NULL;
+}
+
+
+static int
+glossary_strings_start(glossary_strings_t *s)
+{
+    int  i, err;
+
+    for (i = 0; i < GLOSSARY_WBUFS; i++) {
+        s->bufs[i] = glossary_xmalloc(GLOSSARY_WBUF_SIZE);
+    }
+
+    s->buf = s->bufs[0];
+
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->cond, NULL);
+
+    err = pthread_create(&s->writer, NULL, glossary_strings_writer, s);
+    if (err != 0) {
+        glossary_error("cannot start a thread: %s", strerror(err));
+        pthread_cond_destroy(&s->cond);
+        pthread_mutex_destroy(&s->lock);
+        return GLOSSARY_EXIT_IO;
+    }
+
+    s->started = 1;
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/* the filled buffer to the writer; waits for a free one to fill next */
 static void
 glossary_strings_flush(glossary_strings_t *s)
 {
+    unsigned  i;
+
     if (s->nbuf == 0) {
         return;
     }
 
-    if (s->error == 0
-        && glossary_pwrite_all(s->fd, s->buf, s->nbuf,
-                               (off_t) (s->base + s->flushed))
-           == -1)
-    {
-        s->error = errno ? errno : EIO;
+    pthread_mutex_lock(&s->lock);
+
+    i = s->tail % GLOSSARY_WBUFS;
+    s->wlen[i] = s->nbuf;
+    s->woff[i] = s->base + s->flushed;
+    s->tail++;
+    pthread_cond_broadcast(&s->cond);
+
+    while (s->tail - s->head == GLOSSARY_WBUFS) {
+        pthread_cond_wait(&s->cond, &s->lock);
     }
+
+    pthread_mutex_unlock(&s->lock);
 
     s->flushed += s->nbuf;
     s->nbuf = 0;
+    s->buf = s->bufs[s->tail % GLOSSARY_WBUFS];
+}
+
+
+/* waits until the first "upto" bytes of the section are in the file */
+static void
+glossary_strings_wait(glossary_strings_t *s, uint64_t upto)
+{
+    pthread_mutex_lock(&s->lock);
+
+    while (s->written < upto) {
+        pthread_cond_wait(&s->cond, &s->lock);
+    }
+
+    pthread_mutex_unlock(&s->lock);
+}
+
+
+/* everything to the file, and the writer gone; may be called again */
+static void
+glossary_strings_stop(glossary_strings_t *s)
+{
+    if (!s->started) {
+        return;
+    }
+
+    glossary_strings_flush(s);
+
+    pthread_mutex_lock(&s->lock);
+    s->quit = 1;
+    pthread_cond_broadcast(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+
+    pthread_join(s->writer, NULL);
+    pthread_cond_destroy(&s->cond);
+    pthread_mutex_destroy(&s->lock);
+
+    s->started = 0;
 }
 
 
@@ -1171,6 +1320,11 @@ glossary_strings_equal(glossary_strings_t *s, const glossary_slot_t *slot,
 
     off = slot->off;
     len = slot->len;
+
+    if (off < s->flushed) {
+        glossary_strings_wait(s, off + len < s->flushed ? off + len
+                                                        : s->flushed);
+    }
 
     while (len > 0 && off < s->flushed) {
         n = s->flushed - off < sizeof(tmp) ? s->flushed - off : sizeof(tmp);
