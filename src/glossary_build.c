@@ -57,6 +57,9 @@
 /* batches rendered ahead of the one to store next */
 #define GLOSSARY_BATCHES        4
 
+/* and one more for the global documents, compressed first */
+#define GLOSSARY_QUEUE          (GLOSSARY_BATCHES + 1)
+
 /* the STRINGS section goes out through buffers of this size */
 #define GLOSSARY_WBUF_SIZE      ((size_t) 4 << 20)
 #define GLOSSARY_WBUFS          4
@@ -152,7 +155,7 @@ typedef struct {
     pthread_mutex_t     lock;
     pthread_cond_t      work;           /* a batch for the workers */
     pthread_cond_t      done;           /* a batch is compressed */
-    glossary_batch_t   *queue[GLOSSARY_BATCHES];
+    glossary_batch_t   *queue[GLOSSARY_QUEUE];
     unsigned            head;           /* batch the workers take from */
     unsigned            tail;
     int                 quit;
@@ -260,6 +263,8 @@ static int glossary_render_item(glossary_builder_t *b,
     glossary_batch_t *batch, uint32_t item);
 static int glossary_commit_batch(glossary_builder_t *b,
     glossary_batch_t *batch);
+static int glossary_drain(glossary_builder_t *b, glossary_pool_t *pool,
+    glossary_batch_t *batch, int cur, int rc);
 static void glossary_render_search_result(glossary_builder_t *b,
     glossary_gen_t *gen, uint32_t id);
 static void glossary_render_categories(glossary_builder_t *b,
@@ -314,7 +319,7 @@ glossary_gen_pair(glossary_gen_t *gen, const char *key,
 int
 glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 {
-    int                   rc, cur, inflight, pool_started, committed;
+    int                   rc, cur, pool_started, committed;
     int                   no_base;
     size_t                j, nseg;
     uint32_t              id, nbuckets, *buckets, max_probe, link, k;
@@ -325,7 +330,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     glossary_out_t        out;
     uint64_t              item, nitems;
     glossary_pool_t       pool;
-    glossary_batch_t     *batch;
+    glossary_batch_t     *batch, *gbatch;
     glossary_buf_t        page;
     glossary_hash_t      *hash;
     glossary_term_t      *t;
@@ -543,17 +548,42 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     b.globals = (glossary_doc_t *) (fixed + off_globals);
     b.cats = (glossary_category_t *) (fixed + off_cats);
 
-    batch = glossary_xmalloc(GLOSSARY_BATCHES * sizeof(glossary_batch_t));
-    memset(batch, 0, GLOSSARY_BATCHES * sizeof(glossary_batch_t));
+    batch = glossary_xmalloc(GLOSSARY_QUEUE * sizeof(glossary_batch_t));
+    memset(batch, 0, GLOSSARY_QUEUE * sizeof(glossary_batch_t));
     cur = 0;
     nitems = b.n + 1 + b.site.ncats;
 
+    /*
+     * The global documents (the index, the sitemap, the category list: as
+     * big as all the terms' names together) are rendered and compressed
+     * first, while the terms are rendered, and stored after the terms.
+     */
+    gbatch = &batch[GLOSSARY_BATCHES];
+    rc = glossary_render_item(&b, gbatch, b.n);
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        glossary_pool_submit(&pool, gbatch);
+    }
+
     for (item = 0; item < nitems && rc == GLOSSARY_EXIT_OK; item++) {
+        if (item == b.n) {
+            rc = glossary_drain(&b, &pool, batch, cur, rc);
+
+            glossary_pool_wait(&pool, gbatch);
+            gbatch->queued = 0;
+
+            if (rc == GLOSSARY_EXIT_OK) {
+                rc = glossary_commit_batch(&b, gbatch);
+            }
+
+            continue;
+        }
+
         rc = glossary_render_item(&b, &batch[cur], (uint32_t) item);
 
         if (rc != GLOSSARY_EXIT_OK
             || (batch[cur].n + GLOSSARY_ITEM_DOCS <= GLOSSARY_BATCH
-                && item + 1 < nitems))
+                && item + 1 < nitems && item + 1 != b.n))
         {
             continue;
         }
@@ -572,21 +602,11 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
         batch[cur].n = 0;
     }
 
-    /* the rest, in order; after an error only waited for */
+    rc = glossary_drain(&b, &pool, batch, cur, rc);
 
-    for (k = 1; k <= GLOSSARY_BATCHES; k++) {
-        inflight = (cur + k) % GLOSSARY_BATCHES;
-
-        if (!batch[inflight].queued) {
-            continue;
-        }
-
-        glossary_pool_wait(&pool, &batch[inflight]);
-        batch[inflight].queued = 0;
-
-        if (rc == GLOSSARY_EXIT_OK) {
-            rc = glossary_commit_batch(&b, &batch[inflight]);
-        }
+    if (gbatch->queued) {
+        glossary_pool_wait(&pool, gbatch);     /* after an error */
+        gbatch->queued = 0;
     }
 
     glossary_strings_stop(&b.strings);
@@ -616,7 +636,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     /* the memory of the rendering is not needed any more */
 
-    for (k = 0; k < GLOSSARY_BATCHES * GLOSSARY_BATCH; k++) {
+    for (k = 0; k < GLOSSARY_QUEUE * GLOSSARY_BATCH; k++) {
         glossary_job_free(&batch[k / GLOSSARY_BATCH].jobs[k % GLOSSARY_BATCH]);
     }
 
@@ -758,7 +778,7 @@ done:
     }
 
     if (batch != NULL) {
-        for (k = 0; k < GLOSSARY_BATCHES * GLOSSARY_BATCH; k++) {
+        for (k = 0; k < GLOSSARY_QUEUE * GLOSSARY_BATCH; k++) {
             glossary_job_free(&batch[k / GLOSSARY_BATCH]
                                   .jobs[k % GLOSSARY_BATCH]);
         }
@@ -904,6 +924,35 @@ glossary_render_item(glossary_builder_t *b, glossary_batch_t *batch,
     glossary_page_category(&b->site, c, &job->body);
 
     return GLOSSARY_EXIT_OK;
+}
+
+
+/*
+ * Stores the ring's queued batches, oldest first (cur is the one being
+ * filled); after an error (rc) only waits for them.
+ */
+static int
+glossary_drain(glossary_builder_t *b, glossary_pool_t *pool,
+    glossary_batch_t *batch, int cur, int rc)
+{
+    int  k, i;
+
+    for (k = 1; k <= GLOSSARY_BATCHES; k++) {
+        i = (cur + k) % GLOSSARY_BATCHES;
+
+        if (!batch[i].queued) {
+            continue;
+        }
+
+        glossary_pool_wait(pool, &batch[i]);
+        batch[i].queued = 0;
+
+        if (rc == GLOSSARY_EXIT_OK) {
+            rc = glossary_commit_batch(b, &batch[i]);
+        }
+    }
+
+    return rc;
 }
 
 
@@ -1882,7 +1931,7 @@ glossary_worker(void *data)
             break;
         }
 
-        batch = pool->queue[pool->head % GLOSSARY_BATCHES];
+        batch = pool->queue[pool->head % GLOSSARY_QUEUE];
         job = &batch->jobs[batch->next++];
 
         if (batch->next == batch->n) {
@@ -1950,7 +1999,7 @@ glossary_pool_start(glossary_pool_t *pool)
 }
 
 
-/* a batch of at least one job to the workers; at most GLOSSARY_BATCHES */
+/* a batch of at least one job to the workers; at most GLOSSARY_QUEUE */
 static void
 glossary_pool_submit(glossary_pool_t *pool, glossary_batch_t *batch)
 {
@@ -1959,7 +2008,7 @@ glossary_pool_submit(glossary_pool_t *pool, glossary_batch_t *batch)
     batch->next = 0;
     batch->finished = 0;
     batch->queued = 1;
-    pool->queue[pool->tail++ % GLOSSARY_BATCHES] = batch;
+    pool->queue[pool->tail++ % GLOSSARY_QUEUE] = batch;
 
     pthread_cond_broadcast(&pool->work);
     pthread_mutex_unlock(&pool->lock);
