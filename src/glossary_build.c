@@ -1220,6 +1220,12 @@ glossary_strings_writer(void *data)
             err = errno ? errno : EIO;
         }
 
+        /* writeback starts now rather than all at the final fsync */
+        if (err == 0) {
+            (void) sync_file_range(s->fd, (off_t) off, (off_t) n,
+                                   SYNC_FILE_RANGE_WRITE);
+        }
+
         pthread_mutex_lock(&s->lock);
 
         s->werror = err;
