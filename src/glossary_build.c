@@ -328,7 +328,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     uint64_t              off_spage, off_strings, total, checksum;
     unsigned char        *fixed, *map;
     glossary_out_t        out;
-    uint64_t              item, nitems;
+    uint64_t              item, nitems, early;
     glossary_pool_t       pool;
     glossary_batch_t     *batch, *gbatch;
     glossary_buf_t        page;
@@ -555,11 +555,21 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     /*
      * The global documents (the index, the sitemap, the category list: as
-     * big as all the terms' names together) are rendered and compressed
-     * first, while the terms are rendered, and stored after the terms.
+     * big as all the terms' names together) and the category pages are
+     * rendered and compressed first, while the terms are rendered, and
+     * stored after the terms.
      */
     gbatch = &batch[GLOSSARY_BATCHES];
     rc = glossary_render_item(&b, gbatch, b.n);
+
+    /* and the first categories with them, as many as the batch holds */
+    for (early = b.n + 1;
+         early < nitems && rc == GLOSSARY_EXIT_OK
+         && gbatch->n + GLOSSARY_ITEM_DOCS <= GLOSSARY_BATCH;
+         early++)
+    {
+        rc = glossary_render_item(&b, gbatch, (uint32_t) early);
+    }
 
     if (rc == GLOSSARY_EXIT_OK) {
         glossary_pool_submit(&pool, gbatch);
@@ -576,6 +586,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
                 rc = glossary_commit_batch(&b, gbatch);
             }
 
+            item = early - 1;
             continue;
         }
 
