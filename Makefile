@@ -19,7 +19,7 @@ BUILD        := build
 NGINX_SRC    ?= /usr/share/nginx/src
 NGINX_BIN    ?= /usr/sbin/nginx
 
-PACKAGES     := nginx nginx-dev libyajl-dev zlib1g-dev libxxhash-dev \
+PACKAGES     := nginx nginx-dev libyajl-dev zlib1g-dev libxxhash-dev libdeflate-dev \
                 libpcre2-dev libssl-dev perl make gcc \
                 chromium chromium-driver
 
@@ -31,7 +31,7 @@ COMMAND_PACKAGES := node=nodejs npm=npm java=default-jre-headless
 WARN         := -Wall -Wextra -Werror
 CFLAGS       ?= -O2 -g
 OUR_CFLAGS   := $(WARN) -std=gnu11 -D_GNU_SOURCE -Isrc
-LIBS         := -lyajl -lz -lxxhash
+LIBS         := -lyajl -ldeflate -lxxhash -pthread
 
 BLOB_SRCS    := src/glossary_blob.c src/glossary_fold.c
 CLI_SRCS     := src/glossaryc.c src/glossary_input.c src/glossary_build.c \
@@ -243,7 +243,7 @@ valgrind: $(CLI)
 # moved to $(BUILD).
 DEB_DIR      := $(BUILD)/deb
 DEB_SRC      := $(DEB_DIR)/ngx-http-glossary
-DEB_PACKAGES := dpkg-dev debhelper nginx-dev libyajl-dev zlib1g-dev \
+DEB_PACKAGES := dpkg-dev debhelper nginx-dev libyajl-dev zlib1g-dev libdeflate-dev \
                 libxxhash-dev gcc make
 
 deb: | $(BUILD)

@@ -28,7 +28,7 @@
 
 #include <xxhash.h>
 #include <yajl/yajl_gen.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "glossary_blob.h"
 #include "glossary_build.h"
@@ -38,8 +38,9 @@
 
 
 /*
- * zlib level for the pre-compressed variants: 6 compresses 3 times faster
- * than 9 on glossary text and the bodies come out about 1% larger.
+ * libdeflate level for the pre-compressed variants.  On glossary text
+ * libdeflate 6 takes about 40% less time than zlib 6 and its output is
+ * 0.2% smaller; its 9 is 0.4% smaller again for 20% more time.
  */
 #define GLOSSARY_GZIP_LEVEL  6
 
@@ -138,7 +139,7 @@ typedef struct {
     uint32_t            id;             /* term or category */
     int                 category;       /* id is a category's */
     int                 gzip;
-    int                 zrc;            /* deflate() result */
+    int                 failed;         /* no gzip output */
 } glossary_job_t;
 
 
@@ -161,7 +162,7 @@ typedef struct {
     int                 quit;
     int                 nthreads;
     pthread_t           threads[GLOSSARY_WORKERS];
-    z_stream            z[GLOSSARY_WORKERS + 1];   /* the last: main's */
+    struct libdeflate_compressor  *z[GLOSSARY_WORKERS];   /* one a worker */
     int                 nz;
 } glossary_pool_t;
 
@@ -1748,7 +1749,7 @@ glossary_etag(glossary_strings_t *s, uint64_t hash)
 static int
 glossary_job_compressed(const glossary_job_t *job)
 {
-    /* zlib's counters are 32-bit; a body that big goes uncompressed */
+    /* a body that big goes uncompressed, as the format's limits say */
     return job->gzip && job->body.len != 0
            && job->body.len <= GLOSSARY_GZIP_MAX;
 }
@@ -1756,24 +1757,19 @@ glossary_job_compressed(const glossary_job_t *job)
 
 /* the ETags and the gzip variant of a rendered body: any thread */
 static void
-glossary_job_run(glossary_job_t *job, z_stream *z)
+glossary_job_run(glossary_job_t *job, struct libdeflate_compressor *z)
 {
-    uLong  bound;
+    size_t  bound;
 
     job->etag = XXH3_64bits(job->body.data, job->body.len);
     job->gz_len = 0;
-    job->zrc = Z_STREAM_END;
+    job->failed = 0;
 
     if (!glossary_job_compressed(job)) {
         return;
     }
 
-    job->zrc = deflateReset(z);
-    if (job->zrc != Z_OK) {
-        return;
-    }
-
-    bound = deflateBound(z, job->body.len);
+    bound = libdeflate_gzip_compress_bound(z, job->body.len);
 
     if (job->gz_alloc < bound) {
         free(job->gz);
@@ -1781,19 +1777,17 @@ glossary_job_run(glossary_job_t *job, z_stream *z)
         job->gz_alloc = bound;
     }
 
-    z->next_in = job->body.data;
-    z->avail_in = (uInt) job->body.len;
-    z->next_out = job->gz;
-    z->avail_out = (uInt) bound;
+    /* a gzip member with mtime 0: reproducible */
+    job->gz_len = libdeflate_gzip_compress(z, job->body.data, job->body.len,
+                                           job->gz, bound);
 
-    job->zrc = deflate(z, Z_FINISH);
+    if (job->gz_len == 0) {
+        job->failed = 1;
+        return;
+    }
 
-    if (job->zrc == Z_STREAM_END) {
-        job->gz_len = z->total_out;
-
-        if (job->gz_len < job->body.len) {
-            job->gz_etag = XXH3_64bits(job->gz, job->gz_len);
-        }
+    if (job->gz_len < job->body.len) {
+        job->gz_etag = XXH3_64bits(job->gz, job->gz_len);
     }
 }
 
@@ -1847,9 +1841,9 @@ glossary_job_commit(glossary_builder_t *b, glossary_job_t *job)
         return GLOSSARY_EXIT_OK;
     }
 
-    if (job->zrc != Z_STREAM_END) {
+    if (job->failed) {
         glossary_job_what(b, job, what, sizeof(what));
-        glossary_error("%s: deflate() failed (%d)", what, job->zrc);
+        glossary_error("%s: gzip compression failed", what);
         return GLOSSARY_EXIT_IO;
     }
 
@@ -1921,17 +1915,18 @@ glossary_job_free(glossary_job_t *job)
 
 typedef struct {
     glossary_pool_t  *pool;
-    z_stream         *z;
+    struct libdeflate_compressor  *z;
 } glossary_worker_arg_t;
 
 
 static void *
 glossary_worker(void *data)
 {
-    z_stream          *z;
     glossary_job_t    *job;
     glossary_pool_t   *pool;
     glossary_batch_t  *batch;
+
+    struct libdeflate_compressor  *z;
 
     pool = ((glossary_worker_arg_t *) data)->pool;
     z = ((glossary_worker_arg_t *) data)->z;
@@ -1984,13 +1979,10 @@ glossary_pool_start(glossary_pool_t *pool)
     pthread_cond_init(&pool->work, NULL);
     pthread_cond_init(&pool->done, NULL);
 
-    /* windowBits 15 + 16: a gzip wrapper, with mtime 0 (reproducible) */
-    for (i = 0; i < GLOSSARY_WORKERS + 1; i++) {
-        if (deflateInit2(&pool->z[i], GLOSSARY_GZIP_LEVEL, Z_DEFLATED,
-                         15 + 16, 9, Z_DEFAULT_STRATEGY)
-            != Z_OK)
-        {
-            glossary_error("deflateInit2() failed");
+    for (i = 0; i < GLOSSARY_WORKERS; i++) {
+        pool->z[i] = libdeflate_alloc_compressor(GLOSSARY_GZIP_LEVEL);
+        if (pool->z[i] == NULL) {
+            glossary_error("libdeflate_alloc_compressor() failed");
             return GLOSSARY_EXIT_IO;
         }
 
@@ -2000,7 +1992,7 @@ glossary_pool_start(glossary_pool_t *pool)
     for (i = 0; i < GLOSSARY_WORKERS; i++) {
         arg = glossary_xmalloc(sizeof(glossary_worker_arg_t));
         arg->pool = pool;
-        arg->z = &pool->z[i];
+        arg->z = pool->z[i];
 
         err = pthread_create(&pool->threads[i], NULL, glossary_worker, arg);
         if (err != 0) {
@@ -2060,7 +2052,7 @@ glossary_pool_stop(glossary_pool_t *pool)
     }
 
     for (i = 0; i < pool->nz; i++) {
-        deflateEnd(&pool->z[i]);
+        libdeflate_free_compressor(pool->z[i]);
     }
 
     pthread_cond_destroy(&pool->done);
