@@ -249,11 +249,12 @@ static size_t glossary_segments(const glossary_buf_t *page,
 static void glossary_section(glossary_section_t *sec, uint32_t id,
     uint64_t offset, uint64_t size);
 static int glossary_job_commit(glossary_builder_t *b, glossary_job_t *job);
-static int glossary_job_json(glossary_gen_t *gen, glossary_job_t *job,
-    const char *what);
+static int glossary_job_json(glossary_builder_t *b, glossary_gen_t *gen,
+    glossary_job_t *job);
 static glossary_job_t *glossary_job_add(glossary_batch_t *batch,
     glossary_doc_t *doc, const char *what, uint32_t id, int gzip);
 static void glossary_job_free(glossary_job_t *job);
+static void glossary_batches_free(glossary_batch_t *batch);
 static int glossary_pool_start(glossary_pool_t *pool);
 static void glossary_pool_submit(glossary_pool_t *pool,
     glossary_batch_t *batch);
@@ -648,11 +649,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     /* the memory of the rendering is not needed any more */
 
-    for (k = 0; k < GLOSSARY_QUEUE * GLOSSARY_BATCH; k++) {
-        glossary_job_free(&batch[k / GLOSSARY_BATCH].jobs[k % GLOSSARY_BATCH]);
-    }
-
-    free(batch);
+    glossary_batches_free(batch);
     batch = NULL;
     free(b.strings.slots);
     b.strings.slots = NULL;
@@ -789,14 +786,7 @@ done:
         glossary_pool_stop(&pool);
     }
 
-    if (batch != NULL) {
-        for (k = 0; k < GLOSSARY_QUEUE * GLOSSARY_BATCH; k++) {
-            glossary_job_free(&batch[k / GLOSSARY_BATCH]
-                                  .jobs[k % GLOSSARY_BATCH]);
-        }
-
-        free(batch);
-    }
+    glossary_batches_free(batch);
 
     free(fixed);
     free(buckets);
@@ -825,7 +815,6 @@ glossary_render_item(glossary_builder_t *b, glossary_batch_t *batch,
     uint32_t item)
 {
     int              rc;
-    char             what[GLOSSARY_MAX_SLUG_LEN + 32];
     uint32_t         id, c;
     glossary_gen_t   gen;
     glossary_job_t  *job;
@@ -835,12 +824,9 @@ glossary_render_item(glossary_builder_t *b, glossary_batch_t *batch,
         id = item;
         d = &b->docs[(size_t) id * GLOSSARY_DOCS_PER_TERM_V1_1];
 
-        snprintf(what, sizeof(what), "term \"%s\"",
-                 b->entries[id].slug.data);
-
         glossary_render_term(b, &gen, id);
         job = glossary_job_add(batch, &d[GLOSSARY_DOC_TERM_JSON], NULL, id, 1);
-        rc = glossary_job_json(&gen, job, what);
+        rc = glossary_job_json(b, &gen, job);
         if (rc != GLOSSARY_EXIT_OK) {
             return rc;
         }
@@ -848,7 +834,7 @@ glossary_render_item(glossary_builder_t *b, glossary_batch_t *batch,
         glossary_render_related(b, &gen, id);
         job = glossary_job_add(batch, &d[GLOSSARY_DOC_RELATED_JSON], NULL, id,
                                1);
-        rc = glossary_job_json(&gen, job, what);
+        rc = glossary_job_json(b, &gen, job);
         if (rc != GLOSSARY_EXIT_OK) {
             return rc;
         }
@@ -862,7 +848,7 @@ glossary_render_item(glossary_builder_t *b, glossary_batch_t *batch,
         glossary_render_search_result(b, &gen, id);
         job = glossary_job_add(batch, &d[GLOSSARY_DOC_SEARCH_JSON], NULL, id,
                                0);
-        rc = glossary_job_json(&gen, job, what);
+        rc = glossary_job_json(b, &gen, job);
         if (rc != GLOSSARY_EXIT_OK) {
             return rc;
         }
@@ -880,7 +866,7 @@ glossary_render_item(glossary_builder_t *b, glossary_batch_t *batch,
         glossary_render_index(b, &gen);
         job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_INDEX_JSON],
                                "the index", 0, 1);
-        rc = glossary_job_json(&gen, job, "the index");
+        rc = glossary_job_json(b, &gen, job);
         if (rc != GLOSSARY_EXIT_OK) {
             return rc;
         }
@@ -904,7 +890,7 @@ glossary_render_item(glossary_builder_t *b, glossary_batch_t *batch,
         glossary_render_categories(b, &gen);
         job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_CATEGORIES_JSON],
                                "the category list", 0, 1);
-        rc = glossary_job_json(&gen, job, "the category list");
+        rc = glossary_job_json(b, &gen, job);
         if (rc != GLOSSARY_EXIT_OK) {
             return rc;
         }
@@ -918,15 +904,12 @@ glossary_render_item(glossary_builder_t *b, glossary_batch_t *batch,
 
     c = item - b->n - 1;
 
-    snprintf(what, sizeof(what), "category \"%s\"",
-             b->site.cats[c].slug.data);
-
     /* the record's slug and name are stored just before its documents */
     glossary_render_category(b, &gen, c);
     job = glossary_job_add(batch, &b->cats[c].json, NULL, c, 1);
     job->cat = &b->cats[c];
     job->category = 1;
-    rc = glossary_job_json(&gen, job, what);
+    rc = glossary_job_json(b, &gen, job);
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
@@ -1859,14 +1842,17 @@ glossary_job_commit(glossary_builder_t *b, glossary_job_t *job)
 
 /* the generator's JSON into the job; frees the generator */
 static int
-glossary_job_json(glossary_gen_t *gen, glossary_job_t *job, const char *what)
+glossary_job_json(glossary_builder_t *b, glossary_gen_t *gen,
+    glossary_job_t *job)
 {
+    char                  what[GLOSSARY_MAX_SLUG_LEN + 32];
     size_t                len;
     const unsigned char  *body;
 
     if (gen->status != yajl_gen_status_ok
         || yajl_gen_get_buf(gen->g, &body, &len) != yajl_gen_status_ok)
     {
+        glossary_job_what(b, job, what, sizeof(what));
         glossary_error("%s: cannot render JSON (yajl_gen status %d)", what,
                        gen->status);
         yajl_gen_free(gen->g);
@@ -1908,6 +1894,24 @@ glossary_job_free(glossary_job_t *job)
     free(job->gz);
     job->gz = NULL;
     job->gz_alloc = 0;
+}
+
+
+/* the ring of batches and the global one, with their buffers; NULL: none */
+static void
+glossary_batches_free(glossary_batch_t *batch)
+{
+    size_t  k;
+
+    if (batch == NULL) {
+        return;
+    }
+
+    for (k = 0; k < GLOSSARY_QUEUE * GLOSSARY_BATCH; k++) {
+        glossary_job_free(&batch[k / GLOSSARY_BATCH].jobs[k % GLOSSARY_BATCH]);
+    }
+
+    free(batch);
 }
 
 

@@ -191,8 +191,6 @@ static const uint32_t  glossary_json_plain[8] = {
     0, 0, 0, 0
 };
 
-#define glossary_plain(map, c)  ((map)[(c) >> 5] & (1U << ((c) & 0x1f)))
-
 
 void
 glossary_buf_html(glossary_buf_t *b, const void *data, size_t len,
@@ -207,7 +205,7 @@ glossary_buf_html(glossary_buf_t *b, const void *data, size_t len,
     start = 0;
 
     for (i = 0; i < len; i += n) {
-        if (glossary_plain(glossary_html_plain, p[i])) {
+        if (glossary_byte_in(glossary_html_plain, p[i])) {
             n = 1;
             continue;
         }
@@ -287,7 +285,7 @@ glossary_buf_json(glossary_buf_t *b, const void *data, size_t len)
     glossary_buf_add(b, "\"", 1);
 
     for (i = 0; i < len; i += n) {
-        if (glossary_plain(glossary_json_plain, p[i])) {
+        if (glossary_byte_in(glossary_json_plain, p[i])) {
             n = 1;
             continue;
         }

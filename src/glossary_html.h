@@ -29,6 +29,10 @@
 #include "glossary_input.h"
 
 
+/* whether byte c is in set, 256 bits as eight 32-bit words */
+#define glossary_byte_in(set, c)  ((set)[(c) >> 5] & (1U << ((c) & 0x1f)))
+
+
 /* search page markers: the only bytes below 0x20 a page may hold */
 #define GLOSSARY_MARK_QUERY     '\x01'
 #define GLOSSARY_MARK_RESULTS   '\x02'

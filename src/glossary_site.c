@@ -1506,7 +1506,7 @@ glossary_devalue_string(glossary_buf_t *b, const char *data, size_t len)
     glossary_buf_add(b, "\"", 1);
 
     for (i = 0; i < len; i++) {
-        if (!(glossary_devalue_special[p[i] >> 5] & (1U << (p[i] & 0x1f)))) {
+        if (!glossary_byte_in(glossary_devalue_special, p[i])) {
             continue;
         }
 
