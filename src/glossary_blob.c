@@ -5,6 +5,10 @@
  *
  * Order matters: nothing that the checksum covers is trusted before the
  * checksum has matched, and no offset is followed before it is checked.
+ * Opened lazily (GLOSSARY_OPEN_LAZY), the index checksum and the eager
+ * chunks stand in for the checksum at load and the rest of STRINGS is
+ * verified chunk by chunk at first use (glossary_lazy_*()); every offset
+ * is still checked before it is followed, verified or not.
  */
 
 #include <stdarg.h>
@@ -35,6 +39,8 @@ static const char  *glossary_blob_errors[] = {
     "invalid document record",
     "invalid category record",
     "invalid search index",
+    "invalid chunk table",
+    "chunk checksum mismatch (file is corrupt or was modified)",
 };
 
 _Static_assert(sizeof(glossary_blob_errors) / sizeof(char *)
@@ -48,7 +54,15 @@ static int glossary_blob_ref_ok(const glossary_blob_t *blob,
     const glossary_ref_t *ref, uint64_t max_len);
 static int glossary_blob_etag_ok(const glossary_blob_t *blob,
     const glossary_ref_t *ref);
+static int glossary_blob_etag_syntax_ok(const glossary_blob_t *blob,
+    const glossary_ref_t *ref);
+static glossary_status_t glossary_blob_check_chunks(
+    const glossary_blob_t *blob, uint64_t from, uint64_t to, char *detail,
+    size_t size);
 static glossary_status_t glossary_blob_check_sections(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_parse_chunks(glossary_blob_t *blob,
+    const glossary_section_t *chunks, const glossary_section_t *table,
+    uint32_t n);
 static glossary_status_t glossary_blob_check_terms(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_hash(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_docs(glossary_blob_t *blob,
@@ -63,7 +77,8 @@ glossary_blob_section_name(uint32_t id)
 {
     static const char  *names[] = {
         "?", "STRINGS", "TERMS", "HASH", "DOCS", "GLOBALS", "RELATED",
-        "CATEGORIES", "SEARCH_TERMS", "SEARCH_WORDS", "SEARCH_PAGE"
+        "CATEGORIES", "SEARCH_TERMS", "SEARCH_WORDS", "SEARCH_PAGE",
+        "CHUNKS"
     };
 
     _Static_assert(sizeof(names) / sizeof(char *) == GLOSSARY_SECTION_LAST + 1,
@@ -103,8 +118,66 @@ glossary_blob_hash(const void *slug, size_t len)
 }
 
 
+/*
+ * [24, 72), then [80, STRINGS), then [end of STRINGS, end of file), each
+ * hashed with the previous hash as its seed: no state to allocate
+ */
+uint64_t
+glossary_blob_index_checksum(const void *data, size_t size,
+    uint64_t strings_off, uint64_t strings_size)
+{
+    uint64_t              h, end;
+    const unsigned char  *p;
+
+    p = data;
+    end = strings_off + strings_size;
+
+    if (size < GLOSSARY_HEADER_SIZE || strings_off < GLOSSARY_HEADER_SIZE
+        || strings_off > size || strings_size > size - strings_off)
+    {
+        return 0;
+    }
+
+    h = XXH3_64bits(p + GLOSSARY_CHECKSUM_FROM,
+                    offsetof(glossary_header_t, index_checksum)
+                    - GLOSSARY_CHECKSUM_FROM);
+
+    h = XXH3_64bits_withSeed(p + offsetof(glossary_header_t, reserved),
+                             strings_off
+                             - offsetof(glossary_header_t, reserved), h);
+
+    return XXH3_64bits_withSeed(p + end, size - end, h);
+}
+
+
+uint64_t
+glossary_blob_chunk_hash(const unsigned char *base, uint64_t strings_off,
+    uint64_t strings_size, uint32_t shift, uint64_t i)
+{
+    uint64_t  from, len;
+
+    from = i << shift;
+
+    if (from >= strings_size) {
+        return XXH3_64bits(base, 0);
+    }
+
+    len = glossary_min((uint64_t) 1 << shift, strings_size - from);
+
+    return XXH3_64bits(base + strings_off + from, len);
+}
+
+
 glossary_status_t
 glossary_blob_open(glossary_blob_t *blob, const void *data, size_t size)
+{
+    return glossary_blob_open_flags(blob, data, size, 0);
+}
+
+
+glossary_status_t
+glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
+    unsigned flags)
 {
     uint64_t                  checksum;
     glossary_status_t         rc;
@@ -157,16 +230,21 @@ glossary_blob_open(glossary_blob_t *blob, const void *data, size_t size)
                                   (unsigned long long) h->file_size, size);
     }
 
-    checksum = glossary_blob_checksum(data, size);
+    if (!(flags & GLOSSARY_OPEN_LAZY)) {
+        checksum = glossary_blob_checksum(data, size);
 
-    if (checksum != h->checksum) {
-        return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
-                                  "expected %016llx, computed %016llx",
-                                  (unsigned long long) h->checksum,
-                                  (unsigned long long) checksum);
+        if (checksum != h->checksum) {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
+                                      "expected %016llx, computed %016llx",
+                                      (unsigned long long) h->checksum,
+                                      (unsigned long long) checksum);
+        }
     }
 
-    /* from here on the bytes are what the writer wrote; check its logic */
+    /*
+     * from here on the bytes are what the writer wrote (lazily: not yet,
+     * but nothing is followed unchecked); check its logic
+     */
 
     if (h->header_size < GLOSSARY_HEADER_SIZE
         || h->header_size > size
@@ -206,6 +284,47 @@ glossary_blob_open(glossary_blob_t *blob, const void *data, size_t size)
     rc = glossary_blob_check_sections(blob);
     if (rc != GLOSSARY_OK) {
         return rc;
+    }
+
+    if ((flags & GLOSSARY_OPEN_LAZY) && blob->chunk_hashes == NULL) {
+
+        /* an older blob: nothing to verify it by but the whole checksum */
+
+        checksum = glossary_blob_checksum(data, size);
+
+        if (checksum != h->checksum) {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
+                                      "expected %016llx, computed %016llx",
+                                      (unsigned long long) h->checksum,
+                                      (unsigned long long) checksum);
+        }
+
+    } else if (blob->chunk_hashes != NULL
+               && (flags & (GLOSSARY_OPEN_LAZY|GLOSSARY_OPEN_DEEP)))
+    {
+        checksum = glossary_blob_index_checksum(data, size, blob->strings_off,
+                                                blob->strings_size);
+
+        if (checksum != h->index_checksum) {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
+                                      "index: expected %016llx, computed "
+                                      "%016llx",
+                                      (unsigned long long) h->index_checksum,
+                                      (unsigned long long) checksum);
+        }
+
+        rc = glossary_blob_check_chunks(blob, 0,
+                                        (flags & GLOSSARY_OPEN_LAZY)
+                                        ? (blob->eager_size
+                                           + ((uint64_t) 1 << blob->chunk_shift)
+                                           - 1) >> blob->chunk_shift
+                                        : blob->chunk_count,
+                                        blob->detail, sizeof(blob->detail));
+        if (rc != GLOSSARY_OK) {
+            return rc;
+        }
+
+        blob->lazy = (flags & GLOSSARY_OPEN_LAZY) ? 1 : 0;
     }
 
     rc = glossary_blob_check_terms(blob);
@@ -412,6 +531,7 @@ static glossary_status_t
 glossary_blob_check_sections(glossary_blob_t *blob)
 {
     uint32_t                   i, id;
+    glossary_status_t          rc;
     uint64_t                   table, end, need, n;
     const glossary_header_t   *h;
     const glossary_section_t  *s, *found[GLOSSARY_SECTION_LAST + 1];
@@ -480,6 +600,14 @@ glossary_blob_check_sections(glossary_blob_t *blob)
 
     blob->strings_off = found[GLOSSARY_SECTION_STRINGS]->offset;
     blob->strings_size = found[GLOSSARY_SECTION_STRINGS]->size;
+
+    if (found[GLOSSARY_SECTION_CHUNKS]) {
+        rc = glossary_blob_parse_chunks(blob, found[GLOSSARY_SECTION_CHUNKS],
+                                        s, h->section_count);
+        if (rc != GLOSSARY_OK) {
+            return rc;
+        }
+    }
 
     need = (uint64_t) blob->term_count * sizeof(glossary_term_t);
     if (found[GLOSSARY_SECTION_TERMS]->size != need) {
@@ -909,16 +1037,28 @@ glossary_blob_slug_ok(const unsigned char *p, uint64_t len)
 }
 
 
-/* an ETag goes into a response header: printable ASCII, quoted, short */
+/*
+ * an ETag goes into a response header: printable ASCII, quoted, short; a
+ * lazily opened blob has its place checked here and its bytes at first use
+ * (they lie among the documents' bytes, all over the file)
+ */
 static int
 glossary_blob_etag_ok(const glossary_blob_t *blob, const glossary_ref_t *ref)
 {
-    uint64_t              i;
-    const unsigned char  *p;
-
     if (ref->len < 2 || !glossary_blob_ref_ok(blob, ref, 64)) {
         return 0;
     }
+
+    return blob->lazy || glossary_blob_etag_syntax_ok(blob, ref);
+}
+
+
+static int
+glossary_blob_etag_syntax_ok(const glossary_blob_t *blob,
+    const glossary_ref_t *ref)
+{
+    uint64_t              i;
+    const unsigned char  *p;
 
     p = glossary_blob_ptr(blob, *ref);
 
@@ -933,6 +1073,287 @@ glossary_blob_etag_ok(const glossary_blob_t *blob, const glossary_ref_t *ref)
     }
 
     return 1;
+}
+
+
+/*
+ * CHUNKS: the table's size must match STRINGS exactly; lazily verified
+ * bytes must be STRINGS' only, so no other section may overlap it
+ */
+static glossary_status_t
+glossary_blob_parse_chunks(glossary_blob_t *blob,
+    const glossary_section_t *chunks, const glossary_section_t *table,
+    uint32_t n)
+{
+    uint32_t                  i;
+    uint64_t                  count, end;
+    const glossary_chunks_t  *c;
+
+    if (chunks->size < sizeof(glossary_chunks_t)) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
+                                  "CHUNKS has %llu bytes",
+                                  (unsigned long long) chunks->size);
+    }
+
+    c = (const glossary_chunks_t *) (blob->base + chunks->offset);
+
+    if (c->chunk_shift < GLOSSARY_CHUNK_SHIFT_MIN
+        || c->chunk_shift > GLOSSARY_CHUNK_SHIFT_MAX
+        || c->eager_size > blob->strings_size)
+    {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
+                                  "chunk_shift %u, eager_size %llu of %llu",
+                                  (unsigned) c->chunk_shift,
+                                  (unsigned long long) c->eager_size,
+                                  (unsigned long long) blob->strings_size);
+    }
+
+    count = (blob->strings_size >> c->chunk_shift)
+            + ((blob->strings_size & (((uint64_t) 1 << c->chunk_shift) - 1))
+               != 0);
+
+    if (chunks->size != sizeof(glossary_chunks_t) + count * sizeof(uint64_t))
+    {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
+                                  "CHUNKS has %llu bytes, %llu chunks need "
+                                  "%llu", (unsigned long long) chunks->size,
+                                  (unsigned long long) count,
+                                  (unsigned long long)
+                                  (sizeof(glossary_chunks_t)
+                                   + count * sizeof(uint64_t)));
+    }
+
+    end = blob->strings_off + blob->strings_size;
+
+    for (i = 0; i < n; i++) {
+        if (table[i].id != GLOSSARY_SECTION_STRINGS
+            && table[i].size != 0
+            && table[i].offset < end
+            && table[i].offset + table[i].size > blob->strings_off)
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
+                                      "section %u (id %u) overlaps STRINGS",
+                                      (unsigned) i, (unsigned) table[i].id);
+        }
+    }
+
+    blob->chunk_hashes = (const uint64_t *) (c + 1);
+    blob->chunk_count = count;
+    blob->chunk_shift = c->chunk_shift;
+    blob->eager_size = c->eager_size;
+
+    return GLOSSARY_OK;
+}
+
+
+/* chunks [from, to) of STRINGS against their hashes */
+static glossary_status_t
+glossary_blob_check_chunks(const glossary_blob_t *blob, uint64_t from,
+    uint64_t to, char *detail, size_t size)
+{
+    uint64_t  i, hash;
+
+    for (i = from; i < to; i++) {
+        hash = glossary_blob_chunk_hash(blob->base, blob->strings_off,
+                                        blob->strings_size, blob->chunk_shift,
+                                        i);
+
+        if (hash != blob->chunk_hashes[i]) {
+            snprintf(detail, size, "STRINGS chunk %llu (bytes %llu to %llu "
+                     "of the file): expected %016llx, computed %016llx",
+                     (unsigned long long) i,
+                     (unsigned long long) (blob->strings_off
+                                           + (i << blob->chunk_shift)),
+                     (unsigned long long) (blob->strings_off
+                         + glossary_min((i + 1) << blob->chunk_shift,
+                                        blob->strings_size)),
+                     (unsigned long long) blob->chunk_hashes[i],
+                     (unsigned long long) hash);
+            return GLOSSARY_ERR_CHUNK;
+        }
+    }
+
+    return GLOSSARY_OK;
+}
+
+
+#define glossary_bit(map, i)      ((map)[(i) >> 6] & ((uint64_t) 1 << ((i) & 63)))
+#define glossary_bit_set(map, i)  ((map)[(i) >> 6] |= (uint64_t) 1 << ((i) & 63))
+#define glossary_words(n)         (((n) + 63) / 64)
+
+
+static uint64_t
+glossary_lazy_slots(const glossary_blob_t *blob)
+{
+    return (uint64_t) blob->term_count * blob->docs_per_term
+           + blob->global_docs + 2 * (uint64_t) blob->category_count;
+}
+
+
+size_t
+glossary_lazy_size(const glossary_blob_t *blob)
+{
+    if (!blob->lazy) {
+        return 0;
+    }
+
+    return (2 * glossary_words(blob->chunk_count)
+            + glossary_words(glossary_lazy_slots(blob))) * sizeof(uint64_t);
+}
+
+
+void
+glossary_lazy_init(glossary_lazy_t *lz, const glossary_blob_t *blob,
+    void *mem)
+{
+    uint64_t  i, eager;
+
+    memset(lz, 0, sizeof(glossary_lazy_t));
+
+    if (!blob->lazy) {
+        return;
+    }
+
+    lz->chunk_ok = mem;
+    lz->chunk_bad = lz->chunk_ok + glossary_words(blob->chunk_count);
+    lz->doc_ok = lz->chunk_bad + glossary_words(blob->chunk_count);
+    lz->slots = glossary_lazy_slots(blob);
+
+    /* verified by glossary_blob_open_flags() */
+    eager = (blob->eager_size + ((uint64_t) 1 << blob->chunk_shift) - 1)
+            >> blob->chunk_shift;
+
+    for (i = 0; i < eager; i++) {
+        glossary_bit_set(lz->chunk_ok, i);
+    }
+}
+
+
+glossary_status_t
+glossary_lazy_ref(const glossary_blob_t *blob, glossary_lazy_t *lz,
+    const glossary_ref_t *ref)
+{
+    uint64_t           i, last;
+    glossary_status_t  rc;
+
+    if (!blob->lazy || ref->len == 0) {
+        return GLOSSARY_OK;
+    }
+
+    /* a validated reference: wholly inside STRINGS */
+    i = (ref->off - blob->strings_off) >> blob->chunk_shift;
+    last = (ref->off - blob->strings_off + ref->len - 1) >> blob->chunk_shift;
+
+    for ( /* void */ ; i <= last; i++) {
+        if (glossary_bit(lz->chunk_ok, i)) {
+            continue;
+        }
+
+        if (glossary_bit(lz->chunk_bad, i)) {
+            snprintf(lz->detail, sizeof(lz->detail),
+                     "STRINGS chunk %llu failed its check before",
+                     (unsigned long long) i);
+            return GLOSSARY_ERR_CHUNK;
+        }
+
+        lz->verified++;
+
+        rc = glossary_blob_check_chunks(blob, i, i + 1,
+                                        lz->detail, sizeof(lz->detail));
+        if (rc != GLOSSARY_OK) {
+            glossary_bit_set(lz->chunk_bad, i);
+            return rc;
+        }
+
+        glossary_bit_set(lz->chunk_ok, i);
+    }
+
+    return GLOSSARY_OK;
+}
+
+
+/* the bit of a document: term documents, global ones, categories' two */
+static uint64_t
+glossary_lazy_slot(const glossary_blob_t *blob, const glossary_doc_t *doc)
+{
+    uintptr_t  p, base;
+    uint64_t   n, i;
+
+    p = (uintptr_t) doc;
+    n = (uint64_t) blob->term_count * blob->docs_per_term;
+
+    base = (uintptr_t) blob->docs;
+    if (p >= base && p < base + n * sizeof(glossary_doc_t)) {
+        return (p - base) / sizeof(glossary_doc_t);
+    }
+
+    base = (uintptr_t) blob->globals;
+    if (p >= base && p < base + blob->global_docs * sizeof(glossary_doc_t)) {
+        return n + (p - base) / sizeof(glossary_doc_t);
+    }
+
+    base = (uintptr_t) blob->categories;
+    if (blob->category_count
+        && p >= base
+        && p < base + blob->category_count * sizeof(glossary_category_t))
+    {
+        i = (p - base) / sizeof(glossary_category_t);
+        return n + blob->global_docs + 2 * i
+               + (doc == &blob->categories[i].html);
+    }
+
+    return UINT64_MAX;
+}
+
+
+glossary_status_t
+glossary_lazy_doc(const glossary_blob_t *blob, glossary_lazy_t *lz,
+    const glossary_doc_t *doc)
+{
+    uint64_t           slot;
+    glossary_status_t  rc;
+
+    if (!blob->lazy) {
+        return GLOSSARY_OK;
+    }
+
+    slot = glossary_lazy_slot(blob, doc);
+
+    if (slot != UINT64_MAX && glossary_bit(lz->doc_ok, slot)) {
+        return GLOSSARY_OK;
+    }
+
+    rc = glossary_lazy_ref(blob, lz, &doc->body);
+    if (rc == GLOSSARY_OK) {
+        rc = glossary_lazy_ref(blob, lz, &doc->etag);
+    }
+
+    if (rc == GLOSSARY_OK) {
+        rc = glossary_lazy_ref(blob, lz, &doc->gzip_body);
+    }
+
+    if (rc == GLOSSARY_OK) {
+        rc = glossary_lazy_ref(blob, lz, &doc->gzip_etag);
+    }
+
+    if (rc != GLOSSARY_OK) {
+        return rc;
+    }
+
+    /* the place was checked at load; the bytes are now the writer's */
+    if (!glossary_blob_etag_syntax_ok(blob, &doc->etag)
+        || (doc->gzip_body.len
+            && !glossary_blob_etag_syntax_ok(blob, &doc->gzip_etag)))
+    {
+        snprintf(lz->detail, sizeof(lz->detail), "document ETag malformed");
+        return GLOSSARY_ERR_DOCS;
+    }
+
+    if (slot != UINT64_MAX) {
+        glossary_bit_set(lz->doc_ok, slot);
+    }
+
+    return GLOSSARY_OK;
 }
 
 

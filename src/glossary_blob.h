@@ -28,7 +28,7 @@
 #define GLOSSARY_MAGIC               "GLOSSARY"
 #define GLOSSARY_MAGIC_LEN           8
 #define GLOSSARY_VERSION_MAJOR       1
-#define GLOSSARY_VERSION_MINOR       1
+#define GLOSSARY_VERSION_MINOR       2
 #define GLOSSARY_BYTE_ORDER          0x01020304u
 #define GLOSSARY_HEADER_SIZE         128
 #define GLOSSARY_ALIGN               8
@@ -66,7 +66,10 @@ enum {
     GLOSSARY_SECTION_SEARCH_TERMS = 8,/* glossary_search_t[]: terms, slugs */
     GLOSSARY_SECTION_SEARCH_WORDS = 9,/* glossary_search_t[]: inner words */
     GLOSSARY_SECTION_SEARCH_PAGE = 10,/* glossary_segment_t[] */
-    GLOSSARY_SECTION_LAST = 10
+
+    /* 1.2; optional: without it a blob can only be verified in full */
+    GLOSSARY_SECTION_CHUNKS = 11,     /* glossary_chunks_t + uint64_t[] */
+    GLOSSARY_SECTION_LAST = 11
 };
 
 
@@ -119,10 +122,17 @@ enum {
  *    60    4 docs_per_term    documents per term in DOCS
  *    64    4 global_docs      documents in GLOBALS
  *    68    4 flags            0
- *    72   56 reserved         zero
+ *    72    8 index_checksum   1.2: XXH3-64 of all but STRINGS (below)
+ *    80   48 reserved         zero
  *
  * The build identifier is the checksum printed as 16 lower-case hex
  * digits: two blobs with the same identifier hold the same bytes.
+ *
+ * index_checksum (1.2, with a CHUNKS section; 0 otherwise) is the XXH3-64
+ * (seed 0) of bytes [24, file_size) without the STRINGS section, the eight
+ * bytes of index_checksum itself read as zeros.  With it and the chunk
+ * hashes a reader can verify the index at load and each part of STRINGS
+ * when it first uses it ("verify=lazy"), instead of every byte at load.
  */
 typedef struct {
     char        magic[GLOSSARY_MAGIC_LEN];
@@ -139,7 +149,8 @@ typedef struct {
     uint32_t    docs_per_term;
     uint32_t    global_docs;
     uint32_t    flags;
-    uint8_t     reserved[56];
+    uint64_t    index_checksum;
+    uint8_t     reserved[48];
 } glossary_header_t;
 
 
@@ -302,6 +313,31 @@ typedef struct {
 
 
 /*
+ * CHUNKS section (1.2): the STRINGS section cut into chunks of
+ * 2^chunk_shift bytes (the last one shorter), each with its XXH3-64 (seed
+ * 0), so that a reader can verify STRINGS piece by piece as it uses it.
+ * The first eager_size bytes of STRINGS (the term, related-term and search
+ * page strings, which the compiler writes before any document) are
+ * verified at load even then.
+ *
+ *   off size field
+ *     0    4 chunk_shift      12 to 24 (4 KiB to 16 MiB chunks)
+ *     4    4 reserved         zero
+ *     8    8 eager_size       at most the size of STRINGS
+ *    16  8*n hashes           n = ceil(STRINGS size / 2^chunk_shift)
+ */
+#define GLOSSARY_CHUNK_SHIFT         16       /* what glossaryc writes */
+#define GLOSSARY_CHUNK_SHIFT_MIN     12
+#define GLOSSARY_CHUNK_SHIFT_MAX     24
+
+typedef struct {
+    uint32_t        chunk_shift;
+    uint32_t        reserved;
+    uint64_t        eager_size;
+} glossary_chunks_t;
+
+
+/*
  * SEARCH_PAGE section (1.1): the HTML search results page as segments, in
  * order, 24 bytes each.  A text segment is sent as it is; a query segment
  * stands for the query, HTML-escaped by the server; a results segment for
@@ -342,6 +378,7 @@ _Static_assert(sizeof(glossary_search_t) == 32,
                "glossary_search_t: 32 bytes");
 _Static_assert(sizeof(glossary_segment_t) == 24,
                "glossary_segment_t: 24 bytes");
+_Static_assert(sizeof(glossary_chunks_t) == 16, "glossary_chunks_t: 16 bytes");
 
 
 /* reader status codes; glossary_blob_strerror() names each */
@@ -364,6 +401,8 @@ typedef enum {
     GLOSSARY_ERR_DOCS,               /* a document record is invalid */
     GLOSSARY_ERR_CATEGORIES,         /* a category record is invalid */
     GLOSSARY_ERR_SEARCH,             /* the search index is invalid */
+    GLOSSARY_ERR_CHUNKS,             /* the chunk table is invalid */
+    GLOSSARY_ERR_CHUNK,              /* a chunk does not match its hash */
     GLOSSARY_ERR_LAST
 } glossary_status_t;
 
@@ -398,6 +437,13 @@ typedef struct {
     uint32_t                    term_count;
     uint32_t                    docs_per_term;
     uint32_t                    global_docs;
+    /* 1.2 CHUNKS: NULL and 0 when the blob has none */
+    const uint64_t             *chunk_hashes;
+    uint64_t                    chunk_count;
+    uint64_t                    eager_size;
+    uint32_t                    chunk_shift;
+    /* opened with GLOSSARY_OPEN_LAZY and the blob has CHUNKS */
+    unsigned                    lazy:1;
     char                        build_id[17];
     /* what exactly was wrong, for messages: "term 12: slug ..." */
     char                        detail[160];
@@ -406,6 +452,61 @@ typedef struct {
 
 glossary_status_t glossary_blob_open(glossary_blob_t *blob, const void *data,
     size_t size);
+
+/*
+ * glossary_blob_open() with options.  GLOSSARY_OPEN_LAZY: instead of the
+ * checksum over every byte, check index_checksum and the eager chunks of
+ * STRINGS, and leave the other chunks (the documents, nearly all of the
+ * bytes) and the ETags' syntax to glossary_lazy_doc() and
+ * glossary_lazy_ref() at first use; a blob without CHUNKS is verified in
+ * full (blob->lazy tells which happened).  GLOSSARY_OPEN_DEEP: also check
+ * index_checksum and every chunk hash after the checksum, so that a blob
+ * that opens this way opens lazily too (glossaryc verify).
+ */
+#define GLOSSARY_OPEN_LAZY   1
+#define GLOSSARY_OPEN_DEEP   2
+
+glossary_status_t glossary_blob_open_flags(glossary_blob_t *blob,
+    const void *data, size_t size, unsigned flags);
+
+/* index_checksum of a blob whose STRINGS section lies at [off, off + len) */
+uint64_t glossary_blob_index_checksum(const void *data, size_t size,
+    uint64_t strings_off, uint64_t strings_size);
+
+/* XXH3-64 of STRINGS chunk i of a blob laid out as described */
+uint64_t glossary_blob_chunk_hash(const unsigned char *base,
+    uint64_t strings_off, uint64_t strings_size, uint32_t shift, uint64_t i);
+
+
+/*
+ * What one process has verified of a lazily opened blob: a bit per chunk
+ * (verified, or found corrupt) and a bit per document (everything it sends
+ * verified, ETags checked).  The caller provides glossary_lazy_size()
+ * bytes of zeroed, writable memory that stays with the process (nginx: a
+ * worker's copy-on-write pages).  With a blob opened in full both
+ * functions return GLOSSARY_OK at once.
+ */
+typedef struct {
+    uint64_t                   *chunk_ok;
+    uint64_t                   *chunk_bad;
+    uint64_t                   *doc_ok;
+    uint64_t                    slots;      /* documents with a bit */
+    uint64_t                    verified;   /* chunks hashed, for status */
+    /* the failure, for messages: "STRINGS chunk 12 (bytes ...) ..." */
+    char                        detail[160];
+} glossary_lazy_t;
+
+size_t glossary_lazy_size(const glossary_blob_t *blob);
+void glossary_lazy_init(glossary_lazy_t *lz, const glossary_blob_t *blob,
+    void *mem);
+
+/* the bytes of every part of a document, and its ETags' syntax */
+glossary_status_t glossary_lazy_doc(const glossary_blob_t *blob,
+    glossary_lazy_t *lz, const glossary_doc_t *doc);
+
+/* the bytes of one (validated) reference */
+glossary_status_t glossary_lazy_ref(const glossary_blob_t *blob,
+    glossary_lazy_t *lz, const glossary_ref_t *ref);
 const char *glossary_blob_strerror(glossary_status_t rc);
 
 /* "STRINGS", "TERMS", ...; "?" for an id this reader does not know */

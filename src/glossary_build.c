@@ -44,7 +44,7 @@
  */
 #define GLOSSARY_GZIP_LEVEL  6
 
-#define GLOSSARY_SECTIONS       10
+#define GLOSSARY_SECTIONS       11
 #define GLOSSARY_ETAG_LEN       18      /* "0123456789abcdef" */
 #define GLOSSARY_GZIP_MAX       ((size_t) 1 << 30)
 
@@ -232,6 +232,9 @@ static void glossary_render_related(glossary_builder_t *b,
 static void glossary_render_index(glossary_builder_t *b, glossary_gen_t *gen);
 static int glossary_pwrite_all(int fd, const unsigned char *p, size_t size,
     off_t off);
+static int glossary_write_chunks(glossary_out_t *out,
+    const unsigned char *map, uint64_t off_strings, uint64_t len,
+    uint64_t off_chunks, uint64_t eager);
 static int glossary_strings_start(glossary_strings_t *s);
 static void glossary_strings_stop(glossary_strings_t *s);
 static int glossary_out_open(glossary_out_t *o, const char *out);
@@ -328,6 +331,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     uint64_t              off_terms, off_related, off_hash, off_docs;
     uint64_t              off_globals, off_cats, off_sterms, off_swords;
     uint64_t              off_spage, off_strings, total, checksum;
+    uint64_t              off_chunks, nchunks, eager;
     unsigned char        *fixed, *map;
     glossary_out_t        out;
     uint64_t              item, nitems, early;
@@ -542,6 +546,12 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     glossary_buf_free(&page);
 
     /*
+     * what the documents may refer to is written: a lazily verifying reader
+     * checks these first bytes of STRINGS at load
+     */
+    eager = b.strings.len;
+
+    /*
      * DOCS, GLOBALS, CATEGORIES: a batch is rendered while the workers
      * compress the one before, which is then stored, in order
      */
@@ -624,7 +634,12 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     glossary_strings_stop(&b.strings);
 
-    total = off_strings + b.strings.len;
+    /* CHUNKS follows STRINGS: its size depends on the length of STRINGS */
+    nchunks = (b.strings.len + ((uint64_t) 1 << GLOSSARY_CHUNK_SHIFT) - 1)
+              >> GLOSSARY_CHUNK_SHIFT;
+    off_chunks = glossary_align(off_strings + b.strings.len);
+    total = off_chunks + sizeof(glossary_chunks_t)
+            + nchunks * sizeof(uint64_t);
 
     if (rc == GLOSSARY_EXIT_OK && total > GLOSSARY_MAX_FILE_SIZE) {
         glossary_error("the blob would be %llu bytes, over the limit of "
@@ -697,6 +712,8 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
                      (uint64_t) sk.nwords * sizeof(glossary_search_t));
     glossary_section(&sec[k++], GLOSSARY_SECTION_SEARCH_PAGE, off_spage,
                      (uint64_t) nseg * sizeof(glossary_segment_t));
+    glossary_section(&sec[k++], GLOSSARY_SECTION_CHUNKS, off_chunks,
+                     total - off_chunks);
 
     if (glossary_pwrite_all(out.fd, fixed, off_strings, 0) == -1) {
         glossary_error("%s: write: %s", out.tmp, strerror(errno));
@@ -719,6 +736,12 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     /* the file as written is what is checksummed and checked */
 
+    if (ftruncate(out.fd, (off_t) total) == -1) {
+        glossary_error("%s: truncate: %s", out.tmp, strerror(errno));
+        rc = GLOSSARY_EXIT_IO;
+        goto done;
+    }
+
     map = mmap(NULL, total, PROT_READ, MAP_SHARED | MAP_POPULATE, out.fd,
                0);
 
@@ -730,6 +753,25 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     }
 
     (void) madvise(map, total, MADV_SEQUENTIAL);
+
+    rc = glossary_write_chunks(&out, map, off_strings, b.strings.len,
+                               off_chunks, eager);
+    if (rc != GLOSSARY_EXIT_OK) {
+        goto done;
+    }
+
+    checksum = glossary_blob_index_checksum(map, total, off_strings,
+                                            b.strings.len);
+
+    if (glossary_pwrite_all(out.fd, (unsigned char *) &checksum,
+                            sizeof(checksum),
+                            offsetof(glossary_header_t, index_checksum))
+        == -1)
+    {
+        glossary_error("%s: write: %s", out.tmp, strerror(errno));
+        rc = GLOSSARY_EXIT_IO;
+        goto done;
+    }
 
     checksum = glossary_blob_checksum(map, total);
 
@@ -743,8 +785,13 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
         goto done;
     }
 
-    /* what nginx will refuse must never be published */
-    st = glossary_blob_open(&check, map, total);
+    /* what nginx will refuse, opening it either way, is never published */
+    st = glossary_blob_open_flags(&check, map, total, GLOSSARY_OPEN_LAZY);
+
+    if (st == GLOSSARY_OK) {
+        st = glossary_blob_open(&check, map, total);
+    }
+
     if (st != GLOSSARY_OK) {
         glossary_error("%s: internal error, the blob does not verify: %s: %s",
                        conf->out, glossary_blob_strerror(st), check.detail);
@@ -1151,6 +1198,48 @@ glossary_hash_table(glossary_builder_t *b, uint32_t *nbuckets,
         free(buckets);
         *nbuckets *= 2;
     }
+}
+
+
+/* CHUNKS: the hash of each chunk of STRINGS as written */
+
+static int
+glossary_write_chunks(glossary_out_t *out, const unsigned char *map,
+    uint64_t off_strings, uint64_t len, uint64_t off_chunks, uint64_t eager)
+{
+    int                 rc;
+    uint64_t            i, n, *hashes;
+    glossary_chunks_t  *c;
+
+    n = (len + ((uint64_t) 1 << GLOSSARY_CHUNK_SHIFT) - 1)
+        >> GLOSSARY_CHUNK_SHIFT;
+
+    c = glossary_xmalloc(sizeof(glossary_chunks_t) + n * sizeof(uint64_t));
+    c->chunk_shift = GLOSSARY_CHUNK_SHIFT;
+    c->reserved = 0;
+    c->eager_size = eager;
+
+    hashes = (uint64_t *) (c + 1);
+
+    for (i = 0; i < n; i++) {
+        hashes[i] = glossary_blob_chunk_hash(map, off_strings, len,
+                                             GLOSSARY_CHUNK_SHIFT, i);
+    }
+
+    rc = GLOSSARY_EXIT_OK;
+
+    if (glossary_pwrite_all(out->fd, (unsigned char *) c,
+                            sizeof(glossary_chunks_t) + n * sizeof(uint64_t),
+                            (off_t) off_chunks)
+        == -1)
+    {
+        glossary_error("%s: write: %s", out->tmp, strerror(errno));
+        rc = GLOSSARY_EXIT_IO;
+    }
+
+    free(c);
+
+    return rc;
 }
 
 

@@ -22,6 +22,8 @@ typedef struct {
 
 /* defined in glossaryc.c: GLOSSARY_EXIT_* statuses, messages on stderr */
 int glossary_open(glossary_file_blob_t *fb, const char *path);
+int glossary_open_flags(glossary_file_blob_t *fb, const char *path,
+    unsigned flags);
 void glossary_unload(glossary_file_blob_t *fb);
 
 

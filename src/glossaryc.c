@@ -351,6 +351,14 @@ glossary_unload(glossary_file_blob_t *fb)
 int
 glossary_open(glossary_file_blob_t *fb, const char *path)
 {
+    return glossary_open_flags(fb, path, 0);
+}
+
+
+int
+glossary_open_flags(glossary_file_blob_t *fb, const char *path,
+    unsigned flags)
+{
     int                rc;
     static uint64_t    empty;
     glossary_status_t  st;
@@ -360,8 +368,9 @@ glossary_open(glossary_file_blob_t *fb, const char *path)
         return rc;
     }
 
-    st = glossary_blob_open(&fb->blob, fb->map ? fb->map : (void *) &empty,
-                            fb->size);
+    st = glossary_blob_open_flags(&fb->blob,
+                                  fb->map ? fb->map : (void *) &empty,
+                                  fb->size, flags);
 
     if (st != GLOSSARY_OK) {
         fprintf(stderr, "%s: %s: %s\n", path, glossary_blob_strerror(st),
@@ -384,7 +393,8 @@ glossary_cmd_verify(int argc, char **argv)
         return glossary_usage_error("verify takes one FILE%s", "");
     }
 
-    rc = glossary_open(&fb, argv[0]);
+    /* the chunk hashes too: what verifies opens lazily as well */
+    rc = glossary_open_flags(&fb, argv[0], GLOSSARY_OPEN_DEEP);
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
@@ -445,6 +455,13 @@ glossary_cmd_info(int argc, char **argv)
     printf("global docs:   %u\n", (unsigned) h->global_docs);
     printf("related:       %u\n", (unsigned) fb.blob.related_count);
     printf("hash buckets:  %u\n", (unsigned) fb.blob.hash->bucket_count);
+    if (fb.blob.chunk_hashes != NULL) {
+        printf("chunks:        %llu of %llu bytes, eager %llu bytes\n",
+               (unsigned long long) fb.blob.chunk_count,
+               (unsigned long long) 1 << fb.blob.chunk_shift,
+               (unsigned long long) fb.blob.eager_size);
+    }
+
     printf("sections:      %u\n", (unsigned) h->section_count);
     printf("  %-3s %-12s %12s %12s\n", "id", "name", "offset", "size");
 

@@ -324,6 +324,10 @@ ngx_http_glossary_search(ngx_http_request_t *r,
                 continue;
             }
 
+            if (!ngx_http_glossary_doc_ready(r, glcf->data, doc)) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
             if ((!first
                  && ngx_http_glossary_append(r, &last, (u_char *) ",", 1,
                                              &size)
@@ -359,6 +363,11 @@ ngx_http_glossary_search(ngx_http_request_t *r,
         switch (seg->kind) {
 
         case GLOSSARY_SEGMENT_TEXT:
+
+            if (!ngx_http_glossary_ref_ready(r, glcf->data, &seg->text)) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
             rc = ngx_http_glossary_append(r, &last,
                                           (u_char *) glossary_blob_ptr(
                                               blob, seg->text),
@@ -388,6 +397,12 @@ ngx_http_glossary_search(ngx_http_request_t *r,
                 doc = glossary_blob_global(blob,
                                            GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML);
 
+                if (doc != NULL
+                    && !ngx_http_glossary_doc_ready(r, glcf->data, doc))
+                {
+                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                }
+
                 rc = (doc == NULL)
                      ? NGX_OK
                      : ngx_http_glossary_append(r, &last,
@@ -402,6 +417,10 @@ ngx_http_glossary_search(ngx_http_request_t *r,
             for (i = 0; i < n && rc == NGX_OK; i++) {
                 doc = glossary_blob_doc(blob, ids[i],
                                         GLOSSARY_DOC_SEARCH_HTML);
+
+                if (!ngx_http_glossary_doc_ready(r, glcf->data, doc)) {
+                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                }
 
                 rc = ngx_http_glossary_append(r, &last,
                                               (u_char *) glossary_blob_ptr(
@@ -713,7 +732,8 @@ ngx_http_glossary_variable(ngx_http_request_t *r,
 
         c = glossary_blob_category(blob, route.slug, route.slug_len);
 
-        if (c != NULL) {
+        if (c != NULL && ngx_http_glossary_ref_ready(r, glcf->data, &c->name))
+        {
             v->len = c->name.len;
             v->data = (u_char *) glossary_blob_ptr(blob, c->name);
         }
@@ -750,10 +770,48 @@ ngx_http_glossary_variable(ngx_http_request_t *r,
         break;
     }
 
+    if (!ngx_http_glossary_ref_ready(r, glcf->data, ref)) {
+        return NGX_OK;      /* empty, as for no term */
+    }
+
     v->len = ref->len;
     v->data = (u_char *) glossary_blob_ptr(blob, *ref);
 
     return NGX_OK;
+}
+
+
+/*
+ * verify=lazy: the parts of a document (or a string) are checked against
+ * their chunks' hashes the first time this worker sends them.  A corrupt
+ * part is never sent: the request fails, logged at "crit" when the chunk
+ * is found corrupt and at "error" each time after that.
+ */
+
+ngx_int_t
+ngx_http_glossary_lazy(ngx_http_request_t *r, ngx_http_glossary_data_t *data,
+    const glossary_doc_t *doc, const glossary_ref_t *ref)
+{
+    uint64_t           verified;
+    ngx_uint_t         level;
+    glossary_status_t  rc;
+
+    verified = data->lazy.verified;
+
+    rc = (doc != NULL) ? glossary_lazy_doc(&data->blob, &data->lazy, doc)
+                       : glossary_lazy_ref(&data->blob, &data->lazy, ref);
+
+    if (rc == GLOSSARY_OK) {
+        return NGX_OK;
+    }
+
+    level = (data->lazy.verified != verified) ? NGX_LOG_CRIT : NGX_LOG_ERR;
+
+    ngx_log_error(level, r->connection->log, 0,
+                  "glossary \"%V\" is corrupt: %s: %s, not sent",
+                  &data->path, glossary_blob_strerror(rc), data->lazy.detail);
+
+    return NGX_ERROR;
 }
 
 
@@ -875,6 +933,10 @@ ngx_http_glossary_send_doc(ngx_http_request_t *r,
     ngx_table_elt_t           *h;
     const glossary_ref_t      *body, *etag;
     ngx_http_core_loc_conf_t  *clcf;
+
+    if (!ngx_http_glossary_doc_ready(r, data, doc)) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
@@ -1036,7 +1098,9 @@ ngx_http_glossary_send_error(ngx_http_request_t *r, ngx_uint_t status)
                   : glossary_blob_global(&glcf->data->blob,
                                          GLOSSARY_GLOBAL_NOT_FOUND_HTML);
 
-            if (doc != NULL && doc->body.len) {
+            if (doc != NULL && doc->body.len
+                && ngx_http_glossary_doc_ready(r, glcf->data, doc))
+            {
                 msg.len = doc->body.len;
                 msg.data = (u_char *) glossary_blob_ptr(&glcf->data->blob,
                                                         doc->body);

@@ -23,11 +23,11 @@ static char *ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd,
 static char *ngx_http_glossary_status(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_http_glossary_data_t *ngx_http_glossary_load(ngx_conf_t *cf,
-    ngx_str_t *path, ngx_uint_t map);
+    ngx_str_t *path, ngx_uint_t map, ngx_uint_t lazy);
 static void *ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd,
     size_t size, ngx_str_t *path);
 static void *ngx_http_glossary_map(ngx_conf_t *cf, ngx_fd_t fd,
-    size_t size, ngx_str_t *path);
+    size_t size, ngx_str_t *path, ngx_uint_t lazy);
 static void ngx_http_glossary_cleanup(void *data);
 
 
@@ -41,7 +41,7 @@ static ngx_conf_enum_t  ngx_http_glossary_formats[] = {
 static ngx_command_t  ngx_http_glossary_commands[] = {
 
     { ngx_string("glossary"),
-      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE123,
       ngx_http_glossary,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
@@ -200,7 +200,7 @@ ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_glossary_loc_conf_t  *glcf = conf;
 
     ngx_str_t                 *value, path;
-    ngx_uint_t                 map;
+    ngx_uint_t                 i, map, lazy, seen_map, seen_verify;
     ngx_http_core_loc_conf_t  *clcf;
 
     if (glcf->data != NGX_CONF_UNSET_PTR) {
@@ -210,17 +210,37 @@ ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     value = cf->args->elts;
     path = value[1];
     map = 0;
+    lazy = 0;
+    seen_map = 0;
+    seen_verify = 0;
 
-    if (cf->args->nelts == 3) {
-        if (ngx_strcmp(value[2].data, "mmap") == 0) {
-            map = 1;
+    /* glossary path [copy | mmap] [verify=full | verify=lazy] */
 
-        } else if (ngx_strcmp(value[2].data, "copy") != 0) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid parameter \"%V\", it must be "
-                               "\"copy\" or \"mmap\"", &value[2]);
-            return NGX_CONF_ERROR;
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (!seen_map
+            && (ngx_strcmp(value[i].data, "mmap") == 0
+                || ngx_strcmp(value[i].data, "copy") == 0))
+        {
+            map = (value[i].data[0] == 'm');
+            seen_map = 1;
+            continue;
         }
+
+        if (!seen_verify
+            && (ngx_strcmp(value[i].data, "verify=full") == 0
+                || ngx_strcmp(value[i].data, "verify=lazy") == 0))
+        {
+            lazy = (value[i].data[7] == 'l');
+            seen_verify = 1;
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\", it must be \"copy\", "
+                           "\"mmap\", \"verify=full\" or \"verify=lazy\", "
+                           "each at most once", &value[i]);
+        return NGX_CONF_ERROR;
     }
 
     if (path.len == 0) {
@@ -234,7 +254,7 @@ ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    glcf->data = ngx_http_glossary_load(cf, &path, map);
+    glcf->data = ngx_http_glossary_load(cf, &path, map, lazy);
     if (glcf->data == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -279,7 +299,8 @@ ngx_http_glossary_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
 
 static ngx_http_glossary_data_t *
-ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map)
+ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map,
+    ngx_uint_t lazy)
 {
     void                            *p;
     size_t                           size;
@@ -300,11 +321,12 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map)
         if (d[i]->path.len == path->len
             && ngx_strncmp(d[i]->path.data, path->data, path->len) == 0)
         {
-            if (d[i]->mmap != map) {
+            if (d[i]->mmap != map || d[i]->verify_lazy != lazy) {
                 ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "glossary \"%V\" is loaded with \"%s\" "
-                                   "in another location", path,
-                                   d[i]->mmap ? "mmap" : "copy");
+                                   "glossary \"%V\" is loaded with \"%s "
+                                   "verify=%s\" in another location", path,
+                                   d[i]->mmap ? "mmap" : "copy",
+                                   d[i]->verify_lazy ? "lazy" : "full");
                 return NULL;
             }
 
@@ -356,13 +378,14 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map)
 
     size = (size_t) ngx_file_size(&fi);
 
-    p = map ? ngx_http_glossary_map(cf, fd, size, path)
+    p = map ? ngx_http_glossary_map(cf, fd, size, path, lazy)
             : ngx_http_glossary_snapshot(cf, fd, size, path);
     if (p == NULL) {
         goto failed;
     }
 
     data->mmap = map;
+    data->verify_lazy = lazy;
 
     if (ngx_close_file(fd) == NGX_FILE_ERROR) {
         ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
@@ -381,13 +404,36 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map)
     cln->handler = ngx_http_glossary_cleanup;
     cln->data = data;
 
-    rc = glossary_blob_open(&data->blob, data->start, data->size);
+    rc = glossary_blob_open_flags(&data->blob, data->start, data->size,
+                                  lazy ? GLOSSARY_OPEN_LAZY : 0);
     if (rc != GLOSSARY_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "glossary \"%V\" is invalid: %s: %s",
                            path, glossary_blob_strerror(rc),
                            data->blob.detail);
         return NULL;
+    }
+
+    if (lazy && !data->blob.lazy) {
+        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
+                           "glossary \"%V\" has no chunk table (format "
+                           "%ui.%ui), it was verified in full", path,
+                           (ngx_uint_t) data->blob.header->version_major,
+                           (ngx_uint_t) data->blob.header->version_minor);
+    }
+
+    /*
+     * what is verified lazily is noted per process: the master's zeroed
+     * pages become each worker's own on its first write (a bit a chunk and
+     * a bit a document: 80 KiB for 100,000 terms)
+     */
+    if (data->blob.lazy) {
+        p = ngx_pcalloc(cf->pool, glossary_lazy_size(&data->blob));
+        if (p == NULL) {
+            return NULL;
+        }
+
+        glossary_lazy_init(&data->lazy, &data->blob, p);
     }
 
     data->build_id.len = sizeof(data->blob.build_id) - 1;
@@ -516,12 +562,16 @@ failed:
 
 static void *
 ngx_http_glossary_map(ngx_conf_t *cf, ngx_fd_t fd, size_t size,
-    ngx_str_t *path)
+    ngx_str_t *path, ngx_uint_t lazy)
 {
     void  *p;
 
-    /* populated: the checksum reads every page at once anyway */
-    p = mmap(NULL, size, PROT_READ, MAP_SHARED|MAP_POPULATE, fd, 0);
+    /*
+     * populated when verified in full: the checksum reads every page at
+     * once anyway; lazily, the pages are faulted in as they are used
+     */
+    p = mmap(NULL, size, PROT_READ, MAP_SHARED|(lazy ? 0 : MAP_POPULATE),
+             fd, 0);
     if (p == MAP_FAILED) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "mmap(%uz) \"%V\" failed", size, path);

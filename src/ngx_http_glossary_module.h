@@ -24,7 +24,10 @@ typedef struct {
     ngx_str_t                   build_id;
     ngx_str_t                   last_modified;   /* rendered once */
     time_t                      loaded;
+    /* verify=lazy: what this process has verified (copy-on-write pages) */
+    glossary_lazy_t             lazy;
     unsigned                    mmap:1;          /* file mapping, no copy */
+    unsigned                    verify_lazy:1;   /* as configured */
 } ngx_http_glossary_data_t;
 
 
@@ -59,6 +62,16 @@ extern ngx_module_t  ngx_http_glossary_module;
 
 ngx_int_t ngx_http_glossary_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_glossary_status_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_glossary_lazy(ngx_http_request_t *r,
+    ngx_http_glossary_data_t *data, const glossary_doc_t *doc,
+    const glossary_ref_t *ref);
+
+/* with verify=lazy: a document or string is sent only once verified */
+#define ngx_http_glossary_doc_ready(r, data, doc)                             \
+    (!(data)->blob.lazy || ngx_http_glossary_lazy(r, data, doc, NULL) == NGX_OK)
+#define ngx_http_glossary_ref_ready(r, data, ref)                             \
+    (!(data)->blob.lazy || ngx_http_glossary_lazy(r, data, NULL, ref) == NGX_OK)
+
 ngx_int_t ngx_http_glossary_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 

@@ -126,25 +126,70 @@ invalid number of arguments in "glossary" directive
 
 
 
-=== TEST 11: three arguments
+=== TEST 11: four arguments
 --- glossary eval
 data_file('small.json')
 --- config
-location /glossary/ { glossary site.glossary mmap mmap; }
+location /glossary/ { glossary site.glossary mmap verify=lazy mmap; }
 --- must_die
 --- error_log
 invalid number of arguments in "glossary" directive
 
 
 
-=== TEST 11a: a second argument other than copy or mmap
+=== TEST 11a: a second argument other than copy, mmap or verify=
 --- glossary eval
 data_file('small.json')
 --- config
 location /glossary/ { glossary site.glossary site.glossary; }
 --- must_die
 --- error_log
-invalid parameter "site.glossary", it must be "copy" or "mmap"
+invalid parameter "site.glossary", it must be "copy", "mmap", "verify=full" or "verify=lazy", each at most once
+
+
+
+=== TEST 11a2: a parameter given twice
+--- glossary eval
+data_file('small.json')
+--- config
+location /glossary/ { glossary site.glossary mmap copy; }
+--- must_die
+--- error_log
+invalid parameter "copy", it must be
+
+
+
+=== TEST 11a3: verify= with another value
+--- glossary eval
+data_file('small.json')
+--- config
+location /glossary/ { glossary site.glossary verify=none; }
+--- must_die
+--- error_log
+invalid parameter "verify=none", it must be
+
+
+
+=== TEST 11a4: verify=lazy, in either order, with copy or mmap, or alone
+--- glossary eval
+data_file('small.json')
+--- config
+location /a/ { glossary site.glossary verify=lazy mmap; }
+location /b/ { glossary b.glossary copy verify=lazy; }
+location /c/ { glossary c.glossary verify=lazy; }
+location /d/ { glossary d.glossary mmap verify=full; }
+--- init
+for my $f (qw(b c d)) {
+    require File::Copy;
+    File::Copy::copy($srv->path('conf', 'site.glossary'),
+                     $srv->path('conf', "$f.glossary")) or die "copy: $!";
+}
+--- request eval
+["GET /a/gpu", "GET /b/gpu", "GET /c/gpu", "GET /d/gpu"]
+--- response_body_like eval
+[qr/^\{"slug":"gpu"/, qr/^\{"slug":"gpu"/, qr/^\{"slug":"gpu"/, qr/^\{"slug":"gpu"/]
+--- no_error_log
+no chunk table
 
 
 
@@ -169,7 +214,19 @@ location /glossary/ { glossary site.glossary copy; }
 location /api/ { glossary site.glossary mmap; }
 --- must_die
 --- error_log eval
-[qr/glossary ".*\/conf\/site\.glossary" is loaded with "copy" in another location/]
+[qr/glossary ".*\/conf\/site\.glossary" is loaded with "copy verify=full" in another location/]
+
+
+
+=== TEST 11d: verify=full and verify=lazy of one file in two locations conflict
+--- glossary eval
+data_file('small.json')
+--- config
+location /glossary/ { glossary site.glossary mmap; }
+location /api/ { glossary site.glossary mmap verify=lazy; }
+--- must_die
+--- error_log eval
+[qr/glossary ".*\/conf\/site\.glossary" is loaded with "mmap verify=full" in another location/]
 
 
 

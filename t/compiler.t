@@ -715,7 +715,7 @@ fails('payload: duplicate key in a term',
     my $size = -s "$tmp/small.blob";
     my ($id) = $out =~ /^build id:      ([0-9a-f]{16})$/m;
     ok($id, 'info: build id');
-    like($out, qr/\Afile:          small\.blob\nformat:        1\.1\n/,
+    like($out, qr/\Afile:          small\.blob\nformat:        1\.2\n/,
          'info: file and format');
     like($out, qr/^checksum:      0x$id$/m, 'info: checksum is the build id')
         if $id;
@@ -729,22 +729,26 @@ fails('payload: duplicate key in a term',
     for my $s (qw(STRINGS TERMS HASH DOCS GLOBALS RELATED)) {
         like($out, qr/^  \d   $s +\d+ +\d+$/m, "info: section $s");
     }
+    like($out, qr/^  11  CHUNKS +\d+ +\d+$/m, 'info: section CHUNKS');
+    like($out, qr/^chunks:        1 of 65536 bytes, eager \d+ bytes$/m,
+         'info: one chunk of 64 KiB');
 
     my $blob = slurp('small.blob');
     my ($magic, $maj, $min, $bo, $sum, $fsize, $hsize, $nsec, $table, $btime,
         $nterms, $dpt, $glob, $flags)
         = unpack('a8 v v V Q< Q< V V Q< Q< V V V V', $blob);
     is($magic, 'GLOSSARY', 'header: magic');
-    is("$maj.$min", '1.1', 'header: version');
+    is("$maj.$min", '1.2', 'header: version');
     is($bo, 0x01020304, 'header: byte order');
     is(sprintf('%016x', $sum), $id // '', 'header: checksum');
     is($fsize, $size, 'header: file size');
     is($hsize, 128, 'header: header size');
-    is($nsec, 10, 'header: ten sections');
+    is($nsec, 11, 'header: eleven sections');
     is($table, 128, 'header: section table follows the header');
     is($btime, $EPOCH, 'header: build time');
     is("$nterms $dpt $glob $flags", '4 6 7 0', 'header: counts');
-    is(substr($blob, 72, 56), "\0" x 56, 'header: reserved is zero');
+    isnt(unpack('Q<', substr($blob, 72, 8)), 0, 'header: index checksum');
+    is(substr($blob, 80, 48), "\0" x 48, 'header: reserved is zero');
 
     my @slugs;
     my %sec;
