@@ -1226,6 +1226,8 @@ glossary_lazy_init(glossary_lazy_t *lz, const glossary_blob_t *blob,
     for (i = 0; i < eager; i++) {
         glossary_bit_set(lz->chunk_ok, i);
     }
+
+    lz->ok = eager;
 }
 
 
@@ -1262,10 +1264,12 @@ glossary_lazy_ref(const glossary_blob_t *blob, glossary_lazy_t *lz,
                                         lz->detail, sizeof(lz->detail));
         if (rc != GLOSSARY_OK) {
             glossary_bit_set(lz->chunk_bad, i);
+            lz->corrupt++;
             return rc;
         }
 
         glossary_bit_set(lz->chunk_ok, i);
+        lz->ok++;
     }
 
     return GLOSSARY_OK;

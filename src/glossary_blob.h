@@ -491,7 +491,9 @@ typedef struct {
     uint64_t                   *chunk_bad;
     uint64_t                   *doc_ok;
     uint64_t                    slots;      /* documents with a bit */
-    uint64_t                    verified;   /* chunks hashed, for status */
+    uint64_t                    verified;   /* chunks hashed at first use */
+    uint64_t                    ok;         /* chunks known good */
+    uint64_t                    corrupt;    /* chunks known corrupt */
     /* the failure, for messages: "STRINGS chunk 12 (bytes ...) ..." */
     char                        detail[160];
 } glossary_lazy_t;

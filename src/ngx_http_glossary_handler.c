@@ -852,11 +852,13 @@ ngx_http_glossary_status_handler(ngx_http_request_t *r)
     for (i = 0; i < gmcf->blobs.nelts; i++) {
         size += sizeof("{\"path\":\"\",\"build\":\"\",\"checksum\":\"\","
                        "\"version\":\".\",\"terms\":,\"bytes\":,"
+                       "\"mode\":\"copy\",\"verify\":\"full\",\"chunks\":,"
+                       "\"chunks_verified\":,\"chunks_corrupt\":,"
                        "\"build_time\":\"\",\"build_time_epoch\":,"
                        "\"loaded\":\"\",\"loaded_epoch\":},")
                 + d[i]->path.len
                 + ngx_escape_json(NULL, d[i]->path.data, d[i]->path.len)
-                + 16 + 18 + 2 * NGX_INT_T_LEN + 5 * NGX_INT64_LEN
+                + 16 + 18 + 2 * NGX_INT_T_LEN + 8 * NGX_INT64_LEN
                 + 2 * sizeof("1970-01-01T00:00:00Z");
     }
 
@@ -889,6 +891,20 @@ ngx_http_glossary_status_handler(ngx_http_request_t *r)
                         tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
                         tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec,
                         (uint64_t) h->build_time);
+
+        /*
+         * this worker's view: verify=full checked every chunk at load;
+         * lazily, the eager ones and those it has sent bytes of
+         */
+        p = ngx_sprintf(p, "\"mode\":\"%s\",\"verify\":\"%s\","
+                        "\"chunks\":%uL,\"chunks_verified\":%uL,"
+                        "\"chunks_corrupt\":%uL,",
+                        d[i]->mmap ? "mmap" : "copy",
+                        d[i]->blob.lazy ? "lazy" : "full",
+                        d[i]->blob.chunk_count,
+                        d[i]->blob.lazy ? d[i]->lazy.ok
+                                        : d[i]->blob.chunk_count,
+                        d[i]->lazy.corrupt);
 
         ngx_gmtime(d[i]->loaded, &tm);
 

@@ -139,6 +139,12 @@ END
            "$name: loaded_epoch is when nginx read its configuration");
         like($b->{loaded}, qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
              "$name: loaded");
+        is($b->{mode}, 'copy', "$name: mode");
+        is($b->{verify}, 'full', "$name: verify");
+        ok($b->{chunks} >= 1, "$name: chunks");
+        is($b->{chunks_verified}, $b->{chunks},
+           "$name: verified in full, every chunk");
+        is($b->{chunks_corrupt}, 0, "$name: none corrupt");
 
         for my $k (qw(path build checksum version terms bytes build_time
                       build_time_epoch))
@@ -219,12 +225,16 @@ subtest 'conf/glossary.conf.example passes nginx -t' => sub {
 my @bad = (
     ['location / { glossary; }',
      'invalid number of arguments in "glossary" directive'],
-    ['location / { glossary a.glossary b.glossary c.glossary; }',
+    ['location / { glossary a.glossary b.glossary c.glossary d.glossary; }',
      'invalid number of arguments in "glossary" directive'],
     ['location / { glossary site.glossary b.glossary; }',
-     'invalid parameter "b.glossary", it must be "copy" or "mmap"'],
+     'invalid parameter "b.glossary", it must be "copy", "mmap", "verify=full" or "verify=lazy", each at most once'],
+    ['location / { glossary site.glossary verify=lazy verify=full; }',
+     'invalid parameter "verify=full", it must be "copy", "mmap", "verify=full" or "verify=lazy", each at most once'],
     ['location /a/ { glossary site.glossary; } location /b/ { glossary site.glossary mmap; }',
-     'glossary "PREFIX/conf/site.glossary" is loaded with "copy" in another location'],
+     'glossary "PREFIX/conf/site.glossary" is loaded with "copy verify=full" in another location'],
+    ['location /a/ { glossary site.glossary verify=lazy; } location /b/ { glossary site.glossary; }',
+     'glossary "PREFIX/conf/site.glossary" is loaded with "copy verify=lazy" in another location'],
     ['location / { glossary site.glossary; glossary site.glossary; }',
      '"glossary" directive is duplicate'],
     ['glossary site.glossary;',
