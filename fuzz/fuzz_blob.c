@@ -12,8 +12,19 @@
  * every document kind, every byte of every reachable reference.  A
  * reference outside STRINGS, a term not found under its own slug, or a
  * failure without a message aborts, so the fuzzer reports it.
+ *
+ * Format 1.2: the same bytes are opened with GLOSSARY_OPEN_LAZY, DEEP and
+ * both; a lazily opened blob gets glossary_lazy_doc() over every document
+ * and glossary_lazy_ref() over every string, in a state of exactly
+ * glossary_lazy_size() bytes.  Then, when the input has a CHUNKS section,
+ * a second copy with its chunk hashes and index checksum re-sealed too
+ * (so that the structure behind them gets fuzzed), where a lazy open and
+ * the lazy checks of every document must come to what a full open says:
+ * either both accept the blob or both refuse it.  A blob that opens DEEP
+ * must open in full and lazily, every document passing.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +45,13 @@ static void fuzz_blob_doc(const glossary_blob_t *blob,
     const glossary_doc_t *d, const char *what, uint64_t i);
 static void fuzz_blob_walk(const glossary_blob_t *blob, const uint8_t *data,
     size_t size);
+static glossary_status_t fuzz_blob_open(glossary_blob_t *blob,
+    const unsigned char *p, size_t size, unsigned flags, const uint8_t *data);
+static void fuzz_blob_lazy_rc(const glossary_blob_t *blob,
+    const glossary_lazy_t *lz, glossary_status_t rc, int doc, uint64_t i);
+static uint64_t fuzz_blob_lazy(const glossary_blob_t *blob);
+static void fuzz_blob_modes(const unsigned char *copy, size_t size,
+    const uint8_t *data, const glossary_blob_t *full, glossary_status_t rc);
 
 
 static volatile uint64_t  fuzz_blob_sink;
@@ -91,9 +109,279 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_blob_walk(&blob, data, size);
     }
 
+    fuzz_blob_modes(copy, size, data, &blob, rc);
+
     free(copy);
 
     return 0;
+}
+
+
+/* glossary_blob_open_flags() with the checks of every open */
+static glossary_status_t
+fuzz_blob_open(glossary_blob_t *blob, const unsigned char *p, size_t size,
+    unsigned flags, const uint8_t *data)
+{
+    glossary_status_t  rc;
+
+    memset(blob, 0xa5, sizeof(glossary_blob_t));
+
+    rc = glossary_blob_open_flags(blob, p, size, flags);
+
+    if ((unsigned) rc >= GLOSSARY_ERR_LAST
+        || memchr(blob->detail, '\0', sizeof(blob->detail)) == NULL
+        || (rc != GLOSSARY_OK && blob->detail[0] == '\0'))
+    {
+        fuzz_blob_fail("open_flags: status or detail", flags);
+    }
+
+    if (rc != GLOSSARY_OK) {
+        return rc;
+    }
+
+    /* lazy exactly when asked for and possible */
+    if (blob->lazy
+        != ((flags & GLOSSARY_OPEN_LAZY) && blob->chunk_hashes != NULL))
+    {
+        fuzz_blob_fail("blob->lazy", flags);
+    }
+
+    if (blob->chunk_hashes != NULL
+        && (blob->chunk_shift < GLOSSARY_CHUNK_SHIFT_MIN
+            || blob->chunk_shift > GLOSSARY_CHUNK_SHIFT_MAX
+            || blob->eager_size > blob->strings_size
+            || blob->chunk_count
+               != (blob->strings_size + ((uint64_t) 1 << blob->chunk_shift)
+                   - 1) >> blob->chunk_shift
+            || (const unsigned char *) blob->chunk_hashes < p
+            || (const unsigned char *) (blob->chunk_hashes
+                                        + blob->chunk_count) > p + size))
+    {
+        fuzz_blob_fail("CHUNKS fields", blob->chunk_count);
+    }
+
+    fuzz_blob_walk(blob, data, size);
+
+    return rc;
+}
+
+
+static void
+fuzz_blob_lazy_rc(const glossary_blob_t *blob, const glossary_lazy_t *lz,
+    glossary_status_t rc, int doc, uint64_t i)
+{
+    if (rc == GLOSSARY_OK) {
+        return;
+    }
+
+    if (!blob->lazy
+        || (rc != GLOSSARY_ERR_CHUNK && (!doc || rc != GLOSSARY_ERR_DOCS))
+        || memchr(lz->detail, '\0', sizeof(lz->detail)) == NULL
+        || lz->detail[0] == '\0')
+    {
+        fuzz_blob_fail(doc ? "lazy_doc status or detail"
+                           : "lazy_ref status or detail", i);
+    }
+}
+
+
+/*
+ * glossary_lazy_doc() twice over every document (the same answer twice),
+ * glossary_lazy_ref() over every string a server sends; the failures
+ */
+static uint64_t
+fuzz_blob_lazy(const glossary_blob_t *blob)
+{
+    size_t                      size;
+    uint32_t                    i, k, n;
+    uint64_t                    bad, slot;
+    unsigned char              *mem;
+    glossary_lazy_t             lz;
+    glossary_status_t           rc, again;
+    const glossary_doc_t       *d;
+    const glossary_ref_t       *ref;
+    const glossary_term_t      *t;
+    const glossary_category_t  *c;
+
+    size = glossary_lazy_size(blob);
+
+    if (!blob->lazy && size != 0) {
+        fuzz_blob_fail("lazy_size of a blob opened in full", size);
+    }
+
+    /* zeroed, exactly that size, so that ASan sees a bit out of place */
+    mem = calloc(1, size ? size : 1);
+    if (mem == NULL) {
+        return 0;
+    }
+
+    memset(&lz, 0xa5, sizeof(lz));
+    glossary_lazy_init(&lz, blob, mem);
+
+    bad = 0;
+    slot = 0;
+    n = blob->term_count * blob->docs_per_term + blob->global_docs
+        + 2 * blob->category_count;
+
+    for (i = 0; i < n; i++) {
+        k = i;
+
+        if (k < blob->term_count * blob->docs_per_term) {
+            d = glossary_blob_doc(blob, k / blob->docs_per_term,
+                                  k % blob->docs_per_term);
+        } else if ((k -= blob->term_count * blob->docs_per_term)
+                   < blob->global_docs)
+        {
+            d = glossary_blob_global(blob, k);
+        } else {
+            k -= blob->global_docs;
+            c = &blob->categories[k / 2];
+            d = (k % 2) ? &c->html : &c->json;
+        }
+
+        rc = glossary_lazy_doc(blob, &lz, d);
+        fuzz_blob_lazy_rc(blob, &lz, rc, 1, i);
+        again = glossary_lazy_doc(blob, &lz, d);
+        fuzz_blob_lazy_rc(blob, &lz, again, 1, i);
+
+        if (again != rc) {
+            fuzz_blob_fail("lazy_doc changed its mind", i);
+        }
+
+        bad += rc != GLOSSARY_OK;
+        slot++;
+    }
+
+    for (i = 0; i < blob->term_count; i++) {
+        t = &blob->terms[i];
+
+        for (k = 0; k < 4; k++) {
+            ref = k == 0 ? &t->slug : k == 1 ? &t->term
+                  : k == 2 ? &t->category : &t->short_definition;
+            rc = glossary_lazy_ref(blob, &lz, ref);
+            fuzz_blob_lazy_rc(blob, &lz, rc, 0, i);
+            bad += rc != GLOSSARY_OK;
+        }
+
+        for (k = 0; k < t->related_count; k++) {
+            ref = &blob->related[t->related_first + k].name;
+            rc = glossary_lazy_ref(blob, &lz, ref);
+            fuzz_blob_lazy_rc(blob, &lz, rc, 0, i);
+            bad += rc != GLOSSARY_OK;
+        }
+    }
+
+    for (i = 0; i < blob->category_count; i++) {
+        rc = glossary_lazy_ref(blob, &lz, &blob->categories[i].name);
+        fuzz_blob_lazy_rc(blob, &lz, rc, 0, i);
+        bad += rc != GLOSSARY_OK;
+    }
+
+    for (i = 0; i < blob->search_page_count; i++) {
+        rc = glossary_lazy_ref(blob, &lz, &blob->search_page[i].text);
+        fuzz_blob_lazy_rc(blob, &lz, rc, 0, i);
+        bad += rc != GLOSSARY_OK;
+    }
+
+    if (blob->lazy
+        && (lz.slots != slot
+            || lz.verified > blob->chunk_count
+            || lz.ok + lz.corrupt > blob->chunk_count))
+    {
+        fuzz_blob_fail("lazy state counters", lz.verified);
+    }
+
+    free(mem);
+
+    return bad;
+}
+
+
+/*
+ * The input opened lazily, deeply, both; then, with a CHUNKS section, a
+ * copy with every chunk hash and the index checksum re-sealed, where the
+ * lazy verdict must be the full one
+ */
+static void
+fuzz_blob_modes(const unsigned char *copy, size_t size, const uint8_t *data,
+    const glossary_blob_t *full, glossary_status_t rc)
+{
+    uint64_t            i, v, lazy_bad;
+    unsigned char      *sealed;
+    glossary_blob_t     blob;
+    glossary_status_t   rl, rd, r0;
+
+    rl = fuzz_blob_open(&blob, copy, size, GLOSSARY_OPEN_LAZY, data);
+    lazy_bad = (rl == GLOSSARY_OK) ? fuzz_blob_lazy(&blob) : 0;
+
+    rd = fuzz_blob_open(&blob, copy, size, GLOSSARY_OPEN_DEEP, data);
+
+    if (rd == GLOSSARY_OK) {
+        /* "a blob that opens this way opens lazily too" */
+        if (rc != GLOSSARY_OK || rl != GLOSSARY_OK || lazy_bad != 0) {
+            fuzz_blob_fail("opens DEEP, not in full or lazily", lazy_bad);
+        }
+
+        if (fuzz_blob_lazy(&blob) != 0) {
+            fuzz_blob_fail("lazy checks of a blob opened DEEP", 0);
+        }
+    }
+
+    if (fuzz_blob_open(&blob, copy, size,
+                       GLOSSARY_OPEN_LAZY | GLOSSARY_OPEN_DEEP, data)
+        == GLOSSARY_OK)
+    {
+        (void) fuzz_blob_lazy(&blob);
+
+    } else if (rd == GLOSSARY_OK) {
+        fuzz_blob_fail("opens DEEP, not LAZY|DEEP", 0);
+    }
+
+    if (full->chunk_hashes == NULL || size < GLOSSARY_HEADER_SIZE) {
+        return;
+    }
+
+    /* the sections lie where the full open found them: re-seal */
+    sealed = malloc(size);
+    if (sealed == NULL) {
+        return;
+    }
+
+    memcpy(sealed, copy, size);
+
+    for (i = 0; i < full->chunk_count; i++) {
+        v = glossary_blob_chunk_hash(sealed, full->strings_off,
+                                     full->strings_size, full->chunk_shift,
+                                     i);
+        memcpy(sealed + ((const unsigned char *) &full->chunk_hashes[i]
+                         - copy), &v, sizeof(v));
+    }
+
+    v = glossary_blob_index_checksum(sealed, size, full->strings_off,
+                                     full->strings_size);
+    memcpy(sealed + offsetof(glossary_header_t, index_checksum), &v,
+           sizeof(v));
+    v = glossary_blob_checksum(sealed, size);
+    memcpy(sealed + offsetof(glossary_header_t, checksum), &v, sizeof(v));
+
+    r0 = fuzz_blob_open(&blob, sealed, size, 0, data);
+    rd = fuzz_blob_open(&blob, sealed, size, GLOSSARY_OPEN_DEEP, data);
+
+    if (rd != r0) {
+        fuzz_blob_fail("re-sealed: DEEP and full disagree", rd);
+    }
+
+    rl = fuzz_blob_open(&blob, sealed, size, GLOSSARY_OPEN_LAZY, data);
+    lazy_bad = (rl == GLOSSARY_OK) ? fuzz_blob_lazy(&blob) : 0;
+
+    if ((r0 == GLOSSARY_OK) != (rl == GLOSSARY_OK && lazy_bad == 0)) {
+        fprintf(stderr, "fuzz_blob: re-sealed: full %s, lazy %s with %llu "
+                "failing documents or strings\n", glossary_blob_strerror(r0),
+                glossary_blob_strerror(rl), (unsigned long long) lazy_bad);
+        fuzz_blob_fail("re-sealed: lazy and full disagree", lazy_bad);
+    }
+
+    free(sealed);
 }
 
 

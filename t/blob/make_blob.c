@@ -3,12 +3,15 @@
  * then TERMS, RELATED, HASH, DOCS, GLOBALS, [an unknown section], [the 1.1
  * sections CATEGORIES, SEARCH_TERMS, SEARCH_WORDS, SEARCH_PAGE], and
  * STRINGS last, so that every record can be written in one pass while the
- * string pool grows.
+ * string pool grows; [CHUNKS, 1.2] after STRINGS, as glossaryc puts it.
  */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <xxhash.h>
 
 #include "make_blob.h"
 
@@ -45,7 +48,7 @@ static const mb_related_t  mb_default_related[] = {
 
 const mb_model_t  mb_default_model = {
     mb_default_terms, 3, mb_default_related, 3, 0, 0, 0, 0, 0, 0,
-    NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL
+    NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, 0
 };
 
 
@@ -177,17 +180,94 @@ mb_align(uint64_t n)
 }
 
 
+/* chunks of 2^shift bytes in len bytes; 0 for a shift no chunk has */
+static uint64_t
+mb_chunk_count(uint64_t len, uint32_t shift)
+{
+    if (shift == 0 || shift >= 64) {
+        return 0;
+    }
+
+    return (len >> shift) + ((len & (((uint64_t) 1 << shift) - 1)) != 0);
+}
+
+
+/* the documents of term i, bodies padded to m->body_pad */
+static void
+mb_term_docs(mb_pool_t *pool, unsigned char *p, uint64_t docs_off,
+    const mb_model_t *m, uint32_t i, uint32_t dpt)
+{
+    char            *body;
+    size_t           len, size;
+    uint32_t         k;
+    glossary_doc_t  *d;
+
+    size = 256 + (size_t) m->body_pad;
+    body = mb_alloc(size);
+
+    for (k = 0; k < dpt; k++) {
+        d = (glossary_doc_t *) (p + docs_off) + (uint64_t) i * dpt + k;
+        len = mb_doc_body(body, size, m->terms[i].slug, k);
+
+        while (len < m->body_pad) {
+            body[len++] = ' ';
+        }
+
+        mb_write_doc(pool, d, body, len, mb_doc_has_gzip(i, k));
+    }
+
+    free(body);
+}
+
+
+static void
+mb_global_docs(mb_pool_t *pool, unsigned char *p, uint64_t globals_off,
+    const mb_model_t *m, uint32_t ng)
+{
+    char             body[256];
+    size_t           len;
+    uint32_t         i;
+    glossary_doc_t  *d;
+
+    for (i = 0; i < ng; i++) {
+        d = (glossary_doc_t *) (p + globals_off) + i;
+
+        if (m->global_bodies != NULL && m->global_bodies[i] != NULL) {
+            mb_write_doc(pool, d, m->global_bodies[i],
+                         strlen(m->global_bodies[i]), 0);
+            continue;
+        }
+
+        len = mb_global_body(body, sizeof(body), i);
+        mb_write_doc(pool, d, body, len, i % 2 == 0);
+    }
+}
+
+
+static void
+mb_category_docs(mb_pool_t *pool, glossary_category_t *c,
+    const mb_model_t *m, uint32_t i)
+{
+    char    body[256];
+    size_t  len;
+
+    len = mb_category_body(body, sizeof(body), m->categories[i].slug, 0);
+    mb_write_doc(pool, &c->json, body, len, i % 2 == 0);
+    len = mb_category_body(body, sizeof(body), m->categories[i].slug, 1);
+    mb_write_doc(pool, &c->html, body, len, i % 2 == 1);
+}
+
+
 mb_blob_t
 mb_build(const mb_model_t *m)
 {
-    char                  body[256];
-    size_t                len;
+    int                   late;
     uint32_t              i, k, dpt, ng, bc, nsec, b, mask, hs, id;
-    uint64_t              off, sec_off[MB_SLOTS], sec_size[MB_SLOTS];
+    uint64_t              off, eager, nchunks;
+    uint64_t              sec_off[MB_SLOTS], sec_size[MB_SLOTS];
     mb_blob_t             blob;
     mb_pool_t             pool;
     unsigned char        *p;
-    glossary_doc_t       *d;
     glossary_hash_t      *hash;
     glossary_term_t      *t;
     glossary_header_t    *h;
@@ -195,6 +275,7 @@ mb_build(const mb_model_t *m)
     glossary_related_t   *r;
     glossary_section_t   *s;
     glossary_segment_t   *g;
+    glossary_chunks_t    *ch;
     glossary_category_t  *c;
     const mb_search_t    *ms;
     uint32_t             *buckets;
@@ -233,6 +314,10 @@ mb_build(const mb_model_t *m)
     present[GLOSSARY_SECTION_SEARCH_TERMS] = (m->search_terms != NULL);
     present[GLOSSARY_SECTION_SEARCH_WORDS] = (m->search_words != NULL);
     present[GLOSSARY_SECTION_SEARCH_PAGE] = (m->segments != NULL);
+    present[GLOSSARY_SECTION_CHUNKS] = (m->chunk_shift != 0);
+
+    /* 1.2: the documents after every string, as glossaryc writes them */
+    late = (m->chunk_shift != 0);
 
     nsec = 0;
     for (i = 0; i < MB_SLOTS; i++) {
@@ -294,11 +379,8 @@ mb_build(const mb_model_t *m)
         t->related_first = m->terms[i].related_first;
         t->related_count = m->terms[i].related_count;
 
-        for (k = 0; k < dpt; k++) {
-            d = (glossary_doc_t *) (p + sec_off[GLOSSARY_SECTION_DOCS])
-                + (uint64_t) i * dpt + k;
-            len = mb_doc_body(body, sizeof(body), m->terms[i].slug, k);
-            mb_write_doc(&pool, d, body, len, mb_doc_has_gzip(i, k));
+        if (!late) {
+            mb_term_docs(&pool, p, sec_off[GLOSSARY_SECTION_DOCS], m, i, dpt);
         }
     }
 
@@ -309,17 +391,8 @@ mb_build(const mb_model_t *m)
         r->name = mb_pool_str(&pool, m->related[i].name);
     }
 
-    for (i = 0; i < ng; i++) {
-        d = (glossary_doc_t *) (p + sec_off[GLOSSARY_SECTION_GLOBALS]) + i;
-
-        if (m->global_bodies != NULL && m->global_bodies[i] != NULL) {
-            mb_write_doc(&pool, d, m->global_bodies[i],
-                         strlen(m->global_bodies[i]), 0);
-            continue;
-        }
-
-        len = mb_global_body(body, sizeof(body), i);
-        mb_write_doc(&pool, d, body, len, i % 2 == 0);
+    if (!late) {
+        mb_global_docs(&pool, p, sec_off[GLOSSARY_SECTION_GLOBALS], m, ng);
     }
 
     for (i = 0; m->categories != NULL && i < m->ncategories; i++) {
@@ -329,10 +402,9 @@ mb_build(const mb_model_t *m)
         c->name = mb_pool_str(&pool, m->categories[i].name);
         c->term_count = m->categories[i].term_count;
 
-        len = mb_category_body(body, sizeof(body), m->categories[i].slug, 0);
-        mb_write_doc(&pool, &c->json, body, len, i % 2 == 0);
-        len = mb_category_body(body, sizeof(body), m->categories[i].slug, 1);
-        mb_write_doc(&pool, &c->html, body, len, i % 2 == 1);
+        if (!late) {
+            mb_category_docs(&pool, c, m, i);
+        }
     }
 
     for (k = 0; k < 2; k++) {
@@ -355,6 +427,28 @@ mb_build(const mb_model_t *m)
         g->kind = m->segments[i].kind;
         g->text = mb_pool_str(&pool, m->segments[i].text);
     }
+
+    eager = pool.len;
+
+    if (late) {
+        for (i = 0; i < m->nterms; i++) {
+            mb_term_docs(&pool, p, sec_off[GLOSSARY_SECTION_DOCS], m, i, dpt);
+        }
+
+        mb_global_docs(&pool, p, sec_off[GLOSSARY_SECTION_GLOBALS], m, ng);
+
+        for (i = 0; m->categories != NULL && i < m->ncategories; i++) {
+            c = (glossary_category_t *)
+                (p + sec_off[GLOSSARY_SECTION_CATEGORIES]) + i;
+            mb_category_docs(&pool, c, m, i);
+        }
+    }
+
+    /* CHUNKS follows STRINGS: its size is known only now */
+    nchunks = mb_chunk_count(pool.len, m->chunk_shift);
+    sec_off[GLOSSARY_SECTION_CHUNKS] = mb_align(pool.base + pool.len);
+    sec_size[GLOSSARY_SECTION_CHUNKS] = sizeof(glossary_chunks_t)
+                                        + nchunks * sizeof(uint64_t);
 
     hash = (glossary_hash_t *) (p + sec_off[GLOSSARY_SECTION_HASH]);
     hash->bucket_count = bc;
@@ -395,15 +489,30 @@ mb_build(const mb_model_t *m)
         s++;
     }
 
+    if (present[GLOSSARY_SECTION_CHUNKS]) {
+        s->id = GLOSSARY_SECTION_CHUNKS;
+        s->offset = sec_off[GLOSSARY_SECTION_CHUNKS];
+        s->size = sec_size[GLOSSARY_SECTION_CHUNKS];
+    }
+
     if (m->extra_section) {
         memset(p + sec_off[MB_EXTRA_SLOT], 0xa5, MB_EXTRA_SIZE);
     }
 
-    blob.n = pool.base + pool.len;
+    blob.n = present[GLOSSARY_SECTION_CHUNKS]
+             ? sec_off[GLOSSARY_SECTION_CHUNKS]
+               + sec_size[GLOSSARY_SECTION_CHUNKS]
+             : pool.base + pool.len;
     blob.p = mb_alloc(blob.n);
     memcpy(blob.p, p, pool.base);
     if (pool.len) {
         memcpy(blob.p + pool.base, pool.p, pool.len);
+    }
+
+    if (present[GLOSSARY_SECTION_CHUNKS]) {
+        ch = (glossary_chunks_t *) (blob.p + sec_off[GLOSSARY_SECTION_CHUNKS]);
+        ch->chunk_shift = m->chunk_shift;
+        ch->eager_size = eager;
     }
 
     free(p);
@@ -411,7 +520,9 @@ mb_build(const mb_model_t *m)
 
     h = (glossary_header_t *) blob.p;
     h->file_size = blob.n;
-    mb_fix(&blob);
+
+    /* the chunk hashes, the index checksum, the checksum */
+    mb_seal(&blob);
 
     return blob;
 }
@@ -454,6 +565,148 @@ mb_fix(mb_blob_t *b)
     if (b->n >= GLOSSARY_CHECKSUM_FROM) {
         mb_header(b)->checksum = glossary_blob_checksum(b->p, b->n);
     }
+}
+
+
+uint64_t
+mb_index_checksum(const unsigned char *p, size_t n, uint64_t strings_off,
+    uint64_t strings_size)
+{
+    uint64_t  h;
+
+    if (n < GLOSSARY_HEADER_SIZE || strings_off < GLOSSARY_HEADER_SIZE
+        || strings_off > n || strings_size > n - strings_off)
+    {
+        return 0;
+    }
+
+    h = XXH3_64bits(p + 24, 72 - 24);
+    h = XXH3_64bits_withSeed(p + 80, strings_off - 80, h);
+
+    return XXH3_64bits_withSeed(p + strings_off + strings_size,
+                                n - strings_off - strings_size, h);
+}
+
+
+/* the section's bytes lie inside the blob */
+static int
+mb_section_inside(mb_blob_t *b, const glossary_section_t *s)
+{
+    return s != NULL && s->offset <= b->n && s->size <= b->n - s->offset;
+}
+
+
+static void
+mb_seal_index(mb_blob_t *b, int hashes)
+{
+    uint64_t             i, n, len, from, *hash;
+    uint32_t             shift;
+    glossary_chunks_t   *c;
+    glossary_section_t  *strings, *chunks;
+
+    strings = mb_find_section(b, GLOSSARY_SECTION_STRINGS);
+    chunks = mb_find_section(b, GLOSSARY_SECTION_CHUNKS);
+
+    if (!mb_section_inside(b, strings) || !mb_section_inside(b, chunks)) {
+        return;
+    }
+
+    /* hashes only where the section has room for them, whatever it says */
+    if (hashes && chunks->size >= sizeof(glossary_chunks_t)) {
+        c = (glossary_chunks_t *) (b->p + chunks->offset);
+        hash = (uint64_t *) (c + 1);
+        shift = c->chunk_shift;
+        n = mb_chunk_count(strings->size, shift);
+
+        if (n > (chunks->size - sizeof(glossary_chunks_t)) / sizeof(uint64_t))
+        {
+            n = (chunks->size - sizeof(glossary_chunks_t)) / sizeof(uint64_t);
+        }
+
+        for (i = 0; i < n; i++) {
+            from = i << shift;
+            len = strings->size - from;
+            if (len > (uint64_t) 1 << shift) {
+                len = (uint64_t) 1 << shift;
+            }
+
+            hash[i] = XXH3_64bits(b->p + strings->offset + from, len);
+        }
+    }
+
+    mb_header(b)->index_checksum = mb_index_checksum(b->p, b->n,
+                                                     strings->offset,
+                                                     strings->size);
+}
+
+
+void
+mb_seal(mb_blob_t *b)
+{
+    if (b->n >= GLOSSARY_HEADER_SIZE) {
+        mb_seal_index(b, 1);
+    }
+
+    mb_fix(b);
+}
+
+
+void
+mb_fix_index(mb_blob_t *b)
+{
+    if (b->n >= GLOSSARY_HEADER_SIZE) {
+        mb_seal_index(b, 0);
+    }
+
+    mb_fix(b);
+}
+
+
+glossary_section_t *
+mb_find_section(mb_blob_t *b, uint32_t id)
+{
+    uint32_t             i, n;
+    uint64_t             table;
+    glossary_section_t  *s;
+
+    if (b->n < GLOSSARY_HEADER_SIZE) {
+        return NULL;
+    }
+
+    table = mb_header(b)->section_table;
+    n = mb_header(b)->section_count;
+
+    if (table > b->n || table % GLOSSARY_ALIGN) {
+        return NULL;
+    }
+
+    if (n > (b->n - table) / sizeof(glossary_section_t)) {
+        n = (uint32_t) ((b->n - table) / sizeof(glossary_section_t));
+    }
+
+    s = (glossary_section_t *) (b->p + table);
+
+    for (i = 0; i < n; i++) {
+        if (s[i].id == id) {
+            return &s[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+glossary_chunks_t *
+mb_chunks(mb_blob_t *b)
+{
+    return mb_section_data(b, GLOSSARY_SECTION_CHUNKS);
+}
+
+
+uint64_t *
+mb_chunk_hashes(mb_blob_t *b)
+{
+    return (uint64_t *) (mb_chunks(b) + 1);
 }
 
 
@@ -534,6 +787,14 @@ mb_global(mb_blob_t *b, uint32_t kind)
 {
     return (glossary_doc_t *) mb_section_data(b, GLOSSARY_SECTION_GLOBALS)
            + kind;
+}
+
+
+glossary_category_t *
+mb_category(mb_blob_t *b, uint32_t i)
+{
+    return (glossary_category_t *)
+           mb_section_data(b, GLOSSARY_SECTION_CATEGORIES) + i;
 }
 
 

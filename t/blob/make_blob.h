@@ -75,6 +75,17 @@ typedef struct {
     uint32_t             nsegments;
     /* NULL, or global_docs bodies, NULL for the default one */
     const char         **global_bodies;
+    /*
+     * 1.2: with chunk_shift not 0, a CHUNKS section of 2^chunk_shift-byte
+     * chunks after STRINGS, and the index checksum.  The strings (terms,
+     * related, categories' slugs and names, search keys and page) then
+     * come first in STRINGS and the documents after them, eager_size
+     * covering the strings, as glossaryc writes them; without it the
+     * layout is the 1.1 one, byte for byte.
+     */
+    uint32_t             chunk_shift;
+    /* term document bodies padded with spaces to this many bytes */
+    uint32_t             body_pad;
 } mb_model_t;
 
 
@@ -96,6 +107,31 @@ void mb_free(mb_blob_t *b);
 /* re-seal the checksum after a mutation */
 void mb_fix(mb_blob_t *b);
 
+/*
+ * re-seal everything, as glossaryc does: with a CHUNKS section the chunk
+ * hashes (those the section has room for), then index_checksum; then the
+ * checksum
+ */
+void mb_seal(mb_blob_t *b);
+
+/* re-seal index_checksum (when there is a CHUNKS section), then checksum */
+void mb_fix_index(mb_blob_t *b);
+
+/*
+ * index_checksum computed here, not by the reader: XXH3-64 of [24, 72),
+ * then of [80, STRINGS) seeded with that, then of [end of STRINGS, end of
+ * file) seeded with that
+ */
+uint64_t mb_index_checksum(const unsigned char *p, size_t n,
+    uint64_t strings_off, uint64_t strings_size);
+
+/* NULL when the blob has no section of that id */
+glossary_section_t *mb_find_section(mb_blob_t *b, uint32_t id);
+
+/* the CHUNKS header and its hashes (the section must exist) */
+glossary_chunks_t *mb_chunks(mb_blob_t *b);
+uint64_t *mb_chunk_hashes(mb_blob_t *b);
+
 /* rebuild the buckets from the TERMS records as they are now */
 void mb_rehash(mb_blob_t *b);
 
@@ -108,6 +144,7 @@ glossary_hash_t *mb_hash(mb_blob_t *b);
 uint32_t *mb_buckets(mb_blob_t *b);
 glossary_doc_t *mb_doc(mb_blob_t *b, uint32_t term, uint32_t kind);
 glossary_doc_t *mb_global(mb_blob_t *b, uint32_t kind);
+glossary_category_t *mb_category(mb_blob_t *b, uint32_t i);
 
 /* the body the writer puts in a document, for comparisons */
 size_t mb_doc_body(char *buf, size_t size, const char *slug, uint32_t kind);
