@@ -139,9 +139,11 @@ fuzz_blob_open(glossary_blob_t *blob, const unsigned char *p, size_t size,
         return rc;
     }
 
-    /* lazy exactly when asked for and possible */
+    /* lazy exactly when asked for (DEEP overrides it) and possible */
     if (blob->lazy
-        != ((flags & GLOSSARY_OPEN_LAZY) && blob->chunk_hashes != NULL))
+        != ((flags & (GLOSSARY_OPEN_LAZY | GLOSSARY_OPEN_DEEP))
+            == GLOSSARY_OPEN_LAZY
+            && blob->chunk_hashes != NULL))
     {
         fuzz_blob_fail("blob->lazy", flags);
     }

@@ -188,6 +188,10 @@ glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
     blob->base = data;
     blob->size = size;
 
+    if (flags & GLOSSARY_OPEN_DEEP) {
+        flags &= ~GLOSSARY_OPEN_LAZY;     /* every byte: nothing is left */
+    }
+
     if (size < GLOSSARY_HEADER_SIZE) {
         return glossary_blob_fail(blob, GLOSSARY_ERR_TRUNCATED,
                                   "%zu bytes, a header needs %d",

@@ -128,11 +128,17 @@ enum {
  * The build identifier is the checksum printed as 16 lower-case hex
  * digits: two blobs with the same identifier hold the same bytes.
  *
- * index_checksum (1.2, with a CHUNKS section; 0 otherwise) is the XXH3-64
- * (seed 0) of bytes [24, file_size) without the STRINGS section, the eight
- * bytes of index_checksum itself read as zeros.  With it and the chunk
- * hashes a reader can verify the index at load and each part of STRINGS
- * when it first uses it ("verify=lazy"), instead of every byte at load.
+ * index_checksum (1.2, with a CHUNKS section; 0 otherwise) covers bytes
+ * [24, file_size) but the STRINGS section and itself, as three XXH3-64
+ * chained through their seeds (glossary_blob_index_checksum()):
+ *
+ *     h1 = XXH3_64(bytes [24, 72))
+ *     h2 = XXH3_64_withSeed(bytes [80, start of STRINGS), h1)
+ *     index_checksum = XXH3_64_withSeed(bytes [end of STRINGS, file_size), h2)
+ *
+ * With it and the chunk hashes a reader can verify the index at load and
+ * each part of STRINGS when it first uses it ("verify=lazy"), instead of
+ * every byte at load.
  */
 typedef struct {
     char        magic[GLOSSARY_MAGIC_LEN];
@@ -461,7 +467,8 @@ glossary_status_t glossary_blob_open(glossary_blob_t *blob, const void *data,
  * glossary_lazy_ref() at first use; a blob without CHUNKS is verified in
  * full (blob->lazy tells which happened).  GLOSSARY_OPEN_DEEP: also check
  * index_checksum and every chunk hash after the checksum, so that a blob
- * that opens this way opens lazily too (glossaryc verify).
+ * that opens this way opens lazily too (glossaryc verify); it overrides
+ * GLOSSARY_OPEN_LAZY.
  */
 #define GLOSSARY_OPEN_LAZY   1
 #define GLOSSARY_OPEN_DEEP   2
