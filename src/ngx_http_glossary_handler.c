@@ -24,6 +24,13 @@
 #include "glossary_fold.h"
 
 
+#if (defined __GNUC__ || defined __clang__)
+#define ngx_http_glossary_prefetch(p)  __builtin_prefetch(p)
+#else
+#define ngx_http_glossary_prefetch(p)
+#endif
+
+
 /* the longest query after decoding, in bytes, and the hit limits */
 #define NGX_HTTP_GLOSSARY_MAX_QUERY      256
 #define NGX_HTTP_GLOSSARY_LIMIT_DEFAULT  10
@@ -989,6 +996,14 @@ ngx_http_glossary_send_doc(ngx_http_request_t *r,
             }
         }
     }
+
+    /*
+     * the ETag is read by the header filter and the body by the kernel,
+     * thousands of instructions from now: in a large blob both are cache
+     * misses, started here so that they overlap with that work
+     */
+    ngx_http_glossary_prefetch(glossary_blob_ptr(&data->blob, *etag));
+    ngx_http_glossary_prefetch(glossary_blob_ptr(&data->blob, *body));
 
     r->headers_out.status = NGX_HTTP_OK;
     ngx_http_glossary_set_type(r, type);
