@@ -59,6 +59,8 @@ static int glossary_blob_etag_syntax_ok(const glossary_blob_t *blob,
 static glossary_status_t glossary_blob_check_chunks(
     const glossary_blob_t *blob, uint64_t from, uint64_t to, char *detail,
     size_t size);
+static glossary_status_t glossary_blob_check_whole(glossary_blob_t *blob,
+    const glossary_header_t *h);
 static glossary_status_t glossary_blob_check_sections(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_parse_chunks(glossary_blob_t *blob,
     const glossary_section_t *chunks, const glossary_section_t *table,
@@ -235,13 +237,9 @@ glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
     }
 
     if (!(flags & GLOSSARY_OPEN_LAZY)) {
-        checksum = glossary_blob_checksum(data, size);
-
-        if (checksum != h->checksum) {
-            return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
-                                      "expected %016llx, computed %016llx",
-                                      (unsigned long long) h->checksum,
-                                      (unsigned long long) checksum);
+        rc = glossary_blob_check_whole(blob, h);
+        if (rc != GLOSSARY_OK) {
+            return rc;
         }
     }
 
@@ -294,13 +292,9 @@ glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
 
         /* an older blob: nothing to verify it by but the whole checksum */
 
-        checksum = glossary_blob_checksum(data, size);
-
-        if (checksum != h->checksum) {
-            return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
-                                      "expected %016llx, computed %016llx",
-                                      (unsigned long long) h->checksum,
-                                      (unsigned long long) checksum);
+        rc = glossary_blob_check_whole(blob, h);
+        if (rc != GLOSSARY_OK) {
+            return rc;
         }
 
     } else if (blob->chunk_hashes != NULL
@@ -355,6 +349,26 @@ glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
     }
 
     return glossary_blob_check_extra(blob);
+}
+
+
+/* the checksum over every byte after the first 24 */
+
+static glossary_status_t
+glossary_blob_check_whole(glossary_blob_t *blob, const glossary_header_t *h)
+{
+    uint64_t  checksum;
+
+    checksum = glossary_blob_checksum(blob->base, blob->size);
+
+    if (checksum != h->checksum) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
+                                  "expected %016llx, computed %016llx",
+                                  (unsigned long long) h->checksum,
+                                  (unsigned long long) checksum);
+    }
+
+    return GLOSSARY_OK;
 }
 
 
