@@ -162,6 +162,8 @@ glossary_info_json(const char *path)
           || glossary_gen_kv_str(g, "build_time", when)
           || glossary_gen_kv_int(g, "build_time_epoch",
                                  (long long) h->build_time)
+          || glossary_gen_kv_int(g, "chunks",
+                                 (long long) fb.blob.chunk_count)
           || glossary_gen_kv_int(g, "docs_per_term", h->docs_per_term)
           || glossary_gen_kv_int(g, "global_docs", h->global_docs)
           || glossary_gen_kv_int(g, "related", fb.blob.related_count)

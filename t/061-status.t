@@ -147,7 +147,7 @@ END
         is($b->{chunks_corrupt}, 0, "$name: none corrupt");
 
         for my $k (qw(path build checksum version terms bytes build_time
-                      build_time_epoch))
+                      build_time_epoch chunks))
         {
             is($b->{$k}, $info->{$k},
                "$name: $k agrees with glossaryc info --json");
