@@ -70,6 +70,7 @@ static glossary_status_t glossary_blob_check_hash(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_docs(glossary_blob_t *blob,
     const glossary_doc_t *docs, uint64_t n, const char *what);
 static glossary_status_t glossary_blob_check_extra(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_segments(glossary_blob_t *blob);
 
 #define glossary_min(a, b)  ((a) < (b) ? (a) : (b))
 
@@ -348,7 +349,58 @@ glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
         return rc;
     }
 
-    return glossary_blob_check_extra(blob);
+    rc = glossary_blob_check_extra(blob);
+    if (rc != GLOSSARY_OK || !blob->lazy) {
+        return rc;
+    }
+
+    return glossary_blob_check_segments(blob);
+}
+
+
+/*
+ * lazily: the search page's text goes into every HTML search answer, so
+ * its chunks are verified once at load rather than looked up per request
+ * (glossaryc writes it among the eager strings: normally nothing to do)
+ */
+static glossary_status_t
+glossary_blob_check_segments(glossary_blob_t *blob)
+{
+    uint32_t                   k;
+    uint64_t                   first, last, eager;
+    glossary_status_t          rc;
+    const glossary_segment_t  *g;
+
+    eager = (blob->eager_size + ((uint64_t) 1 << blob->chunk_shift) - 1)
+            >> blob->chunk_shift;
+
+    for (k = 0; k < blob->search_page_count; k++) {
+        g = &blob->search_page[k];
+
+        if (g->text.len == 0) {
+            continue;
+        }
+
+        /* a checked reference: wholly inside STRINGS */
+        first = (g->text.off - blob->strings_off) >> blob->chunk_shift;
+        last = (g->text.off - blob->strings_off + g->text.len - 1)
+               >> blob->chunk_shift;
+
+        if (first < eager) {
+            first = eager;
+        }
+
+        if (first <= last) {
+            rc = glossary_blob_check_chunks(blob, first, last + 1,
+                                            blob->detail,
+                                            sizeof(blob->detail));
+            if (rc != GLOSSARY_OK) {
+                return rc;
+            }
+        }
+    }
+
+    return GLOSSARY_OK;
 }
 
 

@@ -461,8 +461,8 @@ glossary_status_t glossary_blob_open(glossary_blob_t *blob, const void *data,
 
 /*
  * glossary_blob_open() with options.  GLOSSARY_OPEN_LAZY: instead of the
- * checksum over every byte, check index_checksum and the eager chunks of
- * STRINGS, and leave the other chunks (the documents, nearly all of the
+ * checksum over every byte, check index_checksum, the eager chunks of
+ * STRINGS and those of the search page's text, and leave the other chunks (the documents, nearly all of the
  * bytes) and the ETags' syntax to glossary_lazy_doc() and
  * glossary_lazy_ref() at first use; a blob without CHUNKS is verified in
  * full (blob->lazy tells which happened).  GLOSSARY_OPEN_DEEP: also check

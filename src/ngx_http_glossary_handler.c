@@ -370,11 +370,7 @@ ngx_http_glossary_search(ngx_http_request_t *r,
         switch (seg->kind) {
 
         case GLOSSARY_SEGMENT_TEXT:
-
-            if (!ngx_http_glossary_ref_ready(r, glcf->data, &seg->text)) {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
-            }
-
+            /* verify=lazy: verified at load (glossary_blob_open_flags()) */
             rc = ngx_http_glossary_append(r, &last,
                                           (u_char *) glossary_blob_ptr(
                                               blob, seg->text),

@@ -3318,6 +3318,39 @@ tb_lazy_table(void)
     tb_lazy_close(&o);
     mb_free(&b);
 
+    /*
+     * ... but the search page's text is verified at load even then: the
+     * server sends it with every HTML search and checks nothing per request
+     */
+    b = mb_build(&m);
+    mb_chunks(&b)->eager_size = 0;
+    mb_seal(&b);
+    {
+        uint32_t                   k, nseg;
+        const glossary_segment_t  *seg;
+
+        seg = mb_section_data(&b, GLOSSARY_SECTION_SEARCH_PAGE);
+        nseg = (seg == NULL) ? 0
+               : (uint32_t) (mb_section(&b, GLOSSARY_SECTION_SEARCH_PAGE)->size
+                             / sizeof(glossary_segment_t));
+
+        for (k = 0; k < nseg && seg[k].text.len == 0; k++) {
+            /* void */
+        }
+
+        tb_ok(k < nseg, "the test blob has a search page text segment");
+
+        if (k < nseg) {
+            b.p[seg[k].text.off + seg[k].text.len / 2] ^= 0x01;
+            tb_lazy_open(&o, b.p, b.n, GLOSSARY_OPEN_LAZY);
+            tb_ok(o.rc == GLOSSARY_ERR_CHUNK,
+                  "eager_size 0, a byte of the search page flipped: LAZY "
+                  "open CHUNK (got %s)", tb_name(o.rc));
+            tb_lazy_close(&o);
+        }
+    }
+    mb_free(&b);
+
     b = mb_build(&m);
     mb_chunks(&b)->reserved = 1;
     mb_seal(&b);
