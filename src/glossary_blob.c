@@ -1017,6 +1017,49 @@ uint32_t
 glossary_blob_lookup(const glossary_blob_t *blob, const unsigned char *slug,
     size_t len)
 {
+    return glossary_blob_lookup_doc(blob, slug, len, UINT32_MAX, 0);
+}
+
+
+#if (defined __GNUC__ || defined __clang__)
+#define glossary_blob_prefetch(p)  __builtin_prefetch(p)
+#else
+#define glossary_blob_prefetch(p)
+#endif
+
+
+/*
+ * A prefetch never faults, but the address is still kept inside the
+ * mapping; the loads of the record are within DOCS (validated at open).
+ * The variant is chosen without a branch: a mispredicted one would throw
+ * away the term record's load that runs beside it.
+ */
+static inline void
+glossary_blob_prefetch_doc(const glossary_blob_t *blob, uint32_t id,
+    uint32_t kind, int gzip)
+{
+    uint64_t               body, etag, use;
+    const glossary_doc_t  *d;
+
+    if (id >= blob->term_count || kind >= blob->docs_per_term) {
+        return;
+    }
+
+    d = &blob->docs[(uint64_t) id * blob->docs_per_term + kind];
+
+    use = (uint64_t) 0 - (uint64_t) (gzip && d->gzip_body.len != 0);
+    body = (d->gzip_body.off & use) | (d->body.off & ~use);
+    etag = (d->gzip_etag.off & use) | (d->etag.off & ~use);
+
+    glossary_blob_prefetch(blob->base + (body < blob->size ? body : 0));
+    glossary_blob_prefetch(blob->base + (etag < blob->size ? etag : 0));
+}
+
+
+uint32_t
+glossary_blob_lookup_doc(const glossary_blob_t *blob,
+    const unsigned char *slug, size_t len, uint32_t kind, int gzip)
+{
     uint32_t                mask, i, n, v;
     const glossary_term_t  *t;
 
@@ -1028,6 +1071,10 @@ glossary_blob_lookup(const glossary_blob_t *blob, const unsigned char *slug,
 
         if (v == 0) {
             return GLOSSARY_NO_TERM;
+        }
+
+        if (n == 0 && kind != UINT32_MAX) {
+            glossary_blob_prefetch_doc(blob, v - 1, kind, gzip);
         }
 
         t = &blob->terms[v - 1];

@@ -531,6 +531,17 @@ uint64_t glossary_blob_hash(const void *slug, size_t len);
 uint32_t glossary_blob_lookup(const glossary_blob_t *blob,
     const unsigned char *slug, size_t len);
 
+/*
+ * The same, for a caller that will send document "kind" of the term (its
+ * gzip variant when "gzip" and the document has one): as soon as the first
+ * bucket names a candidate, its document record, ETag and body are asked
+ * of memory, so that those cache misses overlap the ones of the term
+ * record and the slug instead of following them.  Only a hint: the result
+ * is that of glossary_blob_lookup().
+ */
+uint32_t glossary_blob_lookup_doc(const glossary_blob_t *blob,
+    const unsigned char *slug, size_t len, uint32_t kind, int gzip);
+
 /* document of a term, or NULL when the blob has no such kind */
 const glossary_doc_t *glossary_blob_doc(const glossary_blob_t *blob,
     uint32_t term_id, uint32_t kind);

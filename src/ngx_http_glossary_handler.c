@@ -61,7 +61,7 @@ static ngx_int_t ngx_http_glossary_send_chain(ngx_http_request_t *r,
     ngx_uint_t type);
 static ngx_int_t ngx_http_glossary_send_doc(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, const glossary_doc_t *doc,
-    ngx_uint_t type);
+    ngx_uint_t type, ngx_int_t gzip);
 static ngx_int_t ngx_http_glossary_send_error(ngx_http_request_t *r,
     ngx_uint_t status);
 static ngx_int_t ngx_http_glossary_redirect(ngx_http_request_t *r,
@@ -90,7 +90,7 @@ ngx_int_t
 ngx_http_glossary_handler(ngx_http_request_t *r)
 {
     uint32_t                       id, kind;
-    ngx_int_t                      rc;
+    ngx_int_t                      rc, gzip;
     ngx_uint_t                     html, type;
     glossary_route_t               route;
     const glossary_doc_t          *doc;
@@ -124,13 +124,33 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
 
     blob = &glcf->data->blob;
     id = GLOSSARY_NO_TERM;
+    gzip = -1;      /* not looked at yet */
+
+    html = (glcf->format == NGX_HTTP_GLOSSARY_FORMAT_HTML);
 
     ngx_http_glossary_route(r, &route);
 
     if (route.unchecked) {
         /* a slug the blob holds is canonical: only a miss is checked */
         if (!route.redirect) {
-            id = glossary_blob_lookup(blob, route.slug, route.slug_len);
+            switch (route.kind) {
+            case GLOSSARY_ROUTE_TERM:
+                kind = html ? GLOSSARY_DOC_TERM_HTML : GLOSSARY_DOC_TERM_JSON;
+                break;
+            case GLOSSARY_ROUTE_RELATED:
+                kind = GLOSSARY_DOC_RELATED_JSON;
+                break;
+            case GLOSSARY_ROUTE_PAYLOAD:
+                kind = GLOSSARY_DOC_PAYLOAD;
+                break;
+            default:
+                kind = UINT32_MAX;
+            }
+
+            gzip = ngx_http_glossary_accepts_gzip(r);
+
+            id = glossary_blob_lookup_doc(blob, route.slug, route.slug_len,
+                                          kind, (int) gzip);
         }
 
         if (id == GLOSSARY_NO_TERM) {
@@ -142,7 +162,6 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
         return ngx_http_glossary_redirect(r, &route);
     }
 
-    html = (glcf->format == NGX_HTTP_GLOSSARY_FORMAT_HTML);
     type = html ? NGX_HTTP_GLOSSARY_TYPE_HTML : NGX_HTTP_GLOSSARY_TYPE_JSON;
 
     /*
@@ -213,7 +232,7 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
         return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
     }
 
-    return ngx_http_glossary_send_doc(r, glcf->data, doc, type);
+    return ngx_http_glossary_send_doc(r, glcf->data, doc, type, gzip);
 }
 
 
@@ -941,10 +960,12 @@ ngx_http_glossary_status_handler(ngx_http_request_t *r)
 }
 
 
+/* gzip: whether the client takes gzip, or -1 when not yet looked at */
+
 static ngx_int_t
 ngx_http_glossary_send_doc(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, const glossary_doc_t *doc,
-    ngx_uint_t type)
+    ngx_uint_t type, ngx_int_t gzip)
 {
     ngx_int_t                  rc;
     ngx_buf_t                 *b;
@@ -963,7 +984,11 @@ ngx_http_glossary_send_doc(ngx_http_request_t *r,
     etag = &doc->etag;
 
     if (doc->gzip_body.len) {
-        if (ngx_http_glossary_accepts_gzip(r)) {
+        if (gzip == -1) {
+            gzip = ngx_http_glossary_accepts_gzip(r);
+        }
+
+        if (gzip) {
             body = &doc->gzip_body;
             etag = &doc->gzip_etag;
 

@@ -187,6 +187,19 @@ tb_walk(const glossary_blob_t *blob, tb_result_t *res)
                           (unsigned) id);
         }
 
+        /* the prefetching lookup: any kind, even one out of range */
+        for (k = 0; k < 2; k++) {
+            id = glossary_blob_lookup_doc(blob,
+                                          glossary_blob_ptr(blob, t->slug),
+                                          t->slug.len,
+                                          k ? blob->docs_per_term : 0,
+                                          (int) (i & 1));
+            if (id != i) {
+                tb_walk_error(res, "term %u found as %u (kind %u)",
+                              (unsigned) i, (unsigned) id, (unsigned) k);
+            }
+        }
+
         if ((uint64_t) t->related_first + t->related_count
             > blob->related_count)
         {
@@ -553,7 +566,11 @@ tb_valid(void)
     for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
         if (glossary_blob_lookup(&blob, (const unsigned char *) unknown[i],
                                  strlen(unknown[i]))
-            != GLOSSARY_NO_TERM)
+            != GLOSSARY_NO_TERM
+            || glossary_blob_lookup_doc(&blob,
+                                        (const unsigned char *) unknown[i],
+                                        strlen(unknown[i]), 0, 1)
+               != GLOSSARY_NO_TERM)
         {
             tb_diag("  \"%s\" found", unknown[i]);
             all = 0;
