@@ -1339,6 +1339,16 @@ ngx_http_glossary_accepts_gzip(ngx_http_request_t *r)
 
     p = ae->value.data;
     end = p + ae->value.len;
+
+    /* what clients send: "gzip" alone, or first and without parameters */
+    if (end - p >= 4
+        && (p[0] | 0x20) == 'g' && (p[1] | 0x20) == 'z'
+        && (p[2] | 0x20) == 'i' && (p[3] | 0x20) == 'p'
+        && (end - p == 4 || p[4] == ','))
+    {
+        return 1;
+    }
+
     star = 0;
 
     while (p < end) {

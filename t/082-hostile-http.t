@@ -120,6 +120,17 @@ my @cases = (
      'Accept-Encoding: x-gzip;q=0.5'), 200, 'gzip'],
     ['Accept-Encoding: gzipx', req('GET /glossary/big HTTP/1.1',
      'Accept-Encoding: gzipx, xgzip, gzi'), 200, 'plain'],
+    # the first name alone decides only when it is "gzip" without
+    # parameters; "gzip;q=0" first goes through the whole list
+    ['Accept-Encoding: gzip, deflate, br, zstd',
+     req('GET /glossary/big HTTP/1.1',
+         'Accept-Encoding: gzip, deflate, br, zstd'), 200, 'gzip'],
+    ['Accept-Encoding: gZiP,identity', req('GET /glossary/big HTTP/1.1',
+     'Accept-Encoding: gZiP,identity'), 200, 'gzip'],
+    ['Accept-Encoding: gzip;q=0,*', req('GET /glossary/big HTTP/1.1',
+     'Accept-Encoding: gzip;q=0,*'), 200, 'plain'],
+    ['Accept-Encoding: gzi', req('GET /glossary/big HTTP/1.1',
+     'Accept-Encoding: gzi'), 200, 'plain'],
     ['Accept-Encoding: separators only', req('GET /glossary/big HTTP/1.1',
      'Accept-Encoding: ;;;,,, ;q=;q'), 200, 'plain'],
     ['Accept-Encoding: q without value', req('GET /glossary/big HTTP/1.1',
