@@ -124,6 +124,7 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
 
     blob = &glcf->data->blob;
     id = GLOSSARY_NO_TERM;
+    kind = UINT32_MAX;
     gzip = -1;      /* not looked at yet */
 
     html = (glcf->format == NGX_HTTP_GLOSSARY_FORMAT_HTML);
@@ -133,6 +134,7 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
     if (route.unchecked) {
         /* a slug the blob holds is canonical: only a miss is checked */
         if (!route.redirect) {
+            /* the document the route sends: the look-up fetches it early */
             switch (route.kind) {
             case GLOSSARY_ROUTE_TERM:
                 kind = html ? GLOSSARY_DOC_TERM_HTML : GLOSSARY_DOC_TERM_JSON;
@@ -144,7 +146,7 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
                 kind = GLOSSARY_DOC_PAYLOAD;
                 break;
             default:
-                kind = UINT32_MAX;
+                break;
             }
 
             gzip = ngx_http_glossary_accepts_gzip(r);
@@ -191,12 +193,8 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
             break;
         }
 
-        if (route.kind == GLOSSARY_ROUTE_TERM) {
-            kind = html ? GLOSSARY_DOC_TERM_HTML : GLOSSARY_DOC_TERM_JSON;
-
-        } else {
-            kind = (route.kind == GLOSSARY_ROUTE_RELATED)
-                   ? GLOSSARY_DOC_RELATED_JSON : GLOSSARY_DOC_PAYLOAD;
+        /* kind: chosen above, for the look-up */
+        if (route.kind != GLOSSARY_ROUTE_TERM) {
             type = NGX_HTTP_GLOSSARY_TYPE_JSON;
         }
 
@@ -1021,7 +1019,9 @@ ngx_http_glossary_send_doc(ngx_http_request_t *r,
     /*
      * the ETag is read by the header filter and the body by the kernel,
      * thousands of instructions from now: in a large blob both are cache
-     * misses, started here so that they overlap with that work
+     * misses, started here so that they overlap with that work (a term's
+     * document was asked for by glossary_blob_lookup_doc() already, from
+     * its first bucket; this covers the others and a later bucket's)
      */
     ngx_http_glossary_prefetch(glossary_blob_ptr(&data->blob, *etag));
     ngx_http_glossary_prefetch(glossary_blob_ptr(&data->blob, *body));

@@ -721,20 +721,16 @@ mb_header(mb_blob_t *b)
 glossary_section_t *
 mb_section(mb_blob_t *b, uint32_t id)
 {
-    uint32_t             i, n;
     glossary_section_t  *s;
 
-    s = (glossary_section_t *) (b->p + mb_header(b)->section_table);
-    n = mb_header(b)->section_count;
+    s = mb_find_section(b, id);
 
-    for (i = 0; i < n && i < MB_SLOTS; i++) {
-        if (s[i].id == id) {
-            return &s[i];
-        }
+    if (s == NULL) {
+        fprintf(stderr, "make_blob: no section %u\n", (unsigned) id);
+        abort();
     }
 
-    fprintf(stderr, "make_blob: no section %u\n", (unsigned) id);
-    abort();
+    return s;
 }
 
 
