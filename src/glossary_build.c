@@ -185,6 +185,7 @@ typedef struct {
     glossary_doc_t     *docs;           /* records in the fixed sections */
     glossary_doc_t     *globals;
     glossary_category_t  *cats;
+    uint64_t            max_size;       /* the largest blob to write */
 } glossary_builder_t;
 
 
@@ -266,6 +267,7 @@ static void glossary_pool_wait(glossary_pool_t *pool,
 static void glossary_pool_stop(glossary_pool_t *pool);
 static int glossary_render_item(glossary_builder_t *b,
     glossary_batch_t *batch, uint32_t item);
+static const char *glossary_limit_name(const glossary_builder_t *b);
 static int glossary_commit_batch(glossary_builder_t *b,
     glossary_batch_t *batch);
 static int glossary_drain(glossary_builder_t *b, glossary_pool_t *pool,
@@ -358,6 +360,9 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     map = NULL;
     batch = NULL;
     total = 0;
+
+    b.max_size = (conf->max_size == 0 || conf->max_size > GLOSSARY_MAX_FILE_SIZE)
+                 ? GLOSSARY_MAX_FILE_SIZE : conf->max_size;
     pool_started = 0;
     committed = 0;
     no_base = 0;
@@ -641,10 +646,11 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     total = off_chunks + sizeof(glossary_chunks_t)
             + nchunks * sizeof(uint64_t);
 
-    if (rc == GLOSSARY_EXIT_OK && total > GLOSSARY_MAX_FILE_SIZE) {
+    if (rc == GLOSSARY_EXIT_OK && total > b.max_size) {
         glossary_error("the blob would be %llu bytes, over the limit of "
-                       "%llu", (unsigned long long) total,
-                       (unsigned long long) GLOSSARY_MAX_FILE_SIZE);
+                       "%llu%s", (unsigned long long) total,
+                       (unsigned long long) b.max_size,
+                       glossary_limit_name(&b));
         rc = GLOSSARY_EXIT_DATA;
     }
 
@@ -998,21 +1004,53 @@ glossary_drain(glossary_builder_t *b, glossary_pool_t *pool,
 }
 
 
-/* a compressed batch into STRINGS, in document order */
+/*
+ * a compressed batch into STRINGS, in document order; a glossary too big
+ * for the limit is refused as soon as STRINGS alone passes it, not after
+ * every document has been rendered and written out
+ */
 static int
 glossary_commit_batch(glossary_builder_t *b, glossary_batch_t *batch)
 {
-    int     rc;
-    size_t  i;
+    int       rc;
+    size_t    i;
+    uint32_t  terms;
+
+    terms = 0;
 
     for (i = 0; i < batch->n; i++) {
         rc = glossary_job_commit(b, &batch->jobs[i]);
         if (rc != GLOSSARY_EXIT_OK) {
             return rc;
         }
+
+        if (batch->jobs[i].what == NULL && !batch->jobs[i].category) {
+            terms = batch->jobs[i].id + 1;
+        }
+    }
+
+    if (b->strings.base + b->strings.len > b->max_size) {
+        if (terms == 0) {
+            terms = b->n;       /* the global documents, stored last */
+        }
+
+        glossary_error("the blob would be over the limit of %llu bytes%s: "
+                       "the documents of %u of its %u terms take %llu "
+                       "bytes; stopped", (unsigned long long) b->max_size,
+                       glossary_limit_name(b), terms, b->n,
+                       (unsigned long long) b->strings.len);
+        return GLOSSARY_EXIT_DATA;
     }
 
     return GLOSSARY_EXIT_OK;
+}
+
+
+static const char *
+glossary_limit_name(const glossary_builder_t *b)
+{
+    return (b->max_size < GLOSSARY_MAX_FILE_SIZE) ? " (--max-size)"
+                                                   : " (the format's)";
 }
 
 

@@ -20,6 +20,7 @@ typedef struct {
     const char  *lang;          /* <html lang>; NULL: "en" */
     const char  *site_name;     /* NULL: "Glossary" */
     const char  *template_path; /* page template; NULL: the built-in one */
+    uint64_t     max_size;      /* largest blob to write; 0: the format's */
 } glossary_build_conf_t;
 
 

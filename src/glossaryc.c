@@ -34,6 +34,7 @@ static int glossary_cmd_info(int argc, char **argv);
 static int glossary_cmd_get(int argc, char **argv);
 static int glossary_usage_error(const char *fmt, const char *arg);
 static int glossary_load(glossary_file_blob_t *fb, const char *path);
+static int glossary_parse_size(const char *arg, uint64_t *size);
 
 
 static const char  glossary_help[] =
@@ -55,6 +56,10 @@ static const char  glossary_help[] =
 "        --lang TAG        <html lang> of the pages (en)\n"
 "        --site-name NAME  the site's name in pages (Glossary)\n"
 "        --template FILE   page template (README.md, \"Templates\")\n"
+"        --max-size SIZE   refuse a blob larger than SIZE bytes (suffix k,\n"
+"                          m or g: KiB, MiB, GiB), stopping as soon as\n"
+"                          the documents pass it; at most and by default\n"
+"                          16g, the format's limit\n"
 "  verify FILE\n"
 "        run the check nginx runs when it loads FILE, and check the\n"
 "        hash of every chunk that verify=lazy checks at first use\n"
@@ -156,6 +161,57 @@ main(int argc, char **argv)
 }
 
 
+/* "N", "Nk", "Nm" or "Ng" (KiB, MiB, GiB), from 1 to the format's limit */
+static int
+glossary_parse_size(const char *arg, uint64_t *size)
+{
+    uint64_t     n, unit;
+    const char  *p;
+
+    n = 0;
+
+    for (p = arg; *p >= '0' && *p <= '9'; p++) {
+        if (n > GLOSSARY_MAX_FILE_SIZE) {
+            return -1;
+        }
+
+        n = n * 10 + (uint64_t) (*p - '0');
+    }
+
+    if (p == arg) {
+        return -1;
+    }
+
+    switch (*p) {
+    case '\0':
+        unit = 1;
+        break;
+    case 'k': case 'K':
+        unit = (uint64_t) 1 << 10;
+        p++;
+        break;
+    case 'm': case 'M':
+        unit = (uint64_t) 1 << 20;
+        p++;
+        break;
+    case 'g': case 'G':
+        unit = (uint64_t) 1 << 30;
+        p++;
+        break;
+    default:
+        return -1;
+    }
+
+    if (*p != '\0' || n == 0 || n > GLOSSARY_MAX_FILE_SIZE / unit) {
+        return -1;
+    }
+
+    *size = n * unit;
+
+    return 0;
+}
+
+
 static int
 glossary_usage_error(const char *fmt, const char *arg)
 {
@@ -172,7 +228,7 @@ glossary_cmd_build(int argc, char **argv)
 {
     int                    i, k, rc, ninputs, options;
     char                  *end;
-    const char            *sde, **inputs;
+    const char            *sde, *arg, **inputs;
     glossary_model_t       m;
     glossary_build_conf_t  conf;
 
@@ -219,6 +275,26 @@ glossary_cmd_build(int argc, char **argv)
 
         } else if (strncmp(argv[i], "-o", 2) == 0) {
             conf.out = argv[i] + 2;
+
+        } else if (strcmp(argv[i], "--max-size") == 0
+                   || strncmp(argv[i], "--max-size=", 11) == 0)
+        {
+            if (argv[i][10] == '=') {
+                arg = argv[i] + 11;
+
+            } else if (i + 1 < argc) {
+                arg = argv[++i];
+
+            } else {
+                rc = glossary_usage_error("build: %s needs a value",
+                                          argv[i]);
+                break;
+            }
+
+            if (glossary_parse_size(arg, &conf.max_size) != 0) {
+                rc = glossary_usage_error("build: --max-size \"%s\" is not "
+                                          "a size from 1 to 16g", arg);
+            }
 
         } else if ((k = glossary_site_option(&conf, argv[i],
                                              argv[i + 1])) != 0)

@@ -707,6 +707,74 @@ fails('payload: duplicate key in a term',
 }
 
 
+# --max-size: refused as soon as the documents pass it, OUT untouched
+
+{
+    my $lines = '';
+    for my $i (1 .. 300) {
+        $lines .= jstr({ slug => "term-$i", term => "Term $i",
+                         explanation => "Text $i " . ('lorem ipsum ' x 100) })
+                  . "\n";
+    }
+    put('many.jsonl', $lines);
+
+    my ($st, $err) = build('size.blob', 'many.jsonl');
+    is($st, 0, 'max-size: a build without a limit');
+    my $size = -s "$tmp/size.blob";
+    my $old = slurp('size.blob');
+
+    my ($out);
+    ($st, $out, $err) = run('build', '-q', '--max-size', $size, '-o',
+                            'exact.blob', 'many.jsonl');
+    is($st, 0, 'max-size: a blob of exactly the limit is written');
+    is(-s "$tmp/exact.blob", $size, 'max-size: the same size');
+
+    ($st, $out, $err) = run('build', '-q', '--max-size=' . ($size - 1), '-o',
+                            'size.blob', 'many.jsonl');
+    is($st, 1, 'max-size: one byte over is refused');
+    like($err, qr/\Aglossaryc: the blob would be $size bytes, over the limit of @{[ $size - 1 ]} \(--max-size\)\n\z/,
+         'max-size: the message names both sizes');
+
+    my $limit = int($size / 4);
+    ($st, $out, $err) = run('build', '-q', '--max-size', $limit, '-o',
+                            'size.blob', 'many.jsonl');
+    is($st, 1, 'max-size: a quarter of the size is refused');
+    like($err, qr/\Aglossaryc: the blob would be over the limit of $limit bytes \(--max-size\): the documents of (\d+) of its 300 terms take (\d+) bytes; stopped\n\z/,
+         'max-size: the message');
+    my ($done, $bytes) = $err =~ /of (\d+) of its 300 terms take (\d+)/;
+    ok(defined $done && $done < 300,
+       'max-size: stopped before every term was rendered (' . ($done // '?')
+       . ' of 300)');
+    ok(defined $bytes && $bytes > $limit / 2 && $bytes < $size,
+       'max-size: stopped near the limit, far from the whole');
+    is(slurp('size.blob'), $old, 'max-size: OUT untouched');
+
+    opendir(my $dh, $tmp) or die;
+    my @left = grep { /^\.size\.blob\./ } readdir($dh);
+    closedir($dh);
+    is_deeply(\@left, [], 'max-size: no temporary file left');
+
+    for my $bad ('0', '17g', '17179869185', '1t', '12q', 'g', '-1', '') {
+        ($st, $out, $err) = run('build', '--max-size', $bad, '-o', 'x.blob',
+                                'one.json');
+        is($st, 2, "max-size \"$bad\": usage error");
+        is($err, "glossaryc: build: --max-size \"$bad\" is not a size from "
+                 . "1 to 16g\nTry 'glossaryc --help'.\n",
+           "max-size \"$bad\": message");
+    }
+
+    ($st, $out, $err) = run('build', '-o', 'x.blob', 'one.json', '--max-size');
+    is($st, 2, 'max-size without a value: usage error');
+
+    for my $good ('16g', '16G', '16384m', '17179869184', '4k') {
+        ($st) = run('build', '-q', '--max-size', $good, '-o', 'g.blob',
+                    'one.json');
+        is($st, $good eq '4k' ? 1 : 0, "max-size \"$good\": "
+                                       . ($good eq '4k' ? 'parsed, too small'
+                                                        : 'accepted'));
+    }
+}
+
 # verify, info, get
 
 {
