@@ -353,6 +353,9 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     glossary_search_keys_t  sk;
 
     memset(&b, 0, sizeof(glossary_builder_t));
+    b.max_size = (conf->max_size != 0
+                  && conf->max_size < GLOSSARY_MAX_FILE_SIZE)
+                 ? conf->max_size : GLOSSARY_MAX_FILE_SIZE;
     memset(&sk, 0, sizeof(glossary_search_keys_t));
     memset(&page, 0, sizeof(glossary_buf_t));
     memset(&out, 0, sizeof(glossary_out_t));
@@ -360,9 +363,6 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     map = NULL;
     batch = NULL;
     total = 0;
-
-    b.max_size = (conf->max_size == 0 || conf->max_size > GLOSSARY_MAX_FILE_SIZE)
-                 ? GLOSSARY_MAX_FILE_SIZE : conf->max_size;
     pool_started = 0;
     committed = 0;
     no_base = 0;
