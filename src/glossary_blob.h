@@ -465,11 +465,10 @@ glossary_status_t glossary_blob_open(glossary_blob_t *blob, const void *data,
  * STRINGS and those of the search page's text, and leave the other chunks
  * (the documents, nearly all of the bytes) and the ETags' syntax to
  * glossary_lazy_doc() and glossary_lazy_ref() at first use; a blob without
- * CHUNKS is verified in
- * full (blob->lazy tells which happened).  GLOSSARY_OPEN_DEEP: also check
- * index_checksum and every chunk hash after the checksum, so that a blob
- * that opens this way opens lazily too (glossaryc verify); it overrides
- * GLOSSARY_OPEN_LAZY.
+ * CHUNKS is verified in full (blob->lazy tells which happened).
+ * GLOSSARY_OPEN_DEEP: also check index_checksum and every chunk hash after
+ * the checksum, so that a blob that opens this way opens lazily too
+ * (glossaryc verify); it overrides GLOSSARY_OPEN_LAZY.
  */
 #define GLOSSARY_OPEN_LAZY   1
 #define GLOSSARY_OPEN_DEEP   2
