@@ -4,7 +4,7 @@
 #   make run        install what is missing, build, compile data/, serve it
 #                   on 127.0.0.1:8080 (foreground; Ctrl-C stops it)
 #   make test       install what is missing, build, run the whole suite
-#   make bench      the side-by-side benchmark (bench/README.md)
+#   make bench      the side-by-side benchmark (t/bench/README.md)
 #   make deb        Debian packages of the module and glossaryc, in build/
 #   make test-deb   build them, install them into this machine's nginx,
 #                   serve a glossary through it, remove them again
@@ -30,21 +30,20 @@ COMMAND_PACKAGES := node=nodejs npm=npm java=default-jre-headless
 
 WARN         := -Wall -Wextra -Werror
 CFLAGS       ?= -O2 -g
-OUR_CFLAGS   := $(WARN) -std=gnu11 -D_GNU_SOURCE -Isrc
+OUR_CFLAGS   := $(WARN) -std=gnu11 -D_GNU_SOURCE
 LIBS         := -lyajl -ldeflate -lxxhash -pthread
 
-BLOB_SRCS    := src/glossary_blob.c src/glossary_fold.c
-CLI_SRCS     := src/glossaryc.c src/glossary_input.c src/glossary_build.c \
-                src/glossary_ops.c src/glossary_html.c src/glossary_site.c \
-                $(BLOB_SRCS)
-CLI_HDRS     := src/glossary_blob.h src/glossary_input.h src/glossary_build.h \
-                src/glossary_fold.h src/glossary_ops.h src/glossary_version.h \
-                src/glossary_html.h src/glossary_site.h
-MOD_SRCS     := src/ngx_http_glossary_module.c src/ngx_http_glossary_handler.c \
-                src/glossary_route.c \
-                $(BLOB_SRCS)
-MOD_HDRS     := src/glossary_blob.h src/glossary_route.h src/glossary_fold.h \
-                src/ngx_http_glossary_module.h
+# src/blob: the format, its reader and the router, shared and free of
+# nginx; src/compiler: glossaryc; src/module: the nginx module.  Each side
+# sees the shared headers and its own, never the other side's.
+BLOB_SRCS    := $(wildcard src/blob/*.c)
+BLOB_HDRS    := $(wildcard src/blob/*.h)
+BLOB_INC     := -Isrc/blob
+CLI_SRCS     := $(wildcard src/compiler/*.c) $(BLOB_SRCS)
+CLI_HDRS     := $(wildcard src/compiler/*.h) $(BLOB_HDRS)
+CLI_INC      := $(BLOB_INC) -Isrc/compiler
+MOD_SRCS     := $(wildcard src/module/*.c) $(BLOB_SRCS)
+MOD_HDRS     := $(wildcard src/module/*.h) $(BLOB_HDRS)
 
 MODULE       := $(BUILD)/ngx_http_glossary_module.so
 CLI          := $(BUILD)/glossaryc
@@ -53,7 +52,7 @@ DATA         := $(shell find data -type f 2>/dev/null | sort)
 
 TEST_BLOB       := $(BUILD)/test_blob
 TEST_BLOB_SRCS  := t/blob/test_blob.c t/blob/make_blob.c $(BLOB_SRCS)
-TEST_BLOB_HDRS  := t/blob/make_blob.h src/glossary_blob.h
+TEST_BLOB_HDRS  := t/blob/make_blob.h $(BLOB_HDRS)
 SAN_CFLAGS      := -g -O1 -fsanitize=address,undefined \
                    -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CC         ?= clang
@@ -92,7 +91,7 @@ $(BUILD):
 	mkdir -p $@
 
 $(CLI): $(CLI_SRCS) $(CLI_HDRS) | $(BUILD)
-	$(CC) $(CFLAGS) $(OUR_CFLAGS) -o $@ $(CLI_SRCS) $(LIBS)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ $(CLI_SRCS) $(LIBS)
 
 # nginx's configure runs once per build tree; "make modules" rebuilds the
 # module when a source or header listed in config changes.
@@ -143,7 +142,7 @@ t/js/node_modules: t/js/package.json t/js/package-lock.json
 	fi
 
 $(TEST_BLOB): $(TEST_BLOB_SRCS) $(TEST_BLOB_HDRS) | $(BUILD)
-	$(CC) $(CFLAGS) $(OUR_CFLAGS) -o $@ $(TEST_BLOB_SRCS) -lxxhash
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -o $@ $(TEST_BLOB_SRCS) -lxxhash
 
 test-blob: $(TEST_BLOB)
 	$(TEST_BLOB)
@@ -152,19 +151,19 @@ test-blob: $(TEST_BLOB)
 # then every saved regression input.
 FUZZ_TIME ?= 60
 
-$(BUILD)/fuzz_blob: fuzz/fuzz_blob.c $(BLOB_SRCS) src/glossary_blob.h | $(BUILD)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) -o $@ fuzz/fuzz_blob.c \
-	    $(BLOB_SRCS) -lxxhash
+$(BUILD)/fuzz_blob: t/fuzz/fuzz_blob.c $(BLOB_SRCS) $(BLOB_HDRS) | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -o $@ \
+	    t/fuzz/fuzz_blob.c $(BLOB_SRCS) -lxxhash
 
-$(BUILD)/fuzz_route: fuzz/fuzz_route.c src/glossary_route.c \
-    src/glossary_route.h | $(BUILD)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) -o $@ fuzz/fuzz_route.c \
-	    src/glossary_route.c
+$(BUILD)/fuzz_route: t/fuzz/fuzz_route.c $(BLOB_SRCS) $(BLOB_HDRS) | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -o $@ \
+	    t/fuzz/fuzz_route.c $(BLOB_SRCS) -lxxhash
 
-$(BUILD)/fuzz_input: fuzz/fuzz_input.c src/glossary_input.c $(BLOB_SRCS) \
-    src/glossary_input.h src/glossary_blob.h | $(BUILD)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) -o $@ fuzz/fuzz_input.c \
-	    src/glossary_input.c $(BLOB_SRCS) -lyajl -lxxhash
+$(BUILD)/fuzz_input: t/fuzz/fuzz_input.c src/compiler/glossary_input.c \
+    $(BLOB_SRCS) $(CLI_HDRS) | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/fuzz/fuzz_input.c src/compiler/glossary_input.c $(BLOB_SRCS) \
+	    -lyajl -lxxhash
 
 FUZZ_TARGETS := blob route input
 
@@ -173,13 +172,13 @@ fuzz: fuzz-regressions
 	    mkdir -p $(BUILD)/corpus/$$t && \
 	    $(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_TIME) \
 	        -artifact_prefix=$(BUILD)/ $(BUILD)/corpus/$$t \
-	        fuzz/corpus/$$t 2>&1 | tail -n 3 || exit 1; \
+	        t/fuzz/corpus/$$t 2>&1 | tail -n 3 || exit 1; \
 	done
 
 fuzz-regressions: $(addprefix $(BUILD)/fuzz_,$(FUZZ_TARGETS))
 	for t in $(FUZZ_TARGETS); do \
-	    [ -d fuzz/regressions/$$t ] || continue; \
-	    for f in fuzz/regressions/$$t/*; do \
+	    [ -d t/fuzz/regressions/$$t ] || continue; \
+	    for f in t/fuzz/regressions/$$t/*; do \
 	        $(BUILD)/fuzz_$$t $$f || exit 1; \
 	    done; \
 	done
@@ -263,7 +262,7 @@ test-deb: deb
 
 # Benchmarks are not part of "make test": bounded, loopback only, minutes.
 bench: deps all
-	bench/run
+	t/bench/run
 
 clean:
 	rm -rf $(BUILD)

@@ -16,9 +16,9 @@ my $build = $ENV{GLOSSARY_BUILD} || "$root/build";
 my $bin = "$build/test_blob";
 
 my @srcs = map { "$root/$_" }
-    qw(t/blob/test_blob.c t/blob/make_blob.c src/glossary_blob.c);
+    qw(t/blob/test_blob.c t/blob/make_blob.c src/blob/glossary_blob.c);
 my @deps = (@srcs, map { "$root/$_" }
-    qw(t/blob/make_blob.h src/glossary_blob.h));
+    qw(t/blob/make_blob.h src/blob/glossary_blob.h));
 
 my $tmp;
 
@@ -27,7 +27,7 @@ if (!-x $bin || grep { (stat $_)[9] > (stat $bin)[9] } @deps) {
     $bin = "$tmp/test_blob";
 
     my @cmd = ($ENV{CC} || 'cc', qw(-O1 -g -Wall -Wextra -Werror -std=gnu11
-        -D_GNU_SOURCE), "-I$root/src", '-o', $bin, @srcs, '-lxxhash');
+        -D_GNU_SOURCE), "-I$root/src/blob", '-o', $bin, @srcs, '-lxxhash');
 
     if (system(@cmd) != 0) {
         print "Bail out! cannot build test_blob: @cmd\n";

@@ -28,9 +28,9 @@ sub pages_blob {
                                    CLEANUP => 1);
         $Writer = "$Tmp/pages_blob";
         my @cmd = ($ENV{CC} || 'cc', qw(-O1 -g -Wall -Wextra -Werror
-            -std=gnu11 -D_GNU_SOURCE), "-I$root/src", '-o', $Writer,
+            -std=gnu11 -D_GNU_SOURCE), "-I$root/src/blob", '-o', $Writer,
             map("$root/$_", qw(t/blob/pages_blob.c t/blob/make_blob.c
-                               src/glossary_blob.c)), '-lxxhash');
+                               src/blob/glossary_blob.c)), '-lxxhash');
         system(@cmd) == 0 or die "cannot build pages_blob: @cmd\n";
     }
 

@@ -19,7 +19,7 @@ my $root = Cwd::abs_path(File::Spec->catdir(File::Basename::dirname(__FILE__),
                                             File::Spec->updir));
 my $build = $ENV{GLOSSARY_BUILD} // File::Spec->catdir($root, 'build');
 my $bin = File::Spec->catfile($build, 'glossaryc');
-my $man = File::Spec->catfile($root, 'src', 'glossaryc.1');
+my $man = File::Spec->catfile($root, 'src', 'compiler', 'glossaryc.1');
 
 plan skip_all => "no compiler at $bin (run: make build/glossaryc)"
     unless -x $bin;

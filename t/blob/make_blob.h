@@ -1,6 +1,6 @@
 /*
  * A tiny glossary blob writer for the tests: builds a valid blob in memory
- * from a model, following src/glossary_blob.h field by field, and offers
+ * from a model, following src/blob/glossary_blob.h field by field, and offers
  * helpers to reach into a built blob so a test can break one thing and
  * re-seal the checksum.  Independent of glossaryc on purpose: the tests
  * check the reader against the header, not against the compiler.

@@ -1,5 +1,5 @@
 /*
- * Tests of the blob reader (src/glossary_blob.c) over a valid blob built by
+ * Tests of the blob reader (src/blob/glossary_blob.c) over a valid blob built by
  * t/blob/make_blob.c and a corpus of broken ones, each expecting its exact
  * status code.  Prints TAP.  Every blob is opened from a heap copy of
  * exactly its size, so that under -fsanitize=address a read one byte past

@@ -1,7 +1,7 @@
 /*
  * The glossary blob: the one definition of the file format, shared by the
  * compiler (glossaryc) and the nginx module.  Nothing in here depends on
- * nginx.  src/FORMAT.md describes the same layout in prose.
+ * nginx.  src/blob/FORMAT.md describes the same layout in prose.
  *
  * All integers are little-endian and fixed width; every reference into the
  * file is an offset from its first byte, never a pointer.  A reader on a
@@ -296,7 +296,7 @@ typedef struct {
 /*
  * SEARCH_TERMS and SEARCH_WORDS sections (1.1): 32-byte entries sorted by
  * key bytewise (ties by order).  A key is text folded by glossary_fold()
- * (src/glossary_fold.h).  SEARCH_TERMS holds, per term, its folded name
+ * (src/blob/glossary_fold.h).  SEARCH_TERMS holds, per term, its folded name
  * and its folded slug; SEARCH_WORDS, per term, the folded name from each
  * word after the first to its end.  A prefix search is a lower-bound
  * binary search for the folded query and a scan while keys start with it:

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the compiler's input reader (src/glossary_input.c):
+ * libFuzzer target for the compiler's input reader (src/compiler/glossary_input.c):
  * any bytes in, read as one input file.  The first byte picks the file
  * name and so the form: even "fuzz.json" (plain JSON or a Nuxt payload,
  * decided by the content), odd "fuzz.jsonl" (JSON Lines).

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the blob reader (src/glossary_blob.c).
+ * libFuzzer target for the blob reader (src/blob/glossary_blob.c).
  *
  * Random bytes almost never carry a matching checksum and file size, and a
  * fuzzer stuck at those two checks tests nothing else; so, before opening,

@@ -86,7 +86,7 @@ typedef struct {
 
 
 /*
- * Hooks for glossaryc's progress line (src/glossary_ops.c), NULL unless it
+ * Hooks for glossaryc's progress line (src/compiler/glossary_ops.c), NULL unless it
  * is shown: file_read after every file read, message before every message.
  */
 typedef struct {

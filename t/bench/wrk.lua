@@ -5,7 +5,7 @@
 -- empty).
 -- Requests are formatted once in init(), so that the load generator
 -- spends its time on the network, not in Lua.  done() prints one
--- machine-readable line for bench/run.
+-- machine-readable line for t/bench/run.
 
 local reqs, n
 

@@ -1,6 +1,6 @@
 -- Lua peer, init_by_lua_file: load every document (PREFIX/data.bin) into
 -- one table keyed by URI, before the workers fork.  The file, written by
--- bench/export, holds per document a line "uri body_len gzip_len etag
+-- t/bench/export, holds per document a line "uri body_len gzip_len etag
 -- gzip_etag" and then the bytes of the body and of the gzip body.
 
 local path = ngx.config.prefix() .. "data.bin"
