@@ -15,35 +15,28 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Glossary;
+use Test::Glossary::CLI ();
 
 use File::Temp ();
 
 my $dir = File::Temp::tempdir('glossary-hostile-XXXXXX', TMPDIR => 1,
                               CLEANUP => 1);
 my $corpus = data_dir() . '/hostile';
-my $cli = build_dir() . '/glossaryc';
 
 my @FIELDS = qw(term shortDefinition seoTitle seoDescription explanation
                 category);
 
 
+# (status, stdout and stderr) of glossaryc; paths here are absolute
 sub run_cli {
-    my (@argv) = @_;
-    my $log = "$dir/cli.log";
-    unlink $log;
-    my $rc = Test::Glossary::Server::run_command([$cli, @argv], $log, 120);
-    return ($rc, Test::Glossary::Server::slurp($log) // '');
+    my ($rc, $out, $err) = Test::Glossary::CLI::glossaryc(@_);
+    return ($rc, $out . $err);
 }
 
 
 sub cli_out {
-    my (@argv) = @_;
-    open my $fh, '-|', $cli, @argv or die "$cli: $!";
-    binmode $fh;
-    local $/;
-    my $out = <$fh>;
-    close $fh;
-    return $out // '';
+    my ($rc, $out) = Test::Glossary::CLI::glossaryc(@_);
+    return $out;
 }
 
 
