@@ -256,9 +256,10 @@ __DATA__
  "GET /glossary/category/Hardware", "GET /glossary/category/hardware/",
  "GET /glossary/Category/HARDWARE/?x=1", "GET /glossary/search/?q=gpu",
  "GET /glossary/SEARCH?q=gpu", "GET /api/glossary/GPU/_payload.json",
- "GET /api/glossary/category?a=b"]
+ "GET /api/glossary/category?a=b", "GET /glossary/CATEGORY/hardware",
+ "GET /api/glossary/Category/hardware"]
 --- error_code eval
-[(301) x 9]
+[(301) x 11]
 --- response_headers eval
 ["Location: /glossary/category/", "Location: /glossary/category/",
  "Location: /glossary/category/hardware",
@@ -266,7 +267,9 @@ __DATA__
  "Location: /glossary/category/hardware?x=1",
  "Location: /glossary/search?q=gpu", "Location: /glossary/search?q=gpu",
  "Location: /api/glossary/gpu/_payload.json",
- "Location: /api/glossary/category/?a=b"]
+ "Location: /api/glossary/category/?a=b",
+ "Location: /glossary/category/hardware",
+ "Location: /api/glossary/category/hardware"]
 
 
 
