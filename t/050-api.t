@@ -191,7 +191,7 @@ subtest 'index order and every term of a larger glossary' => sub {
 # the search limits through the route, on a blob glossaryc compiled (the
 # exact bodies on written blobs are t/015-pages.t's): every term matches,
 # so the hits are the first terms of the index, as many as the limit
-subtest 'search limits through the route: limit=, the default, the maximum' => sub {
+subtest 'search limits through the route: limit=, default, maximum' => sub {
     my $json = '[' . join(',', map {
         sprintf '{"slug":"limit-%02d","term":"Limit %02d",'
                 . '"shortDefinition":"Number %d."}', $_, $_, $_
@@ -202,7 +202,8 @@ subtest 'search limits through the route: limit=, the default, the maximum' => s
                   . "glossary_format html; }",
         glossary => $json);
 
-    my @order = map { $_->{slug} } @{ json_decode($s->get('/glossary/')->body) };
+    my @order = map { $_->{slug} }
+                @{ json_decode($s->get('/glossary/')->body) };
     is(scalar @order, 60, 'sixty terms in the index');
 
     for my $case ([undef, 10], [1, 1], [7, 7], [49, 49], [50, 50], [51, 50],

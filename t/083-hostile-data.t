@@ -8,10 +8,10 @@
 # (no < > / U+2028 U+2029) and its references, resolved as devalue does,
 # give back the input's term; the HTML pages of the markup glossary, read
 # into the element tree a browser builds, show every field as the input's
-# text, none of it turned into markup.  Invalid ones (t/data/hostile/invalid, and generated:
-# over the limits) fail with FILE:LINE:COLUMN: message, exit status 1, and
-# no output: the previous blob stays as it was and no temporary file is
-# left.
+# text, none of it turned into markup.  Invalid ones (t/data/hostile/invalid,
+# and generated: over the limits) fail with FILE:LINE:COLUMN: message, exit
+# status 1, and no output: the previous blob stays as it was and no
+# temporary file is left.
 
 use strict;
 use warnings;
@@ -384,7 +384,8 @@ sub only_text {
         only_text('index link', $link, $t->{term});
 
         # the query, escaped by the module, shown as it was typed
-        (my $q = $t->{term}) =~ s/([^A-Za-z0-9_.~-])/sprintf('%%%02X', ord $1)/ge;
+        (my $q = $t->{term})
+            =~ s/([^A-Za-z0-9_.~-])/sprintf('%%%02X', ord $1)/ge;
         my $sr = $srv->get("/h/search?q=$q");
         is($sr->status, 200, 'markup search page');
         my $sd = html_parse($sr->body // '');
