@@ -50,16 +50,22 @@ CLI          := $(BUILD)/glossaryc
 BLOB         := $(BUILD)/site.glossary
 DATA         := $(shell find data -type f 2>/dev/null | sort)
 
-TEST_BLOB       := $(BUILD)/test_blob
-TEST_BLOB_SRCS  := t/blob/test_blob.c t/blob/make_blob.c $(BLOB_SRCS)
-TEST_BLOB_HDRS  := t/blob/make_blob.h $(BLOB_HDRS)
+# The C tests of the blob reader, one program per concern (t/blob/test_*.c)
+# on shared helpers, and the writer of the nginx tests' blobs (pages_blob);
+# the .t files run what is built here.
+TEST_BLOB_PROGS := header records lazy chunks
+TEST_BLOBS      := $(addprefix $(BUILD)/test_blob_,$(TEST_BLOB_PROGS))
+TEST_BLOB_LIB   := t/blob/tb.c t/blob/tb_lazy.c t/blob/make_blob.c
+TEST_BLOB_HDRS  := t/blob/tb.h t/blob/make_blob.h $(BLOB_HDRS)
+PAGES_BLOB      := $(BUILD)/pages_blob
+TEST_PROGS      := $(TEST_BLOBS) $(PAGES_BLOB)
 SAN_CFLAGS      := -g -O1 -fsanitize=address,undefined \
                    -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CC         ?= clang
 FUZZ_CFLAGS     := -g -O1 -fsanitize=fuzzer,address,undefined
 
-.PHONY: all deps run test bench clean test-blob fuzz fuzz-regressions \
-        deb test-deb \
+.PHONY: all deps run test bench clean test-blob test-progs fuzz \
+        fuzz-regressions deb test-deb \
         test-asan valgrind
 
 all: $(CLI) $(MODULE)
@@ -128,7 +134,7 @@ run: deps all $(BLOB)
 	    -e $(CURDIR)/$(BUILD)/run/logs/error.log \
 	    -g "daemon off; load_module $(CURDIR)/$(MODULE);"
 
-test: deps all $(TEST_BLOB) t/js/node_modules
+test: deps all test-progs t/js/node_modules
 	GLOSSARY_BUILD=$(CURDIR)/$(BUILD) prove -r t/
 
 # Node packages of the tests (devalue for the payload round trip, the Nu
@@ -141,11 +147,20 @@ t/js/node_modules: t/js/package.json t/js/package-lock.json
 	    echo "npm not found: the Node and Nu HTML Checker tests skip"; \
 	fi
 
-$(TEST_BLOB): $(TEST_BLOB_SRCS) $(TEST_BLOB_HDRS) | $(BUILD)
-	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -o $@ $(TEST_BLOB_SRCS) -lxxhash
+test-progs: $(TEST_PROGS)
 
-test-blob: $(TEST_BLOB)
-	$(TEST_BLOB)
+$(BUILD)/test_blob_%: t/blob/test_%.c $(TEST_BLOB_LIB) $(BLOB_SRCS) \
+    $(TEST_BLOB_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -o $@ $< $(TEST_BLOB_LIB) \
+	    $(BLOB_SRCS) -lxxhash
+
+$(PAGES_BLOB): t/blob/pages_blob.c t/blob/make_blob.c $(BLOB_SRCS) \
+    $(TEST_BLOB_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -o $@ t/blob/pages_blob.c \
+	    t/blob/make_blob.c $(BLOB_SRCS) -lxxhash
+
+test-blob: $(TEST_BLOBS)
+	GLOSSARY_BUILD=$(CURDIR)/$(BUILD) prove -v t/005-blob.t
 
 # libFuzzer targets (clang): FUZZ_TIME seconds each over the seed corpus,
 # then every saved regression input.
@@ -199,7 +214,7 @@ UBSAN_OPTS   := halt_on_error=1:abort_on_error=1:print_stacktrace=1
 test-asan: deps
 	$(MAKE) BUILD=$(ASAN_BUILD) CC=gcc CFLAGS="$(ASAN_CFLAGS)" \
 	    NGX_EXTRA_LD_OPT="-fsanitize=address,undefined" \
-	    all $(ASAN_BUILD)/test_blob
+	    all test-progs
 	rm -rf $(ASAN_REPORTS) && mkdir -p $(ASAN_REPORTS)
 	GLOSSARY_BUILD=$(CURDIR)/$(ASAN_BUILD) \
 	ASAN_OPTIONS=$(ASAN_OPTS):detect_leaks=1 UBSAN_OPTIONS=$(UBSAN_OPTS) \

@@ -1,42 +1,74 @@
 #!/usr/bin/perl
 
-# The C tests of the blob reader: t/blob/test_blob.c prints TAP, passed
-# through as it is.  Runs $GLOSSARY_BUILD/test_blob (make test-blob) when it
-# is newer than its sources, otherwise builds a private copy first.
+# The C tests of the blob reader, t/blob/test_*.c: one program per concern,
+# built by the Makefile into $GLOSSARY_BUILD (make test builds them; make
+# test-blob builds and runs them alone).  Each prints TAP; their checks
+# are passed through here under one running number, with their diagnostics,
+# followed by one check per program that it ran to the end: exit status 0
+# and a plan that matches its checks.  A program that is not built fails.
 
 use strict;
 use warnings;
 
-use File::Basename qw(dirname);
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::Glossary ();
+
 use File::Spec;
-use File::Temp qw(tempdir);
 
-my $root = dirname(dirname(File::Spec->rel2abs(__FILE__)));
-my $build = $ENV{GLOSSARY_BUILD} || "$root/build";
-my $bin = "$build/test_blob";
+my @programs = qw(header records lazy chunks);
 
-my @srcs = map { "$root/$_" }
-    qw(t/blob/test_blob.c t/blob/make_blob.c src/blob/glossary_blob.c);
-my @deps = (@srcs, map { "$root/$_" }
-    qw(t/blob/make_blob.h src/blob/glossary_blob.h));
-
-my $tmp;
-
-if (!-x $bin || grep { (stat $_)[9] > (stat $bin)[9] } @deps) {
-    $tmp = tempdir('glossary-test-blob-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-    $bin = "$tmp/test_blob";
-
-    my @cmd = ($ENV{CC} || 'cc', qw(-O1 -g -Wall -Wextra -Werror -std=gnu11
-        -D_GNU_SOURCE), "-I$root/src/blob", '-o', $bin, @srcs, '-lxxhash');
-
-    if (system(@cmd) != 0) {
-        print "Bail out! cannot build test_blob: @cmd\n";
-        exit 255;
-    }
-}
+my $build = Test::Glossary::build_dir();
+my $n = 0;
+my $failed = 0;
 
 $| = 1;
 
-my $rc = system($bin);
+sub check {
+    my ($ok, $name, @diag) = @_;
+    $n++;
+    $failed++ unless $ok;
+    print +($ok ? '' : 'not '), "ok $n - $name\n";
+    print "# $_\n" for @diag;
+}
 
-exit($rc == -1 ? 255 : $rc >> 8);
+for my $p (@programs) {
+    my $bin = File::Spec->catfile($build, "test_blob_$p");
+
+    if (!-x $bin) {
+        check(0, "test_blob_$p is built",
+              "$bin is missing: run make test-progs (make test builds it)");
+        next;
+    }
+
+    open my $fh, '-|', $bin or do {
+        check(0, "test_blob_$p runs", "$bin: $!");
+        next;
+    };
+
+    my ($checks, $plan) = (0, undef);
+
+    while (my $line = <$fh>) {
+        if ($line =~ /^(not )?ok \d+(?: - (.*))?$/) {
+            $checks++;
+            check(!defined $1, "$p: " . ($2 // ''));
+        } elsif ($line =~ /^1\.\.(\d+)\s*$/) {
+            $plan = $1;
+        } elsif ($line =~ /^#/) {
+            print $line;
+        } else {
+            print "# $line";
+        }
+    }
+
+    close $fh;
+    my $status = $? & 127 ? 'signal ' . ($? & 127) : 'status ' . ($? >> 8);
+
+    check($? == 0 && defined $plan && $plan == $checks,
+          "test_blob_$p ran to the end: $status, plan "
+          . ($plan // 'none') . ", $checks checks");
+}
+
+print "1..$n\n";
+
+exit($failed > 254 ? 254 : $failed);

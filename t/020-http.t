@@ -261,7 +261,25 @@ join '', map { "GET /glossary/big HTTP/1.1\r\nHost: x\r\nAccept-Encoding: $_\r\n
 
 
 
-=== TEST 17: a body too small for gzip has no variant and no Vary
+=== TEST 17: "*;q=0" refuses every coding not named: the identity body
+--- glossary eval
+$main::BIG
+--- config
+location /glossary/ { glossary site.glossary; }
+--- raw_request eval
+join '', map { "GET /glossary/big HTTP/1.1\r\nHost: x\r\nAccept-Encoding: $_\r\n\r\n" }
+         "*;q=0", "br, *;q=0", "*; q=0.0, deflate";
+--- error_code eval
+[(200) x 3]
+--- response_headers eval
+[("!Content-Encoding\nVary: Accept-Encoding") x 3]
+--- response_body_like eval
+[(qr/^\{"slug":"big".*"word1 of the explanation .* word500 of the explanation"/s) x 3]
+--- timeout: 5
+
+
+
+=== TEST 18: a body too small for gzip has no variant and no Vary
 --- glossary eval
 $main::BIG
 --- config
@@ -278,7 +296,7 @@ Accept-Encoding: gzip
 
 
 
-=== TEST 18: with gzip_vary on, Vary appears once
+=== TEST 19: with gzip_vary on, Vary appears once
 --- glossary eval
 $main::BIG
 --- config
@@ -294,7 +312,7 @@ Content-Encoding: gzip
 
 
 
-=== TEST 19: nginx's gzip filter does not compress the variant again
+=== TEST 20: nginx's gzip filter does not compress the variant again
 --- glossary eval
 $main::BIG
 --- http_config
@@ -314,7 +332,7 @@ Content-Encoding: gzip
 
 
 
-=== TEST 20: a range on the identity body of a term with a variant
+=== TEST 21: a range on the identity body of a term with a variant
 --- glossary eval
 $main::BIG
 --- config
@@ -329,7 +347,7 @@ Range: bytes=1-6
 
 
 
-=== TEST 21: expires and add_header apply
+=== TEST 22: expires and add_header apply
 --- glossary eval
 data_file('small.json')
 --- config
@@ -349,7 +367,7 @@ location /glossary/ {
 
 
 
-=== TEST 22: add_header always reaches the 404
+=== TEST 23: add_header always reaches the 404
 --- glossary eval
 data_file('small.json')
 --- config
@@ -365,7 +383,7 @@ X-Test: 1
 
 
 
-=== TEST 23: etag off: no ETag
+=== TEST 24: etag off: no ETag
 --- glossary eval
 data_file('small.json')
 --- config
@@ -378,7 +396,7 @@ Last-Modified: Tue, 14 Nov 2023 22:13:20 GMT
 
 
 
-=== TEST 24: HTTP/1.0
+=== TEST 25: HTTP/1.0
 --- glossary eval
 data_file('small.json')
 --- config
@@ -391,7 +409,7 @@ Content-Length: [1-9][0-9]*
 
 
 
-=== TEST 25: keep-alive: several requests on one connection
+=== TEST 26: keep-alive: several requests on one connection
 --- glossary eval
 data_file('small.json')
 --- config
@@ -408,7 +426,7 @@ location /glossary/ { glossary site.glossary; }
 
 
 
-=== TEST 26: access log and no errors for a plain request
+=== TEST 27: access log and no errors for a plain request
 --- glossary eval
 data_file('small.json')
 --- config

@@ -1,6 +1,7 @@
 # Hand-written tests on the harness's object API, for what the data-driven
 # blocks cannot express: values carried from one response to the next
-# request, comparisons between responses, slow clients across a reload.
+# request, comparisons between responses (search hits against the index),
+# slow clients across a reload.
 
 use strict;
 use warnings;
@@ -8,6 +9,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Glossary;
+use Test::Glossary::HTML qw(html_parse html_find);
 
 use IO::Socket::INET;
 use IO::Uncompress::Gunzip ();
@@ -183,6 +185,61 @@ subtest 'index order and every term of a larger glossary' => sub {
             && $t->{relatedTerms}[0]{term} eq $terms[($i + 1) % @terms];
     }
     is($bad, 0, 'every term answers with its own data');
+};
+
+
+# the search limits through the route, on a blob glossaryc compiled (the
+# exact bodies on written blobs are t/015-pages.t's): every term matches,
+# so the hits are the first terms of the index, as many as the limit
+subtest 'search limits through the route: limit=, default, maximum' => sub {
+    my $json = '[' . join(',', map {
+        sprintf '{"slug":"limit-%02d","term":"Limit %02d",'
+                . '"shortDefinition":"Number %d."}', $_, $_, $_
+    } reverse 1 .. 60) . ']';
+
+    my $s = start_nginx(
+        config => "$conf\nlocation /pages/ { glossary site.glossary; "
+                  . "glossary_format html; }",
+        glossary => $json);
+
+    my @order = map { $_->{slug} }
+                @{ json_decode($s->get('/glossary/')->body) };
+    is(scalar @order, 60, 'sixty terms in the index');
+
+    for my $case ([undef, 10], [1, 1], [7, 7], [49, 49], [50, 50], [51, 50],
+                  [1000, 50])
+    {
+        my ($limit, $n) = @$case;
+        my $arg = defined $limit ? "&limit=$limit" : '';
+        my $r = $s->get("/glossary/search?q=limit$arg");
+        my $hits = eval { json_decode($r->body) } || [];
+        is_deeply([map { $_->{slug} } @$hits], [@order[0 .. $n - 1]],
+                  'limit ' . ($limit // 'not given') . ": the first $n "
+                  . 'terms of the index');
+    }
+
+    for my $bad ('0', '-5', 'ten', '') {
+        is($s->get("/glossary/search?q=limit&limit=$bad")->status, 400,
+           "limit \"$bad\": 400");
+    }
+
+    # the HTML page lists as many results as the JSON
+    for my $case ([undef, 10], [3, 3], [50, 50], [80, 50]) {
+        my ($limit, $n) = @$case;
+        my $arg = defined $limit ? "&limit=$limit" : '';
+        my $doc = html_parse($s->get("/pages/search?q=limit$arg")->body // '');
+        my ($ul) = html_find($doc, 'ul', class => 'results');
+        is(scalar($ul ? html_find($ul, 'li') : ()), $n,
+           'HTML, limit ' . ($limit // 'not given') . ": $n results");
+    }
+
+    # the query: 256 bytes once decoded, not one more
+    is($s->get('/glossary/search?q=' . ('%6C' x 256))->status, 200,
+       'a query of 256 bytes');
+    is($s->get('/glossary/search?q=' . ('%6C' x 257))->status, 400,
+       'a query of 257 bytes: 400');
+
+    $s->stop;
 };
 
 

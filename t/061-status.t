@@ -11,6 +11,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Glossary;
+use Test::Glossary::CLI ();
 
 use File::Spec;
 use JSON::PP ();
@@ -38,7 +39,7 @@ sub example_log_format {
 
 sub info_json {
     my ($blob) = @_;
-    my $out = `"$cli" info --json "$blob"`;
+    my ($rc, $out) = Test::Glossary::CLI::glossaryc('info', '--json', $blob);
     return $json->decode($out);
 }
 

@@ -25,6 +25,9 @@ my $srv = start_nginx(
     glossary => $BIG,
 );
 
+# both workers up before they are counted: a loaded machine starts the
+# second one after start_nginx() returns
+$srv->wait_workers(2, 10);
 my @workers = $srv->workers;
 
 my $term = $srv->get('/glossary/cuda');

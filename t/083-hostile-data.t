@@ -4,10 +4,14 @@
 # payload form; generated here: a 1 MiB explanation, 500 related terms)
 # compile and are served byte-exact: every field of every term, decoded
 # from the response, is the input's, and every body is the one the
-# compiler renders.  Invalid ones (t/data/hostile/invalid, and generated:
-# over the limits) fail with FILE:LINE:COLUMN: message, exit status 1, and
-# no output: the previous blob stays as it was and no temporary file is
-# left.
+# compiler renders.  Through nginx too: every Nuxt payload is script-safe
+# (no < > / U+2028 U+2029) and its references, resolved as devalue does,
+# give back the input's term; the HTML pages of the markup glossary, read
+# into the element tree a browser builds, show every field as the input's
+# text, none of it turned into markup.  Invalid ones (t/data/hostile/invalid,
+# and generated: over the limits) fail with FILE:LINE:COLUMN: message, exit
+# status 1, and no output: the previous blob stays as it was and no
+# temporary file is left.
 
 use strict;
 use warnings;
@@ -15,35 +19,29 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Glossary;
+use Test::Glossary::CLI ();
+use Test::Glossary::HTML qw(html_parse html_find html_text html_elements);
 
 use File::Temp ();
 
 my $dir = File::Temp::tempdir('glossary-hostile-XXXXXX', TMPDIR => 1,
                               CLEANUP => 1);
 my $corpus = data_dir() . '/hostile';
-my $cli = build_dir() . '/glossaryc';
 
 my @FIELDS = qw(term shortDefinition seoTitle seoDescription explanation
                 category);
 
 
+# (status, stdout and stderr) of glossaryc; paths here are absolute
 sub run_cli {
-    my (@argv) = @_;
-    my $log = "$dir/cli.log";
-    unlink $log;
-    my $rc = Test::Glossary::Server::run_command([$cli, @argv], $log, 120);
-    return ($rc, Test::Glossary::Server::slurp($log) // '');
+    my ($rc, $out, $err) = Test::Glossary::CLI::glossaryc(@_);
+    return ($rc, $out . $err);
 }
 
 
 sub cli_out {
-    my (@argv) = @_;
-    open my $fh, '-|', $cli, @argv or die "$cli: $!";
-    binmode $fh;
-    local $/;
-    my $out = <$fh>;
-    close $fh;
-    return $out // '';
+    my ($rc, $out) = Test::Glossary::CLI::glossaryc(@_);
+    return $out;
 }
 
 
@@ -120,6 +118,9 @@ for my $f (@valid) {
     push @locs, "location /v$n/ { glossary $out; }";
     $n++;
 }
+
+my $markup = "$corpus/valid/markup.json";
+push @locs, "location /h/ { glossary $blob{$markup}; glossary_format html; }";
 
 my $srv = start_nginx(config => join("\n", @locs));
 
@@ -215,6 +216,188 @@ for my $f (@valid) {
     my $plain = $srv->get('/v5/big');
     cmp_ok(length $plain->body, '>', 1048576, '1 MiB explanation: served');
 }
+
+
+# --- Nuxt payloads through nginx --------------------------------------------
+
+# the term of a payload as devalue.parse() gives it, or a message
+sub payload_term {
+    my ($bytes) = @_;
+
+    my $p = eval { json_decode($bytes) };
+    return "not strict JSON: $@" unless ref $p eq 'ARRAY';
+
+    my $root = eval { Test::Glossary::CLI::devalue($p, 0) };
+    return "a reference does not resolve: $@" unless ref $root eq 'HASH';
+
+    my @keys = keys %{ $root->{data} || {} };
+    return "data holds " . scalar(@keys) . " keys" unless @keys == 1;
+
+    return $root->{data}{ $keys[0] };
+}
+
+# deep equality of decoded JSON values, strings compared byte for byte
+sub same {
+    my ($x, $y) = @_;
+    return !defined $y if !defined $x;
+    return 0 if !defined $y || ref $x ne ref $y;
+    if (ref $x eq 'ARRAY') {
+        return 0 unless @$x == @$y;
+        return !grep { !same($x->[$_], $y->[$_]) } 0 .. $#$x;
+    }
+    if (ref $x eq 'HASH') {
+        return 0 unless join("\0", sort keys %$x) eq join("\0", sort keys %$y);
+        return !grep { !same($x->{$_}, $y->{$_}) } keys %$x;
+    }
+    return $x eq $y;
+}
+
+# what the payload must hold for an input term: its own related names
+sub payload_want {
+    my ($t) = @_;
+    my %w = map { $_ => $t->{$_} } 'slug', @FIELDS;
+    $w{relatedTerms} = [ map { { slug => $_->{slug}, name => $_->{name} } }
+                         @{ $t->{relatedTerms} || [] } ];
+    $w{faq} = [ map { { question => $_->{question}, answer => $_->{answer} } }
+                @{ $t->{faq} || [] } ];
+    return \%w;
+}
+
+$n = 0;
+
+for my $f (@valid) {
+    (my $name = $f) =~ s{.*/}{};
+    my $prefix = "/v$n/";
+    $n++;
+
+    my (@unsafe, @wrong);
+
+    for my $t (@{ terms_of($f) }) {
+        my $r = $srv->get("$prefix$t->{slug}/_payload.json");
+        my $body = $r->body // '';
+
+        if (($r->status // 0) != 200) {
+            push @wrong, "$t->{slug}: status " . ($r->status // 'none');
+            next;
+        }
+
+        push @unsafe, $t->{slug}
+            if $body =~ m{[<>/]|\xe2\x80[\xa8\xa9]};
+
+        my $got = payload_term($body);
+        my $want = payload_want($t);
+
+        if (!ref $got) {
+            push @wrong, "$t->{slug}: $got";
+            next;
+        }
+
+        for my $k (sort keys %$want) {
+            push @wrong, "$t->{slug}: $k" unless same($got->{$k}, $want->{$k});
+        }
+    }
+
+    is("@unsafe", '', "$name: payloads escape < > / U+2028 U+2029");
+    is("@wrong", '', "$name: payload references resolve to the input term");
+}
+
+
+# --- HTML pages through nginx ----------------------------------------------
+
+# no element of the page holds what the data said: the field is text
+sub only_text {
+    my ($what, $node, $want) = @_;
+    ok($node && !html_elements($node), "markup $what: no element inside");
+    is($node && html_text($node), $want, "markup $what: the input's text");
+}
+
+{
+    my %by_slug = map { $_->{slug} => $_ } @{ terms_of($markup) };
+
+    for my $t (values %by_slug) {
+        my $r = $srv->get("/h/$t->{slug}");
+        is($r->status, 200, "markup $t->{slug}: the HTML page");
+        my $doc = html_parse($r->body // '');
+
+        my ($title) = html_find($doc, 'title');
+        only_text('<title>', $title, $t->{seoTitle} // $t->{term});
+
+        my ($desc) = html_find($doc, 'meta', name => 'description');
+        is($desc && $desc->{attrs}{content},
+           $t->{seoDescription} // $t->{shortDefinition},
+           'markup meta description: the input\'s text');
+
+        my ($og) = html_find($doc, 'meta', property => 'og:title');
+        is($og && $og->{attrs}{content}, $t->{seoTitle} // $t->{term},
+           'markup og:title: the input\'s text');
+
+        my ($h1) = html_find($doc, 'h1');
+        only_text('<h1>', $h1, $t->{term});
+
+        my ($short) = html_find($doc, 'p', class => 'short');
+        only_text('short definition', $short, $t->{shortDefinition});
+
+        my ($expl) = html_find($doc, 'div', class => 'explanation');
+        my @p = $expl ? html_find($expl, 'p') : ();
+        is(join('|', map { $_->{tag} } $expl ? html_find($expl, '*') : ()),
+           'p', 'markup explanation: one paragraph, nothing else');
+        only_text('explanation', $p[0], $t->{explanation});
+
+        my @dt = html_find($doc, 'dt');
+        my @dd = map { html_find($_, 'p') } html_find($doc, 'dd');
+        is(scalar @dt, scalar @{ $t->{faq} }, 'markup faq: one <dt> each');
+        for my $i (0 .. $#dt) {
+            only_text("faq question $i", $dt[$i], $t->{faq}[$i]{question});
+            only_text("faq answer $i", $dd[$i], $t->{faq}[$i]{answer});
+        }
+
+        my ($cat) = map { html_find($_, 'a') }
+                    html_find($doc, 'p', class => 'category');
+        only_text('category link', $cat, $t->{category});
+
+        my ($rel) = html_find($doc, 'section', class => 'related');
+        my @li = $rel ? html_find($rel, 'li') : ();
+        is(scalar @li, scalar @{ $t->{relatedTerms} },
+           'markup related: one <li> each');
+        for my $i (0 .. $#li) {
+            my $e = $t->{relatedTerms}[$i];
+            my $target = $by_slug{ $e->{slug} };
+            if ($target) {
+                my ($a) = html_find($li[$i], 'a');
+                only_text("related $i link", $a, $target->{term});
+            } else {
+                only_text("related $i (dangling)", $li[$i], $e->{name});
+            }
+        }
+
+        my @scripts = html_find($doc, 'script');
+        my @ld = grep { ($_->{attrs}{type} // '') eq 'application/ld+json' }
+                 @scripts;
+        is(scalar @scripts, scalar @ld, 'markup: every <script> is JSON-LD');
+        my $graph = eval { json_decode(html_text($ld[0])) };
+        my ($dt) = grep { $_->{'@type'} eq 'DefinedTerm' }
+                   @{ $graph && $graph->{'@graph'} || [] };
+        is($dt && $dt->{name}, $t->{term}, 'markup JSON-LD: the term\'s name');
+
+        my $ix = html_parse($srv->get('/h/')->body // '');
+        my ($link) = html_find($ix, 'a', href => $t->{slug});
+        only_text('index link', $link, $t->{term});
+
+        # the query, escaped by the module, shown as it was typed
+        (my $q = $t->{term})
+            =~ s/([^A-Za-z0-9_.~-])/sprintf('%%%02X', ord $1)/ge;
+        my $sr = $srv->get("/h/search?q=$q");
+        is($sr->status, 200, 'markup search page');
+        my $sd = html_parse($sr->body // '');
+        my ($in) = html_find($sd, 'input', name => 'q');
+        is($in && $in->{attrs}{value}, $t->{term},
+           'markup search: the query as the input\'s value');
+        my ($sh1) = html_find($sd, 'h1');
+        only_text('search heading', $sh1,
+                  "Search results for \xe2\x80\x9c$t->{term}\xe2\x80\x9d");
+    }
+}
+
 
 my @bad_log = grep { /\[(?:warn|error|crit|alert|emerg)\]/ }
               $srv->error_log_lines;

@@ -1,5 +1,5 @@
 /*
- * Writes a test blob for the nginx tests of the 1.1 routes (t/060-pages.t):
+ * Writes a test blob for the nginx tests of the 1.1 routes (t/015-pages.t):
  *
  *     pages_blob MODEL OUT
  *

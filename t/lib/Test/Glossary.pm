@@ -25,6 +25,21 @@ package Test::Glossary;
 # are listed in %SECTIONS below and described in the POD at the end.  The same
 # machinery is available to hand-written tests through start_nginx(),
 # http_get() and http_request().
+#
+# A block with --- glossaryc runs the compiler instead of nginx, in a
+# working directory of its own holding the block's --- input files, and
+# checks its exit status, standard output and standard error:
+#
+#     === TEST 1: a term without "term"
+#     --- input
+#     >>> x.json
+#     {"slug":"x"}
+#     --- glossaryc: build -o out.glossary x.json
+#     --- exit_status: 1
+#     --- stderr
+#     x.json:1:1: term object has no "term"
+#
+# Hand-written command-line tests use Test::Glossary::CLI.
 
 use strict;
 use warnings;
@@ -38,11 +53,13 @@ use IO::Select;
 use IO::Socket::INET;
 use POSIX ();
 use Test::More ();
+use Text::ParseWords ();
 use Time::HiRes ();
 
 use Test::Glossary::JSON ();
 use Test::Glossary::Server;
 use Test::Glossary::HTTP qw(http_request http_get);
+use Test::Glossary::CLI ();
 
 our $VERSION = '0.1';
 
@@ -80,6 +97,8 @@ my %SECTIONS = map { $_ => 1 } qw(
     response_headers_after_reload response_headers_like_after_reload
     response_body_after_reload response_body_like_after_reload
     response_body_json_after_reload
+    glossaryc input exit_status stdout stdout_like stderr stderr_like
+    no_files
     skip_eval ONLY SKIP LAST todo allow_log_level
 );
 
@@ -475,13 +494,15 @@ sub run_tests {
     }
     @run = @last;
 
-    my $need_module = !$NoModule;
+    my $need_nginx = grep { !_has($_, 'glossaryc') } @run;
+    my $need_module = $need_nginx && !$NoModule;
     my $need_compiler = grep {
         _has($_, 'glossary') || _has($_, 'glossary_files')
         || _has($_, 'glossaries') || _has($_, 'reload_glossary')
+        || _has($_, 'glossaryc')
     } @run;
 
-    if (!-x nginx_binary()) {
+    if ($need_nginx && !-x nginx_binary()) {
         Test::More::plan(skip_all => "no nginx binary at " . nginx_binary());
         return;
     }
@@ -549,6 +570,8 @@ sub _run_block {
     for my $k (@{ $block->{order} }) {
         die "unknown section '--- $k'\n" unless $SECTIONS{$k};
     }
+
+    return _run_cli_block($block) if _has($block, 'glossaryc');
 
     my $srv = Test::Glossary::Server->new(
         no_module => $NoModule,
@@ -670,18 +693,90 @@ sub _prepare_data {
 }
 
 
+# the Perl of a section, with $srv (or, in a glossaryc block, $dir) in scope
 sub _perl_step {
-    my ($block, $key, $srv) = @_;
+    my ($block, $key, $arg, $var) = @_;
+
+    $var //= '$srv';
 
     my $code = $block->{sections}{$key}{raw};
     my $sub = do {
         package main;
         no strict;
-        eval "sub { my (\$srv) = \@_; $code\n }";
+        eval "sub { my ($var) = \@_; $code\n }";
     };
     die "compiling --- $key failed: $@" unless $sub;
 
-    $sub->($srv);
+    $sub->($arg);
+}
+
+
+# --- glossaryc blocks -------------------------------------------------------
+
+sub _run_cli_block {
+    my ($block) = @_;
+
+    my $name = $block->{name};
+
+    for my $k (@{ $block->{order} }) {
+        die "--- $k has no meaning in a glossaryc block\n"
+            unless $k =~ /^(?:glossaryc|input|exit_status|stdout|stdout_like
+                             |stderr|stderr_like|no_files|source_date_epoch
+                             |init|skip_eval|ONLY|SKIP|LAST|todo)$/x;
+    }
+
+    my $top = File::Temp::tempdir('glossary-cli-XXXXXX', TMPDIR => 1,
+                                  CLEANUP => !$ENV{TEST_GLOSSARY_KEEP});
+    my $dir = File::Spec->catdir($top, 'work');
+    mkdir $dir or die "mkdir $dir: $!\n";
+
+    if (_has($block, 'input')) {
+        my $v = _value($block, 'input');
+        my $files = ref $v eq 'HASH' ? $v : _files($v);
+        Test::Glossary::CLI::put($_, $files->{$_}, $dir) for sort keys %$files;
+    }
+
+    _perl_step($block, 'init', $dir, '$dir') if _has($block, 'init');
+
+    my $args = _value($block, 'glossaryc');
+    my @argv = ref $args eq 'ARRAY'
+               ? @$args
+               : Text::ParseWords::shellwords(_subst($args));
+
+    my $sde = _has($block, 'source_date_epoch')
+              ? _value($block, 'source_date_epoch') : $SOURCE_DATE_EPOCH;
+    $sde =~ s/\s+\z// if defined $sde;
+
+    my ($st, $out, $err) = Test::Glossary::CLI::glossaryc(
+        { dir => $dir, env => { SOURCE_DATE_EPOCH => $sde } }, @argv);
+
+    my $want = _has($block, 'exit_status') ? _value($block, 'exit_status') : 0;
+    $want =~ s/\s+//g;
+
+    Test::More::is($st, $want, "$name - exit status $want")
+        or Test::More::diag("stderr: $err");
+
+    my %got = (stdout => $out, stderr => $err);
+
+    for my $k (qw(stdout stderr)) {
+        if (_has($block, $k)) {
+            _is_body($got{$k}, _subst(_value($block, $k)), "$name - $k ok");
+        }
+
+        if (_has($block, "${k}_like")) {
+            my $re = _value($block, "${k}_like");
+            $re = do { (my $p = _subst($re)) =~ s/\n\z//; qr/$p/s }
+                unless ref $re eq 'Regexp';
+            _like($got{$k}, $re, "$name - ${k}_like ok");
+        }
+    }
+
+    if (_has($block, 'no_files')) {
+        for my $f (grep { /\S/ } split /\s+/, _value($block, 'no_files')) {
+            Test::More::ok(!-e File::Spec->catfile($dir, $f),
+                           "$name - no file $f");
+        }
+    }
 }
 
 
@@ -1136,6 +1231,21 @@ C<response_headers_like_after_reload>, C<response_body_after_reload>,
 C<response_body_like_after_reload>, C<response_body_json_after_reload>
 (the request defaults to the first one).
 
+=item Command line (glossaryc blocks)
+
+A block with C<glossaryc> runs the compiler, not nginx, once (not
+C<repeat_each()> times), in an empty working directory of its own, with
+SOURCE_DATE_EPOCH=1700000000 unless C<source_date_epoch>.  C<glossaryc>
+(the arguments, split as a shell would, C<$TEST_GLOSSARY_*> substituted;
+with C<eval>, an array ref), C<input> (C<< >>> name >> files written into
+the working directory, subdirectories made; C<chomp> drops the last
+file's final newline; with C<eval>, a hash ref C<< { name => bytes } >>),
+C<init> (Perl, C<$dir> in scope, run before the command), then the checks
+C<exit_status> (default 0), C<stdout>, C<stderr> (exact),
+C<stdout_like>, C<stderr_like> (regex) and C<no_files> (paths that must
+not exist afterwards, e.g. the output of a build that failed).  Other
+nginx sections are refused in such a block.
+
 =item Control
 
 C<ONLY>, C<SKIP>, C<LAST>, C<skip_eval: [n:] expr>, C<todo: reason>,
@@ -1155,7 +1265,9 @@ C<write_file>, C<write_file_atomic>, C<error_log_lines(since =E<gt> $mark)>,
 C<log_mark>, C<stop>.  Also C<http_get($port, $path, %headers)>,
 C<http_request($port, $bytes, %opt)>, C<glossary_blob_bytes($json)>,
 C<compile_glossary($in, $out)>, C<data_file($name)>, C<json_decode>,
-C<json_canon>.  Environment: GLOSSARY_BUILD (default build/),
+C<json_canon>.  Hand-written command-line tests use Test::Glossary::CLI
+(C<put>, C<slurp>, C<run>, C<glossaryc>, C<build>, C<get>, C<fails>,
+C<devalue>).  Environment: GLOSSARY_BUILD (default build/),
 TEST_GLOSSARY_NGINX (default /usr/sbin/nginx), TEST_GLOSSARY_KEEP=1 (keep
 prefixes), TEST_GLOSSARY_NGINX_ENV (C<NAME=value ...> set for nginx only,
 e.g. the sanitizer runtime in LD_PRELOAD: C<make test-asan>).

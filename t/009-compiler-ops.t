@@ -1,75 +1,27 @@
-#!/usr/bin/perl
-
 # glossaryc's operator commands: --version (and that the release agrees
 # with debian/changelog and the manual page), info --json, diff OLD NEW
 # with its diff(1) exit statuses, the progress line of build on a
-# terminal only, and the manual page.  Core Perl only.
+# terminal only, and the manual page.
 
 use strict;
 use warnings;
 
-use Cwd ();
-use File::Basename ();
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::Glossary;
+use Test::Glossary::CLI;
+
 use File::Spec;
-use File::Temp ();
 use JSON::PP ();
-use Test::More;
 
-my $root = Cwd::abs_path(File::Spec->catdir(File::Basename::dirname(__FILE__),
-                                            File::Spec->updir));
-my $build = $ENV{GLOSSARY_BUILD} // File::Spec->catdir($root, 'build');
-my $bin = File::Spec->catfile($build, 'glossaryc');
+cli_required();
+
+my $root = repo_root();
+my $bin = glossaryc_path();
 my $man = File::Spec->catfile($root, 'src', 'compiler', 'glossaryc.1');
-
-plan skip_all => "no compiler at $bin (run: make build/glossaryc)"
-    unless -x $bin;
-
-my $tmp = File::Temp::tempdir('glossaryc-ops-XXXXXX', TMPDIR => 1,
-                              CLEANUP => 1);
+my $tmp = cli_dir();
 my $json = JSON::PP->new->utf8->canonical;
 
-
-sub slurp {
-    my ($path) = @_;
-    open(my $fh, '<:raw', $path) or return undef;
-    local $/;
-    return scalar <$fh>;
-}
-
-sub put {
-    my ($name, $bytes) = @_;
-    my $path = File::Spec->catfile($tmp, $name);
-    my $dir = File::Basename::dirname($path);
-    system('mkdir', '-p', $dir) == 0 or die "mkdir $dir";
-    open(my $fh, '>:raw', $path) or die "$path: $!";
-    print $fh $bytes;
-    close($fh) or die "$path: $!";
-    return $path;
-}
-
-# (status, stdout, stderr), in $tmp, stdin from /dev/null
-sub run {
-    my (@argv) = @_;
-    my $out = File::Spec->catfile($tmp, 'stdout');
-    my $err = File::Spec->catfile($tmp, 'stderr');
-
-    my $pid = fork();
-    die "fork: $!" unless defined $pid;
-
-    if ($pid == 0) {
-        open(STDIN, '<', '/dev/null') or die;
-        open(STDOUT, '>', $out) or die;
-        open(STDERR, '>', $err) or die;
-        chdir($tmp) or die;
-        $ENV{SOURCE_DATE_EPOCH} //= 1700000000;
-        exec(@argv) or exit(127);
-    }
-
-    waitpid($pid, 0);
-    return ($? >> 8, slurp($out) // '', slurp($err) // '');
-}
-
-sub glossaryc { run($bin, @_) }
 
 sub term {
     my ($slug, %f) = @_;
@@ -79,9 +31,9 @@ sub term {
 sub blob {
     my ($name, $terms, $epoch) = @_;
     put("$name.json", $json->encode($terms));
-    local $ENV{SOURCE_DATE_EPOCH} = $epoch // 1700000000;
-    my ($rc, undef, $err) = glossaryc('build', '-q', '-o', "$name.glossary",
-                                      "$name.json");
+    my ($rc, undef, $err) = glossaryc(
+        { env => { SOURCE_DATE_EPOCH => $epoch // 1700000000 } },
+        'build', '-q', '-o', "$name.glossary", "$name.json");
     die "build $name: $err" if $rc;
     return "$name.glossary";
 }

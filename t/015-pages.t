@@ -1,7 +1,8 @@
 # Glossary pages: the glossary_format directive and the 1.1 routes (HTML
 # pages, payloads, categories, search, sitemap) in each format, on blobs
-# written by t/blob/pages_blob.c (make_blob's bodies name the document that
-# answered: {"slug":"gpu","kind":2} is the HTML page of "gpu").
+# written by t/blob/pages_blob.c, built by the Makefile (make_blob's bodies
+# name the document that answered: {"slug":"gpu","kind":2} is the HTML page
+# of "gpu").
 
 use strict;
 use warnings;
@@ -10,40 +11,34 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Glossary;
 
+use File::Spec;
 use File::Temp ();
 
 repeat_each(2);
 
-my ($Tmp, $Writer, %Blob);
+my ($Tmp, %Blob);
 
-# the bytes of a pages_blob model; the writer is built once per run
+# the bytes of a pages_blob model, written by the Makefile's
+# $GLOSSARY_BUILD/pages_blob (make test builds it)
 sub pages_blob {
     my ($model) = @_;
 
     return $Blob{$model} if exists $Blob{$model};
 
-    if (!defined $Writer) {
-        my $root = repo_root();
-        $Tmp = File::Temp::tempdir('glossary-pages-XXXXXX', TMPDIR => 1,
-                                   CLEANUP => 1);
-        $Writer = "$Tmp/pages_blob";
-        my @cmd = ($ENV{CC} || 'cc', qw(-O1 -g -Wall -Wextra -Werror
-            -std=gnu11 -D_GNU_SOURCE), "-I$root/src/blob", '-o', $Writer,
-            map("$root/$_", qw(t/blob/pages_blob.c t/blob/make_blob.c
-                               src/blob/glossary_blob.c)), '-lxxhash');
-        system(@cmd) == 0 or die "cannot build pages_blob: @cmd\n";
-    }
+    my $writer = File::Spec->catfile(build_dir(), 'pages_blob');
+    die "$writer is missing: run make test-progs (make test builds it)\n"
+        unless -x $writer;
 
+    $Tmp //= File::Temp::tempdir('glossary-pages-XXXXXX', TMPDIR => 1,
+                                 CLEANUP => 1);
     my $out = "$Tmp/$model.glossary";
-    system($Writer, $model, $out) == 0 or die "pages_blob $model failed\n";
+    system($writer, $model, $out) == 0 or die "pages_blob $model failed\n";
 
-    open my $fh, '<:raw', $out or die "$out: $!\n";
-    local $/;
-    $Blob{$model} = <$fh>;
-    close $fh;
+    $Blob{$model} = Test::Glossary::Server::slurp($out);
 
     return $Blob{$model};
 }
+
 
 our $CONF = <<'END';
 location /glossary/ { glossary site.glossary; glossary_format html; }
@@ -261,9 +256,10 @@ __DATA__
  "GET /glossary/category/Hardware", "GET /glossary/category/hardware/",
  "GET /glossary/Category/HARDWARE/?x=1", "GET /glossary/search/?q=gpu",
  "GET /glossary/SEARCH?q=gpu", "GET /api/glossary/GPU/_payload.json",
- "GET /api/glossary/category?a=b"]
+ "GET /api/glossary/category?a=b", "GET /glossary/CATEGORY/hardware",
+ "GET /api/glossary/Category/hardware"]
 --- error_code eval
-[(301) x 9]
+[(301) x 11]
 --- response_headers eval
 ["Location: /glossary/category/", "Location: /glossary/category/",
  "Location: /glossary/category/hardware",
@@ -271,7 +267,9 @@ __DATA__
  "Location: /glossary/category/hardware?x=1",
  "Location: /glossary/search?q=gpu", "Location: /glossary/search?q=gpu",
  "Location: /api/glossary/gpu/_payload.json",
- "Location: /api/glossary/category/?a=b"]
+ "Location: /api/glossary/category/?a=b",
+ "Location: /glossary/category/hardware",
+ "Location: /api/glossary/category/hardware"]
 
 
 

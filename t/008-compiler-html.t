@@ -1,37 +1,30 @@
-#!/usr/bin/perl
-
 # glossaryc, format 1.1 documents: HTML term pages, index, categories,
 # search page segments and fragments, search index keys and order, sitemap,
 # Nuxt payloads (byte for byte, and through devalue's own parser under
-# Node), the template language and its errors, options, reserved slugs, a
-# hostile glossary that must render no executable markup, and the Nu HTML
-# Checker over every page kind.  Core Perl; Node and Java parts skip when
+# Node), the template language, options, a hostile glossary that must
+# render no executable markup, and the Nu HTML Checker over every page
+# kind.  The errors of options, templates and reserved slugs are in
+# t/007-compiler-errors.t.  Node and Java parts skip when
 # t/js/node_modules is not installed ("npm ci --prefix t/js").
 
 use strict;
 use warnings;
 
-use Cwd ();
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::Glossary;
+use Test::Glossary::CLI;
+
 use Encode ();
-use File::Basename ();
 use File::Spec;
-use File::Temp ();
 use IO::Uncompress::Gunzip ();
 use JSON::PP ();
-use Test::More;
 
-my $root = Cwd::abs_path(File::Spec->catdir(File::Basename::dirname(__FILE__),
-                                            File::Spec->updir));
-my $build = $ENV{GLOSSARY_BUILD} // File::Spec->catdir($root, 'build');
-my $bin = File::Spec->catfile($build, 'glossaryc');
+cli_required();
 
-plan skip_all => "no compiler at $bin (run: make build/glossaryc)"
-    unless -x $bin;
-
-my $tmp = File::Temp::tempdir('glossaryc-html-XXXXXX', TMPDIR => 1,
-                              CLEANUP => 1);
+my $root = repo_root();
+my $tmp = cli_dir();
 my $json = JSON::PP->new->utf8->canonical;
-my $EPOCH = 1700000000;
 my $BASE = 'https://example.com/glossary/';
 my $js = File::Spec->catdir($root, 't', 'js');
 my $seed_src = File::Spec->catfile($root, 'data',
@@ -39,61 +32,6 @@ my $seed_src = File::Spec->catfile($root, 'data',
 
 
 # helpers
-
-sub put {
-    my ($name, $bytes) = @_;
-    my $path = File::Spec->catfile($tmp, $name);
-    open(my $fh, '>:raw', $path) or die "$path: $!";
-    print $fh $bytes;
-    close($fh) or die "$path: $!";
-    return $name;
-}
-
-sub slurp {
-    my ($path) = @_;
-    $path = File::Spec->catfile($tmp, $path)
-        unless File::Spec->file_name_is_absolute($path);
-    open(my $fh, '<:raw', $path) or return undef;
-    local $/;
-    my $data = <$fh>;
-    close($fh);
-    return $data;
-}
-
-sub run {
-    my (@args) = @_;
-    my $out = File::Temp->new(DIR => $tmp, TEMPLATE => 'stdout-XXXXXX');
-    my $err = File::Temp->new(DIR => $tmp, TEMPLATE => 'stderr-XXXXXX');
-
-    my $pid = fork();
-    die "fork: $!" unless defined $pid;
-
-    if ($pid == 0) {
-        open(STDOUT, '>&', $out) or die;
-        open(STDERR, '>&', $err) or die;
-        chdir($tmp) or die;
-        $ENV{SOURCE_DATE_EPOCH} = $EPOCH;
-        exec(@args) or exit(127);
-    }
-
-    waitpid($pid, 0);
-    my $status = $? & 127 ? 128 + ($? & 127) : $? >> 8;
-
-    return ($status, slurp("$out"), slurp("$err"));
-}
-
-sub glossaryc { return run($bin, @_) }
-
-sub build {
-    my ($out, @args) = @_;
-    my ($st, undef, $err) = glossaryc('build', '-o', $out, @args);
-    return ($st, $err);
-}
-
-sub get {
-    my ($st, $out, $err) = glossaryc('get', @_);
-    return $st == 0 ? $out : "EXIT $st: $err";
-}
 
 sub term {
     my ($slug, %f) = @_;
@@ -442,21 +380,6 @@ my $small = slurp('small.blob');
 # options
 
 {
-    my @bad = (
-        [ 'javascript:alert(1)//', 'must start with http:// or https://' ],
-        [ 'data:text/html,x', 'must start with http:// or https://' ],
-        [ 'https:///x', 'has no host' ],
-        [ 'https://example.com/?q=1', 'must not have a query or a fragment' ],
-        [ "https://exa mple.com/", 'holds a space or a control character' ],
-    );
-
-    for my $b (@bad) {
-        my ($st, $err) = build('bad.blob', '--base-url', $b->[0], 'small.json');
-        is($st, 2, "--base-url $b->[0]: usage error");
-        is($err, "glossaryc: --base-url \"$b->[0]\" $b->[1]\n",
-           "--base-url $b->[0]: message");
-    }
-
     my ($st, $err) = build('enc.blob', "--base-url=HTTPS://example.com/a\"b<c>\xc3\xa9",
                            '-q', 'small.json');
     is($st, 0, '--base-url=: odd characters');
@@ -467,30 +390,6 @@ my $small = slurp('small.blob');
 
     ($st, $err) = build('lang.blob', '--lang', 'pt-BR', '-q', 'small.json');
     like(get('--html', 'lang.blob', 'cuda'), qr/<html lang="pt-BR">/, '--lang');
-    ($st, $err) = build('lang.blob', '--lang', 'en"><script>', 'small.json');
-    is($st, 2, '--lang: refuses what is not a language tag');
-    ($st, $err) = build('lang.blob', '--lang', 'en', 'small.json', '--template');
-    is($st, 2, '--template without a value');
-    like($err, qr/build: --template needs a value/, '--template: message');
-}
-
-# reserved slugs
-
-{
-    put('reserved.json', qq{[{"slug": "a", "term": "A"},\n}
-                         . qq{ {"slug": "search", "term": "Search"},\n}
-                         . qq{ {"slug": "category", "term": "C"}]\n});
-    my ($st, $err) = build('r.blob', 'reserved.json');
-    is($st, 1, 'reserved slug: refused');
-    is($err, "reserved.json:2:11: slug \"search\" is reserved: {prefix}search "
-             . "is a route of the module\n", 'reserved slug: first one, with its place');
-    ok(!-e "$tmp/r.blob", 'reserved slug: nothing written');
-
-    put('reserved2.jsonl', qq{{"slug": "category", "term": "C"}\n});
-    ($st, $err) = build('r.blob', 'reserved2.jsonl');
-    is($err, "reserved2.jsonl:1:10: slug \"category\" is reserved: "
-             . "{prefix}category is a route of the module\n",
-       'reserved slug: category');
 }
 
 # category slugs
@@ -550,39 +449,6 @@ EOF
     like($a, qr{<main><article class="term">}, 'template: {{{content}}}');
     like(get('--html', 't1.blob', 'b'), qr{<p id="d">Desc</p>},
          'template: section when not empty');
-
-    my @errors = (
-        [ "{{{content}}}{{nope}}", 1, 14, 'unknown placeholder "nope"' ],
-        [ "{{{content}}}\n  {{xml:title}}", 2, 3,
-          'unknown context "xml" (html, url or json)' ],
-        [ "{{{content}}}\n{{title", 2, 1, 'unclosed tag: "{{" without "}}"' ],
-        [ "{{{content}}\n", 1, 1, 'unclosed tag: "{{{" without "}}}"' ],
-        [ "x\n{{#title}}{{{content}}}", 2, 1, 'section "title" is not closed' ],
-        [ "{{#title}}{{/lang}}{{{content}}}", 1, 11,
-          '"{{/lang}}" closes the section "title" opened at line 1, column 1' ],
-        [ "{{{content}}}{{/lang}}", 1, 14, '"{{/lang}}" closes no section' ],
-        [ "{{{title}}}{{{content}}}", 1, 1,
-          '"title" is text: "{{{ }}}" is only for the fragments head, content '
-          . 'and search_form' ],
-        [ "{{content}}", 1, 1, '"content" is an HTML fragment: write "{{{content}}}"' ],
-        [ "<html>{{title}}</html>\n", 1, 1,
-          'the template never places "{{{content}}}"' ],
-    );
-
-    for my $e (@errors) {
-        put('bad.html', $e->[0]);
-        ($st, $err) = build('tb.blob', '--template', 'bad.html',
-                            'hostile-title.json');
-        is($st, 1, "template error: $e->[3]: exit 1");
-        is($err, "bad.html:$e->[1]:$e->[2]: $e->[3]\n",
-           "template error: $e->[3]: message at its place");
-    }
-
-    ($st, $err) = build('tb.blob', '--template', 'no-such.html', 'small.json');
-    is($st, 3, 'template: missing file is an I/O error');
-    is($err, "glossaryc: no-such.html: No such file or directory\n",
-       'template: missing file message');
-    ok(!-e "$tmp/tb.blob", 'template errors: nothing written');
 }
 
 # Nuxt payloads

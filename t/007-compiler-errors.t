@@ -1,0 +1,1028 @@
+# glossaryc's errors, one block each: the input files, the command line,
+# the exit status (1 bad data, 2 usage, 3 I/O) and the exact message, with
+# FILE:LINE:COLUMN where there is a place to name.  A failed build writes
+# nothing.  The sections are Test::Glossary's glossaryc blocks; the
+# successes next to a limit show where the limit lies.
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::Glossary;
+
+our $A = '{"slug":"a","term":"A"}';
+our $HEAD = '[{"data":1},';
+
+# a small valid template's input: the errors below are the template's
+our $TITLES = '[{"seoDescription":"","slug":"a","term":"<b>\"A\" & \'a\'</b>"},'
+            . '{"seoDescription":"Desc","slug":"b","term":"B"}]';
+
+run_tests();
+
+__DATA__
+
+=== TEST 1: usage: -o is required
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: -o OUT is required
+Try 'glossaryc --help'.
+
+
+
+=== TEST 2: usage: no input
+--- glossaryc: build -o x.blob
+--- exit_status: 2
+--- no_files: x.blob
+
+
+
+=== TEST 3: usage: an unknown option
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --frobnicate -o x.blob one.json
+--- exit_status: 2
+--- no_files: x.blob
+
+
+
+=== TEST 4: usage: an unknown command
+--- glossaryc: compile
+--- exit_status: 2
+--- stderr
+glossaryc: unknown command "compile"
+Try 'glossaryc --help'.
+
+
+
+=== TEST 5: usage: no command
+--- glossaryc:
+--- exit_status: 2
+
+
+
+=== TEST 6: usage: SOURCE_DATE_EPOCH that is not a number
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- source_date_epoch: yesterday
+--- glossaryc: build -o x.blob one.json
+--- exit_status: 2
+--- no_files: x.blob
+
+
+
+=== TEST 7: I/O: a missing input
+--- glossaryc: build -o x.blob no-such-file.json
+--- exit_status: 3
+--- stderr
+glossaryc: no-such-file.json: No such file or directory
+--- no_files: x.blob
+
+
+
+=== TEST 8: I/O: the output's directory is missing
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build -o no-such-dir/x.blob one.json
+--- exit_status: 3
+--- stderr_like: \Aglossaryc: no-such-dir/x\.blob: cannot create a temporary file
+
+
+
+=== TEST 9: no terms: an empty directory is refused, nothing is written
+--- init
+mkdir "$dir/emptydir" or die;
+--- glossaryc: build -o x.blob emptydir
+--- exit_status: 1
+--- stderr
+glossaryc: no terms in the input: refusing to publish an empty glossary
+--- no_files: x.blob
+
+
+
+=== TEST 10: invalid JSON on line 3: yajl's message, our position
+--- input
+>>> bad3.json
+{"slug": "a",
+ "term": "A",
+ "category": "x" "y"}
+--- glossaryc: build -o err.blob bad3.json
+--- exit_status: 1
+--- stderr
+bad3.json:3:18: parse error: after key and value, inside map, I expect ',' or '}'
+--- no_files: err.blob
+
+
+
+=== TEST 11: invalid UTF-8
+--- input eval
+{ 'utf8.json' => qq({"slug":"a",\n"term":"A\xff"}) }
+--- glossaryc: build -o err.blob utf8.json
+--- exit_status: 1
+--- stderr
+utf8.json:2:11: lexical error: invalid bytes in UTF8 string
+
+
+
+=== TEST 12: comments are not JSON
+--- input chomp
+>>> comment.json
+{"slug":"a", // no
+"term":"A"}
+--- glossaryc: build -o err.blob comment.json
+--- exit_status: 1
+--- stderr
+comment.json:1:14: lexical error: probable comment found in input text, comments are not enabled
+
+
+
+=== TEST 13: a truncated file
+--- input chomp
+>>> trunc.json
+{"slug":"a","term":
+--- glossaryc: build -o err.blob trunc.json
+--- exit_status: 1
+--- stderr
+trunc.json:1:20: parse error: premature EOF
+
+
+
+=== TEST 14: an empty file
+--- input
+>>> empty.json
+--- glossaryc: build -o err.blob empty.json
+--- exit_status: 1
+--- stderr
+empty.json:1:1: parse error: premature EOF
+
+
+
+=== TEST 15: trailing garbage
+--- input chomp
+>>> garbage.json
+{"slug":"a","term":"A"}
+,
+--- glossaryc: build -o err.blob garbage.json
+--- exit_status: 1
+--- stderr
+garbage.json:2:1: parse error: trailing garbage
+
+
+
+=== TEST 16: two values in a JSON Lines line
+--- input
+>>> two.jsonl
+{"slug":"a","term":"A"}
+{"slug":"b","term":"B","category":"c"} {"slug":"c","term":"C","shortDefinition":null}
+--- glossaryc: build -o err.blob two.jsonl
+--- exit_status: 1
+--- stderr
+two.jsonl:2:40: parse error: trailing garbage
+
+
+
+=== TEST 17: depth: 64 levels are fine
+--- input eval
+{ 'depth64.json' => '{"slug":"a","term":"A","x":' . ('[' x 63) . (']' x 63) . '}' }
+--- glossaryc: build -q -o depth.blob depth64.json
+--- exit_status: 0
+
+
+
+=== TEST 18: depth: 65 levels are over the cap
+--- input eval
+{ 'depth65.json' => "\n" . '{"slug":"a","term":"A","x":' . ('[' x 64) . (']' x 64) . '}' }
+--- glossaryc: build -o err.blob depth65.json
+--- exit_status: 1
+--- stderr
+depth65.json:2:91: nesting deeper than 64 levels
+
+
+
+=== TEST 19: a term object without "slug"
+--- input chomp
+>>> noslug.json
+[{"slug":"a","term":"A"},
+  {"term":"X"}]
+--- glossaryc: build -o err.blob noslug.json
+--- exit_status: 1
+--- stderr
+noslug.json:2:3: term object has no "slug"
+
+
+
+=== TEST 20: a term object without "term"
+--- input chomp
+>>> noterm.json
+{"slug":"x"}
+--- glossaryc: build -o err.blob noterm.json
+--- exit_status: 1
+--- stderr
+noterm.json:1:1: term object has no "term"
+
+
+
+=== TEST 21: an empty term
+--- input chomp
+>>> emptyterm.json
+{"slug":"x","term":""}
+--- glossaryc: build -o err.blob emptyterm.json
+--- exit_status: 1
+--- stderr
+emptyterm.json:1:20: "term" must not be empty
+
+
+
+=== TEST 22: a null slug
+--- input chomp
+>>> nullslug.json
+{"slug":null,"term":"X"}
+--- glossaryc: build -o err.blob nullslug.json
+--- exit_status: 1
+--- stderr
+nullslug.json:1:9: "slug" must be a string, found null
+
+
+
+=== TEST 23: term is a number
+--- input chomp
+>>> numterm.json
+{"slug":"x","term":5}
+--- glossaryc: build -o err.blob numterm.json
+--- exit_status: 1
+--- stderr
+numterm.json:1:20: "term" must be a string, found number
+
+
+
+=== TEST 24: category is an array
+--- input chomp
+>>> cat.json
+{"slug":"x","term":"X","category":["a"]}
+--- glossaryc: build -o err.blob cat.json
+--- exit_status: 1
+--- stderr
+cat.json:1:35: "category" must be a string or null, found array
+
+
+
+=== TEST 25: relatedTerms is a string
+--- input chomp
+>>> rel.json
+{"slug":"x","term":"X","relatedTerms":"a"}
+--- glossaryc: build -o err.blob rel.json
+--- exit_status: 1
+--- stderr
+rel.json:1:39: "relatedTerms" must be an array or null, found string
+
+
+
+=== TEST 26: a faq entry that is not an object
+--- input chomp
+>>> faq.json
+{"slug":"x","term":"X","faq":[true]}
+--- glossaryc: build -o err.blob faq.json
+--- exit_status: 1
+--- stderr
+faq.json:1:31: a faq entry must be an object, found boolean
+
+
+
+=== TEST 27: a faq entry without an answer
+--- input chomp
+>>> faq2.json
+{"slug":"x","term":"X","faq":[{"question":"Q"}]}
+--- glossaryc: build -o err.blob faq2.json
+--- exit_status: 1
+--- stderr
+faq2.json:1:31: a faq entry has no "answer"
+
+
+
+=== TEST 28: a related entry without a name
+--- input chomp
+>>> rel2.json
+{"slug":"x","term":"X","relatedTerms":[{"slug":"y"}]}
+--- glossaryc: build -o err.blob rel2.json
+--- exit_status: 1
+--- stderr
+rel2.json:1:40: a relatedTerms entry has no "name"
+
+
+
+=== TEST 29: not a term at all
+--- input chomp
+>>> scalar.json
+"x"
+--- glossaryc: build -o err.blob scalar.json
+--- exit_status: 1
+--- stderr
+scalar.json:1:1: expected a term object, an array of terms, {"terms": [...]} or a Nuxt payload, found string
+
+
+
+=== TEST 30: an array element that is not an object
+--- input chomp
+>>> arrnum.json
+[{"slug":"a","term":"A"}, 7]
+--- glossaryc: build -o err.blob arrnum.json
+--- exit_status: 1
+--- stderr
+arrnum.json:1:27: expected a term object, found number
+
+
+
+=== TEST 31: a JSON Lines line that is not an object
+--- input
+>>> l.jsonl
+{"slug":"a","term":"A"}
+[1]
+--- glossaryc: build -o err.blob l.jsonl
+--- exit_status: 1
+--- stderr
+l.jsonl:2:1: a JSON Lines line must be a term object, found array
+
+
+
+=== TEST 32: "terms" is not an array
+--- input chomp
+>>> terms.json
+{"terms":{}}
+--- glossaryc: build -o err.blob terms.json
+--- exit_status: 1
+--- stderr
+terms.json:1:10: "terms" must be an array, found object
+
+
+
+=== TEST 33: a duplicate key in a term object
+--- input chomp
+>>> dupkey.json
+{"slug":"a","term":"A",
+"slug":"b"}
+--- glossaryc: build -o err.blob dupkey.json
+--- exit_status: 1
+--- stderr
+dupkey.json:2:1: duplicate key "slug" in term object
+
+
+
+=== TEST 34: a duplicate slug in one file
+--- input chomp
+>>> dupslug.json
+[{"slug":"a","term":"A"},
+{"slug":"b","term":"B","category":"c"},
+ {"slug":"a","term":"A"}]
+--- glossaryc: build -o err.blob dupslug.json
+--- exit_status: 1
+--- stderr
+dupslug.json:3:10: duplicate slug "a" (first defined at dupslug.json:1:10)
+--- no_files: err.blob
+
+
+
+=== TEST 35: a duplicate slug across files: name order decides which is first
+--- input eval
+{ 'dup/b.json' => "\n  $::A", 'dup/a/z.json' => $::A }
+--- glossaryc: build -o err.blob dup
+--- exit_status: 1
+--- stderr
+dup/b.json:2:11: duplicate slug "a" (first defined at dup/a/z.json:1:9)
+
+
+
+=== TEST 36: slug: upper case
+--- input chomp
+>>> slug.json
+{"slug":"Foo","term":"X"}
+--- glossaryc: build -o err.blob slug.json
+--- exit_status: 1
+--- stderr
+slug.json:1:9: slug "Foo" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)* and be at most 128 bytes
+
+
+
+=== TEST 37: slug: double hyphen
+--- input chomp
+>>> slug.json
+{"slug":"a--b","term":"X"}
+--- glossaryc: build -o err.blob slug.json
+--- exit_status: 1
+--- stderr
+slug.json:1:9: slug "a--b" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)* and be at most 128 bytes
+
+
+
+=== TEST 38: slug: leading hyphen
+--- input chomp
+>>> slug.json
+{"slug":"-a","term":"X"}
+--- glossaryc: build -o err.blob slug.json
+--- exit_status: 1
+--- stderr
+slug.json:1:9: slug "-a" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)* and be at most 128 bytes
+
+
+
+=== TEST 39: slug: trailing hyphen
+--- input chomp
+>>> slug.json
+{"slug":"a-","term":"X"}
+--- glossaryc: build -o err.blob slug.json
+--- exit_status: 1
+--- stderr
+slug.json:1:9: slug "a-" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)* and be at most 128 bytes
+
+
+
+=== TEST 40: slug: underscore
+--- input chomp
+>>> slug.json
+{"slug":"a_b","term":"X"}
+--- glossaryc: build -o err.blob slug.json
+--- exit_status: 1
+--- stderr
+slug.json:1:9: slug "a_b" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)* and be at most 128 bytes
+
+
+
+=== TEST 41: slug: space
+--- input chomp
+>>> slug.json
+{"slug":"a b","term":"X"}
+--- glossaryc: build -o err.blob slug.json
+--- exit_status: 1
+--- stderr
+slug.json:1:9: slug "a b" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)* and be at most 128 bytes
+
+
+
+=== TEST 42: slug: slash
+--- input chomp
+>>> slug.json
+{"slug":"a/b","term":"X"}
+--- glossaryc: build -o err.blob slug.json
+--- exit_status: 1
+--- stderr
+slug.json:1:9: slug "a/b" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)* and be at most 128 bytes
+
+
+
+=== TEST 43: slug: 129 bytes is too long
+--- input eval
+{ 'slug.json' => '{"slug":"' . ('a' x 129) . '","term":"X"}' }
+--- glossaryc: build -o err.blob slug.json
+--- exit_status: 1
+--- stderr eval
+'slug.json:1:9: slug "' . ('a' x 129) . '" is not canonical: it must match '
+. "[a-z0-9]+(-[a-z0-9]+)* and be at most 128 bytes\n"
+
+
+
+=== TEST 44: slug: 128 bytes is fine
+--- input eval
+{ 'slug128.json' => '{"slug":"' . ('a' x 128) . '","term":"X"}' }
+--- glossaryc: build -q -o slug128.blob slug128.json
+--- exit_status: 0
+
+
+
+=== TEST 45: a related slug that is not canonical
+--- input chomp
+>>> relslug.json
+{"slug":"x","term":"X","relatedTerms":[{"slug":"CUDA","name":"CUDA"}]}
+--- glossaryc: build -o err.blob relslug.json
+--- exit_status: 1
+--- stderr
+relslug.json:1:48: related slug "CUDA" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)* and be at most 128 bytes
+
+
+
+=== TEST 46: payload: a reference out of range (the position is the referencing value)
+--- input chomp
+>>> pr.json
+[{"data":1},{"slug":2,"term":30},"a","A"]
+--- glossaryc: build -o err.blob pr.json
+--- exit_status: 1
+--- stderr
+pr.json:1:30: payload reference 30 is out of range (the payload has 4 elements)
+
+
+
+=== TEST 47: payload: an invalid negative
+--- input chomp
+>>> pn.json
+[{"data":1},{"slug":2,"term":-8},"a","A"]
+--- glossaryc: build -o err.blob pn.json
+--- exit_status: 1
+--- stderr
+pn.json:1:30: payload reference -8 is not a valid special value (-1 to -7)
+
+
+
+=== TEST 48: payload: a float reference
+--- input chomp
+>>> pf.json
+[{"data":1},{"slug":2,"term":3.0},"a","A"]
+--- glossaryc: build -o err.blob pf.json
+--- exit_status: 1
+--- stderr
+pf.json:1:30: payload reference 3.0 is not an integer
+
+
+
+=== TEST 49: payload: a cycle
+--- input chomp
+>>> pc.json
+[{"data":1},
+{"slug":2,"term":3,"x":4},"a","A",[5],{"y":4}]
+--- glossaryc: build -o err.blob pc.json
+--- exit_status: 1
+--- stderr
+pc.json:2:44: payload reference 4 is cyclic (element 4 is already being resolved)
+
+
+
+=== TEST 50: payload: a cycle back to the root
+--- input chomp
+>>> pc0.json
+[{"data":1},["Reactive",2],{"slug":3,"term":4,"up":0},"a","A"]
+--- glossaryc: build -o err.blob pc0.json
+--- exit_status: 1
+--- stderr
+pc0.json:1:52: payload reference 0 is cyclic (element 0 is already being resolved)
+
+
+
+=== TEST 51: payload: a string where a reference belongs
+--- input chomp
+>>> ps.json
+[{"data":1},{"slug":2,"term":"A"},"a"]
+--- glossaryc: build -o err.blob ps.json
+--- exit_status: 1
+--- stderr
+ps.json:1:30: payload reference must be an integer, found string
+
+
+
+=== TEST 52: payload: NaN where a string belongs
+--- input chomp
+>>> pnan.json
+[{"data":1},{"slug":2,"term":-3},"a"]
+--- glossaryc: build -o err.blob pnan.json
+--- exit_status: 1
+--- stderr
+pnan.json:1:30: "term" must be a string, found NaN
+
+
+
+=== TEST 53: payload: an undefined term
+--- input chomp
+>>> pu.json
+[{"data":1},{"slug":2,"term":-1},"a"]
+--- glossaryc: build -o err.blob pu.json
+--- exit_status: 1
+--- stderr
+pu.json:1:30: "term" must be a string, found undefined
+
+
+
+=== TEST 54: payload: an unknown devalue type
+--- input chomp
+>>> pt.json
+[{"data":1},{"slug":2,"term":3,"x":4},"a","A",["Temporal",1]]
+--- glossaryc: build -o err.blob pt.json
+--- exit_status: 1
+--- stderr
+pt.json:1:48: unknown devalue type "Temporal"
+
+
+
+=== TEST 55: payload: a Set where an array belongs
+--- input chomp
+>>> pset.json
+[{"data":1},{"slug":2,"term":3,"relatedTerms":4},"a","A",["Set",1]]
+--- glossaryc: build -o err.blob pset.json
+--- exit_status: 1
+--- stderr
+pset.json:1:47: "relatedTerms" must be an array or null, found a "Set" value
+
+
+
+=== TEST 56: payload: no terms
+--- input chomp
+>>> pe.json
+[{"data":1},{"a":2},"x"]
+--- glossaryc: build -o err.blob pe.json
+--- exit_status: 1
+--- stderr
+pe.json:1:1: payload holds no term object (an object with "slug" and "term")
+
+
+
+=== TEST 57: payload: a duplicate key in a term
+--- input chomp
+>>> pd.json
+[{"data":1},{"slug":2,"term":3,"term":3},"a","A"]
+--- glossaryc: build -o err.blob pd.json
+--- exit_status: 1
+--- stderr
+pd.json:1:32: duplicate key "term" in term object
+
+
+
+=== TEST 58: limits: more than 1000 related terms
+--- input eval
+{ 'manyrel.json' => '{"slug":"x","term":"X","relatedTerms":['
+                    . join(',', map { qq({"slug":"r$_","name":"R"}) } 1 .. 1001)
+                    . ']}' }
+--- glossaryc: build -o err.blob manyrel.json
+--- exit_status: 1
+--- stderr
+manyrel.json:1:39: "relatedTerms" has 1001 entries, over the limit of 1000
+
+
+
+=== TEST 59: limits: 1000 related terms are fine, the dangling ones counted
+--- input eval
+{ 'rel1000.json' => '{"slug":"x","term":"X","relatedTerms":['
+                    . join(',', map { qq({"slug":"r$_","name":"R"}) } 1 .. 1000)
+                    . ']}' }
+--- glossaryc: build -o rel1000.blob rel1000.json
+--- exit_status: 0
+--- stderr_like
+\Aglossaryc: 1000 related references to terms not in the glossary \(first: x -> r1\)\n
+
+
+
+=== TEST 60: limits: a field over 16 MiB
+--- input eval
+{ 'bigfield.json' => '{"slug":"x","term":"X","explanation":"'
+                     . ('a' x (16 * 1024 * 1024 + 1)) . '"}' }
+--- glossaryc: build -o err.blob bigfield.json
+--- exit_status: 1
+--- stderr
+bigfield.json:1:38: "explanation" is 16777217 bytes, over the limit of 16777216
+
+
+
+=== TEST 61: limits: an input over 256 MiB (a sparse file)
+--- init
+open(my $fh, '>', "$dir/huge.json") or die;
+truncate($fh, 257 * 1024 * 1024) or die "truncate: $!";
+close($fh);
+--- glossaryc: build -o err.blob huge.json
+--- exit_status: 1
+--- stderr
+huge.json:1:1: file is 269484032 bytes, over the limit of 256 MiB
+
+
+
+=== TEST 62: --max-size "0"
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --max-size 0 -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --max-size "0" is not a size from 1 to 16g
+Try 'glossaryc --help'.
+
+
+
+=== TEST 63: --max-size "17g"
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --max-size 17g -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --max-size "17g" is not a size from 1 to 16g
+Try 'glossaryc --help'.
+
+
+
+=== TEST 64: --max-size one byte over 16g
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --max-size 17179869185 -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --max-size "17179869185" is not a size from 1 to 16g
+Try 'glossaryc --help'.
+
+
+
+=== TEST 65: --max-size "1t"
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --max-size 1t -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --max-size "1t" is not a size from 1 to 16g
+Try 'glossaryc --help'.
+
+
+
+=== TEST 66: --max-size "12q"
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --max-size 12q -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --max-size "12q" is not a size from 1 to 16g
+Try 'glossaryc --help'.
+
+
+
+=== TEST 67: --max-size "g"
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --max-size g -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --max-size "g" is not a size from 1 to 16g
+Try 'glossaryc --help'.
+
+
+
+=== TEST 68: --max-size "-1"
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --max-size -1 -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --max-size "-1" is not a size from 1 to 16g
+Try 'glossaryc --help'.
+
+
+
+=== TEST 69: --max-size ""
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --max-size '' -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --max-size "" is not a size from 1 to 16g
+Try 'glossaryc --help'.
+
+
+
+=== TEST 70: --max-size without a value
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build -o x.blob one.json --max-size
+--- exit_status: 2
+
+
+
+=== TEST 71: --base-url: javascript:
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build -o bad.blob --base-url javascript:alert(1)// one.json
+--- exit_status: 2
+--- stderr
+glossaryc: --base-url "javascript:alert(1)//" must start with http:// or https://
+
+
+
+=== TEST 72: --base-url: data:
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build -o bad.blob --base-url data:text/html,x one.json
+--- exit_status: 2
+--- stderr
+glossaryc: --base-url "data:text/html,x" must start with http:// or https://
+
+
+
+=== TEST 73: --base-url without a host
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build -o bad.blob --base-url https:///x one.json
+--- exit_status: 2
+--- stderr
+glossaryc: --base-url "https:///x" has no host
+
+
+
+=== TEST 74: --base-url with a query
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build -o bad.blob --base-url https://example.com/?q=1 one.json
+--- exit_status: 2
+--- stderr
+glossaryc: --base-url "https://example.com/?q=1" must not have a query or a fragment
+
+
+
+=== TEST 75: --base-url with a space
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build -o bad.blob --base-url 'https://exa mple.com/' one.json
+--- exit_status: 2
+--- stderr
+glossaryc: --base-url "https://exa mple.com/" holds a space or a control character
+
+
+
+=== TEST 76: --lang refuses what is not a language tag
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build -o lang.blob --lang 'en"><script>' one.json
+--- exit_status: 2
+--- no_files: lang.blob
+
+
+
+=== TEST 77: --template without a value
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build -o lang.blob --lang en one.json --template
+--- exit_status: 2
+--- stderr_like: build: --template needs a value
+
+
+
+=== TEST 78: template: a missing file is an I/O error, nothing is written
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build -o tb.blob --template no-such.html one.json
+--- exit_status: 3
+--- stderr
+glossaryc: no-such.html: No such file or directory
+--- no_files: tb.blob
+
+
+
+=== TEST 79: template: an unknown placeholder
+--- input eval
+{ 'titles.json' => $::TITLES, 'bad.html' => "{{{content}}}{{nope}}" }
+--- glossaryc: build -o tb.blob --template bad.html titles.json
+--- exit_status: 1
+--- stderr
+bad.html:1:14: unknown placeholder "nope"
+--- no_files: tb.blob
+
+
+
+=== TEST 80: template: an unknown context
+--- input eval
+{ 'titles.json' => $::TITLES, 'bad.html' => "{{{content}}}\n  {{xml:title}}" }
+--- glossaryc: build -o tb.blob --template bad.html titles.json
+--- exit_status: 1
+--- stderr
+bad.html:2:3: unknown context "xml" (html, url or json)
+
+
+
+=== TEST 81: template: "{{" without "}}"
+--- input eval
+{ 'titles.json' => $::TITLES, 'bad.html' => "{{{content}}}\n{{title" }
+--- glossaryc: build -o tb.blob --template bad.html titles.json
+--- exit_status: 1
+--- stderr
+bad.html:2:1: unclosed tag: "{{" without "}}"
+
+
+
+=== TEST 82: template: "{{{" without "}}}"
+--- input eval
+{ 'titles.json' => $::TITLES, 'bad.html' => "{{{content}}\n" }
+--- glossaryc: build -o tb.blob --template bad.html titles.json
+--- exit_status: 1
+--- stderr
+bad.html:1:1: unclosed tag: "{{{" without "}}}"
+
+
+
+=== TEST 83: template: a section that is not closed
+--- input eval
+{ 'titles.json' => $::TITLES, 'bad.html' => "x\n{{#title}}{{{content}}}" }
+--- glossaryc: build -o tb.blob --template bad.html titles.json
+--- exit_status: 1
+--- stderr
+bad.html:2:1: section "title" is not closed
+
+
+
+=== TEST 84: template: a section closed by another name
+--- input eval
+{ 'titles.json' => $::TITLES, 'bad.html' => "{{#title}}{{/lang}}{{{content}}}" }
+--- glossaryc: build -o tb.blob --template bad.html titles.json
+--- exit_status: 1
+--- stderr
+bad.html:1:11: "{{/lang}}" closes the section "title" opened at line 1, column 1
+
+
+
+=== TEST 85: template: a close without a section
+--- input eval
+{ 'titles.json' => $::TITLES, 'bad.html' => "{{{content}}}{{/lang}}" }
+--- glossaryc: build -o tb.blob --template bad.html titles.json
+--- exit_status: 1
+--- stderr
+bad.html:1:14: "{{/lang}}" closes no section
+
+
+
+=== TEST 86: template: text in "{{{ }}}"
+--- input eval
+{ 'titles.json' => $::TITLES, 'bad.html' => "{{{title}}}{{{content}}}" }
+--- glossaryc: build -o tb.blob --template bad.html titles.json
+--- exit_status: 1
+--- stderr
+bad.html:1:1: "title" is text: "{{{ }}}" is only for the fragments head, content and search_form
+
+
+
+=== TEST 87: template: a fragment in "{{ }}"
+--- input eval
+{ 'titles.json' => $::TITLES, 'bad.html' => "{{content}}" }
+--- glossaryc: build -o tb.blob --template bad.html titles.json
+--- exit_status: 1
+--- stderr
+bad.html:1:1: "content" is an HTML fragment: write "{{{content}}}"
+
+
+
+=== TEST 88: template: no "{{{content}}}"
+--- input eval
+{ 'titles.json' => $::TITLES, 'bad.html' => "<html>{{title}}</html>\n" }
+--- glossaryc: build -o tb.blob --template bad.html titles.json
+--- exit_status: 1
+--- stderr
+bad.html:1:1: the template never places "{{{content}}}"
+
+
+
+=== TEST 89: a reserved slug: the first one, with its place; nothing written
+--- input
+>>> reserved.json
+[{"slug": "a", "term": "A"},
+ {"slug": "search", "term": "Search"},
+ {"slug": "category", "term": "C"}]
+--- glossaryc: build -o r.blob reserved.json
+--- exit_status: 1
+--- stderr
+reserved.json:2:11: slug "search" is reserved: {prefix}search is a route of the module
+--- no_files: r.blob
+
+
+
+=== TEST 90: a reserved slug: category
+--- input
+>>> reserved2.jsonl
+{"slug": "category", "term": "C"}
+--- glossaryc: build -o r.blob reserved2.jsonl
+--- exit_status: 1
+--- stderr
+reserved2.jsonl:1:10: slug "category" is reserved: {prefix}category is a route of the module
+
+
+
+=== TEST 91: verify: not a blob
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: verify one.json
+--- exit_status: 1
+--- stderr_like: \Aone\.json:\x20
+
+
+
+=== TEST 92: verify: an empty file
+--- input
+>>> zero.blob
+--- glossaryc: verify zero.blob
+--- exit_status: 1
+--- stderr
+zero.blob: file is too small to be a glossary blob: 0 bytes, a header needs 128
+
+
+
+=== TEST 93: verify: a missing file is an I/O error
+--- glossaryc: verify missing.blob
+--- exit_status: 3
