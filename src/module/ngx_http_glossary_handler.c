@@ -37,13 +37,6 @@
 #define NGX_HTTP_GLOSSARY_LIMIT_MAX      50
 
 
-typedef enum {
-    NGX_HTTP_GLOSSARY_TYPE_JSON = 0,
-    NGX_HTTP_GLOSSARY_TYPE_HTML,
-    NGX_HTTP_GLOSSARY_TYPE_XML
-} ngx_http_glossary_type_e;
-
-
 static void ngx_http_glossary_route(ngx_http_request_t *r,
     glossary_route_t *route);
 static ngx_int_t ngx_http_glossary_search(ngx_http_request_t *r,
@@ -58,22 +51,22 @@ static ngx_int_t ngx_http_glossary_append(ngx_http_request_t *r,
     ngx_chain_t ***last, u_char *p, size_t len, off_t *size);
 static ngx_int_t ngx_http_glossary_send_chain(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, ngx_chain_t *out, off_t size,
-    ngx_uint_t type);
+    glossary_media_t media);
 static ngx_int_t ngx_http_glossary_send_doc(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, const glossary_doc_t *doc,
-    ngx_uint_t type, ngx_int_t gzip);
+    glossary_media_t media, ngx_int_t gzip);
 static ngx_int_t ngx_http_glossary_send_error(ngx_http_request_t *r,
     ngx_uint_t status);
 static ngx_int_t ngx_http_glossary_redirect(ngx_http_request_t *r,
     glossary_route_t *route);
 static void ngx_http_glossary_set_type(ngx_http_request_t *r,
-    ngx_uint_t type);
+    glossary_media_t media);
 static ngx_table_elt_t *ngx_http_glossary_add_header(ngx_http_request_t *r,
     char *key, u_char *value, size_t len);
 static ngx_uint_t ngx_http_glossary_accepts_gzip(ngx_http_request_t *r);
 
 
-/* indexed by ngx_http_glossary_type_e; len: the media type without ";" */
+/* indexed by glossary_media_t; len: the media type without ";" */
 static struct {
     ngx_str_t   value;
     size_t      len;
@@ -89,13 +82,10 @@ static struct {
 ngx_int_t
 ngx_http_glossary_handler(ngx_http_request_t *r)
 {
-    uint32_t                       id, kind;
     ngx_int_t                      rc, gzip;
-    ngx_uint_t                     html, type;
+    ngx_uint_t                     flags;
     glossary_route_t               route;
-    const glossary_doc_t          *doc;
-    const glossary_blob_t         *blob;
-    const glossary_category_t     *c;
+    glossary_answer_t              answer;
     ngx_http_glossary_loc_conf_t  *glcf;
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
@@ -122,115 +112,43 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    blob = &glcf->data->blob;
-    id = GLOSSARY_NO_TERM;
-    kind = UINT32_MAX;
-    gzip = -1;      /* not looked at yet */
-
-    html = (glcf->format == NGX_HTTP_GLOSSARY_FORMAT_HTML);
-
     ngx_http_glossary_route(r, &route);
 
+    flags = 0;
+    gzip = -1;      /* not looked at yet */
+
+    /* a term's look-up asks memory for the body it will send */
     if (route.unchecked) {
-        /* a slug the blob holds is canonical: only a miss is checked */
-        if (!route.redirect) {
-            /* the document the route sends: the look-up fetches it early */
-            switch (route.kind) {
-            case GLOSSARY_ROUTE_TERM:
-                kind = html ? GLOSSARY_DOC_TERM_HTML : GLOSSARY_DOC_TERM_JSON;
-                break;
-            case GLOSSARY_ROUTE_RELATED:
-                kind = GLOSSARY_DOC_RELATED_JSON;
-                break;
-            case GLOSSARY_ROUTE_PAYLOAD:
-                kind = GLOSSARY_DOC_PAYLOAD;
-                break;
-            default:
-                break;
-            }
+        gzip = ngx_http_glossary_accepts_gzip(r);
 
-            gzip = ngx_http_glossary_accepts_gzip(r);
-
-            id = glossary_blob_lookup_doc(blob, route.slug, route.slug_len,
-                                          kind, (int) gzip);
-        }
-
-        if (id == GLOSSARY_NO_TERM) {
-            glossary_route_check(&route);
+        if (gzip) {
+            flags |= GLOSSARY_ANSWER_GZIP;
         }
     }
 
-    if (route.redirect) {
-        return ngx_http_glossary_redirect(r, &route);
+    if (glcf->format == NGX_HTTP_GLOSSARY_FORMAT_HTML) {
+        flags |= GLOSSARY_ANSWER_HTML;
+
+        if (r->uri.len && r->uri.data[r->uri.len - 1] == '/') {
+            flags |= GLOSSARY_ANSWER_SLASH;
+        }
     }
 
-    type = html ? NGX_HTTP_GLOSSARY_TYPE_HTML : NGX_HTTP_GLOSSARY_TYPE_JSON;
-
-    /*
-     * "location /glossary" serves its index at "/glossary" too; a page's
-     * relative links need the slash, as nginx's index module does
-     */
-    if (html
-        && route.kind == GLOSSARY_ROUTE_INDEX
-        && (r->uri.len == 0 || r->uri.data[r->uri.len - 1] != '/'))
+    switch (glossary_route_answer(&glcf->data->blob, &route, flags, &answer))
     {
+    case GLOSSARY_ANSWER_DOCUMENT:
+        return ngx_http_glossary_send_doc(r, glcf->data, answer.doc,
+                                          answer.media, gzip);
+
+    case GLOSSARY_ANSWER_REDIRECT:
         return ngx_http_glossary_redirect(r, &route);
-    }
 
-    switch (route.kind) {
-
-    case GLOSSARY_ROUTE_INDEX:
-        doc = glossary_blob_global(blob, html ? GLOSSARY_GLOBAL_INDEX_HTML
-                                              : GLOSSARY_GLOBAL_INDEX_JSON);
-        break;
-
-    case GLOSSARY_ROUTE_TERM:
-    case GLOSSARY_ROUTE_RELATED:
-    case GLOSSARY_ROUTE_PAYLOAD:
-
-        if (id == GLOSSARY_NO_TERM) {
-            doc = NULL;     /* looked up above */
-            break;
-        }
-
-        /* kind: chosen above, for the look-up */
-        if (route.kind != GLOSSARY_ROUTE_TERM) {
-            type = NGX_HTTP_GLOSSARY_TYPE_JSON;
-        }
-
-        doc = glossary_blob_doc(blob, id, kind);
-        break;
-
-    case GLOSSARY_ROUTE_CATEGORIES:
-        doc = glossary_blob_global(blob,
-                                   html ? GLOSSARY_GLOBAL_CATEGORIES_HTML
-                                        : GLOSSARY_GLOBAL_CATEGORIES_JSON);
-        break;
-
-    case GLOSSARY_ROUTE_CATEGORY:
-        c = glossary_blob_category(blob, route.slug, route.slug_len);
-        doc = (c == NULL) ? NULL : html ? &c->html : &c->json;
-        break;
-
-    case GLOSSARY_ROUTE_SEARCH:
+    case GLOSSARY_ANSWER_SEARCH:
         return ngx_http_glossary_search(r, glcf);
 
-    case GLOSSARY_ROUTE_SITEMAP:
-        doc = glossary_blob_global(blob, GLOSSARY_GLOBAL_SITEMAP);
-        type = NGX_HTTP_GLOSSARY_TYPE_XML;
-        break;
-
-    default: /* GLOSSARY_ROUTE_NONE */
-        doc = NULL;
-        break;
-    }
-
-    /* a kind an older blob lacks, or one left empty (no sitemap base URL) */
-    if (doc == NULL || doc->body.len == 0) {
+    default: /* GLOSSARY_ANSWER_NOT_FOUND, GLOSSARY_ANSWER_EMPTY */
         return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
     }
-
-    return ngx_http_glossary_send_doc(r, glcf->data, doc, type, gzip);
 }
 
 
@@ -286,14 +204,6 @@ ngx_http_glossary_search(ngx_http_request_t *r,
 
     blob = &glcf->data->blob;
     html = (glcf->format == NGX_HTTP_GLOSSARY_FORMAT_HTML);
-
-    if (blob->search_terms == NULL
-        || blob->docs_per_term <= (html ? GLOSSARY_DOC_SEARCH_HTML
-                                        : GLOSSARY_DOC_SEARCH_JSON)
-        || (html && blob->search_page_count == 0))
-    {
-        return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
-    }
 
     rc = ngx_http_glossary_search_args(r, &query, &limit);
 
@@ -375,7 +285,7 @@ ngx_http_glossary_search(ngx_http_request_t *r,
         }
 
         return ngx_http_glossary_send_chain(r, glcf->data, out, size,
-                                            NGX_HTTP_GLOSSARY_TYPE_JSON);
+                                            GLOSSARY_MEDIA_JSON);
     }
 
     escaped = NULL;
@@ -457,7 +367,7 @@ ngx_http_glossary_search(ngx_http_request_t *r,
     }
 
     return ngx_http_glossary_send_chain(r, glcf->data, out, size,
-                                        NGX_HTTP_GLOSSARY_TYPE_HTML);
+                                        GLOSSARY_MEDIA_HTML);
 }
 
 
@@ -662,13 +572,13 @@ ngx_http_glossary_append(ngx_http_request_t *r, ngx_chain_t ***last,
 static ngx_int_t
 ngx_http_glossary_send_chain(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, ngx_chain_t *out, off_t size,
-    ngx_uint_t type)
+    glossary_media_t media)
 {
     ngx_int_t     rc;
     ngx_chain_t  *cl;
 
     r->headers_out.status = NGX_HTTP_OK;
-    ngx_http_glossary_set_type(r, type);
+    ngx_http_glossary_set_type(r, media);
     r->headers_out.content_length_n = size;
     r->headers_out.last_modified_time = data->blob.header->build_time;
 
@@ -942,7 +852,7 @@ ngx_http_glossary_status_handler(ngx_http_request_t *r)
     b->last_in_chain = 1;
 
     r->headers_out.status = NGX_HTTP_OK;
-    ngx_http_glossary_set_type(r, NGX_HTTP_GLOSSARY_TYPE_JSON);
+    ngx_http_glossary_set_type(r, GLOSSARY_MEDIA_JSON);
     r->headers_out.content_length_n = b->last - b->pos;
 
     rc = ngx_http_send_header(r);
@@ -963,7 +873,7 @@ ngx_http_glossary_status_handler(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_glossary_send_doc(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, const glossary_doc_t *doc,
-    ngx_uint_t type, ngx_int_t gzip)
+    glossary_media_t media, ngx_int_t gzip)
 {
     ngx_int_t                  rc;
     ngx_buf_t                 *b;
@@ -1027,7 +937,7 @@ ngx_http_glossary_send_doc(ngx_http_request_t *r,
     ngx_http_glossary_prefetch(glossary_blob_ptr(&data->blob, *body));
 
     r->headers_out.status = NGX_HTTP_OK;
-    ngx_http_glossary_set_type(r, type);
+    ngx_http_glossary_set_type(r, media);
     r->headers_out.content_length_n = body->len;
     r->headers_out.last_modified_time = data->blob.header->build_time;
 
@@ -1170,8 +1080,8 @@ ngx_http_glossary_send_error(ngx_http_request_t *r, ngx_uint_t status)
     }
 
     r->headers_out.status = status;
-    ngx_http_glossary_set_type(r, html ? NGX_HTTP_GLOSSARY_TYPE_HTML
-                                       : NGX_HTTP_GLOSSARY_TYPE_JSON);
+    ngx_http_glossary_set_type(r, html ? GLOSSARY_MEDIA_HTML
+                                       : GLOSSARY_MEDIA_JSON);
     r->headers_out.content_length_n = msg.len;
 
     rc = ngx_http_send_header(r);
@@ -1208,16 +1118,12 @@ ngx_http_glossary_redirect(ngx_http_request_t *r, glossary_route_t *route)
 {
     u_char                    *location, *p;
     size_t                     size;
-    ngx_uint_t                 i;
     ngx_table_elt_t           *h;
     ngx_http_core_loc_conf_t  *clcf;
 
     clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
-    size = clcf->name.len + 1
-           + sizeof(GLOSSARY_ROUTE_CATEGORY_NAME "/") - 1
-           + route->slug_len + 1
-           + sizeof(GLOSSARY_ROUTE_PAYLOAD_NAME) - 1
+    size = clcf->name.len + 1 + GLOSSARY_ROUTE_CANONICAL_LEN
            + 1 + r->args.len;
 
     location = ngx_pnalloc(r->pool, size);
@@ -1231,35 +1137,7 @@ ngx_http_glossary_redirect(ngx_http_request_t *r, glossary_route_t *route)
         *p++ = '/';
     }
 
-    switch (route->kind) {
-
-    case GLOSSARY_ROUTE_CATEGORIES:
-    case GLOSSARY_ROUTE_CATEGORY:
-        p = ngx_cpymem(p, GLOSSARY_ROUTE_CATEGORY_NAME "/",
-                       sizeof(GLOSSARY_ROUTE_CATEGORY_NAME "/") - 1);
-        break;
-
-    case GLOSSARY_ROUTE_SEARCH:
-        p = ngx_cpymem(p, GLOSSARY_ROUTE_SEARCH_NAME,
-                       sizeof(GLOSSARY_ROUTE_SEARCH_NAME) - 1);
-        break;
-
-    default:
-        break;
-    }
-
-    for (i = 0; i < route->slug_len; i++) {
-        *p++ = ngx_tolower(route->slug[i]);
-    }
-
-    if (route->kind == GLOSSARY_ROUTE_RELATED) {
-        p = ngx_cpymem(p, "/" GLOSSARY_ROUTE_RELATED_NAME,
-                       sizeof("/" GLOSSARY_ROUTE_RELATED_NAME) - 1);
-
-    } else if (route->kind == GLOSSARY_ROUTE_PAYLOAD) {
-        p = ngx_cpymem(p, "/" GLOSSARY_ROUTE_PAYLOAD_NAME,
-                       sizeof("/" GLOSSARY_ROUTE_PAYLOAD_NAME) - 1);
-    }
+    p += glossary_route_canonical(route, p);
 
     if (r->args.len) {
         *p++ = '?';
@@ -1280,10 +1158,10 @@ ngx_http_glossary_redirect(ngx_http_request_t *r, glossary_route_t *route)
 
 
 static void
-ngx_http_glossary_set_type(ngx_http_request_t *r, ngx_uint_t type)
+ngx_http_glossary_set_type(ngx_http_request_t *r, glossary_media_t media)
 {
-    r->headers_out.content_type = ngx_http_glossary_types[type].value;
-    r->headers_out.content_type_len = ngx_http_glossary_types[type].len;
+    r->headers_out.content_type = ngx_http_glossary_types[media].value;
+    r->headers_out.content_type_len = ngx_http_glossary_types[media].len;
     r->headers_out.content_type_lowcase = NULL;
 }
 
