@@ -18,6 +18,25 @@
 #define NGX_HTTP_GLOSSARY_LIMIT_MAX      50
 
 
+/*
+ * an answer's fragments, joined without a copy: a memory buffer each, all
+ * allocated at once for the most the answer can have
+ */
+typedef struct {
+    ngx_chain_t                *links;
+    ngx_buf_t                  *bufs;
+    ngx_uint_t                  n;
+    ngx_uint_t                  nalloc;
+    off_t                       size;
+} ngx_http_glossary_join_t;
+
+
+/* a string of the blob */
+#define ngx_http_glossary_join_ref(j, blob, ref)                              \
+    ngx_http_glossary_join(j, (u_char *) glossary_blob_ptr(blob, ref),        \
+                           (ref).len)
+
+
 static ngx_int_t ngx_http_glossary_search_args(ngx_http_request_t *r,
     ngx_str_t *query, ngx_uint_t *limit);
 static u_char ngx_http_glossary_hex(u_char c);
@@ -29,10 +48,12 @@ static ngx_int_t ngx_http_glossary_search_json(ngx_http_request_t *r,
 static ngx_int_t ngx_http_glossary_search_html(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, ngx_str_t *query, uint32_t *ids,
     ngx_uint_t n);
-static ngx_int_t ngx_http_glossary_append(ngx_http_request_t *r,
-    ngx_chain_t ***last, u_char *p, size_t len, off_t *size);
-static ngx_int_t ngx_http_glossary_send_chain(ngx_http_request_t *r,
-    ngx_http_glossary_data_t *data, ngx_chain_t *out, off_t size,
+static ngx_int_t ngx_http_glossary_join_init(ngx_http_request_t *r,
+    ngx_http_glossary_join_t *j, ngx_uint_t nalloc);
+static void ngx_http_glossary_join(ngx_http_glossary_join_t *j, u_char *p,
+    size_t len);
+static ngx_int_t ngx_http_glossary_send_join(ngx_http_request_t *r,
+    ngx_http_glossary_data_t *data, ngx_http_glossary_join_t *j,
     glossary_media_t media);
 
 
@@ -264,22 +285,19 @@ static ngx_int_t
 ngx_http_glossary_search_json(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, uint32_t *ids, ngx_uint_t n)
 {
-    off_t                   size;
-    ngx_uint_t              i, first;
-    ngx_chain_t            *out, **last;
-    const glossary_doc_t   *doc;
-    const glossary_blob_t  *blob;
+    ngx_uint_t                 i, first;
+    const glossary_doc_t      *doc;
+    const glossary_blob_t     *blob;
+    ngx_http_glossary_join_t   j;
 
     blob = &data->blob;
-    out = NULL;
-    last = &out;
-    size = 0;
 
-    if (ngx_http_glossary_append(r, &last, (u_char *) "[", 1, &size)
-        != NGX_OK)
-    {
+    /* "[", a "," and an object per hit, "]" */
+    if (ngx_http_glossary_join_init(r, &j, 2 * n + 2) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    ngx_http_glossary_join(&j, (u_char *) "[", 1);
 
     first = 1;
 
@@ -294,29 +312,17 @@ ngx_http_glossary_search_json(ngx_http_request_t *r,
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        if ((!first
-             && ngx_http_glossary_append(r, &last, (u_char *) ",", 1, &size)
-                != NGX_OK)
-            || ngx_http_glossary_append(r, &last,
-                                        (u_char *) glossary_blob_ptr(
-                                            blob, doc->body),
-                                        doc->body.len, &size)
-               != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        if (!first) {
+            ngx_http_glossary_join(&j, (u_char *) ",", 1);
         }
 
+        ngx_http_glossary_join_ref(&j, blob, doc->body);
         first = 0;
     }
 
-    if (ngx_http_glossary_append(r, &last, (u_char *) "]", 1, &size)
-        != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    ngx_http_glossary_join(&j, (u_char *) "]", 1);
 
-    return ngx_http_glossary_send_chain(r, data, out, size,
-                                        GLOSSARY_MEDIA_JSON);
+    return ngx_http_glossary_send_join(r, data, &j, GLOSSARY_MEDIA_JSON);
 }
 
 
@@ -331,19 +337,25 @@ ngx_http_glossary_search_html(ngx_http_request_t *r,
     ngx_uint_t n)
 {
     u_char                    *escaped;
-    off_t                      size;
     size_t                     elen;
-    ngx_int_t                  rc;
-    ngx_uint_t                 i, k;
-    ngx_chain_t               *out, **last;
+    ngx_uint_t                 i, k, nalloc;
     const glossary_doc_t      *doc;
     const glossary_blob_t     *blob;
     const glossary_segment_t  *seg;
+    ngx_http_glossary_join_t   j;
 
     blob = &data->blob;
-    out = NULL;
-    last = &out;
-    size = 0;
+    nalloc = 0;
+
+    for (k = 0; k < blob->search_page_count; k++) {
+        nalloc += (blob->search_page[k].kind == GLOSSARY_SEGMENT_RESULTS)
+                  ? ngx_max(n, 1) : 1;
+    }
+
+    if (ngx_http_glossary_join_init(r, &j, nalloc) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     escaped = NULL;
     elen = 0;
 
@@ -354,10 +366,7 @@ ngx_http_glossary_search_html(ngx_http_request_t *r,
 
         case GLOSSARY_SEGMENT_TEXT:
             /* verify=lazy: verified at load (glossary_blob_open_flags()) */
-            rc = ngx_http_glossary_append(r, &last,
-                                          (u_char *) glossary_blob_ptr(
-                                              blob, seg->text),
-                                          seg->text.len, &size);
+            ngx_http_glossary_join_ref(&j, blob, seg->text);
             break;
 
         case GLOSSARY_SEGMENT_QUERY:
@@ -374,7 +383,7 @@ ngx_http_glossary_search_html(ngx_http_request_t *r,
                 (void) ngx_escape_html(escaped, query->data, query->len);
             }
 
-            rc = ngx_http_glossary_append(r, &last, escaped, elen, &size);
+            ngx_http_glossary_join(&j, escaped, elen);
             break;
 
         default: /* GLOSSARY_SEGMENT_RESULTS */
@@ -383,23 +392,19 @@ ngx_http_glossary_search_html(ngx_http_request_t *r,
                 doc = glossary_blob_global(blob,
                                            GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML);
 
-                if (doc != NULL && !ngx_http_glossary_doc_ready(r, data, doc))
-                {
+                if (doc == NULL) {
+                    break;
+                }
+
+                if (!ngx_http_glossary_doc_ready(r, data, doc)) {
                     return NGX_HTTP_INTERNAL_SERVER_ERROR;
                 }
 
-                rc = (doc == NULL)
-                     ? NGX_OK
-                     : ngx_http_glossary_append(r, &last,
-                                                (u_char *) glossary_blob_ptr(
-                                                    blob, doc->body),
-                                                doc->body.len, &size);
+                ngx_http_glossary_join_ref(&j, blob, doc->body);
                 break;
             }
 
-            rc = NGX_OK;
-
-            for (i = 0; i < n && rc == NGX_OK; i++) {
+            for (i = 0; i < n; i++) {
                 doc = glossary_blob_doc(blob, ids[i],
                                         GLOSSARY_DOC_SEARCH_HTML);
 
@@ -407,60 +412,66 @@ ngx_http_glossary_search_html(ngx_http_request_t *r,
                     return NGX_HTTP_INTERNAL_SERVER_ERROR;
                 }
 
-                rc = ngx_http_glossary_append(r, &last,
-                                              (u_char *) glossary_blob_ptr(
-                                                  blob, doc->body),
-                                              doc->body.len, &size);
+                ngx_http_glossary_join_ref(&j, blob, doc->body);
             }
 
             break;
         }
-
-        if (rc != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
     }
 
-    return ngx_http_glossary_send_chain(r, data, out, size,
-                                        GLOSSARY_MEDIA_HTML);
+    return ngx_http_glossary_send_join(r, data, &j, GLOSSARY_MEDIA_HTML);
 }
 
 
-/* a memory buffer of len bytes at p at the end of a chain; none if empty */
-
 static ngx_int_t
-ngx_http_glossary_append(ngx_http_request_t *r, ngx_chain_t ***last,
-    u_char *p, size_t len, off_t *size)
+ngx_http_glossary_join_init(ngx_http_request_t *r,
+    ngx_http_glossary_join_t *j, ngx_uint_t nalloc)
+{
+    j->links = ngx_palloc(r->pool, nalloc * sizeof(ngx_chain_t));
+    if (j->links == NULL) {
+        return NGX_ERROR;
+    }
+
+    j->bufs = ngx_pcalloc(r->pool, nalloc * sizeof(ngx_buf_t));
+    if (j->bufs == NULL) {
+        return NGX_ERROR;
+    }
+
+    j->n = 0;
+    j->nalloc = nalloc;
+    j->size = 0;
+
+    return NGX_OK;
+}
+
+
+/* len bytes at p after the fragments so far; none if empty */
+
+static void
+ngx_http_glossary_join(ngx_http_glossary_join_t *j, u_char *p, size_t len)
 {
     ngx_buf_t    *b;
     ngx_chain_t  *cl;
 
     if (len == 0) {
-        return NGX_OK;
+        return;
     }
 
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_ERROR;
-    }
-
-    cl = ngx_alloc_chain_link(r->pool);
-    if (cl == NULL) {
-        return NGX_ERROR;
-    }
-
+    b = &j->bufs[j->n];
     b->pos = p;
     b->last = p + len;
     b->memory = 1;
 
+    cl = &j->links[j->n];
     cl->buf = b;
     cl->next = NULL;
 
-    **last = cl;
-    *last = &cl->next;
-    *size += len;
+    if (j->n) {
+        j->links[j->n - 1].next = cl;
+    }
 
-    return NGX_OK;
+    j->n++;
+    j->size += len;
 }
 
 
@@ -470,16 +481,16 @@ ngx_http_glossary_append(ngx_http_request_t *r, ngx_chain_t ***last,
  */
 
 static ngx_int_t
-ngx_http_glossary_send_chain(ngx_http_request_t *r,
-    ngx_http_glossary_data_t *data, ngx_chain_t *out, off_t size,
+ngx_http_glossary_send_join(ngx_http_request_t *r,
+    ngx_http_glossary_data_t *data, ngx_http_glossary_join_t *j,
     glossary_media_t media)
 {
-    ngx_int_t     rc;
-    ngx_chain_t  *cl;
+    ngx_int_t   rc;
+    ngx_buf_t  *b;
 
     r->headers_out.status = NGX_HTTP_OK;
     ngx_http_glossary_set_type(r, media);
-    r->headers_out.content_length_n = size;
+    r->headers_out.content_length_n = j->size;
     r->headers_out.last_modified_time = data->blob.header->build_time;
 
     rc = ngx_http_send_header(r);
@@ -488,14 +499,13 @@ ngx_http_glossary_send_chain(ngx_http_request_t *r,
         return rc;
     }
 
-    if (out == NULL) {
+    if (j->n == 0) {
         return ngx_http_send_special(r, NGX_HTTP_LAST);
     }
 
-    for (cl = out; cl->next; cl = cl->next) { /* void */ }
+    b = &j->bufs[j->n - 1];
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
 
-    cl->buf->last_buf = (r == r->main) ? 1 : 0;
-    cl->buf->last_in_chain = 1;
-
-    return ngx_http_output_filter(r, out);
+    return ngx_http_output_filter(r, j->links);
 }
