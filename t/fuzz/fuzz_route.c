@@ -280,7 +280,7 @@ fuzz_route_answer(const glossary_blob_t *blob, const unsigned char *path,
     size_t len, unsigned flags)
 {
     size_t                      n;
-    uint32_t                    id, kind;
+    uint32_t                    id, kind, global;
     unsigned                    html;
     unsigned char              *canonical;
     const glossary_category_t  *c;
@@ -328,6 +328,7 @@ fuzz_route_answer(const glossary_blob_t *blob, const unsigned char *path,
 
         media = html ? GLOSSARY_MEDIA_HTML : GLOSSARY_MEDIA_JSON;
         kind = GLOSSARY_NO_TERM;
+        global = GLOSSARY_NO_TERM;
 
         switch (split.kind) {
 
@@ -346,32 +347,18 @@ fuzz_route_answer(const glossary_blob_t *blob, const unsigned char *path,
             break;
 
         case GLOSSARY_ROUTE_INDEX:
-            if (a.doc != glossary_blob_global(blob,
-                             html ? GLOSSARY_GLOBAL_INDEX_HTML
-                                  : GLOSSARY_GLOBAL_INDEX_JSON))
-            {
-                fuzz_route_fail("the index route, another document");
-            }
-
-            break;
-
-        case GLOSSARY_ROUTE_SITEMAP:
-            media = GLOSSARY_MEDIA_XML;
-
-            if (a.doc != glossary_blob_global(blob, GLOSSARY_GLOBAL_SITEMAP)) {
-                fuzz_route_fail("the sitemap route, another document");
-            }
-
+            global = html ? GLOSSARY_GLOBAL_INDEX_HTML
+                          : GLOSSARY_GLOBAL_INDEX_JSON;
             break;
 
         case GLOSSARY_ROUTE_CATEGORIES:
-            if (a.doc != glossary_blob_global(blob,
-                             html ? GLOSSARY_GLOBAL_CATEGORIES_HTML
-                                  : GLOSSARY_GLOBAL_CATEGORIES_JSON))
-            {
-                fuzz_route_fail("the categories route, another document");
-            }
+            global = html ? GLOSSARY_GLOBAL_CATEGORIES_HTML
+                          : GLOSSARY_GLOBAL_CATEGORIES_JSON;
+            break;
 
+        case GLOSSARY_ROUTE_SITEMAP:
+            global = GLOSSARY_GLOBAL_SITEMAP;
+            media = GLOSSARY_MEDIA_XML;
             break;
 
         case GLOSSARY_ROUTE_CATEGORY:
@@ -385,6 +372,12 @@ fuzz_route_answer(const glossary_blob_t *blob, const unsigned char *path,
 
         default:
             fuzz_route_fail("a document for no route or a search");
+        }
+
+        if (global != GLOSSARY_NO_TERM
+            && a.doc != glossary_blob_global(blob, global))
+        {
+            fuzz_route_fail("a page route, another document");
         }
 
         if (a.media != media) {
