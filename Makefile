@@ -170,9 +170,10 @@ $(BUILD)/fuzz_blob: t/fuzz/fuzz_blob.c $(BLOB_SRCS) $(BLOB_HDRS) | $(BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -o $@ \
 	    t/fuzz/fuzz_blob.c $(BLOB_SRCS) -lxxhash
 
-$(BUILD)/fuzz_route: t/fuzz/fuzz_route.c $(BLOB_SRCS) $(BLOB_HDRS) | $(BUILD)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -o $@ \
-	    t/fuzz/fuzz_route.c $(BLOB_SRCS) -lxxhash
+$(BUILD)/fuzz_route: t/fuzz/fuzz_route.c t/blob/make_blob.c t/blob/make_blob.h \
+    $(BLOB_SRCS) $(BLOB_HDRS) | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -It/blob -o $@ \
+	    t/fuzz/fuzz_route.c t/blob/make_blob.c $(BLOB_SRCS) -lxxhash
 
 $(BUILD)/fuzz_input: t/fuzz/fuzz_input.c src/compiler/glossary_input.c \
     $(BLOB_SRCS) $(CLI_HDRS) | $(BUILD)

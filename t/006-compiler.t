@@ -517,6 +517,23 @@ EOF
 
     ($st) = glossaryc('get', 'small.blob', 'zeta', 'faq');
     is($st, 2, 'get: unknown document is a usage error');
+
+    # the argument is routed as the module routes the path below its prefix
+    is(get('small.blob', 'zeta/related'), get('small.blob', 'zeta', 'related'),
+       'get: SLUG/related is the related route');
+    is(get('small.blob', '/zeta'), get('small.blob', 'zeta'),
+       'get: a leading slash, as after "location /glossary"');
+    ($st, $out, $err) = run('get', 'small.blob', 'Zeta');
+    is($st, 1, 'get: a path the module redirects');
+    is($err, "glossaryc: small.blob: \"Zeta\" is not canonical: the module "
+             . "redirects to \"zeta\"\n", 'get: redirect message');
+    is($out, '', 'get: redirect: nothing on stdout');
+    like(get('small.blob', 'zeta/', 'related'),
+         qr/\AEXIT 1: glossaryc: small\.blob: no term "zeta\/"\n\z/,
+         'get: SLUG related takes a slug only');
+    like(get('small.blob', 'ZETA', 'related'),
+         qr/"ZETA\/related" is not canonical: the module redirects to "zeta\/related"/,
+         'get: redirect of SLUG related');
 }
 
 

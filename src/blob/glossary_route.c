@@ -1,7 +1,8 @@
 /*
- * URI routing: see glossary_route.h.  The path is the decoded, normalised
- * URI after the location prefix; nginx has already resolved "." and "..",
- * merged slashes and decoded percent-escapes.
+ * URI routing and the route-to-answer map: see glossary_route.h.  The path
+ * is the decoded, normalised URI after the location prefix; nginx has
+ * already resolved "." and "..", merged slashes and decoded
+ * percent-escapes.
  */
 
 #include <string.h>
@@ -200,6 +201,139 @@ glossary_route_check(glossary_route_t *route)
     }
 
     route->redirect |= upper;
+}
+
+
+/*
+ * glossary_route_answer() for the routes without a term: their redirect
+ * is known from their bytes
+ */
+
+glossary_answer_kind_t
+glossary_route_answer_page(const glossary_blob_t *blob,
+    glossary_route_t *route, unsigned flags, glossary_answer_t *answer)
+{
+    unsigned                    html;
+    const glossary_doc_t       *doc;
+    const glossary_category_t  *c;
+
+    if (route->kind == GLOSSARY_ROUTE_NONE) {
+        return GLOSSARY_ANSWER_NOT_FOUND;
+    }
+
+    if (route->redirect) {
+        return GLOSSARY_ANSWER_REDIRECT;
+    }
+
+    if (route->kind == GLOSSARY_ROUTE_SEARCH) {
+
+        /* the hits' fragments, and in the html format the page */
+        if (blob->search_terms == NULL
+            || ((flags & GLOSSARY_ANSWER_HTML)
+                ? blob->docs_per_term <= GLOSSARY_DOC_SEARCH_HTML
+                  || blob->search_page_count == 0
+                : blob->docs_per_term <= GLOSSARY_DOC_SEARCH_JSON))
+        {
+            return GLOSSARY_ANSWER_NOT_FOUND;
+        }
+
+        return GLOSSARY_ANSWER_SEARCH;
+    }
+
+    html = flags & GLOSSARY_ANSWER_HTML;
+
+    answer->media = html ? GLOSSARY_MEDIA_HTML : GLOSSARY_MEDIA_JSON;
+
+    switch (route->kind) {
+
+    case GLOSSARY_ROUTE_INDEX:
+
+        /*
+         * "location /glossary" serves its index at "/glossary" too; a
+         * page's relative links need the slash, as nginx's index module
+         * does
+         */
+        if (html && !(flags & GLOSSARY_ANSWER_SLASH)) {
+            return GLOSSARY_ANSWER_REDIRECT;
+        }
+
+        doc = glossary_blob_global(blob, html ? GLOSSARY_GLOBAL_INDEX_HTML
+                                              : GLOSSARY_GLOBAL_INDEX_JSON);
+        break;
+
+    case GLOSSARY_ROUTE_CATEGORIES:
+        doc = glossary_blob_global(blob,
+                                   html ? GLOSSARY_GLOBAL_CATEGORIES_HTML
+                                        : GLOSSARY_GLOBAL_CATEGORIES_JSON);
+        break;
+
+    case GLOSSARY_ROUTE_CATEGORY:
+        c = glossary_blob_category(blob, route->slug, route->slug_len);
+        doc = (c == NULL) ? NULL : html ? &c->html : &c->json;
+        break;
+
+    default: /* GLOSSARY_ROUTE_SITEMAP */
+        doc = glossary_blob_global(blob, GLOSSARY_GLOBAL_SITEMAP);
+        answer->media = GLOSSARY_MEDIA_XML;
+        break;
+    }
+
+    /* a kind an older blob lacks, or one left empty (no sitemap base URL) */
+
+    if (doc == NULL) {
+        return GLOSSARY_ANSWER_NOT_FOUND;
+    }
+
+    answer->doc = doc;
+
+    return doc->body.len ? GLOSSARY_ANSWER_DOCUMENT : GLOSSARY_ANSWER_EMPTY;
+}
+
+
+size_t
+glossary_route_canonical(const glossary_route_t *route, unsigned char *buf)
+{
+    size_t          i;
+    unsigned char  *p, c;
+
+    p = buf;
+
+    switch (route->kind) {
+
+    case GLOSSARY_ROUTE_CATEGORIES:
+    case GLOSSARY_ROUTE_CATEGORY:
+        memcpy(p, GLOSSARY_ROUTE_CATEGORY_NAME "/",
+               sizeof(GLOSSARY_ROUTE_CATEGORY_NAME "/") - 1);
+        p += sizeof(GLOSSARY_ROUTE_CATEGORY_NAME "/") - 1;
+        break;
+
+    case GLOSSARY_ROUTE_SEARCH:
+        memcpy(p, GLOSSARY_ROUTE_SEARCH_NAME,
+               sizeof(GLOSSARY_ROUTE_SEARCH_NAME) - 1);
+        p += sizeof(GLOSSARY_ROUTE_SEARCH_NAME) - 1;
+        break;
+
+    default:
+        break;
+    }
+
+    for (i = 0; i < route->slug_len; i++) {
+        c = route->slug[i];
+        *p++ = (c >= 'A' && c <= 'Z') ? (c | 0x20) : c;
+    }
+
+    if (route->kind == GLOSSARY_ROUTE_RELATED) {
+        memcpy(p, "/" GLOSSARY_ROUTE_RELATED_NAME,
+               sizeof("/" GLOSSARY_ROUTE_RELATED_NAME) - 1);
+        p += sizeof("/" GLOSSARY_ROUTE_RELATED_NAME) - 1;
+
+    } else if (route->kind == GLOSSARY_ROUTE_PAYLOAD) {
+        memcpy(p, "/" GLOSSARY_ROUTE_PAYLOAD_NAME,
+               sizeof("/" GLOSSARY_ROUTE_PAYLOAD_NAME) - 1);
+        p += sizeof("/" GLOSSARY_ROUTE_PAYLOAD_NAME) - 1;
+    }
+
+    return p - buf;
 }
 
 

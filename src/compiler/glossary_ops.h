@@ -26,12 +26,18 @@ int glossary_open_flags(glossary_file_blob_t *fb, const char *path,
     unsigned flags);
 void glossary_unload(glossary_file_blob_t *fb);
 
+/* "glossaryc: " the message, a hint at --help; GLOSSARY_EXIT_USAGE */
+int glossary_usage_error(const char *fmt, const char *arg);
+
 
 /* "info --json FILE": the data of "info" as one JSON object */
 int glossary_info_json(const char *path);
 
 /* "diff [-q] OLD NEW": exit 0 same, 1 different, 2 trouble (as diff(1)) */
 int glossary_cmd_diff(int argc, char **argv);
+
+/* "get [--etag] [--gzip] [--html] FILE SLUG [related]": glossaryc_get.c */
+int glossary_cmd_get(int argc, char **argv);
 
 /*
  * The progress line of "build": shown on stderr only when it is a

@@ -12,16 +12,14 @@
  *     "search?q=&limit="       a prefix search over names and slugs
  *     "sitemap.xml"            every page (XML)
  *
- * Every answer but a search is a document pre-rendered by the compiler:
- * the handler finds it, sets headers that point into the mapping, and
- * sends the bytes from the mapping.  A search joins pre-rendered fragments
- * of the hits; only the chain that joins them and the decoded query come
- * from the request pool.
+ * The router (glossary_route_split()) and the map from routes to answers
+ * (glossary_route_answer()) live in src/blob, shared with glossaryc get.
+ * Every answer but a search (ngx_http_glossary_search.c) is a document
+ * pre-rendered by the compiler: the handler sets headers that point into
+ * the mapping, and sends the bytes from the mapping.
  */
 
 #include "ngx_http_glossary_module.h"
-#include "glossary_route.h"
-#include "glossary_fold.h"
 
 
 #if (defined __GNUC__ || defined __clang__)
@@ -31,71 +29,23 @@
 #endif
 
 
-/* the longest query after decoding, in bytes, and the hit limits */
-#define NGX_HTTP_GLOSSARY_MAX_QUERY      256
-#define NGX_HTTP_GLOSSARY_LIMIT_DEFAULT  10
-#define NGX_HTTP_GLOSSARY_LIMIT_MAX      50
-
-
-typedef enum {
-    NGX_HTTP_GLOSSARY_TYPE_JSON = 0,
-    NGX_HTTP_GLOSSARY_TYPE_HTML,
-    NGX_HTTP_GLOSSARY_TYPE_XML
-} ngx_http_glossary_type_e;
-
-
-static void ngx_http_glossary_route(ngx_http_request_t *r,
-    glossary_route_t *route);
-static ngx_int_t ngx_http_glossary_search(ngx_http_request_t *r,
-    ngx_http_glossary_loc_conf_t *glcf);
-static ngx_int_t ngx_http_glossary_search_args(ngx_http_request_t *r,
-    ngx_str_t *query, ngx_uint_t *limit);
-static u_char ngx_http_glossary_hex(u_char c);
-static ngx_uint_t ngx_http_glossary_search_scan(const glossary_blob_t *blob,
-    const glossary_search_t *entries, uint32_t n, u_char *key, size_t len,
-    uint32_t *ids, ngx_uint_t nids, ngx_uint_t limit);
-static ngx_int_t ngx_http_glossary_append(ngx_http_request_t *r,
-    ngx_chain_t ***last, u_char *p, size_t len, off_t *size);
-static ngx_int_t ngx_http_glossary_send_chain(ngx_http_request_t *r,
-    ngx_http_glossary_data_t *data, ngx_chain_t *out, off_t size,
-    ngx_uint_t type);
 static ngx_int_t ngx_http_glossary_send_doc(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, const glossary_doc_t *doc,
-    ngx_uint_t type, ngx_int_t gzip);
-static ngx_int_t ngx_http_glossary_send_error(ngx_http_request_t *r,
-    ngx_uint_t status);
+    glossary_media_t media, ngx_int_t gzip);
 static ngx_int_t ngx_http_glossary_redirect(ngx_http_request_t *r,
     glossary_route_t *route);
-static void ngx_http_glossary_set_type(ngx_http_request_t *r,
-    ngx_uint_t type);
 static ngx_table_elt_t *ngx_http_glossary_add_header(ngx_http_request_t *r,
     char *key, u_char *value, size_t len);
 static ngx_uint_t ngx_http_glossary_accepts_gzip(ngx_http_request_t *r);
 
 
-/* indexed by ngx_http_glossary_type_e; len: the media type without ";" */
-static struct {
-    ngx_str_t   value;
-    size_t      len;
-} ngx_http_glossary_types[] = {
-    { ngx_string("application/json; charset=utf-8"),
-      sizeof("application/json") - 1 },
-    { ngx_string("text/html; charset=utf-8"), sizeof("text/html") - 1 },
-    { ngx_string("application/xml; charset=utf-8"),
-      sizeof("application/xml") - 1 }
-};
-
-
 ngx_int_t
 ngx_http_glossary_handler(ngx_http_request_t *r)
 {
-    uint32_t                       id, kind;
     ngx_int_t                      rc, gzip;
-    ngx_uint_t                     html, type;
+    ngx_uint_t                     flags;
     glossary_route_t               route;
-    const glossary_doc_t          *doc;
-    const glossary_blob_t         *blob;
-    const glossary_category_t     *c;
+    glossary_answer_t              answer;
     ngx_http_glossary_loc_conf_t  *glcf;
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
@@ -122,121 +72,49 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    blob = &glcf->data->blob;
-    id = GLOSSARY_NO_TERM;
-    kind = UINT32_MAX;
-    gzip = -1;      /* not looked at yet */
-
-    html = (glcf->format == NGX_HTTP_GLOSSARY_FORMAT_HTML);
-
     ngx_http_glossary_route(r, &route);
 
+    flags = 0;
+    gzip = -1;      /* not looked at yet */
+
+    /* a term's look-up asks memory for the body it will send */
     if (route.unchecked) {
-        /* a slug the blob holds is canonical: only a miss is checked */
-        if (!route.redirect) {
-            /* the document the route sends: the look-up fetches it early */
-            switch (route.kind) {
-            case GLOSSARY_ROUTE_TERM:
-                kind = html ? GLOSSARY_DOC_TERM_HTML : GLOSSARY_DOC_TERM_JSON;
-                break;
-            case GLOSSARY_ROUTE_RELATED:
-                kind = GLOSSARY_DOC_RELATED_JSON;
-                break;
-            case GLOSSARY_ROUTE_PAYLOAD:
-                kind = GLOSSARY_DOC_PAYLOAD;
-                break;
-            default:
-                break;
-            }
+        gzip = ngx_http_glossary_accepts_gzip(r);
 
-            gzip = ngx_http_glossary_accepts_gzip(r);
-
-            id = glossary_blob_lookup_doc(blob, route.slug, route.slug_len,
-                                          kind, (int) gzip);
-        }
-
-        if (id == GLOSSARY_NO_TERM) {
-            glossary_route_check(&route);
+        if (gzip) {
+            flags |= GLOSSARY_ANSWER_GZIP;
         }
     }
 
-    if (route.redirect) {
-        return ngx_http_glossary_redirect(r, &route);
+    if (glcf->format == NGX_HTTP_GLOSSARY_FORMAT_HTML) {
+        flags |= GLOSSARY_ANSWER_HTML;
+
+        if (r->uri.len && r->uri.data[r->uri.len - 1] == '/') {
+            flags |= GLOSSARY_ANSWER_SLASH;
+        }
     }
 
-    type = html ? NGX_HTTP_GLOSSARY_TYPE_HTML : NGX_HTTP_GLOSSARY_TYPE_JSON;
-
-    /*
-     * "location /glossary" serves its index at "/glossary" too; a page's
-     * relative links need the slash, as nginx's index module does
-     */
-    if (html
-        && route.kind == GLOSSARY_ROUTE_INDEX
-        && (r->uri.len == 0 || r->uri.data[r->uri.len - 1] != '/'))
+    switch (glossary_route_answer(&glcf->data->blob, &route, flags, &answer))
     {
+    case GLOSSARY_ANSWER_DOCUMENT:
+        return ngx_http_glossary_send_doc(r, glcf->data, answer.doc,
+                                          answer.media, gzip);
+
+    case GLOSSARY_ANSWER_REDIRECT:
         return ngx_http_glossary_redirect(r, &route);
-    }
 
-    switch (route.kind) {
-
-    case GLOSSARY_ROUTE_INDEX:
-        doc = glossary_blob_global(blob, html ? GLOSSARY_GLOBAL_INDEX_HTML
-                                              : GLOSSARY_GLOBAL_INDEX_JSON);
-        break;
-
-    case GLOSSARY_ROUTE_TERM:
-    case GLOSSARY_ROUTE_RELATED:
-    case GLOSSARY_ROUTE_PAYLOAD:
-
-        if (id == GLOSSARY_NO_TERM) {
-            doc = NULL;     /* looked up above */
-            break;
-        }
-
-        /* kind: chosen above, for the look-up */
-        if (route.kind != GLOSSARY_ROUTE_TERM) {
-            type = NGX_HTTP_GLOSSARY_TYPE_JSON;
-        }
-
-        doc = glossary_blob_doc(blob, id, kind);
-        break;
-
-    case GLOSSARY_ROUTE_CATEGORIES:
-        doc = glossary_blob_global(blob,
-                                   html ? GLOSSARY_GLOBAL_CATEGORIES_HTML
-                                        : GLOSSARY_GLOBAL_CATEGORIES_JSON);
-        break;
-
-    case GLOSSARY_ROUTE_CATEGORY:
-        c = glossary_blob_category(blob, route.slug, route.slug_len);
-        doc = (c == NULL) ? NULL : html ? &c->html : &c->json;
-        break;
-
-    case GLOSSARY_ROUTE_SEARCH:
+    case GLOSSARY_ANSWER_SEARCH:
         return ngx_http_glossary_search(r, glcf);
 
-    case GLOSSARY_ROUTE_SITEMAP:
-        doc = glossary_blob_global(blob, GLOSSARY_GLOBAL_SITEMAP);
-        type = NGX_HTTP_GLOSSARY_TYPE_XML;
-        break;
-
-    default: /* GLOSSARY_ROUTE_NONE */
-        doc = NULL;
-        break;
-    }
-
-    /* a kind an older blob lacks, or one left empty (no sitemap base URL) */
-    if (doc == NULL || doc->body.len == 0) {
+    default: /* GLOSSARY_ANSWER_NOT_FOUND, GLOSSARY_ANSWER_EMPTY */
         return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
     }
-
-    return ngx_http_glossary_send_doc(r, glcf->data, doc, type, gzip);
 }
 
 
 /* the route of the part of the (decoded, normalised) URI after the prefix */
 
-static void
+void
 ngx_http_glossary_route(ngx_http_request_t *r, glossary_route_t *route)
 {
     ngx_http_core_loc_conf_t  *clcf;
@@ -257,713 +135,12 @@ ngx_http_glossary_route(ngx_http_request_t *r, glossary_route_t *route)
 }
 
 
-/*
- * The folded query is looked up in SEARCH_TERMS (names and slugs), then in
- * SEARCH_WORDS (words inside names).  One pass in key order ranks as the
- * format asks: an exact match is the lower bound itself, so it comes
- * first, ties by index order; prefix matches follow alphabetically by
- * folded name, the order of the A-Z index; words inside names come last.
- * The compressed variants of the fragments cannot be joined into one gzip
- * stream, so a search is sent as it is (nginx's gzip filter may compress
- * it, as configured).
- */
-
-static ngx_int_t
-ngx_http_glossary_search(ngx_http_request_t *r,
-    ngx_http_glossary_loc_conf_t *glcf)
-{
-    u_char                    *key, *escaped;
-    off_t                      size;
-    size_t                     len, elen;
-    uint32_t                   ids[NGX_HTTP_GLOSSARY_LIMIT_MAX];
-    ngx_int_t                  rc;
-    ngx_str_t                  query;
-    ngx_uint_t                 i, k, n, html, limit, first;
-    ngx_chain_t               *out, **last;
-    const glossary_doc_t      *doc;
-    const glossary_blob_t     *blob;
-    const glossary_segment_t  *seg;
-
-    blob = &glcf->data->blob;
-    html = (glcf->format == NGX_HTTP_GLOSSARY_FORMAT_HTML);
-
-    if (blob->search_terms == NULL
-        || blob->docs_per_term <= (html ? GLOSSARY_DOC_SEARCH_HTML
-                                        : GLOSSARY_DOC_SEARCH_JSON)
-        || (html && blob->search_page_count == 0))
-    {
-        return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
-    }
-
-    rc = ngx_http_glossary_search_args(r, &query, &limit);
-
-    if (rc == NGX_ERROR) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (rc == NGX_DECLINED) {
-        return ngx_http_glossary_send_error(r, NGX_HTTP_BAD_REQUEST);
-    }
-
-    n = 0;
-
-    if (query.len) {
-        key = ngx_pnalloc(r->pool, query.len);
-        if (key == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        len = glossary_fold(key, query.data, query.len);
-
-        if (len) {
-            n = ngx_http_glossary_search_scan(blob, blob->search_terms,
-                                              blob->search_term_count,
-                                              key, len, ids, 0, limit);
-            n = ngx_http_glossary_search_scan(blob, blob->search_words,
-                                              blob->search_word_count,
-                                              key, len, ids, n, limit);
-        }
-    }
-
-    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "glossary search \"%V\": %ui hits", &query, n);
-
-    out = NULL;
-    last = &out;
-    size = 0;
-
-    if (!html) {
-        if (ngx_http_glossary_append(r, &last, (u_char *) "[", 1, &size)
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        first = 1;
-
-        for (i = 0; i < n; i++) {
-            doc = glossary_blob_doc(blob, ids[i], GLOSSARY_DOC_SEARCH_JSON);
-
-            if (doc->body.len == 0) {
-                continue;
-            }
-
-            if (!ngx_http_glossary_doc_ready(r, glcf->data, doc)) {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
-            }
-
-            if ((!first
-                 && ngx_http_glossary_append(r, &last, (u_char *) ",", 1,
-                                             &size)
-                    != NGX_OK)
-                || ngx_http_glossary_append(r, &last,
-                                            (u_char *) glossary_blob_ptr(
-                                                blob, doc->body),
-                                            doc->body.len, &size)
-                   != NGX_OK)
-            {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
-            }
-
-            first = 0;
-        }
-
-        if (ngx_http_glossary_append(r, &last, (u_char *) "]", 1, &size)
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return ngx_http_glossary_send_chain(r, glcf->data, out, size,
-                                            NGX_HTTP_GLOSSARY_TYPE_JSON);
-    }
-
-    escaped = NULL;
-    elen = 0;
-
-    for (k = 0; k < blob->search_page_count; k++) {
-        seg = &blob->search_page[k];
-
-        switch (seg->kind) {
-
-        case GLOSSARY_SEGMENT_TEXT:
-            /* verify=lazy: verified at load (glossary_blob_open_flags()) */
-            rc = ngx_http_glossary_append(r, &last,
-                                          (u_char *) glossary_blob_ptr(
-                                              blob, seg->text),
-                                          seg->text.len, &size);
-            break;
-
-        case GLOSSARY_SEGMENT_QUERY:
-
-            if (escaped == NULL && query.len) {
-                elen = query.len
-                       + ngx_escape_html(NULL, query.data, query.len);
-
-                escaped = ngx_pnalloc(r->pool, elen);
-                if (escaped == NULL) {
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-                }
-
-                (void) ngx_escape_html(escaped, query.data, query.len);
-            }
-
-            rc = ngx_http_glossary_append(r, &last, escaped, elen, &size);
-            break;
-
-        default: /* GLOSSARY_SEGMENT_RESULTS */
-
-            if (n == 0) {
-                doc = glossary_blob_global(blob,
-                                           GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML);
-
-                if (doc != NULL
-                    && !ngx_http_glossary_doc_ready(r, glcf->data, doc))
-                {
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-                }
-
-                rc = (doc == NULL)
-                     ? NGX_OK
-                     : ngx_http_glossary_append(r, &last,
-                                                (u_char *) glossary_blob_ptr(
-                                                    blob, doc->body),
-                                                doc->body.len, &size);
-                break;
-            }
-
-            rc = NGX_OK;
-
-            for (i = 0; i < n && rc == NGX_OK; i++) {
-                doc = glossary_blob_doc(blob, ids[i],
-                                        GLOSSARY_DOC_SEARCH_HTML);
-
-                if (!ngx_http_glossary_doc_ready(r, glcf->data, doc)) {
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-                }
-
-                rc = ngx_http_glossary_append(r, &last,
-                                              (u_char *) glossary_blob_ptr(
-                                                  blob, doc->body),
-                                              doc->body.len, &size);
-            }
-
-            break;
-        }
-
-        if (rc != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-    }
-
-    return ngx_http_glossary_send_chain(r, glcf->data, out, size,
-                                        NGX_HTTP_GLOSSARY_TYPE_HTML);
-}
-
-
-/*
- * q: "+" is a space and %XX a byte (a "%" not followed by two hex digits
- * stays as it is); the result must be UTF-8 and at most
- * NGX_HTTP_GLOSSARY_MAX_QUERY bytes.  limit: 1 or more, at most
- * NGX_HTTP_GLOSSARY_LIMIT_MAX (larger asks get that many).  NGX_DECLINED:
- * a bad request.
- */
-
-static ngx_int_t
-ngx_http_glossary_search_args(ngx_http_request_t *r, ngx_str_t *query,
-    ngx_uint_t *limit)
-{
-    u_char     *p, *s, *end, c, hi, lo;
-    uint32_t    u;
-    ngx_int_t   n;
-    ngx_str_t   value;
-
-    query->len = 0;
-    query->data = (u_char *) "";
-
-    if (ngx_http_arg(r, (u_char *) "q", 1, &value) == NGX_OK
-        && value.len)
-    {
-        /* every byte of the result takes at least one, at most three */
-        if (value.len > 3 * NGX_HTTP_GLOSSARY_MAX_QUERY) {
-            return NGX_DECLINED;
-        }
-
-        query->data = ngx_pnalloc(r->pool, value.len);
-        if (query->data == NULL) {
-            return NGX_ERROR;
-        }
-
-        p = query->data;
-        s = value.data;
-        end = s + value.len;
-
-        while (s < end) {
-            c = *s++;
-
-            if (c == '+') {
-                c = ' ';
-
-            } else if (c == '%' && end - s >= 2
-                       && (hi = ngx_http_glossary_hex(s[0])) < 16
-                       && (lo = ngx_http_glossary_hex(s[1])) < 16)
-            {
-                c = (u_char) (hi << 4 | lo);
-                s += 2;
-            }
-
-            *p++ = c;
-        }
-
-        query->len = p - query->data;
-
-        if (query->len > NGX_HTTP_GLOSSARY_MAX_QUERY) {
-            return NGX_DECLINED;
-        }
-
-        for (p = query->data, end = p + query->len; p < end; /* void */) {
-
-            if (*p < 0x80) {
-                p++;
-                continue;
-            }
-
-            u = ngx_utf8_decode(&p, end - p);
-
-            if (u > 0x10ffff) {
-                return NGX_DECLINED;
-            }
-        }
-    }
-
-    *limit = NGX_HTTP_GLOSSARY_LIMIT_DEFAULT;
-
-    if (ngx_http_arg(r, (u_char *) "limit", 5, &value) == NGX_OK) {
-        n = ngx_atoi(value.data, value.len);
-
-        if (n == NGX_ERROR || n == 0) {
-            return NGX_DECLINED;
-        }
-
-        *limit = ngx_min((ngx_uint_t) n, NGX_HTTP_GLOSSARY_LIMIT_MAX);
-    }
-
-    return NGX_OK;
-}
-
-
-/* the value of a hexadecimal digit, 16 for any other byte */
-
-static u_char
-ngx_http_glossary_hex(u_char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    c |= 0x20;
-
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-
-    return 16;
-}
-
-
-/*
- * adds the terms of the entries whose key starts with the len bytes at key
- * to ids (nids of them so far) until there are limit; returns the count.
- * A term has at most GLOSSARY_MAX_SEARCH_KEYS entries in an array, so the
- * entries of terms already found that can be skipped are bounded too.
- */
-
-static ngx_uint_t
-ngx_http_glossary_search_scan(const glossary_blob_t *blob,
-    const glossary_search_t *entries, uint32_t n, u_char *key, size_t len,
-    uint32_t *ids, ngx_uint_t nids, ngx_uint_t limit)
-{
-    uint32_t    i;
-    ngx_uint_t  k;
-
-    if (entries == NULL) {
-        return nids;
-    }
-
-    for (i = glossary_blob_search_lower(entries, n, blob, key, len);
-         i < n && nids < limit;
-         i++)
-    {
-        if (entries[i].key.len < len
-            || ngx_memcmp(glossary_blob_ptr(blob, entries[i].key), key, len)
-               != 0)
-        {
-            break;
-        }
-
-        for (k = 0; k < nids; k++) {
-            if (ids[k] == entries[i].term_id) {
-                break;
-            }
-        }
-
-        if (k == nids) {
-            ids[nids++] = entries[i].term_id;
-        }
-    }
-
-    return nids;
-}
-
-
-/* a memory buffer of len bytes at p at the end of a chain; none if empty */
-
-static ngx_int_t
-ngx_http_glossary_append(ngx_http_request_t *r, ngx_chain_t ***last,
-    u_char *p, size_t len, off_t *size)
-{
-    ngx_buf_t    *b;
-    ngx_chain_t  *cl;
-
-    if (len == 0) {
-        return NGX_OK;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_ERROR;
-    }
-
-    cl = ngx_alloc_chain_link(r->pool);
-    if (cl == NULL) {
-        return NGX_ERROR;
-    }
-
-    b->pos = p;
-    b->last = p + len;
-    b->memory = 1;
-
-    cl->buf = b;
-    cl->next = NULL;
-
-    **last = cl;
-    *last = &cl->next;
-    *size += len;
-
-    return NGX_OK;
-}
-
-
-/*
- * a search answer: Last-Modified is the build time (the body depends only
- * on the blob and the URL); no ETag, which would cost a hash per request
- */
-
-static ngx_int_t
-ngx_http_glossary_send_chain(ngx_http_request_t *r,
-    ngx_http_glossary_data_t *data, ngx_chain_t *out, off_t size,
-    ngx_uint_t type)
-{
-    ngx_int_t     rc;
-    ngx_chain_t  *cl;
-
-    r->headers_out.status = NGX_HTTP_OK;
-    ngx_http_glossary_set_type(r, type);
-    r->headers_out.content_length_n = size;
-    r->headers_out.last_modified_time = data->blob.header->build_time;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    if (out == NULL) {
-        return ngx_http_send_special(r, NGX_HTTP_LAST);
-    }
-
-    for (cl = out; cl->next; cl = cl->next) { /* void */ }
-
-    cl->buf->last_buf = (r == r->main) ? 1 : 0;
-    cl->buf->last_in_chain = 1;
-
-    return ngx_http_output_filter(r, out);
-}
-
-
-/*
- * $glossary_slug, $glossary_term, $glossary_category: of the term that
- * answers this request in this location, empty otherwise ($glossary_category
- * is also the category's name on its own route); $glossary_build:
- * the build identifier of the blob this location serves.  Computed only
- * when something asks for them (a log format, a header, a map).
- */
-
-ngx_int_t
-ngx_http_glossary_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    uint32_t                       id;
-    glossary_route_t               route;
-    const glossary_ref_t          *ref;
-    const glossary_term_t         *t;
-    const glossary_blob_t         *blob;
-    const glossary_category_t     *c;
-    ngx_http_glossary_loc_conf_t  *glcf;
-
-    glcf = ngx_http_get_module_loc_conf(r, ngx_http_glossary_module);
-
-    if (glcf == NULL || glcf->data == NULL) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-
-    if (data == NGX_HTTP_GLOSSARY_VAR_BUILD) {
-        v->len = glcf->data->build_id.len;
-        v->data = glcf->data->build_id.data;
-        return NGX_OK;
-    }
-
-    v->len = 0;
-    v->data = (u_char *) "";
-
-    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        return NGX_OK;      /* 405: no term answered */
-    }
-
-    /* not checked: an upper-case or malformed slug is simply not found */
-    ngx_http_glossary_route(r, &route);
-
-    if (route.redirect) {
-        return NGX_OK;
-    }
-
-    blob = &glcf->data->blob;
-
-    if (route.kind == GLOSSARY_ROUTE_CATEGORY) {
-
-        if (data != NGX_HTTP_GLOSSARY_VAR_CATEGORY) {
-            return NGX_OK;
-        }
-
-        c = glossary_blob_category(blob, route.slug, route.slug_len);
-
-        if (c != NULL && ngx_http_glossary_ref_ready(r, glcf->data, &c->name))
-        {
-            v->len = c->name.len;
-            v->data = (u_char *) glossary_blob_ptr(blob, c->name);
-        }
-
-        return NGX_OK;
-    }
-
-    if (route.kind != GLOSSARY_ROUTE_TERM
-        && route.kind != GLOSSARY_ROUTE_RELATED
-        && route.kind != GLOSSARY_ROUTE_PAYLOAD)
-    {
-        return NGX_OK;
-    }
-
-    id = glossary_blob_lookup(blob, route.slug, route.slug_len);
-    if (id == GLOSSARY_NO_TERM) {
-        return NGX_OK;
-    }
-
-    t = &blob->terms[id];
-
-    switch (data) {
-
-    case NGX_HTTP_GLOSSARY_VAR_SLUG:
-        ref = &t->slug;
-        break;
-
-    case NGX_HTTP_GLOSSARY_VAR_TERM:
-        ref = &t->term;
-        break;
-
-    default: /* NGX_HTTP_GLOSSARY_VAR_CATEGORY */
-        ref = &t->category;
-        break;
-    }
-
-    if (!ngx_http_glossary_ref_ready(r, glcf->data, ref)) {
-        return NGX_OK;      /* empty, as for no term */
-    }
-
-    v->len = ref->len;
-    v->data = (u_char *) glossary_blob_ptr(blob, *ref);
-
-    return NGX_OK;
-}
-
-
-/*
- * verify=lazy: the parts of a document (or a string) are checked against
- * their chunks' hashes the first time this worker sends them.  A corrupt
- * part is never sent: the request fails, logged at "crit" when the chunk
- * is found corrupt and at "error" each time after that.
- */
-
-ngx_int_t
-ngx_http_glossary_lazy(ngx_http_request_t *r, ngx_http_glossary_data_t *data,
-    const glossary_doc_t *doc, const glossary_ref_t *ref)
-{
-    uint64_t           verified;
-    ngx_uint_t         level;
-    glossary_status_t  rc;
-
-    verified = data->lazy.verified;
-
-    rc = (doc != NULL) ? glossary_lazy_doc(&data->blob, &data->lazy, doc)
-                       : glossary_lazy_ref(&data->blob, &data->lazy, ref);
-
-    if (rc == GLOSSARY_OK) {
-        return NGX_OK;
-    }
-
-    level = (data->lazy.verified != verified) ? NGX_LOG_CRIT : NGX_LOG_ERR;
-
-    ngx_log_error(level, r->connection->log, 0,
-                  "glossary \"%V\" is corrupt: %s: %s, not sent",
-                  &data->path, glossary_blob_strerror(rc), data->lazy.detail);
-
-    return NGX_ERROR;
-}
-
-
-/*
- * glossary_status: what every blob of this configuration is, so that an
- * operator can check that a fleet serves the same data.  Built per request:
- * it is a status page, not a hot path.
- */
-
-ngx_int_t
-ngx_http_glossary_status_handler(ngx_http_request_t *r)
-{
-    u_char                          *p;
-    size_t                           size;
-    ngx_tm_t                         tm;
-    ngx_int_t                        rc;
-    ngx_buf_t                       *b;
-    ngx_uint_t                       i;
-    ngx_chain_t                      out;
-    ngx_http_glossary_data_t       **d;
-    const glossary_header_t         *h;
-    ngx_http_glossary_main_conf_t   *gmcf;
-
-    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_ALLOWED);
-    }
-
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
-    gmcf = ngx_http_get_module_main_conf(r, ngx_http_glossary_module);
-    d = gmcf->blobs.elts;
-
-    size = sizeof("{\"pid\":,\"blobs\":[]}") + NGX_INT64_LEN;
-
-    for (i = 0; i < gmcf->blobs.nelts; i++) {
-        size += sizeof("{\"path\":\"\",\"build\":\"\",\"checksum\":\"\","
-                       "\"version\":\".\",\"terms\":,\"bytes\":,"
-                       "\"mode\":\"copy\",\"verify\":\"full\",\"chunks\":,"
-                       "\"chunks_verified\":,\"chunks_corrupt\":,"
-                       "\"build_time\":\"\",\"build_time_epoch\":,"
-                       "\"loaded\":\"\",\"loaded_epoch\":},")
-                + d[i]->path.len
-                + ngx_escape_json(NULL, d[i]->path.data, d[i]->path.len)
-                + 16 + 18 + 2 * NGX_INT_T_LEN + 8 * NGX_INT64_LEN
-                + 2 * sizeof("1970-01-01T00:00:00Z");
-    }
-
-    b = ngx_create_temp_buf(r->pool, size);
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    p = ngx_sprintf(b->last, "{\"pid\":%P,\"blobs\":[", ngx_pid);
-
-    for (i = 0; i < gmcf->blobs.nelts; i++) {
-        h = d[i]->blob.header;
-
-        p = ngx_cpymem(p, i ? ",{\"path\":\"" : "{\"path\":\"",
-                       i ? sizeof(",{\"path\":\"") - 1
-                         : sizeof("{\"path\":\"") - 1);
-        p = (u_char *) ngx_escape_json(p, d[i]->path.data, d[i]->path.len);
-
-        ngx_gmtime((time_t) h->build_time, &tm);
-
-        p = ngx_sprintf(p, "\",\"build\":\"%V\",\"checksum\":\"xxh3:%V\","
-                        "\"version\":\"%ui.%ui\",\"terms\":%ui,"
-                        "\"bytes\":%uz,\"build_time\":"
-                        "\"%4d-%02d-%02dT%02d:%02d:%02dZ\","
-                        "\"build_time_epoch\":%uL,",
-                        &d[i]->build_id, &d[i]->build_id,
-                        (ngx_uint_t) h->version_major,
-                        (ngx_uint_t) h->version_minor,
-                        (ngx_uint_t) h->term_count, d[i]->size,
-                        tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                        tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec,
-                        (uint64_t) h->build_time);
-
-        /*
-         * this worker's view: verify=full checked every chunk at load;
-         * lazily, the eager ones and those it has sent bytes of
-         */
-        p = ngx_sprintf(p, "\"mode\":\"%s\",\"verify\":\"%s\","
-                        "\"chunks\":%uL,\"chunks_verified\":%uL,"
-                        "\"chunks_corrupt\":%uL,",
-                        d[i]->mmap ? "mmap" : "copy",
-                        d[i]->blob.lazy ? "lazy" : "full",
-                        d[i]->blob.chunk_count,
-                        d[i]->blob.lazy ? d[i]->lazy.ok
-                                        : d[i]->blob.chunk_count,
-                        d[i]->lazy.corrupt);
-
-        ngx_gmtime(d[i]->loaded, &tm);
-
-        p = ngx_sprintf(p, "\"loaded\":\"%4d-%02d-%02dT%02d:%02d:%02dZ\","
-                        "\"loaded_epoch\":%T}",
-                        tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                        tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec,
-                        d[i]->loaded);
-    }
-
-    p = ngx_cpymem(p, "]}", 2);
-
-    b->last = p;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    r->headers_out.status = NGX_HTTP_OK;
-    ngx_http_glossary_set_type(r, NGX_HTTP_GLOSSARY_TYPE_JSON);
-    r->headers_out.content_length_n = b->last - b->pos;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
-}
-
-
 /* gzip: whether the client takes gzip, or -1 when not yet looked at */
 
 static ngx_int_t
 ngx_http_glossary_send_doc(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, const glossary_doc_t *doc,
-    ngx_uint_t type, ngx_int_t gzip)
+    glossary_media_t media, ngx_int_t gzip)
 {
     ngx_int_t                  rc;
     ngx_buf_t                 *b;
@@ -1027,7 +204,7 @@ ngx_http_glossary_send_doc(ngx_http_request_t *r,
     ngx_http_glossary_prefetch(glossary_blob_ptr(&data->blob, *body));
 
     r->headers_out.status = NGX_HTTP_OK;
-    ngx_http_glossary_set_type(r, type);
+    ngx_http_glossary_set_type(r, media);
     r->headers_out.content_length_n = body->len;
     r->headers_out.last_modified_time = data->blob.header->build_time;
 
@@ -1089,7 +266,7 @@ ngx_http_glossary_send_doc(ngx_http_request_t *r,
  * 405 are short static bodies in the location's format
  */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_glossary_send_error(ngx_http_request_t *r, ngx_uint_t status)
 {
     ngx_int_t                      rc;
@@ -1170,8 +347,8 @@ ngx_http_glossary_send_error(ngx_http_request_t *r, ngx_uint_t status)
     }
 
     r->headers_out.status = status;
-    ngx_http_glossary_set_type(r, html ? NGX_HTTP_GLOSSARY_TYPE_HTML
-                                       : NGX_HTTP_GLOSSARY_TYPE_JSON);
+    ngx_http_glossary_set_type(r, html ? GLOSSARY_MEDIA_HTML
+                                       : GLOSSARY_MEDIA_JSON);
     r->headers_out.content_length_n = msg.len;
 
     rc = ngx_http_send_header(r);
@@ -1208,16 +385,12 @@ ngx_http_glossary_redirect(ngx_http_request_t *r, glossary_route_t *route)
 {
     u_char                    *location, *p;
     size_t                     size;
-    ngx_uint_t                 i;
     ngx_table_elt_t           *h;
     ngx_http_core_loc_conf_t  *clcf;
 
     clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
-    size = clcf->name.len + 1
-           + sizeof(GLOSSARY_ROUTE_CATEGORY_NAME "/") - 1
-           + route->slug_len + 1
-           + sizeof(GLOSSARY_ROUTE_PAYLOAD_NAME) - 1
+    size = clcf->name.len + 1 + GLOSSARY_ROUTE_CANONICAL_LEN
            + 1 + r->args.len;
 
     location = ngx_pnalloc(r->pool, size);
@@ -1231,35 +404,7 @@ ngx_http_glossary_redirect(ngx_http_request_t *r, glossary_route_t *route)
         *p++ = '/';
     }
 
-    switch (route->kind) {
-
-    case GLOSSARY_ROUTE_CATEGORIES:
-    case GLOSSARY_ROUTE_CATEGORY:
-        p = ngx_cpymem(p, GLOSSARY_ROUTE_CATEGORY_NAME "/",
-                       sizeof(GLOSSARY_ROUTE_CATEGORY_NAME "/") - 1);
-        break;
-
-    case GLOSSARY_ROUTE_SEARCH:
-        p = ngx_cpymem(p, GLOSSARY_ROUTE_SEARCH_NAME,
-                       sizeof(GLOSSARY_ROUTE_SEARCH_NAME) - 1);
-        break;
-
-    default:
-        break;
-    }
-
-    for (i = 0; i < route->slug_len; i++) {
-        *p++ = ngx_tolower(route->slug[i]);
-    }
-
-    if (route->kind == GLOSSARY_ROUTE_RELATED) {
-        p = ngx_cpymem(p, "/" GLOSSARY_ROUTE_RELATED_NAME,
-                       sizeof("/" GLOSSARY_ROUTE_RELATED_NAME) - 1);
-
-    } else if (route->kind == GLOSSARY_ROUTE_PAYLOAD) {
-        p = ngx_cpymem(p, "/" GLOSSARY_ROUTE_PAYLOAD_NAME,
-                       sizeof("/" GLOSSARY_ROUTE_PAYLOAD_NAME) - 1);
-    }
+    p += glossary_route_canonical(route, p);
 
     if (r->args.len) {
         *p++ = '?';
@@ -1276,15 +421,6 @@ ngx_http_glossary_redirect(ngx_http_request_t *r, glossary_route_t *route)
     r->headers_out.location = h;
 
     return NGX_HTTP_MOVED_PERMANENTLY;
-}
-
-
-static void
-ngx_http_glossary_set_type(ngx_http_request_t *r, ngx_uint_t type)
-{
-    r->headers_out.content_type = ngx_http_glossary_types[type].value;
-    r->headers_out.content_type_len = ngx_http_glossary_types[type].len;
-    r->headers_out.content_type_lowcase = NULL;
 }
 
 
@@ -1422,4 +558,38 @@ ngx_http_glossary_accepts_gzip(ngx_http_request_t *r)
     }
 
     return star;
+}
+
+
+/*
+ * verify=lazy: the parts of a document (or a string) are checked against
+ * their chunks' hashes the first time this worker sends them.  A corrupt
+ * part is never sent: the request fails, logged at "crit" when the chunk
+ * is found corrupt and at "error" each time after that.
+ */
+
+ngx_int_t
+ngx_http_glossary_lazy(ngx_http_request_t *r, ngx_http_glossary_data_t *data,
+    const glossary_doc_t *doc, const glossary_ref_t *ref)
+{
+    uint64_t           verified;
+    ngx_uint_t         level;
+    glossary_status_t  rc;
+
+    verified = data->lazy.verified;
+
+    rc = (doc != NULL) ? glossary_lazy_doc(&data->blob, &data->lazy, doc)
+                       : glossary_lazy_ref(&data->blob, &data->lazy, ref);
+
+    if (rc == GLOSSARY_OK) {
+        return NGX_OK;
+    }
+
+    level = (data->lazy.verified != verified) ? NGX_LOG_CRIT : NGX_LOG_ERR;
+
+    ngx_log_error(level, r->connection->log, 0,
+                  "glossary \"%V\" is corrupt: %s: %s, not sent",
+                  &data->path, glossary_blob_strerror(rc), data->lazy.detail);
+
+    return NGX_ERROR;
 }

@@ -13,7 +13,6 @@
 #include <sys/mman.h>
 
 
-static ngx_int_t ngx_http_glossary_add_variables(ngx_conf_t *cf);
 static void *ngx_http_glossary_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_glossary_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_glossary_merge_loc_conf(ngx_conf_t *cf, void *parent,
@@ -72,24 +71,6 @@ static ngx_command_t  ngx_http_glossary_commands[] = {
 };
 
 
-static ngx_http_variable_t  ngx_http_glossary_vars[] = {
-
-    { ngx_string("glossary_slug"), NULL, ngx_http_glossary_variable,
-      NGX_HTTP_GLOSSARY_VAR_SLUG, NGX_HTTP_VAR_NOCACHEABLE, 0 },
-
-    { ngx_string("glossary_term"), NULL, ngx_http_glossary_variable,
-      NGX_HTTP_GLOSSARY_VAR_TERM, NGX_HTTP_VAR_NOCACHEABLE, 0 },
-
-    { ngx_string("glossary_category"), NULL, ngx_http_glossary_variable,
-      NGX_HTTP_GLOSSARY_VAR_CATEGORY, NGX_HTTP_VAR_NOCACHEABLE, 0 },
-
-    { ngx_string("glossary_build"), NULL, ngx_http_glossary_variable,
-      NGX_HTTP_GLOSSARY_VAR_BUILD, NGX_HTTP_VAR_NOCACHEABLE, 0 },
-
-      ngx_http_null_variable
-};
-
-
 static ngx_http_module_t  ngx_http_glossary_module_ctx = {
     ngx_http_glossary_add_variables,       /* preconfiguration */
     NULL,                                  /* postconfiguration */
@@ -119,25 +100,6 @@ ngx_module_t  ngx_http_glossary_module = {
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
-
-
-static ngx_int_t
-ngx_http_glossary_add_variables(ngx_conf_t *cf)
-{
-    ngx_http_variable_t  *var, *v;
-
-    for (v = ngx_http_glossary_vars; v->name.len; v++) {
-        var = ngx_http_add_variable(cf, &v->name, v->flags);
-        if (var == NULL) {
-            return NGX_ERROR;
-        }
-
-        var->get_handler = v->get_handler;
-        var->data = v->data;
-    }
-
-    return NGX_OK;
-}
 
 
 static void *

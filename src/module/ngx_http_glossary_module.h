@@ -1,7 +1,9 @@
 /*
- * ngx_http_glossary_module: shared between the configuration part
- * (ngx_http_glossary_module.c) and the request handler
- * (ngx_http_glossary_handler.c).
+ * ngx_http_glossary_module: shared between its files: directives and
+ * loading (ngx_http_glossary_module.c), the content handler
+ * (ngx_http_glossary_handler.c), search (ngx_http_glossary_search.c), the
+ * status page (ngx_http_glossary_status.c) and the variables
+ * (ngx_http_glossary_variables.c).
  */
 
 #ifndef NGX_HTTP_GLOSSARY_MODULE_H
@@ -13,6 +15,7 @@
 #include <ngx_http.h>
 
 #include "glossary_blob.h"
+#include "glossary_route.h"
 
 
 /* one loaded blob; lives as long as the configuration cycle that loaded it */
@@ -48,32 +51,52 @@ typedef struct {
 } ngx_http_glossary_loc_conf_t;
 
 
-/* what $glossary_* variables report */
-typedef enum {
-    NGX_HTTP_GLOSSARY_VAR_SLUG = 0,
-    NGX_HTTP_GLOSSARY_VAR_TERM,
-    NGX_HTTP_GLOSSARY_VAR_CATEGORY,
-    NGX_HTTP_GLOSSARY_VAR_BUILD
-} ngx_http_glossary_var_e;
-
-
 extern ngx_module_t  ngx_http_glossary_module;
 
 
+/* ngx_http_glossary_handler.c */
 ngx_int_t ngx_http_glossary_handler(ngx_http_request_t *r);
-ngx_int_t ngx_http_glossary_status_handler(ngx_http_request_t *r);
+void ngx_http_glossary_route(ngx_http_request_t *r, glossary_route_t *route);
+ngx_int_t ngx_http_glossary_send_error(ngx_http_request_t *r,
+    ngx_uint_t status);
 ngx_int_t ngx_http_glossary_lazy(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, const glossary_doc_t *doc,
     const glossary_ref_t *ref);
+
+/* ngx_http_glossary_search.c, ngx_http_glossary_status.c */
+ngx_int_t ngx_http_glossary_search(ngx_http_request_t *r,
+    ngx_http_glossary_loc_conf_t *glcf);
+ngx_int_t ngx_http_glossary_status_handler(ngx_http_request_t *r);
+
+/* ngx_http_glossary_variables.c */
+ngx_int_t ngx_http_glossary_add_variables(ngx_conf_t *cf);
+
+/* Content-Type; len: the media type without its parameter */
+static ngx_inline void
+ngx_http_glossary_set_type(ngx_http_request_t *r, glossary_media_t media)
+{
+    static struct {
+        ngx_str_t   value;
+        size_t      len;
+    } types[] = {   /* indexed by glossary_media_t */
+        { ngx_string("application/json; charset=utf-8"),
+          sizeof("application/json") - 1 },
+        { ngx_string("text/html; charset=utf-8"), sizeof("text/html") - 1 },
+        { ngx_string("application/xml; charset=utf-8"),
+          sizeof("application/xml") - 1 }
+    };
+
+    r->headers_out.content_type = types[media].value;
+    r->headers_out.content_type_len = types[media].len;
+    r->headers_out.content_type_lowcase = NULL;
+}
+
 
 /* with verify=lazy: a document or string is sent only once verified */
 #define ngx_http_glossary_doc_ready(r, data, doc)                             \
     (!(data)->blob.lazy || ngx_http_glossary_lazy(r, data, doc, NULL) == NGX_OK)
 #define ngx_http_glossary_ref_ready(r, data, ref)                             \
     (!(data)->blob.lazy || ngx_http_glossary_lazy(r, data, NULL, ref) == NGX_OK)
-
-ngx_int_t ngx_http_glossary_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
 
 
 #endif /* NGX_HTTP_GLOSSARY_MODULE_H */

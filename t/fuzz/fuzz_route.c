@@ -7,6 +7,14 @@
  * without a slug carry none, and the index and the sitemap never redirect.
  * It drives glossary_route_split() and glossary_route_check() as the
  * module does (glossary_route_parse() is the two in a row).
+ *
+ * Then the map, glossary_route_answer(), over three small blobs built by
+ * t/blob/make_blob.c (every 1.1 section; the same with an empty sitemap;
+ * a 1.0 blob) with every combination of flags: the route as the module
+ * splits it and as glossaryc get parses it must get the same answer; a
+ * document is the one the blob holds for the route, in its media type; a
+ * redirect goes to a canonical path that routes to the same place without
+ * one; a term route is found exactly when the blob holds the slug.
  */
 
 #include <stdint.h>
@@ -16,10 +24,20 @@
 
 #include "glossary_blob.h"
 #include "glossary_route.h"
+#include "make_blob.h"
 
 
 static int fuzz_route_is(const unsigned char *p, size_t len,
     const char *name, int nocase);
+static void fuzz_route_answers(const unsigned char *path, size_t len);
+static void fuzz_route_answer(const glossary_blob_t *blob,
+    const unsigned char *path, size_t len, unsigned flags);
+static void fuzz_route_blobs(void);
+
+
+#define FUZZ_ROUTE_BLOBS  3
+
+static glossary_blob_t  fuzz_route_blob[FUZZ_ROUTE_BLOBS];
 
 
 static void
@@ -144,9 +162,315 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_route_fail("unknown route kind");
     }
 
+    fuzz_route_answers(copy, size);
+
     free(copy);
 
     return 0;
+}
+
+
+static const mb_term_t  fuzz_route_terms[] = {
+    { "a", "A", "", "", 0, 0 },
+    { "ai-hw", "AI HW", "Hardware", "", 0, 0 },
+    { "cuda", "CUDA", "Software", "", 0, 0 },
+    { "gpu", "GPU", "Hardware", "", 0, 0 },
+    { "hardware-software-co-design", "HW/SW co-design", "Hardware", "",
+      0, 0 },
+};
+
+static const mb_category_t  fuzz_route_categories[] = {
+    { "ai-hw", "AI HW", 1 },
+    { "hardware", "Hardware", 3 },
+    { "software", "Software", 1 },
+};
+
+static const mb_search_t  fuzz_route_search[] = {
+    { "cuda", 2, 2 },
+    { "gpu", 3, 3 },
+};
+
+static const mb_segment_t  fuzz_route_segments[] = {
+    { GLOSSARY_SEGMENT_TEXT, "<p>" },
+    { GLOSSARY_SEGMENT_QUERY, "" },
+    { GLOSSARY_SEGMENT_RESULTS, "" },
+};
+
+static const char  *fuzz_route_globals[GLOSSARY_GLOBAL_DOCS_V1_1] = {
+    NULL, "<p>A-Z", NULL, "<p>Not found", "<p>None", NULL, "<p>Categories"
+};
+
+
+/* the blobs, built and opened once: opening them is not what is fuzzed */
+
+static void
+fuzz_route_blobs(void)
+{
+    int                 i;
+    mb_blob_t           b;
+    mb_model_t          m;
+    static const char  *globals[GLOSSARY_GLOBAL_DOCS_V1_1];
+    static int          done;
+
+    if (done) {
+        return;
+    }
+
+    done = 1;
+
+    memset(&m, 0, sizeof(mb_model_t));
+    m.terms = fuzz_route_terms;
+    m.nterms = sizeof(fuzz_route_terms) / sizeof(fuzz_route_terms[0]);
+    m.docs_per_term = GLOSSARY_DOCS_PER_TERM_V1_1;
+    m.global_docs = GLOSSARY_GLOBAL_DOCS_V1_1;
+    m.version_minor = 1;
+    m.categories = fuzz_route_categories;
+    m.ncategories = sizeof(fuzz_route_categories)
+                    / sizeof(fuzz_route_categories[0]);
+    m.search_terms = fuzz_route_search;
+    m.nsearch_terms = sizeof(fuzz_route_search)
+                      / sizeof(fuzz_route_search[0]);
+    m.segments = fuzz_route_segments;
+    m.nsegments = sizeof(fuzz_route_segments)
+                  / sizeof(fuzz_route_segments[0]);
+    m.global_bodies = fuzz_route_globals;
+
+    for (i = 0; i < FUZZ_ROUTE_BLOBS; i++) {
+
+        if (i == 1) {
+            /* no base URL: the sitemap is empty */
+            memcpy(globals, fuzz_route_globals, sizeof(globals));
+            globals[GLOSSARY_GLOBAL_SITEMAP] = "";
+            m.global_bodies = globals;
+        }
+
+        b = (i == 2) ? mb_build_default() : mb_build(&m);
+
+        /* kept for the process: the blob points into it */
+        if (glossary_blob_open(&fuzz_route_blob[i], b.p, b.n) != GLOSSARY_OK)
+        {
+            fuzz_route_fail("a test blob does not open");
+        }
+    }
+}
+
+
+static void
+fuzz_route_answers(const unsigned char *path, size_t len)
+{
+    int       i;
+    unsigned  flags;
+
+    fuzz_route_blobs();
+
+    for (i = 0; i < FUZZ_ROUTE_BLOBS; i++) {
+        for (flags = 0;
+             flags <= (GLOSSARY_ANSWER_HTML | GLOSSARY_ANSWER_GZIP
+                       | GLOSSARY_ANSWER_SLASH);
+             flags++)
+        {
+            fuzz_route_answer(&fuzz_route_blob[i], path, len, flags);
+        }
+    }
+}
+
+
+static void
+fuzz_route_answer(const glossary_blob_t *blob, const unsigned char *path,
+    size_t len, unsigned flags)
+{
+    size_t                      n;
+    uint32_t                    id, kind, global;
+    unsigned                    html;
+    unsigned char              *canonical;
+    const glossary_category_t  *c;
+    glossary_media_t            media;
+    glossary_route_t            split, parsed, again;
+    glossary_answer_t           a, b;
+    glossary_answer_kind_t      ak, bk;
+
+    html = (flags & GLOSSARY_ANSWER_HTML) != 0;
+
+    /* the module's way (split, checked on a miss) and glossaryc get's */
+
+    glossary_route_split(path, len, &split);
+    glossary_route_parse(path, len, &parsed);
+
+    ak = glossary_route_answer(blob, &split, flags, &a);
+    bk = glossary_route_answer(blob, &parsed, flags, &b);
+
+    if (ak != bk) {
+        fuzz_route_fail("the split and the parsed route answer differently");
+    }
+
+    if (split.kind != parsed.kind || split.redirect != parsed.redirect) {
+        fuzz_route_fail("the split route, once answered, is not the parsed");
+    }
+
+    switch (ak) {
+
+    case GLOSSARY_ANSWER_DOCUMENT:
+    case GLOSSARY_ANSWER_EMPTY:
+        if (a.doc != b.doc || a.media != b.media) {
+            fuzz_route_fail("the split and the parsed route, two documents");
+        }
+
+        if (a.doc == NULL || (ak == GLOSSARY_ANSWER_DOCUMENT)
+                             != (a.doc->body.len != 0))
+        {
+            fuzz_route_fail("a document without a body, or an empty one");
+        }
+
+        /* a slug the blob holds is canonical: it stays unchecked */
+        if (split.redirect) {
+            fuzz_route_fail("a document for a redirect");
+        }
+
+        media = html ? GLOSSARY_MEDIA_HTML : GLOSSARY_MEDIA_JSON;
+        kind = GLOSSARY_NO_TERM;
+        global = GLOSSARY_NO_TERM;
+
+        switch (split.kind) {
+
+        case GLOSSARY_ROUTE_TERM:
+            kind = html ? GLOSSARY_DOC_TERM_HTML : GLOSSARY_DOC_TERM_JSON;
+            break;
+
+        case GLOSSARY_ROUTE_RELATED:
+            kind = GLOSSARY_DOC_RELATED_JSON;
+            media = GLOSSARY_MEDIA_JSON;
+            break;
+
+        case GLOSSARY_ROUTE_PAYLOAD:
+            kind = GLOSSARY_DOC_PAYLOAD;
+            media = GLOSSARY_MEDIA_JSON;
+            break;
+
+        case GLOSSARY_ROUTE_INDEX:
+            global = html ? GLOSSARY_GLOBAL_INDEX_HTML
+                          : GLOSSARY_GLOBAL_INDEX_JSON;
+            break;
+
+        case GLOSSARY_ROUTE_CATEGORIES:
+            global = html ? GLOSSARY_GLOBAL_CATEGORIES_HTML
+                          : GLOSSARY_GLOBAL_CATEGORIES_JSON;
+            break;
+
+        case GLOSSARY_ROUTE_SITEMAP:
+            global = GLOSSARY_GLOBAL_SITEMAP;
+            media = GLOSSARY_MEDIA_XML;
+            break;
+
+        case GLOSSARY_ROUTE_CATEGORY:
+            c = glossary_blob_category(blob, split.slug, split.slug_len);
+
+            if (c == NULL || a.doc != (html ? &c->html : &c->json)) {
+                fuzz_route_fail("a category route, another document");
+            }
+
+            break;
+
+        default:
+            fuzz_route_fail("a document for no route or a search");
+        }
+
+        if (global != GLOSSARY_NO_TERM
+            && a.doc != glossary_blob_global(blob, global))
+        {
+            fuzz_route_fail("a page route, another document");
+        }
+
+        if (a.media != media) {
+            fuzz_route_fail("a document in another media type");
+        }
+
+        if (kind != GLOSSARY_NO_TERM) {
+            id = glossary_blob_lookup(blob, split.slug, split.slug_len);
+
+            if (id == GLOSSARY_NO_TERM
+                || a.doc != glossary_blob_doc(blob, id, kind))
+            {
+                fuzz_route_fail("a term route, another term's document");
+            }
+        }
+
+        break;
+
+    case GLOSSARY_ANSWER_REDIRECT:
+        if (!split.redirect
+            && !(split.kind == GLOSSARY_ROUTE_INDEX && html
+                 && !(flags & GLOSSARY_ANSWER_SLASH)))
+        {
+            fuzz_route_fail("a redirect the route does not ask for");
+        }
+
+        /* an exact-size buffer: ASan sees a byte written past it */
+        canonical = malloc(GLOSSARY_ROUTE_CANONICAL_LEN);
+        if (canonical == NULL) {
+            return;
+        }
+
+        n = glossary_route_canonical(&split, canonical);
+
+        if (n > GLOSSARY_ROUTE_CANONICAL_LEN) {
+            fuzz_route_fail("a canonical path longer than its limit");
+        }
+
+        glossary_route_parse(canonical, n, &again);
+
+        if (again.kind != split.kind || again.redirect
+            || again.slug_len != split.slug_len)
+        {
+            fuzz_route_fail("the canonical path routes elsewhere");
+        }
+
+        /* the index's canonical path is the prefix itself */
+        if (split.kind != GLOSSARY_ROUTE_INDEX
+            && n == len - (len && path[0] == '/')
+            && memcmp(canonical, path + (len && path[0] == '/'), n) == 0)
+        {
+            fuzz_route_fail("a redirect to the path itself");
+        }
+
+        free(canonical);
+        break;
+
+    case GLOSSARY_ANSWER_SEARCH:
+        if (split.kind != GLOSSARY_ROUTE_SEARCH || split.redirect
+            || blob->search_terms == NULL)
+        {
+            fuzz_route_fail("a search for another route, or a blob without");
+        }
+
+        break;
+
+    case GLOSSARY_ANSWER_NOT_FOUND:
+        if (split.redirect) {
+            fuzz_route_fail("not found for a redirect");
+        }
+
+        if ((split.kind == GLOSSARY_ROUTE_TERM
+             || split.kind == GLOSSARY_ROUTE_RELATED
+             || split.kind == GLOSSARY_ROUTE_PAYLOAD)
+            && glossary_blob_lookup(blob, split.slug, split.slug_len)
+               != GLOSSARY_NO_TERM
+            && blob->docs_per_term == GLOSSARY_DOCS_PER_TERM_V1_1)
+        {
+            fuzz_route_fail("a term the blob holds not found");
+        }
+
+        if (split.kind == GLOSSARY_ROUTE_CATEGORY
+            && glossary_blob_category(blob, split.slug, split.slug_len)
+               != NULL)
+        {
+            fuzz_route_fail("a category the blob holds not found");
+        }
+
+        break;
+
+    default:
+        fuzz_route_fail("an unknown answer");
+    }
 }
 
 
