@@ -523,7 +523,7 @@ EOF
        'get: SLUG/related is the related route');
     is(get('small.blob', '/zeta'), get('small.blob', 'zeta'),
        'get: a leading slash, as after "location /glossary"');
-    ($st, $out, $err) = run('get', 'small.blob', 'Zeta');
+    ($st, $out, $err) = glossaryc('get', 'small.blob', 'Zeta');
     is($st, 1, 'get: a path the module redirects');
     is($err, "glossaryc: small.blob: \"Zeta\" is not canonical: the module "
              . "redirects to \"zeta\"\n", 'get: redirect message');
