@@ -44,7 +44,6 @@
  */
 #define GLOSSARY_GZIP_LEVEL  6
 
-#define GLOSSARY_SECTIONS       11
 #define GLOSSARY_ETAG_LEN       18      /* "0123456789abcdef" */
 #define GLOSSARY_GZIP_MAX       ((size_t) 1 << 30)
 
@@ -70,6 +69,18 @@
 
 #define glossary_align(n)       (((n) + GLOSSARY_ALIGN - 1)                   \
                                  & ~(uint64_t) (GLOSSARY_ALIGN - 1))
+
+
+/* a section whose count is known only once the documents are written */
+#define GLOSSARY_LATER          UINT64_MAX
+
+
+/* where the sections go, by id */
+typedef struct {
+    uint64_t        count[GLOSSARY_SECTION_LAST + 1];   /* records */
+    uint64_t        offset[GLOSSARY_SECTION_LAST + 1];  /* 0: not placed */
+    uint64_t        end;                /* of the last section placed */
+} glossary_layout_t;
 
 
 typedef struct {
@@ -250,8 +261,10 @@ static void glossary_search_write(glossary_builder_t *b,
 static void glossary_search_keys_free(glossary_search_keys_t *sk);
 static size_t glossary_segments(const glossary_buf_t *page,
     glossary_segment_t *seg);
-static void glossary_section(glossary_section_t *sec, uint32_t id,
-    uint64_t offset, uint64_t size);
+static void glossary_layout_place(glossary_layout_t *l);
+static uint64_t glossary_layout_size(const glossary_layout_t *l, uint32_t id);
+static void glossary_layout_table(const glossary_layout_t *l,
+    glossary_section_t *sec);
 static int glossary_job_commit(glossary_builder_t *b, glossary_job_t *job);
 static int glossary_job_json(glossary_builder_t *b, glossary_gen_t *gen,
     glossary_job_t *job);
@@ -330,10 +343,8 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     int                   no_base;
     size_t                j, nseg;
     uint32_t              id, nbuckets, *buckets, max_probe, link, k;
-    uint64_t              off_terms, off_related, off_hash, off_docs;
-    uint64_t              off_globals, off_cats, off_sterms, off_swords;
-    uint64_t              off_spage, off_strings, total, checksum;
-    uint64_t              off_chunks, nchunks, eager;
+    uint64_t              off_strings, total, checksum;
+    uint64_t              off_chunks, eager;
     unsigned char        *fixed, *map;
     glossary_out_t        out;
     uint64_t              item, nitems, early;
@@ -346,7 +357,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     glossary_entry_t     *e;
     glossary_status_t     st;
     glossary_header_t    *hd;
-    glossary_section_t   *sec;
+    glossary_layout_t     lay;
     glossary_related_t   *rel;
     glossary_segment_t   *seg;
     glossary_builder_t    b;
@@ -434,36 +445,24 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     buckets = glossary_hash_table(&b, &nbuckets, &max_probe);
 
-    /* layout: everything but STRINGS has a size known from the counts */
+    /* layout: everything but STRINGS and CHUNKS has a size known now */
 
-    off_terms = glossary_align(GLOSSARY_HEADER_SIZE
-                               + GLOSSARY_SECTIONS
-                                 * sizeof(glossary_section_t));
-    off_related = glossary_align(off_terms
-                                 + (uint64_t) b.n * sizeof(glossary_term_t));
-    off_hash = glossary_align(off_related
-                              + (uint64_t) b.nlinks
-                                * sizeof(glossary_related_t));
-    off_docs = glossary_align(off_hash + sizeof(glossary_hash_t)
-                              + (uint64_t) nbuckets * sizeof(uint32_t));
-    off_globals = glossary_align(off_docs
-                                 + (uint64_t) b.n * GLOSSARY_DOCS_PER_TERM_V1_1
-                                   * sizeof(glossary_doc_t));
-    off_cats = glossary_align(off_globals
-                              + GLOSSARY_GLOBAL_DOCS_V1_1
-                                * sizeof(glossary_doc_t));
-    off_sterms = glossary_align(off_cats
-                                + (uint64_t) b.site.ncats
-                                  * sizeof(glossary_category_t));
-    off_swords = glossary_align(off_sterms
-                                + (uint64_t) sk.nterms
-                                  * sizeof(glossary_search_t));
-    off_spage = glossary_align(off_swords
-                               + (uint64_t) sk.nwords
-                                 * sizeof(glossary_search_t));
-    off_strings = glossary_align(off_spage
-                                 + (uint64_t) nseg
-                                   * sizeof(glossary_segment_t));
+    memset(&lay, 0, sizeof(glossary_layout_t));
+    lay.count[GLOSSARY_SECTION_STRINGS] = GLOSSARY_LATER;
+    lay.count[GLOSSARY_SECTION_CHUNKS] = GLOSSARY_LATER;
+    lay.count[GLOSSARY_SECTION_TERMS] = b.n;
+    lay.count[GLOSSARY_SECTION_RELATED] = b.nlinks;
+    lay.count[GLOSSARY_SECTION_HASH] = nbuckets;
+    lay.count[GLOSSARY_SECTION_DOCS] = (uint64_t) b.n
+                                       * GLOSSARY_DOCS_PER_TERM_V1_1;
+    lay.count[GLOSSARY_SECTION_GLOBALS] = GLOSSARY_GLOBAL_DOCS_V1_1;
+    lay.count[GLOSSARY_SECTION_CATEGORIES] = b.site.ncats;
+    lay.count[GLOSSARY_SECTION_SEARCH_TERMS] = sk.nterms;
+    lay.count[GLOSSARY_SECTION_SEARCH_WORDS] = sk.nwords;
+    lay.count[GLOSSARY_SECTION_SEARCH_PAGE] = nseg;
+
+    glossary_layout_place(&lay);
+    off_strings = glossary_align(lay.end);
 
     fixed = calloc(1, off_strings);
 
@@ -499,8 +498,9 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     /* TERMS and RELATED */
 
-    t = (glossary_term_t *) (fixed + off_terms);
-    rel = (glossary_related_t *) (fixed + off_related);
+    t = (glossary_term_t *) (fixed + lay.offset[GLOSSARY_SECTION_TERMS]);
+    rel = (glossary_related_t *)
+          (fixed + lay.offset[GLOSSARY_SECTION_RELATED]);
 
     for (id = 0; id < b.n; id++) {
         e = &b.entries[id];
@@ -524,17 +524,21 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
     /* HASH: linear probing, a bucket holds id + 1 */
 
-    hash = (glossary_hash_t *) (fixed + off_hash);
+    hash = (glossary_hash_t *) (fixed + lay.offset[GLOSSARY_SECTION_HASH]);
     hash->bucket_count = nbuckets;
     hash->max_probe = max_probe;
     memcpy(hash + 1, buckets, (size_t) nbuckets * sizeof(uint32_t));
 
     /* SEARCH_TERMS, SEARCH_WORDS, SEARCH_PAGE */
 
-    glossary_search_write(&b, &sk, (glossary_search_t *) (fixed + off_sterms),
-                          (glossary_search_t *) (fixed + off_swords));
+    glossary_search_write(&b, &sk,
+                          (glossary_search_t *)
+                          (fixed + lay.offset[GLOSSARY_SECTION_SEARCH_TERMS]),
+                          (glossary_search_t *)
+                          (fixed + lay.offset[GLOSSARY_SECTION_SEARCH_WORDS]));
 
-    seg = (glossary_segment_t *) (fixed + off_spage);
+    seg = (glossary_segment_t *)
+          (fixed + lay.offset[GLOSSARY_SECTION_SEARCH_PAGE]);
     glossary_segments(&page, seg);
 
     for (j = 0; j < nseg; j++) {
@@ -561,9 +565,11 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
      * compress the one before, which is then stored, in order
      */
 
-    b.docs = (glossary_doc_t *) (fixed + off_docs);
-    b.globals = (glossary_doc_t *) (fixed + off_globals);
-    b.cats = (glossary_category_t *) (fixed + off_cats);
+    b.docs = (glossary_doc_t *) (fixed + lay.offset[GLOSSARY_SECTION_DOCS]);
+    b.globals = (glossary_doc_t *)
+                (fixed + lay.offset[GLOSSARY_SECTION_GLOBALS]);
+    b.cats = (glossary_category_t *)
+             (fixed + lay.offset[GLOSSARY_SECTION_CATEGORIES]);
 
     batch = glossary_xmalloc(GLOSSARY_QUEUE * sizeof(glossary_batch_t));
     memset(batch, 0, GLOSSARY_QUEUE * sizeof(glossary_batch_t));
@@ -640,11 +646,14 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     glossary_strings_stop(&b.strings);
 
     /* CHUNKS follows STRINGS: its size depends on the length of STRINGS */
-    nchunks = (b.strings.len + ((uint64_t) 1 << GLOSSARY_CHUNK_SHIFT) - 1)
-              >> GLOSSARY_CHUNK_SHIFT;
-    off_chunks = glossary_align(off_strings + b.strings.len);
-    total = off_chunks + sizeof(glossary_chunks_t)
-            + nchunks * sizeof(uint64_t);
+    lay.count[GLOSSARY_SECTION_STRINGS] = b.strings.len;
+    lay.count[GLOSSARY_SECTION_CHUNKS] = (b.strings.len
+                                          + ((uint64_t) 1
+                                             << GLOSSARY_CHUNK_SHIFT) - 1)
+                                         >> GLOSSARY_CHUNK_SHIFT;
+    glossary_layout_place(&lay);
+    off_chunks = lay.offset[GLOSSARY_SECTION_CHUNKS];
+    total = lay.end;
 
     if (rc == GLOSSARY_EXIT_OK && total > b.max_size) {
         glossary_error("the blob would be %llu bytes, over the limit of "
@@ -693,33 +702,8 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     hd->docs_per_term = GLOSSARY_DOCS_PER_TERM_V1_1;
     hd->global_docs = GLOSSARY_GLOBAL_DOCS_V1_1;
 
-    sec = (glossary_section_t *) (fixed + GLOSSARY_HEADER_SIZE);
-    k = 0;
-
-    glossary_section(&sec[k++], GLOSSARY_SECTION_STRINGS, off_strings,
-                     b.strings.len);
-    glossary_section(&sec[k++], GLOSSARY_SECTION_TERMS, off_terms,
-                     (uint64_t) b.n * sizeof(glossary_term_t));
-    glossary_section(&sec[k++], GLOSSARY_SECTION_HASH, off_hash,
-                     sizeof(glossary_hash_t)
-                     + (uint64_t) nbuckets * sizeof(uint32_t));
-    glossary_section(&sec[k++], GLOSSARY_SECTION_DOCS, off_docs,
-                     (uint64_t) b.n * GLOSSARY_DOCS_PER_TERM_V1_1
-                     * sizeof(glossary_doc_t));
-    glossary_section(&sec[k++], GLOSSARY_SECTION_GLOBALS, off_globals,
-                     GLOSSARY_GLOBAL_DOCS_V1_1 * sizeof(glossary_doc_t));
-    glossary_section(&sec[k++], GLOSSARY_SECTION_RELATED, off_related,
-                     (uint64_t) b.nlinks * sizeof(glossary_related_t));
-    glossary_section(&sec[k++], GLOSSARY_SECTION_CATEGORIES, off_cats,
-                     (uint64_t) b.site.ncats * sizeof(glossary_category_t));
-    glossary_section(&sec[k++], GLOSSARY_SECTION_SEARCH_TERMS, off_sterms,
-                     (uint64_t) sk.nterms * sizeof(glossary_search_t));
-    glossary_section(&sec[k++], GLOSSARY_SECTION_SEARCH_WORDS, off_swords,
-                     (uint64_t) sk.nwords * sizeof(glossary_search_t));
-    glossary_section(&sec[k++], GLOSSARY_SECTION_SEARCH_PAGE, off_spage,
-                     (uint64_t) nseg * sizeof(glossary_segment_t));
-    glossary_section(&sec[k++], GLOSSARY_SECTION_CHUNKS, off_chunks,
-                     total - off_chunks);
+    glossary_layout_table(&lay,
+                          (glossary_section_t *) (fixed + GLOSSARY_HEADER_SIZE));
 
     if (glossary_pwrite_all(out.fd, fixed, off_strings, 0) == -1) {
         glossary_error("%s: write: %s", out.tmp, strerror(errno));
@@ -2192,13 +2176,56 @@ glossary_pool_stop(glossary_pool_t *pool)
 }
 
 
+/*
+ * Places the sections whose counts are known and that are not placed yet,
+ * in the order of glossary_sections[], each 8-byte aligned after the one
+ * before; the first follows the section table.
+ */
 static void
-glossary_section(glossary_section_t *sec, uint32_t id, uint64_t offset,
-    uint64_t size)
+glossary_layout_place(glossary_layout_t *l)
 {
-    sec->id = id;
-    sec->offset = offset;
-    sec->size = size;
+    const glossary_section_def_t  *def;
+
+    if (l->end == 0) {
+        l->end = GLOSSARY_HEADER_SIZE
+                 + GLOSSARY_SECTIONS * sizeof(glossary_section_t);
+    }
+
+    for (def = glossary_sections; def < glossary_sections + GLOSSARY_SECTIONS;
+         def++)
+    {
+        if (l->offset[def->id] != 0 || l->count[def->id] == GLOSSARY_LATER) {
+            continue;
+        }
+
+        l->offset[def->id] = glossary_align(l->end);
+        l->end = l->offset[def->id] + glossary_layout_size(l, def->id);
+    }
+}
+
+
+static uint64_t
+glossary_layout_size(const glossary_layout_t *l, uint32_t id)
+{
+    const glossary_section_def_t  *def;
+
+    def = glossary_blob_section_def(id);
+
+    return def->header_size + l->count[id] * def->record_size;
+}
+
+
+/* the section table: every section, by id */
+static void
+glossary_layout_table(const glossary_layout_t *l, glossary_section_t *sec)
+{
+    uint32_t  id;
+
+    for (id = 1; id <= GLOSSARY_SECTION_LAST; id++) {
+        sec[id - 1].id = id;
+        sec[id - 1].offset = l->offset[id];
+        sec[id - 1].size = glossary_layout_size(l, id);
+    }
 }
 
 
