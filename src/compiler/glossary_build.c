@@ -379,7 +379,8 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     no_base = 0;
 
     /* options and template first: their errors come before any note */
-    rc = glossary_site_open(&b.site, conf);
+    rc = glossary_site_open(&b.site, &conf->site, conf->build_time,
+                            conf->quiet);
     if (rc != GLOSSARY_EXIT_OK) {
         glossary_site_free(&b.site);
         return rc;
@@ -464,18 +465,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     glossary_layout_place(&lay);
     off_strings = glossary_align(lay.end);
 
-    fixed = calloc(1, off_strings);
-
-    if (fixed == NULL) {
-        glossary_error("out of memory");
-        free(buckets);
-        glossary_buf_free(&page);
-        glossary_search_keys_free(&sk);
-        glossary_site_free(&b.site);
-        free(b.targets);
-        free(b.first_link);
-        return GLOSSARY_EXIT_IO;
-    }
+    fixed = glossary_xcalloc(1, off_strings);
 
     /* the temporary file: STRINGS is written to it as it grows */
 
@@ -1187,11 +1177,7 @@ glossary_hash_table(glossary_builder_t *b, uint32_t *nbuckets,
     uint32_t   id, mask, home, k, dist, *buckets;
 
     for ( ;; ) {
-        buckets = calloc(*nbuckets, sizeof(uint32_t));
-        if (buckets == NULL) {
-            glossary_error("out of memory");
-            exit(GLOSSARY_EXIT_IO);
-        }
+        buckets = glossary_xcalloc(*nbuckets, sizeof(uint32_t));
 
         mask = *nbuckets - 1;
         *max_probe = 0;
@@ -1549,11 +1535,7 @@ glossary_string_hashed(glossary_strings_t *s, const void *p, size_t len,
         nslots = s->nslots ? s->nslots * 2 : 1024;
         old = s->slots;
 
-        s->slots = calloc(nslots, sizeof(glossary_slot_t));
-        if (s->slots == NULL) {
-            glossary_error("out of memory");
-            exit(GLOSSARY_EXIT_IO);
-        }
+        s->slots = glossary_xcalloc(nslots, sizeof(glossary_slot_t));
 
         for (i = 0; i < s->nslots; i++) {
             if (old[i].len == 0) {
@@ -1629,8 +1611,7 @@ glossary_gen_open(glossary_gen_t *gen)
     gen->g = yajl_gen_alloc(NULL);
 
     if (gen->g == NULL) {
-        glossary_error("out of memory");
-        exit(GLOSSARY_EXIT_IO);
+        glossary_out_of_memory(0);
     }
 
     /* compact JSON, and never a byte that is not UTF-8 */
@@ -2097,8 +2078,7 @@ glossary_pool_start(glossary_pool_t *pool)
     for (i = 0; i < GLOSSARY_WORKERS; i++) {
         pool->z[i] = libdeflate_alloc_compressor(GLOSSARY_GZIP_LEVEL);
         if (pool->z[i] == NULL) {
-            glossary_error("libdeflate_alloc_compressor() failed");
-            return GLOSSARY_EXIT_IO;
+            glossary_out_of_memory(0);     /* the level is a valid one */
         }
 
         pool->nz++;
@@ -2517,6 +2497,16 @@ glossary_on_signal(int signo)
 }
 
 
+/* nor does a build that exits on a fatal error (out of memory) */
+static void
+glossary_on_exit(void)
+{
+    if (glossary_tmp_path != NULL) {
+        unlink(glossary_tmp_path);
+    }
+}
+
+
 static void
 glossary_out_restore(glossary_out_t *o)
 {
@@ -2544,26 +2534,27 @@ glossary_out_open(glossary_out_t *o, const char *out)
     const char         *name, *slash;
     struct sigaction    sa;
 
+    static int          registered;
     static const int    signals[4] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
     memset(o, 0, sizeof(glossary_out_t));
     o->fd = -1;
 
+    if (!registered) {
+        atexit(glossary_on_exit);
+        registered = 1;
+    }
+
     slash = strrchr(out, '/');
 
     if (slash == NULL) {
-        o->dir = strdup(".");
+        o->dir = glossary_xstrndup(".", 1);
         name = out;
 
     } else {
         dlen = slash == out ? 1 : (size_t) (slash - out);
-        o->dir = strndup(out, dlen);
+        o->dir = glossary_xstrndup(out, dlen);
         name = slash + 1;
-    }
-
-    if (o->dir == NULL) {
-        glossary_error("out of memory");
-        return GLOSSARY_EXIT_IO;
     }
 
     if (*name == '\0') {

@@ -9,18 +9,16 @@
 
 #include <stdint.h>
 
-#include "glossary_input.h"
+#include "glossary_model.h"
+#include "glossary_site.h"
 
 
 typedef struct {
-    const char  *out;           /* the blob to (re)place */
-    uint64_t     build_time;    /* seconds since the epoch */
-    int          quiet;         /* no summary on stderr */
-    const char  *base_url;      /* absolute URL of {prefix}, or NULL */
-    const char  *lang;          /* <html lang>; NULL: "en" */
-    const char  *site_name;     /* NULL: "Glossary" */
-    const char  *template_path; /* page template; NULL: the built-in one */
-    uint64_t     max_size;      /* largest blob to write; 0: the format's */
+    const char            *out;         /* the blob to (re)place */
+    uint64_t               build_time;  /* seconds since the epoch */
+    int                    quiet;       /* no summary on stderr */
+    uint64_t               max_size;    /* largest blob; 0: the format's */
+    glossary_site_conf_t   site;        /* the pages' options */
 } glossary_build_conf_t;
 
 
