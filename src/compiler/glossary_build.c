@@ -184,22 +184,6 @@ typedef struct {
 } glossary_gen_t;
 
 
-typedef struct {
-    glossary_model_t   *model;
-    glossary_entry_t   *entries;        /* sorted by slug: index = term id */
-    uint32_t            n;
-    uint32_t           *targets;        /* per link: term id or NO_TERM */
-    uint32_t           *first_link;     /* per entry: index into targets */
-    uint32_t            nlinks;
-    glossary_strings_t  strings;
-    glossary_site_t     site;
-    glossary_doc_t     *docs;           /* records in the fixed sections */
-    glossary_doc_t     *globals;
-    glossary_category_t  *cats;
-    uint64_t            max_size;       /* the largest blob to write */
-} glossary_builder_t;
-
-
 /* a search key: bytes of a term's folded name or slug from skip on */
 typedef struct {
     const unsigned char  *key;
@@ -224,11 +208,60 @@ typedef struct {
 } glossary_search_keys_t;
 
 
+/*
+ * Everything of one build, so that the steps of glossary_build() share it
+ * and glossary_build_cleanup() can release it in whatever state a step
+ * left it.
+ */
+typedef struct {
+    const glossary_build_conf_t  *conf;
+    glossary_model_t             *model;
+    glossary_entry_t             *entries;  /* sorted by slug: id = index */
+    uint32_t                      n;
+    uint32_t                     *targets;  /* per link: id or NO_TERM */
+    uint32_t                     *first_link;   /* per entry: into targets */
+    uint32_t                      nlinks;
+    glossary_site_t               site;
+    glossary_search_keys_t        sk;
+    glossary_buf_t                page;     /* the search page */
+    size_t                        nseg;     /* its segments */
+    uint32_t                     *buckets;
+    uint32_t                      nbuckets;
+    uint32_t                      max_probe;
+    glossary_layout_t             lay;
+    unsigned char                *fixed;    /* the file up to STRINGS */
+    glossary_doc_t               *docs;     /* records in fixed */
+    glossary_doc_t               *globals;
+    glossary_category_t          *cats;
+    glossary_out_t                out;
+    glossary_pool_t               pool;
+    glossary_batch_t             *batches;  /* the ring, then the globals' */
+    glossary_strings_t            strings;
+    uint64_t                      eager;    /* STRINGS before the documents */
+    uint64_t                      max_size; /* the largest blob to write */
+    uint64_t                      total;    /* the size of the blob */
+    unsigned char                *map;      /* the blob, sealed */
+    glossary_blob_t               check;    /* the blob as nginx reads it */
+    unsigned                      pool_started:1;
+    unsigned                      committed:1;
+    unsigned                      no_base:1;
+} glossary_builder_t;
+
+
+static int glossary_build_check(glossary_builder_t *b);
+static int glossary_build_lay_out(glossary_builder_t *b);
+static int glossary_build_open(glossary_builder_t *b);
+static int glossary_build_index(glossary_builder_t *b);
+static int glossary_build_render(glossary_builder_t *b);
+static int glossary_build_finish(glossary_builder_t *b);
+static int glossary_build_seal(glossary_builder_t *b);
+static int glossary_build_publish(glossary_builder_t *b);
+static void glossary_build_release(glossary_builder_t *b);
+static void glossary_build_cleanup(glossary_builder_t *b);
 static int glossary_entry_cmp(const void *a, const void *b);
 static int glossary_check_duplicates(glossary_builder_t *b);
 static uint32_t glossary_find(glossary_builder_t *b, const glossary_text_t *s);
-static void glossary_resolve(glossary_builder_t *b,
-    const glossary_build_conf_t *conf);
+static void glossary_resolve(glossary_builder_t *b);
 static uint32_t *glossary_hash_table(glossary_builder_t *b,
     uint32_t *nbuckets, uint32_t *max_probe);
 static glossary_ref_t glossary_string(glossary_strings_t *s, const void *p,
@@ -249,6 +282,7 @@ static int glossary_write_chunks(glossary_out_t *out,
     uint64_t off_chunks, uint64_t eager);
 static int glossary_strings_start(glossary_strings_t *s);
 static void glossary_strings_stop(glossary_strings_t *s);
+static void glossary_strings_free(glossary_strings_t *s);
 static int glossary_out_open(glossary_out_t *o, const char *out);
 static void glossary_out_abort(glossary_out_t *o);
 static int glossary_out_commit(glossary_out_t *o, const char *out);
@@ -265,6 +299,7 @@ static void glossary_layout_place(glossary_layout_t *l);
 static uint64_t glossary_layout_size(const glossary_layout_t *l, uint32_t id);
 static void glossary_layout_table(const glossary_layout_t *l,
     glossary_section_t *sec);
+static void *glossary_fixed(glossary_builder_t *b, uint32_t id);
 static int glossary_job_commit(glossary_builder_t *b, glossary_job_t *job);
 static int glossary_job_json(glossary_builder_t *b, glossary_gen_t *gen,
     glossary_job_t *job);
@@ -283,8 +318,9 @@ static int glossary_render_item(glossary_builder_t *b,
 static const char *glossary_limit_name(const glossary_builder_t *b);
 static int glossary_commit_batch(glossary_builder_t *b,
     glossary_batch_t *batch);
-static int glossary_drain(glossary_builder_t *b, glossary_pool_t *pool,
-    glossary_batch_t *batch, int cur, int rc);
+static int glossary_render_items(glossary_builder_t *b, uint64_t from,
+    uint64_t to);
+static int glossary_drain(glossary_builder_t *b, int cur, int rc);
 static void glossary_render_search_result(glossary_builder_t *b,
     glossary_gen_t *gen, uint32_t id);
 static void glossary_render_categories(glossary_builder_t *b,
@@ -339,496 +375,528 @@ glossary_gen_pair(glossary_gen_t *gen, const char *key,
 int
 glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 {
-    int                   rc, cur, pool_started, committed;
-    int                   no_base;
-    size_t                j, nseg;
-    uint32_t              id, nbuckets, *buckets, max_probe, link, k;
-    uint64_t              off_strings, total, checksum;
-    uint64_t              off_chunks, eager;
-    unsigned char        *fixed, *map;
-    glossary_out_t        out;
-    uint64_t              item, nitems, early;
-    glossary_pool_t       pool;
-    glossary_batch_t     *batch, *gbatch;
-    glossary_buf_t        page;
-    glossary_hash_t      *hash;
-    glossary_term_t      *t;
-    glossary_blob_t       check;
-    glossary_entry_t     *e;
-    glossary_status_t     st;
-    glossary_header_t    *hd;
-    glossary_layout_t     lay;
-    glossary_related_t   *rel;
-    glossary_segment_t   *seg;
-    glossary_builder_t    b;
-    glossary_search_keys_t  sk;
+    int                 rc;
+    glossary_builder_t  b;
 
     memset(&b, 0, sizeof(glossary_builder_t));
+    b.conf = conf;
+    b.model = m;
+    b.out.fd = -1;
     b.max_size = (conf->max_size != 0
                   && conf->max_size < GLOSSARY_MAX_FILE_SIZE)
                  ? conf->max_size : GLOSSARY_MAX_FILE_SIZE;
-    memset(&sk, 0, sizeof(glossary_search_keys_t));
-    memset(&page, 0, sizeof(glossary_buf_t));
-    memset(&out, 0, sizeof(glossary_out_t));
-    out.fd = -1;
-    map = NULL;
-    batch = NULL;
-    total = 0;
-    pool_started = 0;
-    committed = 0;
-    no_base = 0;
+
+    rc = glossary_build_check(&b);
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_build_lay_out(&b);
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_build_open(&b);
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_build_index(&b);
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_build_render(&b);
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_build_finish(&b);
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_build_seal(&b);
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_build_publish(&b);
+    }
+
+    glossary_build_cleanup(&b);
+
+    return rc;
+}
+
+
+/*
+ * The options and the template, then the terms: some, sorted by slug,
+ * unique, no route name; their links resolved; the site's orders.
+ */
+static int
+glossary_build_check(glossary_builder_t *b)
+{
+    int  rc;
 
     /* options and template first: their errors come before any note */
-    rc = glossary_site_open(&b.site, &conf->site, conf->build_time,
-                            conf->quiet);
+    rc = glossary_site_open(&b->site, &b->conf->site, b->conf->build_time,
+                            b->conf->quiet);
     if (rc != GLOSSARY_EXIT_OK) {
-        glossary_site_free(&b.site);
         return rc;
     }
 
-    if (m->nentries == 0) {
+    if (b->model->nentries == 0) {
         glossary_error("no terms in the input: refusing to publish an empty "
                        "glossary");
-        glossary_site_free(&b.site);
         return GLOSSARY_EXIT_DATA;
     }
 
-    b.model = m;
-    b.entries = m->entries;
-    b.n = (uint32_t) m->nentries;
+    b->entries = b->model->entries;
+    b->n = (uint32_t) b->model->nentries;
 
-    qsort(b.entries, b.n, sizeof(glossary_entry_t), glossary_entry_cmp);
+    qsort(b->entries, b->n, sizeof(glossary_entry_t), glossary_entry_cmp);
 
-    rc = glossary_check_duplicates(&b);
+    rc = glossary_check_duplicates(b);
 
     if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_check_reserved(&b);
+        rc = glossary_check_reserved(b);
     }
 
     if (rc != GLOSSARY_EXIT_OK) {
-        glossary_site_free(&b.site);
         return rc;
     }
 
-    glossary_resolve(&b, conf);
+    glossary_resolve(b);
 
-    rc = glossary_site_init(&b.site, b.entries, b.n, b.targets,
-                            b.first_link);
-    if (rc != GLOSSARY_EXIT_OK) {
-        glossary_site_free(&b.site);
-        free(b.targets);
-        free(b.first_link);
-        return rc;
-    }
+    return glossary_site_init(&b->site, b->entries, b->n, b->targets,
+                              b->first_link);
+}
 
-    glossary_search_keys(&b, &sk);
 
-    /* the search page: split at its markers into segments */
-    glossary_page_search(&b.site, &page);
-    nseg = glossary_segments(&page, NULL);
+/*
+ * The search keys, the search page's segments and the slug index: then
+ * every section but STRINGS and CHUNKS has a known size and a place, and
+ * the records go into "fixed", the file up to STRINGS.
+ */
+static int
+glossary_build_lay_out(glossary_builder_t *b)
+{
+    glossary_layout_t  *l;
 
-    if (nseg > GLOSSARY_MAX_SEGMENTS) {
+    glossary_search_keys(b, &b->sk);
+
+    glossary_page_search(&b->site, &b->page);
+    b->nseg = glossary_segments(&b->page, NULL);
+
+    if (b->nseg > GLOSSARY_MAX_SEGMENTS) {
         glossary_error("the search page has %zu parts, over the limit of %d: "
-                       "does the template repeat the title too often?", nseg,
-                       GLOSSARY_MAX_SEGMENTS);
-        glossary_buf_free(&page);
-        glossary_search_keys_free(&sk);
-        glossary_site_free(&b.site);
-        free(b.targets);
-        free(b.first_link);
+                       "does the template repeat the title too often?",
+                       b->nseg, GLOSSARY_MAX_SEGMENTS);
         return GLOSSARY_EXIT_DATA;
     }
 
-    nbuckets = 8;
-    while (nbuckets < 2 * (uint64_t) b.n) {
-        nbuckets *= 2;
+    b->nbuckets = 8;
+    while (b->nbuckets < 2 * (uint64_t) b->n) {
+        b->nbuckets *= 2;
     }
 
-    buckets = glossary_hash_table(&b, &nbuckets, &max_probe);
+    b->buckets = glossary_hash_table(b, &b->nbuckets, &b->max_probe);
 
-    /* layout: everything but STRINGS and CHUNKS has a size known now */
+    /* the header and the section table first, then the sections */
+    l = &b->lay;
+    l->end = GLOSSARY_HEADER_SIZE
+             + GLOSSARY_SECTIONS * sizeof(glossary_section_t);
+    l->count[GLOSSARY_SECTION_STRINGS] = GLOSSARY_LATER;
+    l->count[GLOSSARY_SECTION_CHUNKS] = GLOSSARY_LATER;
+    l->count[GLOSSARY_SECTION_TERMS] = b->n;
+    l->count[GLOSSARY_SECTION_RELATED] = b->nlinks;
+    l->count[GLOSSARY_SECTION_HASH] = b->nbuckets;
+    l->count[GLOSSARY_SECTION_DOCS] = (uint64_t) b->n
+                                      * GLOSSARY_DOCS_PER_TERM_V1_1;
+    l->count[GLOSSARY_SECTION_GLOBALS] = GLOSSARY_GLOBAL_DOCS_V1_1;
+    l->count[GLOSSARY_SECTION_CATEGORIES] = b->site.ncats;
+    l->count[GLOSSARY_SECTION_SEARCH_TERMS] = b->sk.nterms;
+    l->count[GLOSSARY_SECTION_SEARCH_WORDS] = b->sk.nwords;
+    l->count[GLOSSARY_SECTION_SEARCH_PAGE] = b->nseg;
 
-    memset(&lay, 0, sizeof(glossary_layout_t));
-    lay.count[GLOSSARY_SECTION_STRINGS] = GLOSSARY_LATER;
-    lay.count[GLOSSARY_SECTION_CHUNKS] = GLOSSARY_LATER;
-    lay.count[GLOSSARY_SECTION_TERMS] = b.n;
-    lay.count[GLOSSARY_SECTION_RELATED] = b.nlinks;
-    lay.count[GLOSSARY_SECTION_HASH] = nbuckets;
-    lay.count[GLOSSARY_SECTION_DOCS] = (uint64_t) b.n
-                                       * GLOSSARY_DOCS_PER_TERM_V1_1;
-    lay.count[GLOSSARY_SECTION_GLOBALS] = GLOSSARY_GLOBAL_DOCS_V1_1;
-    lay.count[GLOSSARY_SECTION_CATEGORIES] = b.site.ncats;
-    lay.count[GLOSSARY_SECTION_SEARCH_TERMS] = sk.nterms;
-    lay.count[GLOSSARY_SECTION_SEARCH_WORDS] = sk.nwords;
-    lay.count[GLOSSARY_SECTION_SEARCH_PAGE] = nseg;
+    glossary_layout_place(l);
 
-    glossary_layout_place(&lay);
-    off_strings = glossary_align(lay.end);
+    b->fixed = glossary_xcalloc(1, glossary_align(l->end));
 
-    fixed = glossary_xcalloc(1, off_strings);
+    b->docs = glossary_fixed(b, GLOSSARY_SECTION_DOCS);
+    b->globals = glossary_fixed(b, GLOSSARY_SECTION_GLOBALS);
+    b->cats = glossary_fixed(b, GLOSSARY_SECTION_CATEGORIES);
 
-    /* the temporary file: STRINGS is written to it as it grows */
+    return GLOSSARY_EXIT_OK;
+}
 
-    rc = glossary_out_open(&out, conf->out);
 
-    if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_pool_start(&pool);
-        pool_started = 1;
+/* the temporary file, the compression pool, the writer of STRINGS */
+static int
+glossary_build_open(glossary_builder_t *b)
+{
+    int  rc;
+
+    rc = glossary_out_open(&b->out, b->conf->out);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
     }
 
-    if (rc == GLOSSARY_EXIT_OK) {
-        b.strings.fd = out.fd;
-        b.strings.base = off_strings;
-        rc = glossary_strings_start(&b.strings);
-    }
+    rc = glossary_pool_start(&b->pool);
+    b->pool_started = 1;
 
     if (rc != GLOSSARY_EXIT_OK) {
-        goto done;
+        return rc;
     }
 
-    /* TERMS and RELATED */
+    /* STRINGS goes where the sections placed so far end */
+    b->strings.fd = b->out.fd;
+    b->strings.base = glossary_align(b->lay.end);
 
-    t = (glossary_term_t *) (fixed + lay.offset[GLOSSARY_SECTION_TERMS]);
-    rel = (glossary_related_t *)
-          (fixed + lay.offset[GLOSSARY_SECTION_RELATED]);
+    return glossary_strings_start(&b->strings);
+}
 
-    for (id = 0; id < b.n; id++) {
-        e = &b.entries[id];
 
-        t[id].slug = glossary_text(&b.strings, &e->slug);
-        t[id].term = glossary_text(&b.strings, &e->term);
-        t[id].category = glossary_text(&b.strings, &e->category);
-        t[id].short_definition = glossary_text(&b.strings,
+/*
+ * TERMS, RELATED, HASH, SEARCH_TERMS, SEARCH_WORDS and SEARCH_PAGE, their
+ * strings first in STRINGS: what the documents may refer to, and what a
+ * lazily verifying reader checks at load (the first "eager" bytes)
+ */
+static int
+glossary_build_index(glossary_builder_t *b)
+{
+    size_t               j;
+    uint32_t             id, link;
+    glossary_hash_t     *hash;
+    glossary_term_t     *t;
+    glossary_entry_t    *e;
+    glossary_related_t  *rel;
+    glossary_segment_t  *seg;
+
+    t = glossary_fixed(b, GLOSSARY_SECTION_TERMS);
+    rel = glossary_fixed(b, GLOSSARY_SECTION_RELATED);
+
+    for (id = 0; id < b->n; id++) {
+        e = &b->entries[id];
+
+        t[id].slug = glossary_text(&b->strings, &e->slug);
+        t[id].term = glossary_text(&b->strings, &e->term);
+        t[id].category = glossary_text(&b->strings, &e->category);
+        t[id].short_definition = glossary_text(&b->strings,
                                                &e->short_definition);
-        t[id].related_first = b.first_link[id];
+        t[id].related_first = b->first_link[id];
         t[id].related_count = e->nrelated;
 
         for (j = 0; j < e->nrelated; j++) {
-            link = b.first_link[id] + (uint32_t) j;
+            link = b->first_link[id] + (uint32_t) j;
 
-            rel[link].term_id = b.targets[link];
-            rel[link].slug = glossary_text(&b.strings, &e->related[j].slug);
-            rel[link].name = glossary_text(&b.strings, &e->related[j].name);
+            rel[link].term_id = b->targets[link];
+            rel[link].slug = glossary_text(&b->strings, &e->related[j].slug);
+            rel[link].name = glossary_text(&b->strings, &e->related[j].name);
         }
     }
 
-    /* HASH: linear probing, a bucket holds id + 1 */
+    /* linear probing, a bucket holds id + 1 */
+    hash = glossary_fixed(b, GLOSSARY_SECTION_HASH);
+    hash->bucket_count = b->nbuckets;
+    hash->max_probe = b->max_probe;
+    memcpy(hash + 1, b->buckets, (size_t) b->nbuckets * sizeof(uint32_t));
 
-    hash = (glossary_hash_t *) (fixed + lay.offset[GLOSSARY_SECTION_HASH]);
-    hash->bucket_count = nbuckets;
-    hash->max_probe = max_probe;
-    memcpy(hash + 1, buckets, (size_t) nbuckets * sizeof(uint32_t));
+    glossary_search_write(b, &b->sk,
+                          glossary_fixed(b, GLOSSARY_SECTION_SEARCH_TERMS),
+                          glossary_fixed(b, GLOSSARY_SECTION_SEARCH_WORDS));
 
-    /* SEARCH_TERMS, SEARCH_WORDS, SEARCH_PAGE */
+    seg = glossary_fixed(b, GLOSSARY_SECTION_SEARCH_PAGE);
+    glossary_segments(&b->page, seg);
 
-    glossary_search_write(&b, &sk,
-                          (glossary_search_t *)
-                          (fixed + lay.offset[GLOSSARY_SECTION_SEARCH_TERMS]),
-                          (glossary_search_t *)
-                          (fixed + lay.offset[GLOSSARY_SECTION_SEARCH_WORDS]));
-
-    seg = (glossary_segment_t *)
-          (fixed + lay.offset[GLOSSARY_SECTION_SEARCH_PAGE]);
-    glossary_segments(&page, seg);
-
-    for (j = 0; j < nseg; j++) {
+    for (j = 0; j < b->nseg; j++) {
         if (seg[j].kind == GLOSSARY_SEGMENT_TEXT) {
-            seg[j].text = glossary_string(&b.strings,
-                                          page.data + seg[j].text.off,
+            seg[j].text = glossary_string(&b->strings,
+                                          b->page.data + seg[j].text.off,
                                           seg[j].text.len);
 
         } else {
-            seg[j].text = glossary_string(&b.strings, NULL, 0);
+            seg[j].text = glossary_string(&b->strings, NULL, 0);
         }
     }
 
-    glossary_buf_free(&page);
+    glossary_buf_free(&b->page);
 
-    /*
-     * what the documents may refer to is written: a lazily verifying reader
-     * checks these first bytes of STRINGS at load
-     */
-    eager = b.strings.len;
+    b->eager = b->strings.len;
 
-    /*
-     * DOCS, GLOBALS, CATEGORIES: a batch is rendered while the workers
-     * compress the one before, which is then stored, in order
-     */
+    return GLOSSARY_EXIT_OK;
+}
 
-    b.docs = (glossary_doc_t *) (fixed + lay.offset[GLOSSARY_SECTION_DOCS]);
-    b.globals = (glossary_doc_t *)
-                (fixed + lay.offset[GLOSSARY_SECTION_GLOBALS]);
-    b.cats = (glossary_category_t *)
-             (fixed + lay.offset[GLOSSARY_SECTION_CATEGORIES]);
 
-    batch = glossary_xmalloc(GLOSSARY_QUEUE * sizeof(glossary_batch_t));
-    memset(batch, 0, GLOSSARY_QUEUE * sizeof(glossary_batch_t));
-    cur = 0;
-    nitems = b.n + 1 + b.site.ncats;
+/*
+ * DOCS, GLOBALS, CATEGORIES.  Documents are rendered in batches; the
+ * workers compress a batch while the next ones are rendered, and batches
+ * are stored in order.  The global documents (the index, the sitemap, the
+ * category list: as big as all the terms' names together) and the first
+ * categories are rendered and compressed first, while the terms are
+ * rendered, and stored after the terms; then the other categories.
+ */
+static int
+glossary_build_render(glossary_builder_t *b)
+{
+    int                rc;
+    uint64_t           early, nitems;
+    glossary_batch_t  *gbatch;
 
-    /*
-     * The global documents (the index, the sitemap, the category list: as
-     * big as all the terms' names together) and the category pages are
-     * rendered and compressed first, while the terms are rendered, and
-     * stored after the terms.
-     */
-    gbatch = &batch[GLOSSARY_BATCHES];
-    rc = glossary_render_item(&b, gbatch, b.n);
+    b->batches = glossary_xcalloc(GLOSSARY_QUEUE, sizeof(glossary_batch_t));
+    gbatch = &b->batches[GLOSSARY_BATCHES];
+    nitems = (uint64_t) b->n + 1 + b->site.ncats;
 
-    /* and the first categories with them, as many as the batch holds */
-    for (early = b.n + 1;
+    rc = glossary_render_item(b, gbatch, b->n);
+
+    for (early = (uint64_t) b->n + 1;
          early < nitems && rc == GLOSSARY_EXIT_OK
          && gbatch->n + GLOSSARY_ITEM_DOCS <= GLOSSARY_BATCH;
          early++)
     {
-        rc = glossary_render_item(&b, gbatch, (uint32_t) early);
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        glossary_pool_submit(&pool, gbatch);
-    }
-
-    for (item = 0; item < nitems && rc == GLOSSARY_EXIT_OK; item++) {
-        if (item == b.n) {
-            rc = glossary_drain(&b, &pool, batch, cur, rc);
-
-            glossary_pool_wait(&pool, gbatch);
-            gbatch->queued = 0;
-
-            if (rc == GLOSSARY_EXIT_OK) {
-                rc = glossary_commit_batch(&b, gbatch);
-            }
-
-            item = early - 1;
-            continue;
-        }
-
-        rc = glossary_render_item(&b, &batch[cur], (uint32_t) item);
-
-        if (rc != GLOSSARY_EXIT_OK
-            || (batch[cur].n + GLOSSARY_ITEM_DOCS <= GLOSSARY_BATCH
-                && item + 1 < nitems && item + 1 != b.n))
-        {
-            continue;
-        }
-
-        glossary_pool_submit(&pool, &batch[cur]);
-
-        /* the next batch to render into is the oldest one submitted */
-        cur = (cur + 1) % GLOSSARY_BATCHES;
-
-        if (batch[cur].queued) {
-            glossary_pool_wait(&pool, &batch[cur]);
-            batch[cur].queued = 0;
-            rc = glossary_commit_batch(&b, &batch[cur]);
-        }
-
-        batch[cur].n = 0;
-    }
-
-    rc = glossary_drain(&b, &pool, batch, cur, rc);
-
-    if (gbatch->queued) {
-        glossary_pool_wait(&pool, gbatch);     /* after an error */
-        gbatch->queued = 0;
-    }
-
-    glossary_strings_stop(&b.strings);
-
-    /* CHUNKS follows STRINGS: its size depends on the length of STRINGS */
-    lay.count[GLOSSARY_SECTION_STRINGS] = b.strings.len;
-    lay.count[GLOSSARY_SECTION_CHUNKS] = (b.strings.len
-                                          + ((uint64_t) 1
-                                             << GLOSSARY_CHUNK_SHIFT) - 1)
-                                         >> GLOSSARY_CHUNK_SHIFT;
-    glossary_layout_place(&lay);
-    off_chunks = lay.offset[GLOSSARY_SECTION_CHUNKS];
-    total = lay.end;
-
-    if (rc == GLOSSARY_EXIT_OK && total > b.max_size) {
-        glossary_error("the blob would be %llu bytes, over the limit of "
-                       "%llu%s", (unsigned long long) total,
-                       (unsigned long long) b.max_size,
-                       glossary_limit_name(&b));
-        rc = GLOSSARY_EXIT_DATA;
-    }
-
-    if (rc == GLOSSARY_EXIT_OK && b.strings.werror) {
-        glossary_error("%s: write: %s", out.tmp, strerror(b.strings.werror));
-        rc = GLOSSARY_EXIT_IO;
-    }
-
-    if (rc == GLOSSARY_EXIT_OK && b.strings.error) {
-        glossary_error("%s: read: %s", out.tmp, strerror(b.strings.error));
-        rc = GLOSSARY_EXIT_IO;
+        rc = glossary_render_item(b, gbatch, (uint32_t) early);
     }
 
     if (rc != GLOSSARY_EXIT_OK) {
-        goto done;
+        return rc;
     }
 
-    /* the memory of the rendering is not needed any more */
+    glossary_pool_submit(&b->pool, gbatch);
 
-    glossary_batches_free(batch);
-    batch = NULL;
-    free(b.strings.slots);
-    b.strings.slots = NULL;
-    free(b.strings.small);
-    b.strings.small = NULL;
+    rc = glossary_render_items(b, 0, b->n);
 
-    /* header and section table, then the checksum over the file */
+    glossary_pool_wait(&b->pool, gbatch);
+    gbatch->queued = 0;
 
-    hd = (glossary_header_t *) fixed;
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_commit_batch(b, gbatch);
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_render_items(b, early, nitems);
+    }
+
+    return rc;
+}
+
+
+/*
+ * STRINGS is complete: CHUNKS goes after it, the blob's size is known and
+ * checked, and the file gets everything before STRINGS.  What that needed
+ * is released, the model too: the blob is mapped whole next.
+ */
+static int
+glossary_build_finish(glossary_builder_t *b)
+{
+    glossary_layout_t  *l;
+    glossary_header_t  *hd;
+
+    glossary_strings_stop(&b->strings);
+
+    l = &b->lay;
+    l->count[GLOSSARY_SECTION_STRINGS] = b->strings.len;
+    l->count[GLOSSARY_SECTION_CHUNKS] = (b->strings.len
+                                         + ((uint64_t) 1
+                                            << GLOSSARY_CHUNK_SHIFT) - 1)
+                                        >> GLOSSARY_CHUNK_SHIFT;
+    glossary_layout_place(l);
+    b->total = l->end;
+
+    if (b->total > b->max_size) {
+        glossary_error("the blob would be %llu bytes, over the limit of "
+                       "%llu%s", (unsigned long long) b->total,
+                       (unsigned long long) b->max_size,
+                       glossary_limit_name(b));
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    if (b->strings.werror) {
+        glossary_error("%s: write: %s", b->out.tmp,
+                       strerror(b->strings.werror));
+        return GLOSSARY_EXIT_IO;
+    }
+
+    if (b->strings.error) {
+        glossary_error("%s: read: %s", b->out.tmp,
+                       strerror(b->strings.error));
+        return GLOSSARY_EXIT_IO;
+    }
+
+    hd = (glossary_header_t *) b->fixed;
     memcpy(hd->magic, GLOSSARY_MAGIC, GLOSSARY_MAGIC_LEN);
     hd->version_major = GLOSSARY_VERSION_MAJOR;
     hd->version_minor = GLOSSARY_VERSION_MINOR;
     hd->byte_order = GLOSSARY_BYTE_ORDER;
-    hd->file_size = total;
+    hd->file_size = b->total;
     hd->header_size = GLOSSARY_HEADER_SIZE;
     hd->section_count = GLOSSARY_SECTIONS;
     hd->section_table = GLOSSARY_HEADER_SIZE;
-    hd->build_time = conf->build_time;
-    hd->term_count = b.n;
+    hd->build_time = b->conf->build_time;
+    hd->term_count = b->n;
     hd->docs_per_term = GLOSSARY_DOCS_PER_TERM_V1_1;
     hd->global_docs = GLOSSARY_GLOBAL_DOCS_V1_1;
 
-    glossary_layout_table(&lay,
-                          (glossary_section_t *) (fixed + GLOSSARY_HEADER_SIZE));
+    glossary_layout_table(l, (glossary_section_t *)
+                             (b->fixed + GLOSSARY_HEADER_SIZE));
 
-    if (glossary_pwrite_all(out.fd, fixed, off_strings, 0) == -1) {
-        glossary_error("%s: write: %s", out.tmp, strerror(errno));
-        rc = GLOSSARY_EXIT_IO;
-        goto done;
+    if (glossary_pwrite_all(b->out.fd, b->fixed,
+                            l->offset[GLOSSARY_SECTION_STRINGS], 0)
+        == -1)
+    {
+        glossary_error("%s: write: %s", b->out.tmp, strerror(errno));
+        return GLOSSARY_EXIT_IO;
     }
 
-    /* nor is the model: the check maps the whole file */
+    b->no_base = (b->site.base.len == 0);
+    glossary_build_release(b);
 
-    no_base = b.site.base.len == 0;
-    glossary_search_keys_free(&sk);
-    glossary_site_free(&b.site);
-    glossary_model_free(m);
-    b.entries = NULL;
-    free(fixed);
-    fixed = NULL;
-    free(buckets);
-    buckets = NULL;
-    malloc_trim(0);
+    return GLOSSARY_EXIT_OK;
+}
 
-    /* the file as written is what is checksummed and checked */
 
-    if (ftruncate(out.fd, (off_t) total) == -1) {
-        glossary_error("%s: truncate: %s", out.tmp, strerror(errno));
-        rc = GLOSSARY_EXIT_IO;
-        goto done;
+/*
+ * The file as written is what is checksummed and checked: CHUNKS from the
+ * bytes of STRINGS, then the index checksum, then the checksum.
+ */
+static int
+glossary_build_seal(glossary_builder_t *b)
+{
+    uint64_t  checksum, off, len;
+
+    if (ftruncate(b->out.fd, (off_t) b->total) == -1) {
+        glossary_error("%s: truncate: %s", b->out.tmp, strerror(errno));
+        return GLOSSARY_EXIT_IO;
     }
 
-    map = mmap(NULL, total, PROT_READ, MAP_SHARED | MAP_POPULATE, out.fd,
-               0);
+    b->map = mmap(NULL, b->total, PROT_READ, MAP_SHARED | MAP_POPULATE,
+                  b->out.fd, 0);
 
-    if (map == MAP_FAILED) {
-        map = NULL;
-        glossary_error("%s: mmap: %s", out.tmp, strerror(errno));
-        rc = GLOSSARY_EXIT_IO;
-        goto done;
+    if (b->map == MAP_FAILED) {
+        b->map = NULL;
+        glossary_error("%s: mmap: %s", b->out.tmp, strerror(errno));
+        return GLOSSARY_EXIT_IO;
     }
 
-    (void) madvise(map, total, MADV_SEQUENTIAL);
+    (void) madvise(b->map, b->total, MADV_SEQUENTIAL);
 
-    rc = glossary_write_chunks(&out, map, off_strings, b.strings.len,
-                               off_chunks, eager);
-    if (rc != GLOSSARY_EXIT_OK) {
-        goto done;
+    off = b->lay.offset[GLOSSARY_SECTION_STRINGS];
+    len = b->lay.count[GLOSSARY_SECTION_STRINGS];
+
+    if (glossary_write_chunks(&b->out, b->map, off, len,
+                              b->lay.offset[GLOSSARY_SECTION_CHUNKS],
+                              b->eager)
+        != GLOSSARY_EXIT_OK)
+    {
+        return GLOSSARY_EXIT_IO;
     }
 
-    checksum = glossary_blob_index_checksum(map, total, off_strings,
-                                            b.strings.len);
+    checksum = glossary_blob_index_checksum(b->map, b->total, off, len);
 
-    if (glossary_pwrite_all(out.fd, (unsigned char *) &checksum,
+    if (glossary_pwrite_all(b->out.fd, (unsigned char *) &checksum,
                             sizeof(checksum),
                             offsetof(glossary_header_t, index_checksum))
         == -1)
     {
-        glossary_error("%s: write: %s", out.tmp, strerror(errno));
-        rc = GLOSSARY_EXIT_IO;
-        goto done;
+        glossary_error("%s: write: %s", b->out.tmp, strerror(errno));
+        return GLOSSARY_EXIT_IO;
     }
 
-    checksum = glossary_blob_checksum(map, total);
+    checksum = glossary_blob_checksum(b->map, b->total);
 
-    if (glossary_pwrite_all(out.fd, (unsigned char *) &checksum,
+    if (glossary_pwrite_all(b->out.fd, (unsigned char *) &checksum,
                             sizeof(checksum),
                             offsetof(glossary_header_t, checksum))
         == -1)
     {
-        glossary_error("%s: write: %s", out.tmp, strerror(errno));
-        rc = GLOSSARY_EXIT_IO;
-        goto done;
+        glossary_error("%s: write: %s", b->out.tmp, strerror(errno));
+        return GLOSSARY_EXIT_IO;
     }
 
-    /* what nginx will refuse, opening it either way, is never published */
-    st = glossary_blob_open_flags(&check, map, total, GLOSSARY_OPEN_LAZY);
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/* what nginx will refuse, opening it either way, is never published */
+static int
+glossary_build_publish(glossary_builder_t *b)
+{
+    int                rc;
+    glossary_status_t  st;
+
+    st = glossary_blob_open_flags(&b->check, b->map, b->total,
+                                  GLOSSARY_OPEN_LAZY);
 
     if (st == GLOSSARY_OK) {
-        st = glossary_blob_open(&check, map, total);
+        st = glossary_blob_open(&b->check, b->map, b->total);
     }
 
     if (st != GLOSSARY_OK) {
         glossary_error("%s: internal error, the blob does not verify: %s: %s",
-                       conf->out, glossary_blob_strerror(st), check.detail);
-        rc = GLOSSARY_EXIT_DATA;
-        goto done;
+                       b->conf->out, glossary_blob_strerror(st),
+                       b->check.detail);
+        return GLOSSARY_EXIT_DATA;
     }
 
-    munmap(map, total);
-    map = NULL;
+    munmap(b->map, b->total);
+    b->map = NULL;
 
-    rc = glossary_out_commit(&out, conf->out);
-    committed = 1;
+    rc = glossary_out_commit(&b->out, b->conf->out);
+    b->committed = 1;
 
-    if (rc == GLOSSARY_EXIT_OK && !conf->quiet && no_base) {
+    if (rc == GLOSSARY_EXIT_OK && !b->conf->quiet && b->no_base) {
         glossary_error("no --base-url: the pages have no canonical link or "
                        "og:url, and the sitemap is empty");
     }
 
-    if (rc == GLOSSARY_EXIT_OK && !conf->quiet) {
-        glossary_error("%s: %u terms, %llu bytes, build %s", conf->out,
-                       (unsigned) b.n, (unsigned long long) total,
-                       check.build_id);
+    if (rc == GLOSSARY_EXIT_OK && !b->conf->quiet) {
+        glossary_error("%s: %u terms, %llu bytes, build %s", b->conf->out,
+                       (unsigned) b->n, (unsigned long long) b->total,
+                       b->check.build_id);
     }
 
-done:
+    return rc;
+}
 
-    if (map != NULL) {
-        munmap(map, total);
+
+/* the memory of everything before the file: once it is written, or at exit */
+static void
+glossary_build_release(glossary_builder_t *b)
+{
+    glossary_batches_free(b->batches);
+    b->batches = NULL;
+    glossary_strings_free(&b->strings);
+    glossary_search_keys_free(&b->sk);
+    glossary_buf_free(&b->page);
+    glossary_site_free(&b->site);
+    glossary_model_free(b->model);
+    b->entries = NULL;
+
+    free(b->targets);
+    free(b->first_link);
+    free(b->buckets);
+    free(b->fixed);
+    b->targets = NULL;
+    b->first_link = NULL;
+    b->buckets = NULL;
+    b->fixed = NULL;
+
+    malloc_trim(0);
+}
+
+
+/* whatever the step that stopped: the one way out */
+static void
+glossary_build_cleanup(glossary_builder_t *b)
+{
+    if (b->map != NULL) {
+        munmap(b->map, b->total);
     }
 
     /* the writer stops before the file is closed */
-    glossary_strings_stop(&b.strings);
+    glossary_strings_stop(&b->strings);
 
-    if (!committed) {
-        glossary_out_abort(&out);
+    if (!b->committed) {
+        glossary_out_abort(&b->out);
     }
 
-    if (pool_started) {
-        glossary_pool_stop(&pool);
+    if (b->pool_started) {
+        glossary_pool_stop(&b->pool);
     }
 
-    glossary_batches_free(batch);
-
-    free(fixed);
-    free(buckets);
-    free(b.targets);
-    free(b.first_link);
-    for (k = 0; k < GLOSSARY_WBUFS; k++) {
-        free(b.strings.bufs[k]);
-    }
-    free(b.strings.small);
-    free(b.strings.slots);
-    glossary_buf_free(&page);
-    glossary_search_keys_free(&sk);
-    glossary_site_free(&b.site);
-
-    return rc;
+    glossary_build_release(b);
 }
 
 
@@ -950,14 +1018,62 @@ glossary_render_item(glossary_builder_t *b, glossary_batch_t *batch,
 
 
 /*
+ * Items [from, to) through the ring of batches: a batch goes to the
+ * workers when it is full or holds the last item, and the oldest one is
+ * stored before its buffers are filled again.  Every batch is stored, or
+ * after an error waited for, before it returns.
+ */
+static int
+glossary_render_items(glossary_builder_t *b, uint64_t from, uint64_t to)
+{
+    int                rc, cur;
+    uint64_t           item;
+    glossary_batch_t  *batch;
+
+    batch = b->batches;
+    cur = 0;
+    batch[cur].n = 0;
+    rc = GLOSSARY_EXIT_OK;
+
+    for (item = from; item < to && rc == GLOSSARY_EXIT_OK; item++) {
+        rc = glossary_render_item(b, &batch[cur], (uint32_t) item);
+
+        if (rc != GLOSSARY_EXIT_OK
+            || (batch[cur].n + GLOSSARY_ITEM_DOCS <= GLOSSARY_BATCH
+                && item + 1 < to))
+        {
+            continue;
+        }
+
+        glossary_pool_submit(&b->pool, &batch[cur]);
+
+        /* the next batch to render into is the oldest one submitted */
+        cur = (cur + 1) % GLOSSARY_BATCHES;
+
+        if (batch[cur].queued) {
+            glossary_pool_wait(&b->pool, &batch[cur]);
+            batch[cur].queued = 0;
+            rc = glossary_commit_batch(b, &batch[cur]);
+        }
+
+        batch[cur].n = 0;
+    }
+
+    return glossary_drain(b, cur, rc);
+}
+
+
+/*
  * Stores the ring's queued batches, oldest first (cur is the one being
  * filled); after an error (rc) only waits for them.
  */
 static int
-glossary_drain(glossary_builder_t *b, glossary_pool_t *pool,
-    glossary_batch_t *batch, int cur, int rc)
+glossary_drain(glossary_builder_t *b, int cur, int rc)
 {
-    int  k, i;
+    int                k, i;
+    glossary_batch_t  *batch;
+
+    batch = b->batches;
 
     for (k = 1; k <= GLOSSARY_BATCHES; k++) {
         i = (cur + k) % GLOSSARY_BATCHES;
@@ -966,7 +1082,7 @@ glossary_drain(glossary_builder_t *b, glossary_pool_t *pool,
             continue;
         }
 
-        glossary_pool_wait(pool, &batch[i]);
+        glossary_pool_wait(&b->pool, &batch[i]);
         batch[i].queued = 0;
 
         if (rc == GLOSSARY_EXIT_OK) {
@@ -1114,7 +1230,7 @@ glossary_find(glossary_builder_t *b, const glossary_text_t *s)
 
 
 static void
-glossary_resolve(glossary_builder_t *b, const glossary_build_conf_t *conf)
+glossary_resolve(glossary_builder_t *b)
 {
     size_t             dangling;
     uint32_t           id, j, link, first_from, first_to;
@@ -1150,7 +1266,7 @@ glossary_resolve(glossary_builder_t *b, const glossary_build_conf_t *conf)
         }
     }
 
-    if (dangling == 0 || conf->quiet) {
+    if (dangling == 0 || b->conf->quiet) {
         return;
     }
 
@@ -1424,6 +1540,29 @@ glossary_strings_stop(glossary_strings_t *s)
     pthread_mutex_destroy(&s->lock);
 
     s->started = 0;
+}
+
+
+/* the buffers and the dedup table, once the writer is stopped */
+static void
+glossary_strings_free(glossary_strings_t *s)
+{
+    int  i;
+
+    for (i = 0; i < GLOSSARY_WBUFS; i++) {
+        free(s->bufs[i]);
+        s->bufs[i] = NULL;
+    }
+
+    free(s->small);
+    free(s->slots);
+    s->buf = NULL;
+    s->small = NULL;
+    s->slots = NULL;
+    s->nsmall = 0;
+    s->small_alloc = 0;
+    s->nslots = 0;
+    s->used = 0;
 }
 
 
@@ -2159,17 +2298,12 @@ glossary_pool_stop(glossary_pool_t *pool)
 /*
  * Places the sections whose counts are known and that are not placed yet,
  * in the order of glossary_sections[], each 8-byte aligned after the one
- * before; the first follows the section table.
+ * before (l->end).
  */
 static void
 glossary_layout_place(glossary_layout_t *l)
 {
     const glossary_section_def_t  *def;
-
-    if (l->end == 0) {
-        l->end = GLOSSARY_HEADER_SIZE
-                 + GLOSSARY_SECTIONS * sizeof(glossary_section_t);
-    }
 
     for (def = glossary_sections; def < glossary_sections + GLOSSARY_SECTIONS;
          def++)
@@ -2192,6 +2326,14 @@ glossary_layout_size(const glossary_layout_t *l, uint32_t id)
     def = glossary_blob_section_def(id);
 
     return def->header_size + l->count[id] * def->record_size;
+}
+
+
+/* where a section's records go in the buffer of the file up to STRINGS */
+static void *
+glossary_fixed(glossary_builder_t *b, uint32_t id)
+{
+    return b->fixed + b->lay.offset[id];
 }
 
 

@@ -26,9 +26,10 @@ typedef struct {
  * Sorts the model's entries by slug, builds the blob, verifies it with
  * glossary_blob_open() and renames it over conf->out.  On any error the
  * previous conf->out is left untouched and no temporary file remains.
- * Once every document is rendered the model is freed (glossary_model_free(),
- * which may be called again), so that it does not stay in memory beside
- * the mapping of the new blob.  Returns a GLOSSARY_EXIT_* status.
+ * The model is freed as soon as every document is rendered, so that it
+ * does not stay in memory beside the mapping of the new blob, and on an
+ * error (glossary_model_free() may be called again).  Returns a
+ * GLOSSARY_EXIT_* status.
  */
 int glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf);
 
