@@ -62,7 +62,7 @@ static glossary_status_t glossary_blob_check_chunks(
 static glossary_status_t glossary_blob_check_whole(glossary_blob_t *blob,
     const glossary_header_t *h);
 static glossary_status_t glossary_blob_check_sections(glossary_blob_t *blob);
-static glossary_status_t glossary_blob_records(glossary_blob_t *blob,
+static const void *glossary_blob_records(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s,
     uint32_t *n);
 static glossary_status_t glossary_blob_map_strings(glossary_blob_t *blob,
@@ -800,8 +800,11 @@ glossary_blob_check_sections(glossary_blob_t *blob)
 }
 
 
-/* records without a header, at most def's maximum count: how many */
-static glossary_status_t
+/*
+ * records without a header, at most def's maximum count: the first and
+ * their number, or NULL (GLOSSARY_ERR_SECTION)
+ */
+static const void *
 glossary_blob_records(glossary_blob_t *blob, const glossary_section_def_t *def,
     const glossary_section_t *s, uint32_t *n)
 {
@@ -811,14 +814,15 @@ glossary_blob_records(glossary_blob_t *blob, const glossary_section_def_t *def,
                         : def->max_count;
 
     if (s->size % def->record_size || s->size / def->record_size > max) {
-        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+        (void) glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
                                   "%s has %llu bytes", def->name,
                                   (unsigned long long) s->size);
+        return NULL;
     }
 
     *n = (uint32_t) (s->size / def->record_size);
 
-    return GLOSSARY_OK;
+    return blob->base + s->offset;
 }
 
 
@@ -933,15 +937,9 @@ static glossary_status_t
 glossary_blob_map_related(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s)
 {
-    glossary_status_t  rc;
+    blob->related = glossary_blob_records(blob, def, s, &blob->related_count);
 
-    rc = glossary_blob_records(blob, def, s, &blob->related_count);
-
-    if (rc == GLOSSARY_OK) {
-        blob->related = (const glossary_related_t *) (blob->base + s->offset);
-    }
-
-    return rc;
+    return blob->related != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
 }
 
 
@@ -1018,16 +1016,10 @@ static glossary_status_t
 glossary_blob_map_categories(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s)
 {
-    glossary_status_t  rc;
+    blob->categories = glossary_blob_records(blob, def, s,
+                                             &blob->category_count);
 
-    rc = glossary_blob_records(blob, def, s, &blob->category_count);
-
-    if (rc == GLOSSARY_OK) {
-        blob->categories = (const glossary_category_t *)
-                           (blob->base + s->offset);
-    }
-
-    return rc;
+    return blob->categories != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
 }
 
 
@@ -1035,16 +1027,10 @@ static glossary_status_t
 glossary_blob_map_search_terms(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s)
 {
-    glossary_status_t  rc;
+    blob->search_terms = glossary_blob_records(blob, def, s,
+                                               &blob->search_term_count);
 
-    rc = glossary_blob_records(blob, def, s, &blob->search_term_count);
-
-    if (rc == GLOSSARY_OK) {
-        blob->search_terms = (const glossary_search_t *)
-                             (blob->base + s->offset);
-    }
-
-    return rc;
+    return blob->search_terms != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
 }
 
 
@@ -1052,16 +1038,10 @@ static glossary_status_t
 glossary_blob_map_search_words(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s)
 {
-    glossary_status_t  rc;
+    blob->search_words = glossary_blob_records(blob, def, s,
+                                               &blob->search_word_count);
 
-    rc = glossary_blob_records(blob, def, s, &blob->search_word_count);
-
-    if (rc == GLOSSARY_OK) {
-        blob->search_words = (const glossary_search_t *)
-                             (blob->base + s->offset);
-    }
-
-    return rc;
+    return blob->search_words != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
 }
 
 
@@ -1069,16 +1049,10 @@ static glossary_status_t
 glossary_blob_map_search_page(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s)
 {
-    glossary_status_t  rc;
+    blob->search_page = glossary_blob_records(blob, def, s,
+                                              &blob->search_page_count);
 
-    rc = glossary_blob_records(blob, def, s, &blob->search_page_count);
-
-    if (rc == GLOSSARY_OK) {
-        blob->search_page = (const glossary_segment_t *)
-                            (blob->base + s->offset);
-    }
-
-    return rc;
+    return blob->search_page != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
 }
 
 

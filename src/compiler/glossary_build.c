@@ -78,10 +78,14 @@ typedef struct {
 } glossary_builder_t;
 
 
+typedef int (*glossary_build_step_pt)(glossary_builder_t *b);
+
+
 static int glossary_build_check(glossary_builder_t *b);
 static int glossary_build_lay_out(glossary_builder_t *b);
 static int glossary_build_open(glossary_builder_t *b);
 static int glossary_build_index(glossary_builder_t *b);
+static int glossary_build_render(glossary_builder_t *b);
 static int glossary_build_finish(glossary_builder_t *b);
 static int glossary_build_seal(glossary_builder_t *b);
 static int glossary_build_publish(glossary_builder_t *b);
@@ -103,10 +107,24 @@ static void glossary_write_header(glossary_builder_t *b);
 static int glossary_write_chunks(glossary_builder_t *b);
 
 
+/* the steps, in order: each one runs only when the ones before succeeded */
+static glossary_build_step_pt  glossary_build_steps[] = {
+    glossary_build_check,       /* options, template; the terms as a whole */
+    glossary_build_lay_out,     /* search keys, slug index, sections' places */
+    glossary_build_open,        /* the temporary file, workers, writer */
+    glossary_build_index,       /* TERMS to SEARCH_PAGE, their strings first */
+    glossary_build_render,      /* every document into STRINGS */
+    glossary_build_finish,      /* the header and the records into the file */
+    glossary_build_seal,        /* CHUNKS, the index checksum, the checksum */
+    glossary_build_publish,     /* verified as nginx verifies it, renamed */
+    NULL
+};
+
+
 int
 glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 {
-    int                 rc;
+    int                 rc, i;
     glossary_builder_t  b;
 
     memset(&b, 0, sizeof(glossary_builder_t));
@@ -117,34 +135,10 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
                   && conf->max_size < GLOSSARY_MAX_FILE_SIZE)
                  ? conf->max_size : GLOSSARY_MAX_FILE_SIZE;
 
-    rc = glossary_build_check(&b);
+    rc = GLOSSARY_EXIT_OK;
 
-    if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_build_lay_out(&b);
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_build_open(&b);
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_build_index(&b);
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_render(&b.render);
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_build_finish(&b);
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_build_seal(&b);
-    }
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_build_publish(&b);
+    for (i = 0; rc == GLOSSARY_EXIT_OK && glossary_build_steps[i]; i++) {
+        rc = glossary_build_steps[i](&b);
     }
 
     glossary_build_cleanup(&b);
@@ -334,6 +328,13 @@ glossary_build_index(glossary_builder_t *b)
     b->eager = b->strings.len;
 
     return GLOSSARY_EXIT_OK;
+}
+
+
+static int
+glossary_build_render(glossary_builder_t *b)
+{
+    return glossary_render(&b->render);
 }
 
 
