@@ -59,9 +59,12 @@ static int glossary_blob_etag_syntax_ok(const glossary_blob_t *blob,
 static glossary_status_t glossary_blob_check_chunks(
     const glossary_blob_t *blob, uint64_t from, uint64_t to, char *detail,
     size_t size);
-static glossary_status_t glossary_blob_check_whole(glossary_blob_t *blob,
-    const glossary_header_t *h);
+static glossary_status_t glossary_blob_check_file(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_whole(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_header(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_sections(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_parts(glossary_blob_t *blob,
+    unsigned flags);
 static const void *glossary_blob_records(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s,
     uint32_t *n);
@@ -283,9 +286,7 @@ glossary_status_t
 glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
     unsigned flags)
 {
-    uint64_t                       checksum;
     glossary_status_t              rc;
-    const glossary_header_t       *h;
     const glossary_section_def_t  *def;
 
     memset(blob, 0, sizeof(glossary_blob_t));
@@ -297,18 +298,62 @@ glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
         flags &= ~GLOSSARY_OPEN_LAZY;     /* every byte: nothing is left */
     }
 
-    if (size < GLOSSARY_HEADER_SIZE) {
-        return glossary_blob_fail(blob, GLOSSARY_ERR_TRUNCATED,
-                                  "%zu bytes, a header needs %d",
-                                  size, GLOSSARY_HEADER_SIZE);
+    rc = glossary_blob_check_file(blob);
+
+    if (rc == GLOSSARY_OK && !(flags & GLOSSARY_OPEN_LAZY)) {
+        rc = glossary_blob_check_whole(blob);
     }
 
-    if (((uintptr_t) data) % GLOSSARY_ALIGN) {
+    /*
+     * from here on the bytes are what the writer wrote (lazily: not yet,
+     * but nothing is followed unchecked); check its logic
+     */
+
+    if (rc == GLOSSARY_OK) {
+        rc = glossary_blob_check_header(blob);
+    }
+
+    if (rc == GLOSSARY_OK) {
+        rc = glossary_blob_check_sections(blob);
+    }
+
+    if (rc == GLOSSARY_OK) {
+        rc = glossary_blob_check_parts(blob, flags);
+    }
+
+    /* an absent optional section has no records: its check has nothing */
+
+    for (def = glossary_sections;
+         rc == GLOSSARY_OK && def < glossary_sections + GLOSSARY_SECTIONS;
+         def++)
+    {
+        if (def->check != NULL) {
+            rc = def->check(blob);
+        }
+    }
+
+    return rc;
+}
+
+
+/* what is checked before the checksum: the first 24 bytes and the size */
+static glossary_status_t
+glossary_blob_check_file(glossary_blob_t *blob)
+{
+    const glossary_header_t  *h;
+
+    if (blob->size < GLOSSARY_HEADER_SIZE) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_TRUNCATED,
+                                  "%zu bytes, a header needs %d",
+                                  blob->size, GLOSSARY_HEADER_SIZE);
+    }
+
+    if (((uintptr_t) blob->base) % GLOSSARY_ALIGN) {
         return glossary_blob_fail(blob, GLOSSARY_ERR_HEADER,
                                   "blob is not 8-byte aligned in memory");
     }
 
-    h = data;
+    h = (const glossary_header_t *) blob->base;
 
     if (memcmp(h->magic, GLOSSARY_MAGIC, GLOSSARY_MAGIC_LEN) != 0) {
         return glossary_blob_fail(blob, GLOSSARY_ERR_MAGIC, "magic is not "
@@ -333,26 +378,27 @@ glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
                                   (unsigned long long) h->file_size);
     }
 
-    if (h->file_size != size) {
+    if (h->file_size != blob->size) {
         return glossary_blob_fail(blob, GLOSSARY_ERR_SIZE,
                                   "header says %llu bytes, file has %zu",
-                                  (unsigned long long) h->file_size, size);
+                                  (unsigned long long) h->file_size,
+                                  blob->size);
     }
 
-    if (!(flags & GLOSSARY_OPEN_LAZY)) {
-        rc = glossary_blob_check_whole(blob, h);
-        if (rc != GLOSSARY_OK) {
-            return rc;
-        }
-    }
+    return GLOSSARY_OK;
+}
 
-    /*
-     * from here on the bytes are what the writer wrote (lazily: not yet,
-     * but nothing is followed unchecked); check its logic
-     */
+
+/* the header's fields, then the blob's copy of them */
+static glossary_status_t
+glossary_blob_check_header(glossary_blob_t *blob)
+{
+    const glossary_header_t  *h;
+
+    h = (const glossary_header_t *) blob->base;
 
     if (h->header_size < GLOSSARY_HEADER_SIZE
-        || h->header_size > size
+        || h->header_size > blob->size
         || h->header_size % GLOSSARY_ALIGN)
     {
         return glossary_blob_fail(blob, GLOSSARY_ERR_HEADER,
@@ -386,60 +432,60 @@ glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
     snprintf(blob->build_id, sizeof(blob->build_id), "%016llx",
              (unsigned long long) h->checksum);
 
-    rc = glossary_blob_check_sections(blob);
-    if (rc != GLOSSARY_OK) {
-        return rc;
-    }
+    return GLOSSARY_OK;
+}
+
+
+/*
+ * Verification in parts (CHUNKS): lazily, the index checksum and the eager
+ * chunks stand in for the checksum, which a blob without CHUNKS still
+ * needs; deep, after the checksum, the index checksum and every chunk.
+ */
+static glossary_status_t
+glossary_blob_check_parts(glossary_blob_t *blob, unsigned flags)
+{
+    uint64_t                  checksum, to;
+    glossary_status_t         rc;
+    const glossary_header_t  *h;
+
+    h = blob->header;
 
     if ((flags & GLOSSARY_OPEN_LAZY) && blob->chunk_hashes == NULL) {
 
         /* an older blob: nothing to verify it by but the whole checksum */
 
-        rc = glossary_blob_check_whole(blob, h);
-        if (rc != GLOSSARY_OK) {
-            return rc;
-        }
-
-    } else if (blob->chunk_hashes != NULL
-               && (flags & (GLOSSARY_OPEN_LAZY|GLOSSARY_OPEN_DEEP)))
-    {
-        checksum = glossary_blob_index_checksum(data, size, blob->strings_off,
-                                                blob->strings_size);
-
-        if (checksum != h->index_checksum) {
-            return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
-                                      "index: expected %016llx, computed "
-                                      "%016llx",
-                                      (unsigned long long) h->index_checksum,
-                                      (unsigned long long) checksum);
-        }
-
-        rc = glossary_blob_check_chunks(blob, 0,
-                                        (flags & GLOSSARY_OPEN_LAZY)
-                                        ? (blob->eager_size
-                                           + ((uint64_t) 1 << blob->chunk_shift)
-                                           - 1) >> blob->chunk_shift
-                                        : blob->chunk_count,
-                                        blob->detail, sizeof(blob->detail));
-        if (rc != GLOSSARY_OK) {
-            return rc;
-        }
-
-        blob->lazy = (flags & GLOSSARY_OPEN_LAZY) ? 1 : 0;
+        return glossary_blob_check_whole(blob);
     }
 
-    /* an absent optional section has no records: its check has nothing */
-
-    for (def = glossary_sections; def < glossary_sections + GLOSSARY_SECTIONS;
-         def++)
+    if (blob->chunk_hashes == NULL
+        || !(flags & (GLOSSARY_OPEN_LAZY|GLOSSARY_OPEN_DEEP)))
     {
-        if (def->check != NULL) {
-            rc = def->check(blob);
-            if (rc != GLOSSARY_OK) {
-                return rc;
-            }
-        }
+        return GLOSSARY_OK;
     }
+
+    checksum = glossary_blob_index_checksum(blob->base, blob->size,
+                                            blob->strings_off,
+                                            blob->strings_size);
+
+    if (checksum != h->index_checksum) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
+                                  "index: expected %016llx, computed %016llx",
+                                  (unsigned long long) h->index_checksum,
+                                  (unsigned long long) checksum);
+    }
+
+    to = (flags & GLOSSARY_OPEN_LAZY)
+         ? (blob->eager_size + ((uint64_t) 1 << blob->chunk_shift) - 1)
+           >> blob->chunk_shift
+         : blob->chunk_count;
+
+    rc = glossary_blob_check_chunks(blob, 0, to, blob->detail,
+                                    sizeof(blob->detail));
+    if (rc != GLOSSARY_OK) {
+        return rc;
+    }
+
+    blob->lazy = (flags & GLOSSARY_OPEN_LAZY) ? 1 : 0;
 
     return GLOSSARY_OK;
 }
@@ -494,10 +540,12 @@ glossary_blob_check_segments(glossary_blob_t *blob)
 /* the checksum over every byte after the first 24 */
 
 static glossary_status_t
-glossary_blob_check_whole(glossary_blob_t *blob, const glossary_header_t *h)
+glossary_blob_check_whole(glossary_blob_t *blob)
 {
-    uint64_t  checksum;
+    uint64_t                  checksum;
+    const glossary_header_t  *h;
 
+    h = (const glossary_header_t *) blob->base;
     checksum = glossary_blob_checksum(blob->base, blob->size);
 
     if (checksum != h->checksum) {

@@ -147,17 +147,6 @@ main(int argc, char **argv)
 }
 
 
-int
-glossary_usage_error(const char *fmt, const char *arg)
-{
-    fputs("glossaryc: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\nTry 'glossaryc --help'.\n", stderr);
-
-    return GLOSSARY_EXIT_USAGE;
-}
-
-
 /*
  * The 1.1 documents by route below the prefix: SLUG/_payload.json,
  * sitemap.xml, category/, category/SLUG, search (the page, its markers

@@ -36,6 +36,8 @@ typedef struct {
 } glossary_progress_t;
 
 
+static int glossary_build_args(int argc, char **argv,
+    glossary_build_conf_t *conf, const char **inputs, int *ninputs);
 static int glossary_parse_size(const char *arg, uint64_t *size);
 static void glossary_progress_start(const char **inputs, int n, int quiet);
 static void glossary_progress_scan(const char *path, unsigned depth);
@@ -54,13 +56,18 @@ static glossary_progress_t  glossary_progress;
 int
 glossary_cmd_build(int argc, char **argv)
 {
-    int                    i, k, rc, ninputs, options;
-    char                  *end;
-    const char            *sde, *arg, **inputs;
+    int                    i, rc, ninputs;
+    const char           **inputs;
     glossary_model_t       m;
     glossary_build_conf_t  conf;
 
-    memset(&conf, 0, sizeof(glossary_build_conf_t));
+    inputs = glossary_xmalloc((argc + 1) * sizeof(char *));
+
+    rc = glossary_build_args(argc, argv, &conf, inputs, &ninputs);
+    if (rc != GLOSSARY_EXIT_OK) {
+        free(inputs);
+        return rc;
+    }
 
     /*
      * Each input file is read whole and parsed into a tree, then both are
@@ -69,105 +76,6 @@ glossary_cmd_build(int argc, char **argv)
      */
     mallopt(M_MMAP_THRESHOLD, 1 << 30);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
-
-    inputs = glossary_xmalloc((argc + 1) * sizeof(char *));
-    ninputs = 0;
-    options = 1;
-    rc = GLOSSARY_EXIT_OK;
-
-    for (i = 0; i < argc && rc == GLOSSARY_EXIT_OK; i++) {
-        if (!options || argv[i][0] != '-' || argv[i][1] == '\0') {
-            inputs[ninputs++] = argv[i];
-
-        } else if (strcmp(argv[i], "--") == 0) {
-            options = 0;
-
-        } else if (strcmp(argv[i], "-q") == 0
-                   || strcmp(argv[i], "--quiet") == 0)
-        {
-            conf.quiet = 1;
-
-        } else if (strcmp(argv[i], "-o") == 0
-                   || strcmp(argv[i], "--output") == 0)
-        {
-            if (i + 1 == argc) {
-                rc = glossary_usage_error("build: %s needs a file name",
-                                          argv[i]);
-                break;
-            }
-
-            conf.out = argv[++i];
-
-        } else if (strncmp(argv[i], "--output=", 9) == 0) {
-            conf.out = argv[i] + 9;
-
-        } else if (strncmp(argv[i], "-o", 2) == 0) {
-            conf.out = argv[i] + 2;
-
-        } else if (strcmp(argv[i], "--max-size") == 0
-                   || strncmp(argv[i], "--max-size=", 11) == 0)
-        {
-            if (argv[i][10] == '=') {
-                arg = argv[i] + 11;
-
-            } else if (i + 1 < argc) {
-                arg = argv[++i];
-
-            } else {
-                rc = glossary_usage_error("build: %s needs a value",
-                                          argv[i]);
-                break;
-            }
-
-            if (glossary_parse_size(arg, &conf.max_size) != 0) {
-                rc = glossary_usage_error("build: --max-size \"%s\" is not "
-                                          "a size from 1 to 16g", arg);
-            }
-
-        } else if ((k = glossary_site_option(&conf.site, argv[i],
-                                             argv[i + 1])) != 0)
-        {
-            if (k < 0) {
-                rc = glossary_usage_error("build: %s needs a value",
-                                          argv[i]);
-                break;
-            }
-
-            i += k - 1;
-
-        } else {
-            rc = glossary_usage_error("build: unknown option \"%s\"",
-                                      argv[i]);
-        }
-    }
-
-    if (rc == GLOSSARY_EXIT_OK && (conf.out == NULL || conf.out[0] == '\0')) {
-        rc = glossary_usage_error("build: -o OUT is required%s", "");
-    }
-
-    if (rc == GLOSSARY_EXIT_OK && ninputs == 0) {
-        rc = glossary_usage_error("build: no INPUT given%s", "");
-    }
-
-    sde = getenv("SOURCE_DATE_EPOCH");
-
-    if (rc == GLOSSARY_EXIT_OK && sde != NULL) {
-        errno = 0;
-        conf.build_time = strtoull(sde, &end, 10);
-
-        if (sde[0] < '0' || sde[0] > '9' || *end != '\0' || errno != 0) {
-            rc = glossary_usage_error("SOURCE_DATE_EPOCH \"%s\" is not a "
-                                      "number of seconds", sde);
-        }
-
-    } else {
-        conf.build_time = (uint64_t) time(NULL);
-    }
-
-    if (rc != GLOSSARY_EXIT_OK) {
-        free(inputs);
-        return rc;
-    }
 
     glossary_model_init(&m);
     glossary_progress_start(inputs, ninputs, conf.quiet);
@@ -192,6 +100,114 @@ glossary_cmd_build(int argc, char **argv)
     free(inputs);
 
     return rc;
+}
+
+
+/* the options into conf, the INPUTs into inputs; the build time */
+static int
+glossary_build_args(int argc, char **argv, glossary_build_conf_t *conf,
+    const char **inputs, int *ninputs)
+{
+    int          i, k, rc, options;
+    char        *end;
+    const char  *sde, *arg;
+
+    memset(conf, 0, sizeof(glossary_build_conf_t));
+    *ninputs = 0;
+    options = 1;
+    rc = GLOSSARY_EXIT_OK;
+
+    for (i = 0; i < argc && rc == GLOSSARY_EXIT_OK; i++) {
+        if (!options || argv[i][0] != '-' || argv[i][1] == '\0') {
+            inputs[(*ninputs)++] = argv[i];
+
+        } else if (strcmp(argv[i], "--") == 0) {
+            options = 0;
+
+        } else if (strcmp(argv[i], "-q") == 0
+                   || strcmp(argv[i], "--quiet") == 0)
+        {
+            conf->quiet = 1;
+
+        } else if (strcmp(argv[i], "-o") == 0
+                   || strcmp(argv[i], "--output") == 0)
+        {
+            if (i + 1 == argc) {
+                return glossary_usage_error("build: %s needs a file name",
+                                            argv[i]);
+            }
+
+            conf->out = argv[++i];
+
+        } else if (strncmp(argv[i], "--output=", 9) == 0) {
+            conf->out = argv[i] + 9;
+
+        } else if (strncmp(argv[i], "-o", 2) == 0) {
+            conf->out = argv[i] + 2;
+
+        } else if (strcmp(argv[i], "--max-size") == 0
+                   || strncmp(argv[i], "--max-size=", 11) == 0)
+        {
+            if (argv[i][10] == '=') {
+                arg = argv[i] + 11;
+
+            } else if (i + 1 < argc) {
+                arg = argv[++i];
+
+            } else {
+                return glossary_usage_error("build: %s needs a value",
+                                            argv[i]);
+            }
+
+            if (glossary_parse_size(arg, &conf->max_size) != 0) {
+                rc = glossary_usage_error("build: --max-size \"%s\" is not "
+                                          "a size from 1 to 16g", arg);
+            }
+
+        } else if ((k = glossary_site_option(&conf->site, argv[i],
+                                             argv[i + 1])) != 0)
+        {
+            if (k < 0) {
+                return glossary_usage_error("build: %s needs a value",
+                                            argv[i]);
+            }
+
+            i += k - 1;
+
+        } else {
+            rc = glossary_usage_error("build: unknown option \"%s\"",
+                                      argv[i]);
+        }
+    }
+
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    if (conf->out == NULL || conf->out[0] == '\0') {
+        return glossary_usage_error("build: -o OUT is required%s", "");
+    }
+
+    if (*ninputs == 0) {
+        return glossary_usage_error("build: no INPUT given%s", "");
+    }
+
+    sde = getenv("SOURCE_DATE_EPOCH");
+
+    if (sde == NULL) {
+        conf->build_time = (uint64_t) time(NULL);
+        return GLOSSARY_EXIT_OK;
+    }
+
+    errno = 0;
+    conf->build_time = strtoull(sde, &end, 10);
+
+    if (sde[0] < '0' || sde[0] > '9' || *end != '\0' || errno != 0) {
+        return glossary_usage_error("SOURCE_DATE_EPOCH \"%s\" is not a "
+                                    "number of seconds", sde);
+    }
+
+    return GLOSSARY_EXIT_OK;
 }
 
 

@@ -61,6 +61,18 @@ glossary_error_at(const glossary_loc_t *loc, const char *fmt, ...)
 }
 
 
+/* a usage error: the message and where to look */
+int
+glossary_usage_error(const char *fmt, const char *arg)
+{
+    fputs("glossaryc: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'glossaryc --help'.\n", stderr);
+
+    return GLOSSARY_EXIT_USAGE;
+}
+
+
 void
 glossary_out_of_memory(size_t size)
 {

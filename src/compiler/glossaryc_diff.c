@@ -16,6 +16,25 @@
 #define GLOSSARY_DIFF_TROUBLE    2
 
 
+typedef struct {
+    const glossary_blob_t  *a;          /* OLD */
+    const glossary_blob_t  *b;          /* NEW */
+    int                     quiet;
+    size_t                  added;
+    size_t                  removed;
+    size_t                  changed;
+    size_t                  same;
+    size_t                  globals;    /* global documents changed */
+    uint64_t                which;      /* their kinds, a bit each */
+    uint32_t                kinds;
+} glossary_diff_t;
+
+
+static void glossary_diff_terms(glossary_diff_t *d);
+static void glossary_diff_line(glossary_diff_t *d, const char *mark,
+    const glossary_blob_t *blob, uint32_t id);
+static void glossary_diff_globals(glossary_diff_t *d);
+static void glossary_diff_summary(glossary_diff_t *d, int rc);
 static const char *glossary_global_name(uint32_t kind);
 static int glossary_ref_eq(const glossary_blob_t *a, glossary_ref_t ra,
     const glossary_blob_t *b, glossary_ref_t rb);
@@ -29,13 +48,9 @@ static void glossary_diff_head(const char *mark, glossary_file_blob_t *fb);
 int
 glossary_cmd_diff(int argc, char **argv)
 {
-    int                     quiet, rc, c;
-    size_t                  added, removed, changed, same, globals;
-    uint64_t                which;
-    uint32_t                i, j, k, kinds;
-    glossary_file_blob_t    fa, fb;
-    const glossary_doc_t   *da, *db;
-    const glossary_blob_t  *a, *b;
+    int                   quiet, rc;
+    glossary_diff_t       d;
+    glossary_file_blob_t  fa, fb;
 
     quiet = 0;
 
@@ -72,21 +87,49 @@ glossary_cmd_diff(int argc, char **argv)
         return GLOSSARY_DIFF_TROUBLE;
     }
 
-    a = &fa.blob;
-    b = &fb.blob;
+    memset(&d, 0, sizeof(glossary_diff_t));
+    d.a = &fa.blob;
+    d.b = &fb.blob;
+    d.quiet = quiet;
 
     if (!quiet) {
         glossary_diff_head("---", &fa);
         glossary_diff_head("+++", &fb);
     }
 
-    added = 0;
-    removed = 0;
-    changed = 0;
-    same = 0;
+    glossary_diff_terms(&d);
+    glossary_diff_globals(&d);
 
-    /* both TERMS sections are sorted by slug: one merge pass */
+    rc = (d.added || d.removed || d.changed || d.globals
+          || d.a->docs_per_term != d.b->docs_per_term)
+         ? GLOSSARY_DIFF_DIFFERENT : GLOSSARY_DIFF_SAME;
 
+    if (!quiet) {
+        glossary_diff_summary(&d, rc);
+    }
+
+    glossary_unload(&fa);
+    glossary_unload(&fb);
+
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        glossary_error("stdout: %s", strerror(errno));
+        return GLOSSARY_DIFF_TROUBLE;
+    }
+
+    return rc;
+}
+
+
+/* both TERMS sections are sorted by slug: one merge pass */
+static void
+glossary_diff_terms(glossary_diff_t *d)
+{
+    int                     c;
+    uint32_t                i, j;
+    const glossary_blob_t  *a, *b;
+
+    a = d->a;
+    b = d->b;
     i = 0;
     j = 0;
 
@@ -103,99 +146,95 @@ glossary_cmd_diff(int argc, char **argv)
         }
 
         if (c < 0) {
-            removed++;
-            if (!quiet) {
-                printf("- %.*s\n", (int) a->terms[i].slug.len,
-                       (const char *) glossary_blob_ptr(a, a->terms[i].slug));
-            }
-            i++;
+            d->removed++;
+            glossary_diff_line(d, "-", a, i++);
 
         } else if (c > 0) {
-            added++;
-            if (!quiet) {
-                printf("+ %.*s\n", (int) b->terms[j].slug.len,
-                       (const char *) glossary_blob_ptr(b, b->terms[j].slug));
-            }
-            j++;
+            d->added++;
+            glossary_diff_line(d, "+", b, j++);
 
         } else {
             if (glossary_term_changed(a, i, b, j)) {
-                changed++;
-                if (!quiet) {
-                    printf("~ %.*s\n", (int) b->terms[j].slug.len,
-                           (const char *) glossary_blob_ptr(b,
-                                                      b->terms[j].slug));
-                }
+                d->changed++;
+                glossary_diff_line(d, "~", b, j);
 
             } else {
-                same++;
+                d->same++;
             }
 
             i++;
             j++;
         }
     }
+}
 
-    /* documents not tied to a term: the index, and 1.1's global pages */
 
-    kinds = a->global_docs > b->global_docs ? a->global_docs : b->global_docs;
-    globals = 0;
-    which = 0;
+static void
+glossary_diff_line(glossary_diff_t *d, const char *mark,
+    const glossary_blob_t *blob, uint32_t id)
+{
+    if (!d->quiet) {
+        printf("%s %.*s\n", mark, (int) blob->terms[id].slug.len,
+               (const char *) glossary_blob_ptr(blob, blob->terms[id].slug));
+    }
+}
 
-    for (k = 0; k < kinds; k++) {
-        da = glossary_blob_global(a, k);
-        db = glossary_blob_global(b, k);
+
+/* documents not tied to a term: the index, and 1.1's global pages */
+static void
+glossary_diff_globals(glossary_diff_t *d)
+{
+    uint32_t               k;
+    const glossary_doc_t  *da, *db;
+
+    d->kinds = d->a->global_docs > d->b->global_docs ? d->a->global_docs
+                                                     : d->b->global_docs;
+
+    for (k = 0; k < d->kinds; k++) {
+        da = glossary_blob_global(d->a, k);
+        db = glossary_blob_global(d->b, k);
 
         if (da == NULL || db == NULL
-            || !glossary_ref_eq(a, da->etag, b, db->etag))
+            || !glossary_ref_eq(d->a, da->etag, d->b, db->etag))
         {
-            globals++;
-            which |= (uint64_t) 1 << k;
+            d->globals++;
+            d->which |= (uint64_t) 1 << k;
         }
     }
+}
 
-    rc = (added || removed || changed || globals
-          || a->docs_per_term != b->docs_per_term)
-         ? GLOSSARY_DIFF_DIFFERENT : GLOSSARY_DIFF_SAME;
 
-    if (!quiet) {
-        printf("%zu added, %zu removed, %zu changed, %zu unchanged",
-               added, removed, changed, same);
+static void
+glossary_diff_summary(glossary_diff_t *d, int rc)
+{
+    uint32_t  k;
 
-        if (globals) {
-            fputs("; also changed:", stdout);
+    printf("%zu added, %zu removed, %zu changed, %zu unchanged",
+           d->added, d->removed, d->changed, d->same);
 
-            for (k = 0; k < kinds; k++) {
-                if (which & ((uint64_t) 1 << k)) {
-                    printf("%s %s", (which & (((uint64_t) 1 << k) - 1))
-                                    ? "," : "", glossary_global_name(k));
-                }
+    if (d->globals) {
+        fputs("; also changed:", stdout);
+
+        for (k = 0; k < d->kinds; k++) {
+            if (d->which & ((uint64_t) 1 << k)) {
+                printf("%s %s", (d->which & (((uint64_t) 1 << k) - 1))
+                                ? "," : "", glossary_global_name(k));
             }
         }
-
-        if (a->docs_per_term != b->docs_per_term) {
-            printf("; documents per term %u -> %u",
-                   (unsigned) a->docs_per_term, (unsigned) b->docs_per_term);
-        }
-
-        if (rc == GLOSSARY_DIFF_SAME
-            && a->header->build_time != b->header->build_time)
-        {
-            printf("; same documents, another build time (Last-Modified)");
-        }
-
-        putchar('\n');
     }
 
-    glossary_unload(&fa);
-    glossary_unload(&fb);
-
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        glossary_error("stdout: %s", strerror(errno));
-        return GLOSSARY_DIFF_TROUBLE;
+    if (d->a->docs_per_term != d->b->docs_per_term) {
+        printf("; documents per term %u -> %u",
+               (unsigned) d->a->docs_per_term, (unsigned) d->b->docs_per_term);
     }
 
-    return rc;
+    if (rc == GLOSSARY_DIFF_SAME
+        && d->a->header->build_time != d->b->header->build_time)
+    {
+        printf("; same documents, another build time (Last-Modified)");
+    }
+
+    putchar('\n');
 }
 
 
