@@ -82,6 +82,9 @@ int glossary_open_flags(glossary_file_blob_t *fb, const char *path,
     unsigned flags);
 void glossary_unload(glossary_file_blob_t *fb);
 
+/* stdout flushed: GLOSSARY_EXIT_OK, or the error printed and _IO */
+int glossary_flush_stdout(void);
+
 /* seconds since the epoch as "2024-01-31T12:00:00Z", "?" when out of range */
 void glossary_iso_time(uint64_t t, char *buf, size_t size);
 

@@ -157,6 +157,18 @@ glossary_text_cmp(const glossary_text_t *a, const glossary_text_t *b)
 }
 
 
+int
+glossary_flush_stdout(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        glossary_error("stdout: %s", strerror(errno));
+        return GLOSSARY_EXIT_IO;
+    }
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
 void
 glossary_iso_time(uint64_t t, char *buf, size_t size)
 {

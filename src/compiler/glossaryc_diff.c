@@ -3,7 +3,6 @@
  * line per term and a summary; exit status as diff(1).
  */
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -111,12 +110,8 @@ glossary_cmd_diff(int argc, char **argv)
     glossary_unload(&fa);
     glossary_unload(&fb);
 
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        glossary_error("stdout: %s", strerror(errno));
-        return GLOSSARY_DIFF_TROUBLE;
-    }
-
-    return rc;
+    return glossary_flush_stdout() == GLOSSARY_EXIT_OK
+           ? rc : GLOSSARY_DIFF_TROUBLE;
 }
 
 

@@ -89,12 +89,7 @@ glossary_info_text(glossary_file_blob_t *fb)
                (unsigned long long) s[i].size);
     }
 
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        glossary_error("stdout: %s", strerror(errno));
-        return GLOSSARY_EXIT_IO;
-    }
-
-    return GLOSSARY_EXIT_OK;
+    return glossary_flush_stdout();
 }
 
 
