@@ -175,10 +175,14 @@ $(BUILD)/fuzz_route: t/fuzz/fuzz_route.c t/blob/make_blob.c t/blob/make_blob.h \
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -It/blob -o $@ \
 	    t/fuzz/fuzz_route.c t/blob/make_blob.c $(BLOB_SRCS) -lxxhash
 
-$(BUILD)/fuzz_input: t/fuzz/fuzz_input.c src/compiler/glossary_input.c \
+# the reader and what it stands on: the model, messages and allocation
+FUZZ_INPUT_SRCS := src/compiler/glossary_input.c src/compiler/glossary_model.c \
+                   src/compiler/glossaryc_common.c
+
+$(BUILD)/fuzz_input: t/fuzz/fuzz_input.c $(FUZZ_INPUT_SRCS) \
     $(BLOB_SRCS) $(CLI_HDRS) | $(BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \
-	    t/fuzz/fuzz_input.c src/compiler/glossary_input.c $(BLOB_SRCS) \
+	    t/fuzz/fuzz_input.c $(FUZZ_INPUT_SRCS) $(BLOB_SRCS) \
 	    -lyajl -lxxhash
 
 FUZZ_TARGETS := blob route input

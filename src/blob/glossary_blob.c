@@ -59,35 +59,139 @@ static int glossary_blob_etag_syntax_ok(const glossary_blob_t *blob,
 static glossary_status_t glossary_blob_check_chunks(
     const glossary_blob_t *blob, uint64_t from, uint64_t to, char *detail,
     size_t size);
-static glossary_status_t glossary_blob_check_whole(glossary_blob_t *blob,
-    const glossary_header_t *h);
+static glossary_status_t glossary_blob_check_file(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_whole(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_header(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_sections(glossary_blob_t *blob);
-static glossary_status_t glossary_blob_parse_chunks(glossary_blob_t *blob,
-    const glossary_section_t *chunks, const glossary_section_t *table,
-    uint32_t n);
+static glossary_status_t glossary_blob_check_parts(glossary_blob_t *blob,
+    unsigned flags);
+static const void *glossary_blob_records(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s,
+    uint32_t *n);
+static glossary_status_t glossary_blob_map_strings(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s);
+static glossary_status_t glossary_blob_map_chunks(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s);
+static glossary_status_t glossary_blob_map_terms(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s);
+static glossary_status_t glossary_blob_map_related(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s);
+static glossary_status_t glossary_blob_map_hash(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s);
+static glossary_status_t glossary_blob_map_docs(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s);
+static glossary_status_t glossary_blob_map_globals(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s);
+static glossary_status_t glossary_blob_map_categories(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s);
+static glossary_status_t glossary_blob_map_search_terms(
+    glossary_blob_t *blob, const glossary_section_def_t *def,
+    const glossary_section_t *s);
+static glossary_status_t glossary_blob_map_search_words(
+    glossary_blob_t *blob, const glossary_section_def_t *def,
+    const glossary_section_t *s);
+static glossary_status_t glossary_blob_map_search_page(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s);
 static glossary_status_t glossary_blob_check_terms(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_hash(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_term_docs(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_globals(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_docs(glossary_blob_t *blob,
     const glossary_doc_t *docs, uint64_t n, const char *what);
-static glossary_status_t glossary_blob_check_extra(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_categories(
+    glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_search_terms(
+    glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_search_words(
+    glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_search(glossary_blob_t *blob,
+    const glossary_search_t *e, uint32_t n, const char *what);
+static glossary_status_t glossary_blob_check_search_page(
+    glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_segments(glossary_blob_t *blob);
 
 #define glossary_min(a, b)  ((a) < (b) ? (a) : (b))
 
 
+/*
+ * The sections (glossary_blob.h describes the columns): STRINGS and its
+ * CHUNKS first, which every reference and the lazy checks rely on, then
+ * the records in the order glossaryc writes them.  RELATED's records are
+ * checked with the TERMS that own them.
+ */
+const glossary_section_def_t  glossary_sections[GLOSSARY_SECTIONS] = {
+
+    /* id, name, header size, record size, max count, per term, required,
+       minor, map, check */
+
+    { GLOSSARY_SECTION_STRINGS, "STRINGS", 0, 1, 0, 0, 1, 0,
+      glossary_blob_map_strings, NULL },
+
+    { GLOSSARY_SECTION_CHUNKS, "CHUNKS",
+      sizeof(glossary_chunks_t), sizeof(uint64_t), 0, 0, 0, 2,
+      glossary_blob_map_chunks, NULL },
+
+    { GLOSSARY_SECTION_TERMS, "TERMS",
+      0, sizeof(glossary_term_t), 1, 1, 1, 0,
+      glossary_blob_map_terms, glossary_blob_check_terms },
+
+    { GLOSSARY_SECTION_RELATED, "RELATED",
+      0, sizeof(glossary_related_t), GLOSSARY_MAX_RELATED, 1, 1, 0,
+      glossary_blob_map_related, NULL },
+
+    { GLOSSARY_SECTION_HASH, "HASH",
+      sizeof(glossary_hash_t), sizeof(uint32_t), 0, 0, 1, 0,
+      glossary_blob_map_hash, glossary_blob_check_hash },
+
+    { GLOSSARY_SECTION_DOCS, "DOCS",
+      0, sizeof(glossary_doc_t), GLOSSARY_MAX_DOCS_PER_TERM, 1, 1, 0,
+      glossary_blob_map_docs, glossary_blob_check_term_docs },
+
+    { GLOSSARY_SECTION_GLOBALS, "GLOBALS",
+      0, sizeof(glossary_doc_t), GLOSSARY_MAX_GLOBAL_DOCS, 0, 1, 0,
+      glossary_blob_map_globals, glossary_blob_check_globals },
+
+    { GLOSSARY_SECTION_CATEGORIES, "CATEGORIES",
+      0, sizeof(glossary_category_t), 1, 1, 0, 1,
+      glossary_blob_map_categories, glossary_blob_check_categories },
+
+    { GLOSSARY_SECTION_SEARCH_TERMS, "SEARCH_TERMS",
+      0, sizeof(glossary_search_t), GLOSSARY_MAX_SEARCH_KEYS, 1, 0, 1,
+      glossary_blob_map_search_terms, glossary_blob_check_search_terms },
+
+    { GLOSSARY_SECTION_SEARCH_WORDS, "SEARCH_WORDS",
+      0, sizeof(glossary_search_t), GLOSSARY_MAX_SEARCH_KEYS, 1, 0, 1,
+      glossary_blob_map_search_words, glossary_blob_check_search_words },
+
+    { GLOSSARY_SECTION_SEARCH_PAGE, "SEARCH_PAGE",
+      0, sizeof(glossary_segment_t), GLOSSARY_MAX_SEGMENTS, 0, 0, 1,
+      glossary_blob_map_search_page, glossary_blob_check_search_page }
+};
+
+
+const glossary_section_def_t *
+glossary_blob_section_def(uint32_t id)
+{
+    uint32_t  i;
+
+    for (i = 0; i < GLOSSARY_SECTIONS; i++) {
+        if (glossary_sections[i].id == id) {
+            return &glossary_sections[i];
+        }
+    }
+
+    return NULL;
+}
+
+
 const char *
 glossary_blob_section_name(uint32_t id)
 {
-    static const char  *names[] = {
-        "?", "STRINGS", "TERMS", "HASH", "DOCS", "GLOBALS", "RELATED",
-        "CATEGORIES", "SEARCH_TERMS", "SEARCH_WORDS", "SEARCH_PAGE",
-        "CHUNKS"
-    };
+    const glossary_section_def_t  *def;
 
-    _Static_assert(sizeof(names) / sizeof(char *) == GLOSSARY_SECTION_LAST + 1,
-                   "one name per section id");
+    def = glossary_blob_section_def(id);
 
-    return id <= GLOSSARY_SECTION_LAST ? names[id] : "?";
+    return def != NULL ? def->name : "?";
 }
 
 
@@ -182,9 +286,8 @@ glossary_status_t
 glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
     unsigned flags)
 {
-    uint64_t                  checksum;
-    glossary_status_t         rc;
-    const glossary_header_t  *h;
+    glossary_status_t              rc;
+    const glossary_section_def_t  *def;
 
     memset(blob, 0, sizeof(glossary_blob_t));
 
@@ -195,18 +298,62 @@ glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
         flags &= ~GLOSSARY_OPEN_LAZY;     /* every byte: nothing is left */
     }
 
-    if (size < GLOSSARY_HEADER_SIZE) {
-        return glossary_blob_fail(blob, GLOSSARY_ERR_TRUNCATED,
-                                  "%zu bytes, a header needs %d",
-                                  size, GLOSSARY_HEADER_SIZE);
+    rc = glossary_blob_check_file(blob);
+
+    if (rc == GLOSSARY_OK && !(flags & GLOSSARY_OPEN_LAZY)) {
+        rc = glossary_blob_check_whole(blob);
     }
 
-    if (((uintptr_t) data) % GLOSSARY_ALIGN) {
+    /*
+     * from here on the bytes are what the writer wrote (lazily: not yet,
+     * but nothing is followed unchecked); check its logic
+     */
+
+    if (rc == GLOSSARY_OK) {
+        rc = glossary_blob_check_header(blob);
+    }
+
+    if (rc == GLOSSARY_OK) {
+        rc = glossary_blob_check_sections(blob);
+    }
+
+    if (rc == GLOSSARY_OK) {
+        rc = glossary_blob_check_parts(blob, flags);
+    }
+
+    /* an absent optional section has no records: its check has nothing */
+
+    for (def = glossary_sections;
+         rc == GLOSSARY_OK && def < glossary_sections + GLOSSARY_SECTIONS;
+         def++)
+    {
+        if (def->check != NULL) {
+            rc = def->check(blob);
+        }
+    }
+
+    return rc;
+}
+
+
+/* what is checked before the checksum: the first 24 bytes and the size */
+static glossary_status_t
+glossary_blob_check_file(glossary_blob_t *blob)
+{
+    const glossary_header_t  *h;
+
+    if (blob->size < GLOSSARY_HEADER_SIZE) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_TRUNCATED,
+                                  "%zu bytes, a header needs %d",
+                                  blob->size, GLOSSARY_HEADER_SIZE);
+    }
+
+    if (((uintptr_t) blob->base) % GLOSSARY_ALIGN) {
         return glossary_blob_fail(blob, GLOSSARY_ERR_HEADER,
                                   "blob is not 8-byte aligned in memory");
     }
 
-    h = data;
+    h = (const glossary_header_t *) blob->base;
 
     if (memcmp(h->magic, GLOSSARY_MAGIC, GLOSSARY_MAGIC_LEN) != 0) {
         return glossary_blob_fail(blob, GLOSSARY_ERR_MAGIC, "magic is not "
@@ -231,26 +378,27 @@ glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
                                   (unsigned long long) h->file_size);
     }
 
-    if (h->file_size != size) {
+    if (h->file_size != blob->size) {
         return glossary_blob_fail(blob, GLOSSARY_ERR_SIZE,
                                   "header says %llu bytes, file has %zu",
-                                  (unsigned long long) h->file_size, size);
+                                  (unsigned long long) h->file_size,
+                                  blob->size);
     }
 
-    if (!(flags & GLOSSARY_OPEN_LAZY)) {
-        rc = glossary_blob_check_whole(blob, h);
-        if (rc != GLOSSARY_OK) {
-            return rc;
-        }
-    }
+    return GLOSSARY_OK;
+}
 
-    /*
-     * from here on the bytes are what the writer wrote (lazily: not yet,
-     * but nothing is followed unchecked); check its logic
-     */
+
+/* the header's fields, then the blob's copy of them */
+static glossary_status_t
+glossary_blob_check_header(glossary_blob_t *blob)
+{
+    const glossary_header_t  *h;
+
+    h = (const glossary_header_t *) blob->base;
 
     if (h->header_size < GLOSSARY_HEADER_SIZE
-        || h->header_size > size
+        || h->header_size > blob->size
         || h->header_size % GLOSSARY_ALIGN)
     {
         return glossary_blob_fail(blob, GLOSSARY_ERR_HEADER,
@@ -284,77 +432,62 @@ glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
     snprintf(blob->build_id, sizeof(blob->build_id), "%016llx",
              (unsigned long long) h->checksum);
 
-    rc = glossary_blob_check_sections(blob);
-    if (rc != GLOSSARY_OK) {
-        return rc;
-    }
+    return GLOSSARY_OK;
+}
+
+
+/*
+ * Verification in parts (CHUNKS): lazily, the index checksum and the eager
+ * chunks stand in for the checksum, which a blob without CHUNKS still
+ * needs; deep, after the checksum, the index checksum and every chunk.
+ */
+static glossary_status_t
+glossary_blob_check_parts(glossary_blob_t *blob, unsigned flags)
+{
+    uint64_t                  checksum, to;
+    glossary_status_t         rc;
+    const glossary_header_t  *h;
+
+    h = blob->header;
 
     if ((flags & GLOSSARY_OPEN_LAZY) && blob->chunk_hashes == NULL) {
 
         /* an older blob: nothing to verify it by but the whole checksum */
 
-        rc = glossary_blob_check_whole(blob, h);
-        if (rc != GLOSSARY_OK) {
-            return rc;
-        }
+        return glossary_blob_check_whole(blob);
+    }
 
-    } else if (blob->chunk_hashes != NULL
-               && (flags & (GLOSSARY_OPEN_LAZY|GLOSSARY_OPEN_DEEP)))
+    if (blob->chunk_hashes == NULL
+        || !(flags & (GLOSSARY_OPEN_LAZY|GLOSSARY_OPEN_DEEP)))
     {
-        checksum = glossary_blob_index_checksum(data, size, blob->strings_off,
-                                                blob->strings_size);
-
-        if (checksum != h->index_checksum) {
-            return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
-                                      "index: expected %016llx, computed "
-                                      "%016llx",
-                                      (unsigned long long) h->index_checksum,
-                                      (unsigned long long) checksum);
-        }
-
-        rc = glossary_blob_check_chunks(blob, 0,
-                                        (flags & GLOSSARY_OPEN_LAZY)
-                                        ? (blob->eager_size
-                                           + ((uint64_t) 1 << blob->chunk_shift)
-                                           - 1) >> blob->chunk_shift
-                                        : blob->chunk_count,
-                                        blob->detail, sizeof(blob->detail));
-        if (rc != GLOSSARY_OK) {
-            return rc;
-        }
-
-        blob->lazy = (flags & GLOSSARY_OPEN_LAZY) ? 1 : 0;
+        return GLOSSARY_OK;
     }
 
-    rc = glossary_blob_check_terms(blob);
+    checksum = glossary_blob_index_checksum(blob->base, blob->size,
+                                            blob->strings_off,
+                                            blob->strings_size);
+
+    if (checksum != h->index_checksum) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
+                                  "index: expected %016llx, computed %016llx",
+                                  (unsigned long long) h->index_checksum,
+                                  (unsigned long long) checksum);
+    }
+
+    to = (flags & GLOSSARY_OPEN_LAZY)
+         ? (blob->eager_size + ((uint64_t) 1 << blob->chunk_shift) - 1)
+           >> blob->chunk_shift
+         : blob->chunk_count;
+
+    rc = glossary_blob_check_chunks(blob, 0, to, blob->detail,
+                                    sizeof(blob->detail));
     if (rc != GLOSSARY_OK) {
         return rc;
     }
 
-    rc = glossary_blob_check_hash(blob);
-    if (rc != GLOSSARY_OK) {
-        return rc;
-    }
+    blob->lazy = (flags & GLOSSARY_OPEN_LAZY) ? 1 : 0;
 
-    rc = glossary_blob_check_docs(blob, blob->docs,
-                                  (uint64_t) blob->term_count
-                                  * blob->docs_per_term, "term document");
-    if (rc != GLOSSARY_OK) {
-        return rc;
-    }
-
-    rc = glossary_blob_check_docs(blob, blob->globals, blob->global_docs,
-                                  "global document");
-    if (rc != GLOSSARY_OK) {
-        return rc;
-    }
-
-    rc = glossary_blob_check_extra(blob);
-    if (rc != GLOSSARY_OK || !blob->lazy) {
-        return rc;
-    }
-
-    return glossary_blob_check_segments(blob);
+    return GLOSSARY_OK;
 }
 
 
@@ -407,10 +540,12 @@ glossary_blob_check_segments(glossary_blob_t *blob)
 /* the checksum over every byte after the first 24 */
 
 static glossary_status_t
-glossary_blob_check_whole(glossary_blob_t *blob, const glossary_header_t *h)
+glossary_blob_check_whole(glossary_blob_t *blob)
 {
-    uint64_t  checksum;
+    uint64_t                  checksum;
+    const glossary_header_t  *h;
 
+    h = (const glossary_header_t *) blob->base;
     checksum = glossary_blob_checksum(blob->base, blob->size);
 
     if (checksum != h->checksum) {
@@ -424,18 +559,14 @@ glossary_blob_check_whole(glossary_blob_t *blob, const glossary_header_t *h)
 }
 
 
-/* the optional 1.1 sections */
-
 static glossary_status_t
-glossary_blob_check_extra(glossary_blob_t *blob)
+glossary_blob_check_categories(glossary_blob_t *blob)
 {
     int                         cmp;
     size_t                      min;
-    uint32_t                    i, k, n;
+    uint32_t                    i;
     glossary_status_t           rc;
-    const glossary_search_t    *e;
     const glossary_category_t  *c;
-    const glossary_segment_t   *g;
 
     for (i = 0; i < blob->category_count; i++) {
         c = &blob->categories[i];
@@ -474,40 +605,71 @@ glossary_blob_check_extra(glossary_blob_t *blob)
         }
     }
 
-    for (k = 0; k < 2; k++) {
-        e = k ? blob->search_words : blob->search_terms;
-        n = k ? blob->search_word_count : blob->search_term_count;
+    return GLOSSARY_OK;
+}
 
-        for (i = 0; i < n; i++) {
-            if (!glossary_blob_ref_ok(blob, &e[i].key, GLOSSARY_MAX_FIELD_LEN)
-                || e[i].term_id >= blob->term_count
-                || e[i].order >= blob->term_count)
+
+static glossary_status_t
+glossary_blob_check_search_terms(glossary_blob_t *blob)
+{
+    return glossary_blob_check_search(blob, blob->search_terms,
+                                      blob->search_term_count, "term");
+}
+
+
+static glossary_status_t
+glossary_blob_check_search_words(glossary_blob_t *blob)
+{
+    return glossary_blob_check_search(blob, blob->search_words,
+                                      blob->search_word_count, "word");
+}
+
+
+static glossary_status_t
+glossary_blob_check_search(glossary_blob_t *blob, const glossary_search_t *e,
+    uint32_t n, const char *what)
+{
+    int       cmp;
+    size_t    min;
+    uint32_t  i;
+
+    for (i = 0; i < n; i++) {
+        if (!glossary_blob_ref_ok(blob, &e[i].key, GLOSSARY_MAX_FIELD_LEN)
+            || e[i].term_id >= blob->term_count
+            || e[i].order >= blob->term_count)
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH,
+                                      "%s entry %u: key, term or order "
+                                      "invalid", what, (unsigned) i);
+        }
+
+        if (i > 0) {
+            min = glossary_min(e[i - 1].key.len, e[i].key.len);
+            cmp = memcmp(glossary_blob_ptr(blob, e[i - 1].key),
+                         glossary_blob_ptr(blob, e[i].key), min);
+
+            /* equal keys rank by index order */
+            if (cmp > 0
+                || (cmp == 0 && e[i - 1].key.len > e[i].key.len)
+                || (cmp == 0 && e[i - 1].key.len == e[i].key.len
+                    && e[i - 1].order > e[i].order))
             {
                 return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH,
-                                          "%s entry %u: key, term or order "
-                                          "invalid", k ? "word" : "term",
-                                          (unsigned) i);
-            }
-
-            if (i > 0) {
-                min = glossary_min(e[i - 1].key.len, e[i].key.len);
-                cmp = memcmp(glossary_blob_ptr(blob, e[i - 1].key),
-                             glossary_blob_ptr(blob, e[i].key), min);
-
-                /* equal keys rank by index order */
-                if (cmp > 0
-                    || (cmp == 0 && e[i - 1].key.len > e[i].key.len)
-                    || (cmp == 0 && e[i - 1].key.len == e[i].key.len
-                        && e[i - 1].order > e[i].order))
-                {
-                    return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH,
-                                              "%s entry %u: keys not sorted",
-                                              k ? "word" : "term",
-                                              (unsigned) i);
-                }
+                                          "%s entry %u: keys not sorted",
+                                          what, (unsigned) i);
             }
         }
     }
+
+    return GLOSSARY_OK;
+}
+
+
+static glossary_status_t
+glossary_blob_check_search_page(glossary_blob_t *blob)
+{
+    uint32_t                   i;
+    const glossary_segment_t  *g;
 
     for (i = 0; i < blob->search_page_count; i++) {
         g = &blob->search_page[i];
@@ -521,7 +683,7 @@ glossary_blob_check_extra(glossary_blob_t *blob)
         }
     }
 
-    return GLOSSARY_OK;
+    return blob->lazy ? glossary_blob_check_segments(blob) : GLOSSARY_OK;
 }
 
 
@@ -600,11 +762,12 @@ glossary_blob_search_lower(const glossary_search_t *entries, uint32_t n,
 static glossary_status_t
 glossary_blob_check_sections(glossary_blob_t *blob)
 {
-    uint32_t                   i, id;
-    glossary_status_t          rc;
-    uint64_t                   table, end, need, n;
-    const glossary_header_t   *h;
-    const glossary_section_t  *s, *found[GLOSSARY_SECTION_LAST + 1];
+    uint32_t                       i, id;
+    glossary_status_t              rc;
+    uint64_t                       table, end;
+    const glossary_header_t       *h;
+    const glossary_section_t      *s, *found[GLOSSARY_SECTION_LAST + 1];
+    const glossary_section_def_t  *def;
 
     h = blob->header;
     table = h->section_table;
@@ -649,176 +812,295 @@ glossary_blob_check_sections(glossary_blob_t *blob)
 
         id = s[i].id;
 
-        if (id == 0 || id > GLOSSARY_SECTION_LAST) {
+        if (glossary_blob_section_def(id) == NULL) {
             continue;   /* a later minor version's section */
         }
 
         if (found[id] != NULL) {
             return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
-                                      "section %s appears twice", glossary_blob_section_name(id));
+                                      "section %s appears twice",
+                                      glossary_blob_section_name(id));
         }
 
         found[id] = &s[i];
     }
 
-    for (id = 1; id <= GLOSSARY_SECTION_RELATED; id++) {
-        if (found[id] == NULL) {
+    for (id = 1; id <= GLOSSARY_SECTION_LAST; id++) {
+        if (found[id] == NULL && glossary_blob_section_def(id)->required) {
             return glossary_blob_fail(blob, GLOSSARY_ERR_MISSING_SECTION,
-                                      "no %s section", glossary_blob_section_name(id));
+                                      "no %s section",
+                                      glossary_blob_section_name(id));
         }
     }
 
-    blob->strings_off = found[GLOSSARY_SECTION_STRINGS]->offset;
-    blob->strings_size = found[GLOSSARY_SECTION_STRINGS]->size;
-
-    if (found[GLOSSARY_SECTION_CHUNKS]) {
-        rc = glossary_blob_parse_chunks(blob, found[GLOSSARY_SECTION_CHUNKS],
-                                        s, h->section_count);
-        if (rc != GLOSSARY_OK) {
-            return rc;
+    for (def = glossary_sections; def < glossary_sections + GLOSSARY_SECTIONS;
+         def++)
+    {
+        if (found[def->id] != NULL) {
+            rc = def->map(blob, def, found[def->id]);
+            if (rc != GLOSSARY_OK) {
+                return rc;
+            }
         }
     }
 
-    need = (uint64_t) blob->term_count * sizeof(glossary_term_t);
-    if (found[GLOSSARY_SECTION_TERMS]->size != need) {
+    return GLOSSARY_OK;
+}
+
+
+/*
+ * records without a header, at most def's maximum count: the first and
+ * their number, or NULL (GLOSSARY_ERR_SECTION)
+ */
+static const void *
+glossary_blob_records(glossary_blob_t *blob, const glossary_section_def_t *def,
+    const glossary_section_t *s, uint32_t *n)
+{
+    uint64_t  max;
+
+    max = def->per_term ? (uint64_t) blob->term_count * def->max_count
+                        : def->max_count;
+
+    if (s->size % def->record_size || s->size / def->record_size > max) {
+        (void) glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                  "%s has %llu bytes", def->name,
+                                  (unsigned long long) s->size);
+        return NULL;
+    }
+
+    *n = (uint32_t) (s->size / def->record_size);
+
+    return blob->base + s->offset;
+}
+
+
+static glossary_status_t
+glossary_blob_map_strings(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    (void) def;
+
+    blob->strings_off = s->offset;
+    blob->strings_size = s->size;
+
+    return GLOSSARY_OK;
+}
+
+
+/*
+ * CHUNKS: the table's size must match STRINGS exactly; lazily verified
+ * bytes must be STRINGS' only, so no other section may overlap it
+ */
+static glossary_status_t
+glossary_blob_map_chunks(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    uint32_t                   i, n;
+    uint64_t                   count, end;
+    const glossary_chunks_t   *c;
+    const glossary_section_t  *table;
+
+    if (s->size < def->header_size) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
+                                  "CHUNKS has %llu bytes",
+                                  (unsigned long long) s->size);
+    }
+
+    c = (const glossary_chunks_t *) (blob->base + s->offset);
+
+    if (c->chunk_shift < GLOSSARY_CHUNK_SHIFT_MIN
+        || c->chunk_shift > GLOSSARY_CHUNK_SHIFT_MAX
+        || c->eager_size > blob->strings_size)
+    {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
+                                  "chunk_shift %u, eager_size %llu of %llu",
+                                  (unsigned) c->chunk_shift,
+                                  (unsigned long long) c->eager_size,
+                                  (unsigned long long) blob->strings_size);
+    }
+
+    count = (blob->strings_size >> c->chunk_shift)
+            + ((blob->strings_size & (((uint64_t) 1 << c->chunk_shift) - 1))
+               != 0);
+
+    if (s->size != def->header_size + count * def->record_size) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
+                                  "CHUNKS has %llu bytes, %llu chunks need "
+                                  "%llu", (unsigned long long) s->size,
+                                  (unsigned long long) count,
+                                  (unsigned long long)
+                                  (def->header_size
+                                   + count * def->record_size));
+    }
+
+    table = (const glossary_section_t *)
+            (blob->base + blob->header->section_table);
+    n = blob->header->section_count;
+    end = blob->strings_off + blob->strings_size;
+
+    for (i = 0; i < n; i++) {
+        if (table[i].id != GLOSSARY_SECTION_STRINGS
+            && table[i].size != 0
+            && table[i].offset < end
+            && table[i].offset + table[i].size > blob->strings_off)
+        {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
+                                      "section %u (id %u) overlaps STRINGS",
+                                      (unsigned) i, (unsigned) table[i].id);
+        }
+    }
+
+    blob->chunk_hashes = (const uint64_t *) (c + 1);
+    blob->chunk_count = count;
+    blob->chunk_shift = c->chunk_shift;
+    blob->eager_size = c->eager_size;
+
+    return GLOSSARY_OK;
+}
+
+
+static glossary_status_t
+glossary_blob_map_terms(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    uint64_t  need;
+
+    need = (uint64_t) blob->term_count * def->record_size;
+
+    if (s->size != need) {
         return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
                                   "TERMS has %llu bytes, %u terms need %llu",
-                                  (unsigned long long)
-                                  found[GLOSSARY_SECTION_TERMS]->size,
+                                  (unsigned long long) s->size,
                                   (unsigned) blob->term_count,
                                   (unsigned long long) need);
     }
 
-    blob->terms = (const glossary_term_t *)
-                  (blob->base + found[GLOSSARY_SECTION_TERMS]->offset);
+    blob->terms = (const glossary_term_t *) (blob->base + s->offset);
 
-    n = found[GLOSSARY_SECTION_RELATED]->size;
-    if (n % sizeof(glossary_related_t)
-        || n / sizeof(glossary_related_t) > (uint64_t) blob->term_count
-                                            * GLOSSARY_MAX_RELATED)
-    {
-        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
-                                  "RELATED has %llu bytes",
-                                  (unsigned long long) n);
-    }
+    return GLOSSARY_OK;
+}
 
-    blob->related = (const glossary_related_t *)
-                    (blob->base + found[GLOSSARY_SECTION_RELATED]->offset);
-    blob->related_count = (uint32_t) (n / sizeof(glossary_related_t));
 
-    need = (uint64_t) blob->term_count * blob->docs_per_term
-           * sizeof(glossary_doc_t);
-    if (found[GLOSSARY_SECTION_DOCS]->size != need) {
-        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
-                                  "DOCS has %llu bytes, expected %llu",
-                                  (unsigned long long)
-                                  found[GLOSSARY_SECTION_DOCS]->size,
-                                  (unsigned long long) need);
-    }
+static glossary_status_t
+glossary_blob_map_related(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    blob->related = glossary_blob_records(blob, def, s, &blob->related_count);
 
-    blob->docs = (const glossary_doc_t *)
-                 (blob->base + found[GLOSSARY_SECTION_DOCS]->offset);
+    return blob->related != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
+}
 
-    need = (uint64_t) blob->global_docs * sizeof(glossary_doc_t);
-    if (found[GLOSSARY_SECTION_GLOBALS]->size != need) {
-        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
-                                  "GLOBALS has %llu bytes, expected %llu",
-                                  (unsigned long long)
-                                  found[GLOSSARY_SECTION_GLOBALS]->size,
-                                  (unsigned long long) need);
-    }
 
-    blob->globals = (const glossary_doc_t *)
-                    (blob->base + found[GLOSSARY_SECTION_GLOBALS]->offset);
-
-    /* optional 1.1 sections: record arrays of a fixed size */
-
-    if (found[GLOSSARY_SECTION_CATEGORIES]) {
-        n = found[GLOSSARY_SECTION_CATEGORIES]->size;
-
-        if (n % sizeof(glossary_category_t)
-            || n / sizeof(glossary_category_t) > blob->term_count)
-        {
-            return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
-                                      "CATEGORIES has %llu bytes",
-                                      (unsigned long long) n);
-        }
-
-        blob->categories = (const glossary_category_t *)
-            (blob->base + found[GLOSSARY_SECTION_CATEGORIES]->offset);
-        blob->category_count = (uint32_t) (n / sizeof(glossary_category_t));
-    }
-
-    for (id = GLOSSARY_SECTION_SEARCH_TERMS;
-         id <= GLOSSARY_SECTION_SEARCH_WORDS;
-         id++)
-    {
-        if (found[id] == NULL) {
-            continue;
-        }
-
-        n = found[id]->size;
-
-        if (n % sizeof(glossary_search_t)
-            || n / sizeof(glossary_search_t) > (uint64_t) blob->term_count
-                                               * GLOSSARY_MAX_SEARCH_KEYS)
-        {
-            return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
-                                      "%s has %llu bytes", glossary_blob_section_name(id),
-                                      (unsigned long long) n);
-        }
-
-        if (id == GLOSSARY_SECTION_SEARCH_TERMS) {
-            blob->search_terms = (const glossary_search_t *)
-                                 (blob->base + found[id]->offset);
-            blob->search_term_count = (uint32_t)
-                                      (n / sizeof(glossary_search_t));
-
-        } else {
-            blob->search_words = (const glossary_search_t *)
-                                 (blob->base + found[id]->offset);
-            blob->search_word_count = (uint32_t)
-                                      (n / sizeof(glossary_search_t));
-        }
-    }
-
-    if (found[GLOSSARY_SECTION_SEARCH_PAGE]) {
-        n = found[GLOSSARY_SECTION_SEARCH_PAGE]->size;
-
-        if (n % sizeof(glossary_segment_t)
-            || n / sizeof(glossary_segment_t) > GLOSSARY_MAX_SEGMENTS)
-        {
-            return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
-                                      "SEARCH_PAGE has %llu bytes",
-                                      (unsigned long long) n);
-        }
-
-        blob->search_page = (const glossary_segment_t *)
-            (blob->base + found[GLOSSARY_SECTION_SEARCH_PAGE]->offset);
-        blob->search_page_count = (uint32_t) (n / sizeof(glossary_segment_t));
-    }
-
-    n = found[GLOSSARY_SECTION_HASH]->size;
-    if (n < sizeof(glossary_hash_t)) {
+static glossary_status_t
+glossary_blob_map_hash(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    if (s->size < def->header_size) {
         return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
                                   "HASH has %llu bytes",
-                                  (unsigned long long) n);
+                                  (unsigned long long) s->size);
     }
 
-    blob->hash = (const glossary_hash_t *)
-                 (blob->base + found[GLOSSARY_SECTION_HASH]->offset);
+    blob->hash = (const glossary_hash_t *) (blob->base + s->offset);
     blob->buckets = (const uint32_t *) (blob->hash + 1);
 
-    if (n != sizeof(glossary_hash_t)
-             + (uint64_t) blob->hash->bucket_count * sizeof(uint32_t))
+    if (s->size != def->header_size
+                   + (uint64_t) blob->hash->bucket_count * def->record_size)
     {
         return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
                                   "HASH has %llu bytes for %u buckets",
-                                  (unsigned long long) n,
+                                  (unsigned long long) s->size,
                                   (unsigned) blob->hash->bucket_count);
     }
 
     return GLOSSARY_OK;
+}
+
+
+static glossary_status_t
+glossary_blob_map_docs(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    uint64_t  need;
+
+    need = (uint64_t) blob->term_count * blob->docs_per_term
+           * def->record_size;
+
+    if (s->size != need) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                  "DOCS has %llu bytes, expected %llu",
+                                  (unsigned long long) s->size,
+                                  (unsigned long long) need);
+    }
+
+    blob->docs = (const glossary_doc_t *) (blob->base + s->offset);
+
+    return GLOSSARY_OK;
+}
+
+
+static glossary_status_t
+glossary_blob_map_globals(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    uint64_t  need;
+
+    need = (uint64_t) blob->global_docs * def->record_size;
+
+    if (s->size != need) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                  "GLOBALS has %llu bytes, expected %llu",
+                                  (unsigned long long) s->size,
+                                  (unsigned long long) need);
+    }
+
+    blob->globals = (const glossary_doc_t *) (blob->base + s->offset);
+
+    return GLOSSARY_OK;
+}
+
+
+static glossary_status_t
+glossary_blob_map_categories(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    blob->categories = glossary_blob_records(blob, def, s,
+                                             &blob->category_count);
+
+    return blob->categories != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
+}
+
+
+static glossary_status_t
+glossary_blob_map_search_terms(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    blob->search_terms = glossary_blob_records(blob, def, s,
+                                               &blob->search_term_count);
+
+    return blob->search_terms != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
+}
+
+
+static glossary_status_t
+glossary_blob_map_search_words(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    blob->search_words = glossary_blob_records(blob, def, s,
+                                               &blob->search_word_count);
+
+    return blob->search_words != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
+}
+
+
+static glossary_status_t
+glossary_blob_map_search_page(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    blob->search_page = glossary_blob_records(blob, def, s,
+                                              &blob->search_page_count);
+
+    return blob->search_page != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
 }
 
 
@@ -982,6 +1264,23 @@ glossary_blob_check_hash(glossary_blob_t *blob)
     }
 
     return GLOSSARY_OK;
+}
+
+
+static glossary_status_t
+glossary_blob_check_term_docs(glossary_blob_t *blob)
+{
+    return glossary_blob_check_docs(blob, blob->docs,
+                                    (uint64_t) blob->term_count
+                                    * blob->docs_per_term, "term document");
+}
+
+
+static glossary_status_t
+glossary_blob_check_globals(glossary_blob_t *blob)
+{
+    return glossary_blob_check_docs(blob, blob->globals, blob->global_docs,
+                                    "global document");
 }
 
 
@@ -1190,76 +1489,6 @@ glossary_blob_etag_syntax_ok(const glossary_blob_t *blob,
     }
 
     return 1;
-}
-
-
-/*
- * CHUNKS: the table's size must match STRINGS exactly; lazily verified
- * bytes must be STRINGS' only, so no other section may overlap it
- */
-static glossary_status_t
-glossary_blob_parse_chunks(glossary_blob_t *blob,
-    const glossary_section_t *chunks, const glossary_section_t *table,
-    uint32_t n)
-{
-    uint32_t                  i;
-    uint64_t                  count, end;
-    const glossary_chunks_t  *c;
-
-    if (chunks->size < sizeof(glossary_chunks_t)) {
-        return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
-                                  "CHUNKS has %llu bytes",
-                                  (unsigned long long) chunks->size);
-    }
-
-    c = (const glossary_chunks_t *) (blob->base + chunks->offset);
-
-    if (c->chunk_shift < GLOSSARY_CHUNK_SHIFT_MIN
-        || c->chunk_shift > GLOSSARY_CHUNK_SHIFT_MAX
-        || c->eager_size > blob->strings_size)
-    {
-        return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
-                                  "chunk_shift %u, eager_size %llu of %llu",
-                                  (unsigned) c->chunk_shift,
-                                  (unsigned long long) c->eager_size,
-                                  (unsigned long long) blob->strings_size);
-    }
-
-    count = (blob->strings_size >> c->chunk_shift)
-            + ((blob->strings_size & (((uint64_t) 1 << c->chunk_shift) - 1))
-               != 0);
-
-    if (chunks->size != sizeof(glossary_chunks_t) + count * sizeof(uint64_t))
-    {
-        return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
-                                  "CHUNKS has %llu bytes, %llu chunks need "
-                                  "%llu", (unsigned long long) chunks->size,
-                                  (unsigned long long) count,
-                                  (unsigned long long)
-                                  (sizeof(glossary_chunks_t)
-                                   + count * sizeof(uint64_t)));
-    }
-
-    end = blob->strings_off + blob->strings_size;
-
-    for (i = 0; i < n; i++) {
-        if (table[i].id != GLOSSARY_SECTION_STRINGS
-            && table[i].size != 0
-            && table[i].offset < end
-            && table[i].offset + table[i].size > blob->strings_off)
-        {
-            return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
-                                      "section %u (id %u) overlaps STRINGS",
-                                      (unsigned) i, (unsigned) table[i].id);
-        }
-    }
-
-    blob->chunk_hashes = (const uint64_t *) (c + 1);
-    blob->chunk_count = count;
-    blob->chunk_shift = c->chunk_shift;
-    blob->eager_size = c->eager_size;
-
-    return GLOSSARY_OK;
 }
 
 

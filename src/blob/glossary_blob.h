@@ -72,6 +72,9 @@ enum {
     GLOSSARY_SECTION_LAST = 11
 };
 
+/* the ids are 1 to GLOSSARY_SECTION_LAST: one row each in glossary_sections */
+#define GLOSSARY_SECTIONS            GLOSSARY_SECTION_LAST
+
 
 /* per-term document kinds: index into a term's row of DOCS */
 enum {
@@ -454,6 +457,49 @@ typedef struct {
     /* what exactly was wrong, for messages: "term 12: slug ..." */
     char                        detail[160];
 } glossary_blob_t;
+
+
+/*
+ * The sections of the format, one row each (glossary_sections[] in
+ * glossary_blob.c).  A section is header_size bytes (HASH, CHUNKS: their
+ * own header), then records of record_size bytes each (STRINGS: 1, raw
+ * bytes).  A blob holds at most max_count records in it, times term_count
+ * when per_term; TERMS, DOCS and GLOBALS hold exactly as many as the
+ * header says, HASH and CHUNKS as many as their own header says (their
+ * max_count is 0, as is STRINGS', bounded by the file alone).  A required
+ * section missing refuses the blob; the others came with a minor version
+ * (minor) and a blob without one serves nothing that needs it.
+ *
+ * The rows are in the order the reader checks the sections and glossaryc
+ * lays them out in the file (STRINGS and CHUNKS, whose sizes are known only
+ * once the documents are written, after the others).  The reader calls
+ * map() for each section present: its size and header against the blob's
+ * header, and the pointers of glossary_blob_t; then, once the bytes are
+ * verified, check() of each row that has one: the records themselves.
+ * Adding a section is adding a row, its map() and check(), an accessor,
+ * and its writer in glossaryc.
+ */
+typedef struct glossary_section_def_s  glossary_section_def_t;
+
+struct glossary_section_def_s {
+    uint32_t            id;
+    const char         *name;
+    uint32_t            header_size;
+    uint32_t            record_size;
+    uint32_t            max_count;
+    unsigned            per_term:1;
+    unsigned            required:1;
+    unsigned            minor:8;
+    glossary_status_t (*map)(glossary_blob_t *blob,
+                             const glossary_section_def_t *def,
+                             const glossary_section_t *s);
+    glossary_status_t (*check)(glossary_blob_t *blob);
+};
+
+extern const glossary_section_def_t  glossary_sections[GLOSSARY_SECTIONS];
+
+/* the row of a section id, or NULL for an id this reader does not know */
+const glossary_section_def_t *glossary_blob_section_def(uint32_t id);
 
 
 glossary_status_t glossary_blob_open(glossary_blob_t *blob, const void *data,

@@ -9,18 +9,16 @@
 
 #include <stdint.h>
 
-#include "glossary_input.h"
+#include "glossary_model.h"
+#include "glossary_site.h"
 
 
 typedef struct {
-    const char  *out;           /* the blob to (re)place */
-    uint64_t     build_time;    /* seconds since the epoch */
-    int          quiet;         /* no summary on stderr */
-    const char  *base_url;      /* absolute URL of {prefix}, or NULL */
-    const char  *lang;          /* <html lang>; NULL: "en" */
-    const char  *site_name;     /* NULL: "Glossary" */
-    const char  *template_path; /* page template; NULL: the built-in one */
-    uint64_t     max_size;      /* largest blob to write; 0: the format's */
+    const char            *out;         /* the blob to (re)place */
+    uint64_t               build_time;  /* seconds since the epoch */
+    int                    quiet;       /* no summary on stderr */
+    uint64_t               max_size;    /* largest blob; 0: the format's */
+    glossary_site_conf_t   site;        /* the pages' options */
 } glossary_build_conf_t;
 
 
@@ -28,9 +26,10 @@ typedef struct {
  * Sorts the model's entries by slug, builds the blob, verifies it with
  * glossary_blob_open() and renames it over conf->out.  On any error the
  * previous conf->out is left untouched and no temporary file remains.
- * Once every document is rendered the model is freed (glossary_model_free(),
- * which may be called again), so that it does not stay in memory beside
- * the mapping of the new blob.  Returns a GLOSSARY_EXIT_* status.
+ * The model is freed as soon as every document is rendered, so that it
+ * does not stay in memory beside the mapping of the new blob, and on an
+ * error (glossary_model_free() may be called again).  Returns a
+ * GLOSSARY_EXIT_* status.
  */
 int glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf);
 

@@ -12,7 +12,6 @@
 
 #include "glossary_fold.h"
 #include "glossary_html.h"
-#include "glossary_input.h"
 
 
 #define GLOSSARY_TEMPLATE_MAX   ((size_t) 1 << 20)

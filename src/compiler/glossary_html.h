@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "glossary_input.h"
+#include "glossaryc.h"
 
 
 /* whether byte c is in set, 256 bits as eight 32-bit words */

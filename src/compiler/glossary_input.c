@@ -18,7 +18,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,21 +26,12 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "glossary_blob.h"
 #include "glossary_fold.h"
 #include "glossary_input.h"
-#include "glossary_blob.h"
 
 
-#define GLOSSARY_ARENA_BLOCK    (64 * 1024)
 #define GLOSSARY_READ_CHUNK     (64 * 1024)
-
-
-struct glossary_arena_block_s {
-    glossary_arena_block_t  *next;
-    size_t                   size;
-    size_t                   used;
-    unsigned char            data[];
-};
 
 
 typedef enum {
@@ -158,166 +148,6 @@ static const char *glossary_special_name(int64_t v);
 static void glossary_quote(char *buf, size_t size, const char *p, size_t len);
 
 
-/* arena, messages */
-
-void *
-glossary_xmalloc(size_t size)
-{
-    void  *p;
-
-    p = malloc(size ? size : 1);
-    if (p == NULL) {
-        glossary_error("out of memory (%zu bytes)", size);
-        exit(GLOSSARY_EXIT_IO);
-    }
-
-    return p;
-}
-
-
-void *
-glossary_xrealloc(void *p, size_t size)
-{
-    p = realloc(p, size ? size : 1);
-    if (p == NULL) {
-        glossary_error("out of memory (%zu bytes)", size);
-        exit(GLOSSARY_EXIT_IO);
-    }
-
-    return p;
-}
-
-
-void *
-glossary_arena_alloc(glossary_arena_t *a, size_t size)
-{
-    size_t                   n;
-    unsigned char           *p;
-    glossary_arena_block_t  *b;
-
-    size = (size + 7) & ~(size_t) 7;
-    b = a->blocks;
-
-    if (b == NULL || b->size - b->used < size) {
-        n = size > GLOSSARY_ARENA_BLOCK ? size : GLOSSARY_ARENA_BLOCK;
-
-        b = glossary_xmalloc(sizeof(glossary_arena_block_t) + n);
-        b->size = n;
-        b->used = 0;
-
-        /* a big block goes behind the current one, whose rest stays usable */
-        if (a->blocks != NULL && n > GLOSSARY_ARENA_BLOCK) {
-            b->next = a->blocks->next;
-            a->blocks->next = b;
-
-        } else {
-            b->next = a->blocks;
-            a->blocks = b;
-        }
-    }
-
-    p = b->data + b->used;
-    b->used += size;
-
-    return p;
-}
-
-
-char *
-glossary_arena_strdup(glossary_arena_t *a, const char *p, size_t len)
-{
-    char  *s;
-
-    s = glossary_arena_alloc(a, len + 1);
-    if (len) {
-        memcpy(s, p, len);
-    }
-    s[len] = '\0';
-
-    return s;
-}
-
-
-void
-glossary_arena_free(glossary_arena_t *a)
-{
-    glossary_arena_block_t  *b, *next;
-
-    for (b = a->blocks; b != NULL; b = next) {
-        next = b->next;
-        free(b);
-    }
-
-    a->blocks = NULL;
-}
-
-
-glossary_input_hooks_t  glossary_input_hooks;
-
-
-void
-glossary_error_at(const glossary_loc_t *loc, const char *fmt, ...)
-{
-    va_list  args;
-
-    if (glossary_input_hooks.message) {
-        glossary_input_hooks.message();
-    }
-
-    fprintf(stderr, "%s:%u:%u: ", loc->file, (unsigned) loc->line,
-            (unsigned) loc->column);
-
-    va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
-    va_end(args);
-
-    fputc('\n', stderr);
-}
-
-
-void
-glossary_error(const char *fmt, ...)
-{
-    va_list  args;
-
-    if (glossary_input_hooks.message) {
-        glossary_input_hooks.message();
-    }
-
-    fputs("glossaryc: ", stderr);
-
-    va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
-    va_end(args);
-
-    fputc('\n', stderr);
-}
-
-
-int
-glossary_text_cmp(const glossary_text_t *a, const glossary_text_t *b)
-{
-    int     rc;
-    size_t  n;
-
-    n = a->len < b->len ? a->len : b->len;
-    rc = n ? memcmp(a->data, b->data, n) : 0;
-
-    if (rc != 0) {
-        return rc;
-    }
-
-    return (a->len > b->len) - (a->len < b->len);
-}
-
-
-int
-glossary_slug_valid(const char *p, size_t len)
-{
-    return glossary_blob_slug_ok((const unsigned char *) p, len);
-}
-
-
 /* printable, bounded: a slug in a message may hold any bytes */
 static void
 glossary_quote(char *buf, size_t size, const char *p, size_t len)
@@ -351,22 +181,7 @@ glossary_quote(char *buf, size_t size, const char *p, size_t len)
 }
 
 
-/* model */
-
-void
-glossary_model_init(glossary_model_t *m)
-{
-    memset(m, 0, sizeof(glossary_model_t));
-}
-
-
-void
-glossary_model_free(glossary_model_t *m)
-{
-    free(m->entries);
-    glossary_arena_free(&m->arena);
-    memset(m, 0, sizeof(glossary_model_t));
-}
+glossary_input_hooks_t  glossary_input_hooks;
 
 
 int
@@ -450,11 +265,7 @@ glossary_read_dir(glossary_model_t *m, const char *path, unsigned depth)
             names = glossary_xrealloc(names, nalloc * sizeof(char *));
         }
 
-        names[n++] = strdup(de->d_name);
-        if (names[n - 1] == NULL) {
-            glossary_error("out of memory");
-            exit(GLOSSARY_EXIT_IO);
-        }
+        names[n++] = glossary_xstrndup(de->d_name, strlen(de->d_name));
     }
 
     rc = errno;
@@ -584,7 +395,7 @@ glossary_read_text(glossary_model_t *m, const char *path,
         }
     }
 
-    if (glossary_input_hooks.file_read) {
+    if (glossary_input_hooks.file_read != NULL) {
         glossary_input_hooks.file_read(path, f.size, m->nentries);
     }
 
@@ -1130,8 +941,7 @@ glossary_parse(glossary_file_t *f, size_t start, size_t end)
 
     f->yh = yajl_alloc(&glossary_callbacks, NULL, f);
     if (f->yh == NULL) {
-        glossary_error("out of memory");
-        return GLOSSARY_EXIT_IO;
+        glossary_out_of_memory(0);
     }
 
     /* strict JSON: these are yajl's defaults, stated on purpose */

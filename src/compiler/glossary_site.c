@@ -118,7 +118,7 @@ invalid:
 
 
 static int
-glossary_site_options(glossary_site_t *s, const glossary_build_conf_t *conf)
+glossary_site_options(glossary_site_t *s, const glossary_site_conf_t *conf)
 {
     int          rc;
     size_t       i, len;
@@ -173,7 +173,7 @@ glossary_site_options(glossary_site_t *s, const glossary_build_conf_t *conf)
 
 
 int
-glossary_site_option(glossary_build_conf_t *conf, const char *arg,
+glossary_site_option(glossary_site_conf_t *conf, const char *arg,
     const char *next)
 {
     size_t        i, len;
@@ -456,7 +456,7 @@ glossary_site_categories(glossary_site_t *s)
             }
         }
 
-        if (spelled != NULL && !s->conf->quiet) {
+        if (spelled != NULL && !s->quiet) {
             glossary_error("categories \"%.*s\" and \"%.*s\" have the same "
                            "slug \"%s\": one category, named \"%.*s\"",
                            (int) s->cats[c].name.len, s->cats[c].name.data,
@@ -566,13 +566,15 @@ glossary_site_backlinks(glossary_site_t *s)
 
 
 int
-glossary_site_open(glossary_site_t *s, const glossary_build_conf_t *conf)
+glossary_site_open(glossary_site_t *s, const glossary_site_conf_t *conf,
+    uint64_t build_time, int quiet)
 {
     int  rc;
 
     memset(s, 0, sizeof(glossary_site_t));
 
-    s->conf = conf;
+    s->build_time = build_time;
+    s->quiet = quiet;
 
     rc = glossary_site_options(s, conf);
     if (rc != GLOSSARY_EXIT_OK) {
@@ -628,7 +630,7 @@ glossary_site_init(glossary_site_t *s, glossary_entry_t *entries, uint32_t n,
 
     glossary_site_backlinks(s);
 
-    t = (time_t) s->conf->build_time;
+    t = (time_t) s->build_time;
 
     if (gmtime_r(&t, &tm) == NULL
         || strftime(s->lastmod, sizeof(s->lastmod), "%Y-%m-%dT%H:%M:%SZ",

@@ -2,7 +2,7 @@
  * glossaryc site rendering: what the HTML format, the Nuxt payloads, the
  * search documents and the sitemap need beyond the term list (index
  * order, categories, backlinks), and the renderers of those documents.
- * The JSON documents stay in glossary_build.c.
+ * The JSON documents are glossary_json.c's.
  */
 
 #ifndef GLOSSARY_SITE_H
@@ -10,9 +10,17 @@
 
 #include <stdint.h>
 
-#include "glossary_build.h"
 #include "glossary_html.h"
-#include "glossary_input.h"
+#include "glossary_model.h"
+
+
+/* the options of the pages, set by glossary_site_option() */
+typedef struct {
+    const char  *base_url;      /* absolute URL of {prefix}, or NULL */
+    const char  *lang;          /* <html lang>; NULL: "en" */
+    const char  *site_name;     /* NULL: "Glossary" */
+    const char  *template_path; /* page template; NULL: the built-in one */
+} glossary_site_conf_t;
 
 
 typedef struct {
@@ -25,7 +33,8 @@ typedef struct {
 
 
 typedef struct {
-    const glossary_build_conf_t  *conf;
+    int                           quiet;        /* no notes */
+    uint64_t                      build_time;   /* the sitemap's lastmod */
     glossary_template_t          *tpl;
     glossary_entry_t             *entries;      /* sorted by slug */
     uint32_t                      n;
@@ -50,7 +59,8 @@ typedef struct {
  * template.  Prints the reason and returns a GLOSSARY_EXIT_* status on
  * error; glossary_site_free() is needed either way.
  */
-int glossary_site_open(glossary_site_t *s, const glossary_build_conf_t *conf);
+int glossary_site_open(glossary_site_t *s, const glossary_site_conf_t *conf,
+    uint64_t build_time, int quiet);
 
 /* computes the index order, the categories and the backlinks */
 int glossary_site_init(glossary_site_t *s, glossary_entry_t *entries,
@@ -62,7 +72,7 @@ void glossary_site_free(glossary_site_t *s);
  * --template, as "--opt VALUE" or "--opt=VALUE"): the number of arguments
  * it takes, 0 when arg is no such option, -1 when its value is missing.
  */
-int glossary_site_option(glossary_build_conf_t *conf, const char *arg,
+int glossary_site_option(glossary_site_conf_t *conf, const char *arg,
     const char *next);
 
 /* slug form of a category name: out has room for GLOSSARY_MAX_SLUG_LEN */

@@ -17,8 +17,7 @@
 
 #include "glossary_blob.h"
 #include "glossary_route.h"
-#include "glossary_input.h"
-#include "glossary_ops.h"
+#include "glossaryc.h"
 
 
 static int glossary_get_fragment(glossary_file_blob_t *fb, const char *path,

@@ -1,0 +1,459 @@
+/*
+ * glossaryc's documents (glossary_render.h).
+ *
+ * Documents are rendered in batches by the main thread; the workers hash
+ * and compress a batch while the next ones are rendered, and batches are
+ * stored in the order they were submitted.  An item is a term (its six
+ * documents), the global documents, or a category (two).  The global
+ * documents (the index, the sitemap, the category list: as big as all the
+ * terms' names together) and the first categories are rendered and
+ * compressed first, while the terms are rendered, and stored after them;
+ * then the other categories follow.
+ */
+
+#include <stdio.h>
+
+#include "glossary_json.h"
+#include "glossary_render.h"
+#include "glossaryc.h"
+
+
+#define GLOSSARY_ETAG_LEN       18      /* "0123456789abcdef" */
+
+/* the most documents one item has: the global ones */
+#define GLOSSARY_ITEM_DOCS      GLOSSARY_GLOBAL_DOCS_V1_1
+
+
+static int glossary_render_items(glossary_render_t *r, uint64_t from,
+    uint64_t to);
+static int glossary_render_drain(glossary_render_t *r, int cur, int rc);
+static int glossary_render_item(glossary_render_t *r,
+    glossary_batch_t *batch, uint64_t item);
+static int glossary_render_term(glossary_render_t *r,
+    glossary_batch_t *batch, uint32_t id);
+static int glossary_render_globals(glossary_render_t *r,
+    glossary_batch_t *batch);
+static int glossary_render_category(glossary_render_t *r,
+    glossary_batch_t *batch, uint32_t c);
+static glossary_job_t *glossary_job_add(glossary_batch_t *batch,
+    glossary_doc_t *doc, const char *what, uint32_t id, int gzip);
+static int glossary_batch_commit(glossary_render_t *r,
+    glossary_batch_t *batch);
+static int glossary_job_commit(glossary_render_t *r, glossary_job_t *job);
+static glossary_ref_t glossary_etag(glossary_strings_t *s, uint64_t hash);
+
+
+int
+glossary_render_start(glossary_render_t *r)
+{
+    r->batches = glossary_xcalloc(GLOSSARY_QUEUE, sizeof(glossary_batch_t));
+    r->started = 1;
+
+    return glossary_pool_start(&r->pool);
+}
+
+
+int
+glossary_render(glossary_render_t *r)
+{
+    int                rc;
+    uint64_t           n, early, nitems;
+    glossary_batch_t  *gbatch;
+
+    n = r->site->n;
+    nitems = n + 1 + r->site->ncats;
+    gbatch = &r->batches[GLOSSARY_BATCHES];
+
+    rc = glossary_render_item(r, gbatch, n);
+
+    for (early = n + 1;
+         early < nitems && rc == GLOSSARY_EXIT_OK
+         && gbatch->n + GLOSSARY_ITEM_DOCS <= GLOSSARY_BATCH;
+         early++)
+    {
+        rc = glossary_render_item(r, gbatch, early);
+    }
+
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    glossary_pool_submit(&r->pool, gbatch);
+
+    rc = glossary_render_items(r, 0, n);
+
+    glossary_pool_wait(&r->pool, gbatch);
+    gbatch->queued = 0;
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_batch_commit(r, gbatch);
+    }
+
+    if (rc == GLOSSARY_EXIT_OK) {
+        rc = glossary_render_items(r, early, nitems);
+    }
+
+    return rc;
+}
+
+
+void
+glossary_render_stop(glossary_render_t *r)
+{
+    if (!r->started) {
+        return;
+    }
+
+    glossary_pool_stop(&r->pool);
+    glossary_batches_free(r->batches);
+    r->batches = NULL;
+    r->started = 0;
+}
+
+
+const char *
+glossary_limit_name(uint64_t max_size)
+{
+    return (max_size < GLOSSARY_MAX_FILE_SIZE) ? " (--max-size)"
+                                               : " (the format's)";
+}
+
+
+/*
+ * Items [from, to) through the ring of batches: a batch goes to the
+ * workers when it is full or holds the last item, and the oldest one is
+ * stored before its buffers are filled again.  Every batch is stored, or
+ * after an error waited for, before it returns.
+ */
+static int
+glossary_render_items(glossary_render_t *r, uint64_t from, uint64_t to)
+{
+    int                rc, cur;
+    uint64_t           item;
+    glossary_batch_t  *batch;
+
+    batch = r->batches;
+    cur = 0;
+    batch[cur].n = 0;
+    rc = GLOSSARY_EXIT_OK;
+
+    for (item = from; item < to && rc == GLOSSARY_EXIT_OK; item++) {
+        rc = glossary_render_item(r, &batch[cur], item);
+
+        if (rc != GLOSSARY_EXIT_OK
+            || (batch[cur].n + GLOSSARY_ITEM_DOCS <= GLOSSARY_BATCH
+                && item + 1 < to))
+        {
+            continue;
+        }
+
+        glossary_pool_submit(&r->pool, &batch[cur]);
+
+        /* the next batch to render into is the oldest one submitted */
+        cur = (cur + 1) % GLOSSARY_BATCHES;
+
+        if (batch[cur].queued) {
+            glossary_pool_wait(&r->pool, &batch[cur]);
+            batch[cur].queued = 0;
+            rc = glossary_batch_commit(r, &batch[cur]);
+        }
+
+        batch[cur].n = 0;
+    }
+
+    return glossary_render_drain(r, cur, rc);
+}
+
+
+/*
+ * Stores the ring's queued batches, oldest first (cur is the one being
+ * filled); after an error (rc) only waits for them.
+ */
+static int
+glossary_render_drain(glossary_render_t *r, int cur, int rc)
+{
+    int                k, i;
+    glossary_batch_t  *batch;
+
+    batch = r->batches;
+
+    for (k = 1; k <= GLOSSARY_BATCHES; k++) {
+        i = (cur + k) % GLOSSARY_BATCHES;
+
+        if (!batch[i].queued) {
+            continue;
+        }
+
+        glossary_pool_wait(&r->pool, &batch[i]);
+        batch[i].queued = 0;
+
+        if (rc == GLOSSARY_EXIT_OK) {
+            rc = glossary_batch_commit(r, &batch[i]);
+        }
+    }
+
+    return rc;
+}
+
+
+/* items: the terms, then the global documents, then the categories */
+static int
+glossary_render_item(glossary_render_t *r, glossary_batch_t *batch,
+    uint64_t item)
+{
+    uint64_t  n;
+
+    n = r->site->n;
+
+    if (item < n) {
+        return glossary_render_term(r, batch, (uint32_t) item);
+    }
+
+    if (item == n) {
+        return glossary_render_globals(r, batch);
+    }
+
+    return glossary_render_category(r, batch, (uint32_t) (item - n - 1));
+}
+
+
+static int
+glossary_render_term(glossary_render_t *r, glossary_batch_t *batch,
+    uint32_t id)
+{
+    int              rc;
+    glossary_job_t  *job;
+    glossary_doc_t  *d;
+
+    d = &r->docs[(size_t) id * GLOSSARY_DOCS_PER_TERM_V1_1];
+
+    job = glossary_job_add(batch, &d[GLOSSARY_DOC_TERM_JSON], NULL, id, 1);
+    rc = glossary_json_term(r->site, id, &job->body);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    job = glossary_job_add(batch, &d[GLOSSARY_DOC_RELATED_JSON], NULL, id, 1);
+    rc = glossary_json_related(r->site, id, &job->body);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    job = glossary_job_add(batch, &d[GLOSSARY_DOC_TERM_HTML], NULL, id, 1);
+    glossary_page_term(r->site, id, &job->body);
+
+    job = glossary_job_add(batch, &d[GLOSSARY_DOC_PAYLOAD], NULL, id, 1);
+    glossary_payload(r->site, id, &job->body);
+
+    job = glossary_job_add(batch, &d[GLOSSARY_DOC_SEARCH_JSON], NULL, id, 0);
+    rc = glossary_json_search_result(r->site, id, &job->body);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    job = glossary_job_add(batch, &d[GLOSSARY_DOC_SEARCH_HTML], NULL, id, 0);
+    glossary_search_html(r->site, id, &job->body);
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+static int
+glossary_render_globals(glossary_render_t *r, glossary_batch_t *batch)
+{
+    int              rc;
+    glossary_job_t  *job;
+    glossary_doc_t  *d;
+
+    d = r->globals;
+
+    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_INDEX_JSON],
+                           "the index", 0, 1);
+    rc = glossary_json_index(r->site, &job->body);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_INDEX_HTML],
+                           "the index", 0, 1);
+    glossary_page_index(r->site, &job->body);
+
+    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_SITEMAP],
+                           "the sitemap", 0, 1);
+    glossary_sitemap(r->site, &job->body);
+
+    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_NOT_FOUND_HTML],
+                           "the 404 page", 0, 1);
+    glossary_page_not_found(r->site, &job->body);
+
+    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML],
+                           "the empty search result", 0, 0);
+    glossary_search_empty(r->site, &job->body);
+
+    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_CATEGORIES_JSON],
+                           "the category list", 0, 1);
+    rc = glossary_json_categories(r->site, &job->body);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_CATEGORIES_HTML],
+                           "the category list", 0, 1);
+    glossary_page_categories(r->site, &job->body);
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+static int
+glossary_render_category(glossary_render_t *r, glossary_batch_t *batch,
+    uint32_t c)
+{
+    int              rc;
+    glossary_job_t  *job;
+
+    /* the record's slug and name are stored just before its documents */
+    job = glossary_job_add(batch, &r->cats[c].json, NULL, c, 1);
+    job->cat = &r->cats[c];
+    job->category = 1;
+    rc = glossary_json_category(r->site, c, &job->body);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    job = glossary_job_add(batch, &r->cats[c].html, NULL, c, 1);
+    job->category = 1;
+    glossary_page_category(r->site, c, &job->body);
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+static glossary_job_t *
+glossary_job_add(glossary_batch_t *batch, glossary_doc_t *doc,
+    const char *what, uint32_t id, int gzip)
+{
+    glossary_job_t  *job;
+
+    job = &batch->jobs[batch->n++];
+
+    job->body.len = 0;
+    job->doc = doc;
+    job->cat = NULL;
+    job->what = what;
+    job->id = id;
+    job->category = 0;
+    job->gzip = gzip;
+
+    return job;
+}
+
+
+/*
+ * a compressed batch into STRINGS, in document order; a glossary too big
+ * for the limit is refused as soon as STRINGS alone passes it, not after
+ * every document has been rendered and written out
+ */
+static int
+glossary_batch_commit(glossary_render_t *r, glossary_batch_t *batch)
+{
+    int       rc;
+    size_t    i;
+    uint32_t  terms;
+
+    terms = 0;
+
+    for (i = 0; i < batch->n; i++) {
+        rc = glossary_job_commit(r, &batch->jobs[i]);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+
+        if (batch->jobs[i].what == NULL && !batch->jobs[i].category) {
+            terms = batch->jobs[i].id + 1;
+        }
+    }
+
+    if (r->strings->base + r->strings->len > r->max_size) {
+        if (terms == 0) {
+            terms = r->site->n;     /* the global documents, stored last */
+        }
+
+        glossary_error("the blob would be over the limit of %llu bytes%s: "
+                       "the documents of %u of its %u terms take %llu "
+                       "bytes; stopped", (unsigned long long) r->max_size,
+                       glossary_limit_name(r->max_size), terms, r->site->n,
+                       (unsigned long long) r->strings->len);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/*
+ * Stores a body, its ETag, and with gzip the gzip variant when it is
+ * strictly smaller.
+ */
+static int
+glossary_job_commit(glossary_render_t *r, glossary_job_t *job)
+{
+    glossary_doc_t      *doc;
+    glossary_cat_t      *c;
+    glossary_strings_t  *s;
+
+    s = r->strings;
+
+    if (job->cat != NULL) {
+        c = &r->site->cats[job->id];
+
+        job->cat->slug = glossary_text(s, &c->slug);
+        job->cat->name = glossary_text(s, &c->name);
+        job->cat->term_count = c->nterms;
+    }
+
+    doc = job->doc;
+
+    doc->body = glossary_string_hashed(s, job->body.data, job->body.len,
+                                       job->etag);
+    doc->etag = glossary_etag(s, job->etag);
+    doc->gzip_body = glossary_string(s, NULL, 0);
+    doc->gzip_etag = doc->gzip_body;
+
+    if (!glossary_job_compressed(job)) {
+        return GLOSSARY_EXIT_OK;
+    }
+
+    if (job->failed) {
+        if (job->what != NULL) {
+            glossary_error("%s: gzip compression failed", job->what);
+
+        } else {
+            glossary_error("%s \"%s\": gzip compression failed",
+                           job->category ? "category" : "term",
+                           job->category ? r->site->cats[job->id].slug.data
+                                         : r->site->entries[job->id].slug.data);
+        }
+
+        return GLOSSARY_EXIT_IO;
+    }
+
+    if (job->gz_len < job->body.len) {
+        doc->gzip_body = glossary_string_hashed(s, job->gz, job->gz_len,
+                                                job->gz_etag);
+        doc->gzip_etag = glossary_etag(s, job->gz_etag);
+    }
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+static glossary_ref_t
+glossary_etag(glossary_strings_t *s, uint64_t hash)
+{
+    char  etag[GLOSSARY_ETAG_LEN + 1];
+
+    snprintf(etag, sizeof(etag), "\"%016llx\"", (unsigned long long) hash);
+
+    return glossary_string(s, etag, GLOSSARY_ETAG_LEN);
+}

@@ -1,0 +1,403 @@
+/*
+ * glossaryc's STRINGS section (glossary_strings.h).
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "glossary_out.h"
+#include "glossary_strings.h"
+
+
+/* the section goes out through buffers of this size */
+#define GLOSSARY_WBUF_SIZE      ((size_t) 4 << 20)
+
+/* strings up to this length keep a copy in memory for the dedup compare */
+#define GLOSSARY_SMALL_STRING   256
+
+
+struct glossary_slot_s {
+    uint64_t        hash;
+    uint64_t        off;                /* within the section */
+    uint64_t        len;
+    uint64_t        copy;               /* offset in small + 1, or 0 */
+};
+
+
+static void *glossary_strings_writer(void *data);
+static void glossary_strings_flush(glossary_strings_t *s);
+static void glossary_strings_wait(glossary_strings_t *s, uint64_t upto);
+static void glossary_strings_append(glossary_strings_t *s,
+    const unsigned char *p, size_t len);
+static int glossary_strings_equal(glossary_strings_t *s,
+    const glossary_slot_t *slot, const unsigned char *p);
+
+
+int
+glossary_strings_start(glossary_strings_t *s, int fd, uint64_t base)
+{
+    int  i, err;
+
+    s->fd = fd;
+    s->base = base;
+
+    for (i = 0; i < GLOSSARY_WBUFS; i++) {
+        s->bufs[i] = glossary_xmalloc(GLOSSARY_WBUF_SIZE);
+    }
+
+    s->buf = s->bufs[0];
+
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->cond, NULL);
+
+    err = pthread_create(&s->writer, NULL, glossary_strings_writer, s);
+    if (err != 0) {
+        glossary_error("cannot start a thread: %s", strerror(err));
+        pthread_cond_destroy(&s->cond);
+        pthread_mutex_destroy(&s->lock);
+        return GLOSSARY_EXIT_IO;
+    }
+
+    s->started = 1;
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+glossary_ref_t
+glossary_string(glossary_strings_t *s, const void *p, size_t len)
+{
+    if (len == 0) {
+        return glossary_string_hashed(s, p, 0, 0);
+    }
+
+    return glossary_string_hashed(s, p, len, XXH3_64bits(p, len));
+}
+
+
+/* h is XXH3_64bits(p, len), computed by a worker for a document's ETag */
+glossary_ref_t
+glossary_string_hashed(glossary_strings_t *s, const void *p, size_t len,
+    uint64_t h)
+{
+    size_t            i, nslots;
+    glossary_ref_t    ref;
+    glossary_slot_t  *slot, *old;
+
+    ref.off = s->base;
+    ref.len = 0;
+
+    if (len == 0) {
+        return ref;     /* absent: the offset must still be in range */
+    }
+
+    if (s->used * 2 >= s->nslots) {
+        nslots = s->nslots ? s->nslots * 2 : 1024;
+        old = s->slots;
+
+        s->slots = glossary_xcalloc(nslots, sizeof(glossary_slot_t));
+
+        for (i = 0; i < s->nslots; i++) {
+            if (old[i].len == 0) {
+                continue;
+            }
+
+            slot = &s->slots[old[i].hash & (nslots - 1)];
+            while (slot->len != 0) {
+                slot = &s->slots[(slot - s->slots + 1) & (nslots - 1)];
+            }
+
+            *slot = old[i];
+        }
+
+        free(old);
+        s->nslots = nslots;
+    }
+
+    slot = &s->slots[h & (s->nslots - 1)];
+
+    while (slot->len != 0) {
+        if (slot->hash == h && slot->len == len
+            && glossary_strings_equal(s, slot, p))
+        {
+            ref.off = s->base + slot->off;
+            ref.len = len;
+            return ref;
+        }
+
+        slot = &s->slots[(slot - s->slots + 1) & (s->nslots - 1)];
+    }
+
+    slot->copy = 0;
+
+    if (len <= GLOSSARY_SMALL_STRING) {
+        if (s->small_alloc - s->nsmall < len) {
+            s->small_alloc = s->small_alloc ? s->small_alloc * 2 : 65536;
+            s->small = glossary_xrealloc(s->small, s->small_alloc);
+        }
+
+        memcpy(s->small + s->nsmall, p, len);
+        slot->copy = s->nsmall + 1;
+        s->nsmall += len;
+    }
+
+    slot->hash = h;
+    slot->off = s->len;
+    slot->len = len;
+    s->used++;
+
+    ref.off = s->base + s->len;
+    ref.len = len;
+
+    glossary_strings_append(s, p, len);
+
+    return ref;
+}
+
+
+glossary_ref_t
+glossary_text(glossary_strings_t *s, const glossary_text_t *t)
+{
+    return glossary_string(s, t->data, t->data ? t->len : 0);
+}
+
+
+void
+glossary_strings_stop(glossary_strings_t *s)
+{
+    if (!s->started) {
+        return;
+    }
+
+    glossary_strings_flush(s);
+
+    pthread_mutex_lock(&s->lock);
+    s->quit = 1;
+    pthread_cond_broadcast(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+
+    pthread_join(s->writer, NULL);
+    pthread_cond_destroy(&s->cond);
+    pthread_mutex_destroy(&s->lock);
+
+    s->started = 0;
+}
+
+
+int
+glossary_strings_error(const glossary_strings_t *s, const char *path)
+{
+    if (s->werror) {
+        glossary_error("%s: write: %s", path, strerror(s->werror));
+        return GLOSSARY_EXIT_IO;
+    }
+
+    if (s->error) {
+        glossary_error("%s: read: %s", path, strerror(s->error));
+        return GLOSSARY_EXIT_IO;
+    }
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+void
+glossary_strings_free(glossary_strings_t *s)
+{
+    int  i;
+
+    for (i = 0; i < GLOSSARY_WBUFS; i++) {
+        free(s->bufs[i]);
+        s->bufs[i] = NULL;
+    }
+
+    free(s->small);
+    free(s->slots);
+    s->buf = NULL;
+    s->small = NULL;
+    s->slots = NULL;
+    s->nsmall = 0;
+    s->small_alloc = 0;
+    s->nslots = 0;
+    s->used = 0;
+}
+
+
+static void *
+glossary_strings_writer(void *data)
+{
+    int                  err;
+    size_t               n;
+    uint64_t             off;
+    unsigned char       *p;
+    glossary_strings_t  *s;
+
+    s = data;
+
+    pthread_mutex_lock(&s->lock);
+
+    for ( ;; ) {
+        while (!s->quit && s->head == s->tail) {
+            pthread_cond_wait(&s->cond, &s->lock);
+        }
+
+        if (s->head == s->tail) {
+            break;
+        }
+
+        p = s->bufs[s->head % GLOSSARY_WBUFS];
+        n = s->wlen[s->head % GLOSSARY_WBUFS];
+        off = s->woff[s->head % GLOSSARY_WBUFS];
+        err = s->werror;
+
+        pthread_mutex_unlock(&s->lock);
+
+        if (err == 0 && glossary_pwrite_all(s->fd, p, n, (off_t) off) == -1) {
+            err = errno ? errno : EIO;
+        }
+
+        /* writeback starts now rather than all at the final fsync */
+        if (err == 0) {
+            (void) sync_file_range(s->fd, (off_t) off, (off_t) n,
+                                   SYNC_FILE_RANGE_WRITE);
+        }
+
+        pthread_mutex_lock(&s->lock);
+
+        s->werror = err;
+        s->written += n;
+        s->head++;
+        pthread_cond_broadcast(&s->cond);
+    }
+
+    pthread_mutex_unlock(&s->lock);
+
+    return NULL;
+}
+
+
+/* the filled buffer to the writer; waits for a free one to fill next */
+static void
+glossary_strings_flush(glossary_strings_t *s)
+{
+    unsigned  i;
+
+    if (s->nbuf == 0) {
+        return;
+    }
+
+    pthread_mutex_lock(&s->lock);
+
+    i = s->tail % GLOSSARY_WBUFS;
+    s->wlen[i] = s->nbuf;
+    s->woff[i] = s->base + s->flushed;
+    s->tail++;
+    pthread_cond_broadcast(&s->cond);
+
+    while (s->tail - s->head == GLOSSARY_WBUFS) {
+        pthread_cond_wait(&s->cond, &s->lock);
+    }
+
+    pthread_mutex_unlock(&s->lock);
+
+    s->flushed += s->nbuf;
+    s->nbuf = 0;
+    s->buf = s->bufs[s->tail % GLOSSARY_WBUFS];
+}
+
+
+/* waits until the first "upto" bytes of the section are in the file */
+static void
+glossary_strings_wait(glossary_strings_t *s, uint64_t upto)
+{
+    pthread_mutex_lock(&s->lock);
+
+    while (s->written < upto) {
+        pthread_cond_wait(&s->cond, &s->lock);
+    }
+
+    pthread_mutex_unlock(&s->lock);
+}
+
+
+static void
+glossary_strings_append(glossary_strings_t *s, const unsigned char *p,
+    size_t len)
+{
+    size_t  n;
+
+    s->len += len;
+
+    while (len > 0) {
+        n = GLOSSARY_WBUF_SIZE - s->nbuf;
+        n = n < len ? n : len;
+
+        memcpy(s->buf + s->nbuf, p, n);
+        s->nbuf += n;
+        p += n;
+        len -= n;
+
+        if (s->nbuf == GLOSSARY_WBUF_SIZE) {
+            glossary_strings_flush(s);
+        }
+    }
+}
+
+
+/* do the section bytes at off equal p?  The older ones are read back */
+static int
+glossary_strings_equal(glossary_strings_t *s, const glossary_slot_t *slot,
+    const unsigned char *p)
+{
+    size_t         n;
+    ssize_t        r;
+    uint64_t       off, len;
+    unsigned char  tmp[16384];
+
+    if (slot->copy) {
+        return memcmp(s->small + slot->copy - 1, p, slot->len) == 0;
+    }
+
+    off = slot->off;
+    len = slot->len;
+
+    if (off < s->flushed) {
+        glossary_strings_wait(s, off + len < s->flushed ? off + len
+                                                        : s->flushed);
+    }
+
+    while (len > 0 && off < s->flushed) {
+        n = s->flushed - off < sizeof(tmp) ? s->flushed - off : sizeof(tmp);
+        n = n < len ? n : len;
+
+        r = pread(s->fd, tmp, n, (off_t) (s->base + off));
+
+        if (r == -1 && errno == EINTR) {
+            continue;
+        }
+
+        if (r <= 0) {
+            if (s->error == 0) {
+                s->error = r == 0 ? EIO : errno;
+            }
+
+            return 0;
+        }
+
+        if (memcmp(tmp, p, r) != 0) {
+            return 0;
+        }
+
+        off += r;
+        p += r;
+        len -= r;
+    }
+
+    return len == 0 || memcmp(s->buf + (off - s->flushed), p, len) == 0;
+}

@@ -1,0 +1,202 @@
+/*
+ * glossaryc info [--json] FILE: verifies FILE, then prints its header and
+ * section table, as text or as one JSON object with the field names of
+ * the module's glossary_status.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <yajl/yajl_gen.h>
+
+#include "glossaryc.h"
+
+
+static int glossary_info_text(glossary_file_blob_t *fb);
+static int glossary_info_json(glossary_file_blob_t *fb);
+static int glossary_gen_str(yajl_gen g, const char *s);
+static int glossary_gen_kv_str(yajl_gen g, const char *k, const char *v);
+static int glossary_gen_kv_int(yajl_gen g, const char *k, long long v);
+
+
+int
+glossary_cmd_info(int argc, char **argv)
+{
+    int                   rc, json;
+    glossary_file_blob_t  fb;
+
+    json = (argc == 2 && strcmp(argv[0], "--json") == 0);
+
+    if (argc != 1 && !json) {
+        return glossary_usage_error("info takes [--json] FILE%s", "");
+    }
+
+    rc = glossary_open(&fb, argv[json]);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    rc = json ? glossary_info_json(&fb) : glossary_info_text(&fb);
+
+    glossary_unload(&fb);
+
+    return rc;
+}
+
+
+static int
+glossary_info_text(glossary_file_blob_t *fb)
+{
+    char                       when[32];
+    uint32_t                   i;
+    const glossary_header_t   *h;
+    const glossary_section_t  *s;
+
+    h = fb->blob.header;
+
+    glossary_iso_time(h->build_time, when, sizeof(when));
+
+    printf("file:          %s\n", fb->path);
+    printf("format:        %u.%u\n", (unsigned) h->version_major,
+           (unsigned) h->version_minor);
+    printf("build id:      %s\n", fb->blob.build_id);
+    printf("checksum:      0x%016llx\n", (unsigned long long) h->checksum);
+    printf("build time:    %s (%llu)\n", when,
+           (unsigned long long) h->build_time);
+    printf("file size:     %llu\n", (unsigned long long) h->file_size);
+    printf("terms:         %u\n", (unsigned) h->term_count);
+    printf("docs per term: %u\n", (unsigned) h->docs_per_term);
+    printf("global docs:   %u\n", (unsigned) h->global_docs);
+    printf("related:       %u\n", (unsigned) fb->blob.related_count);
+    printf("hash buckets:  %u\n", (unsigned) fb->blob.hash->bucket_count);
+    if (fb->blob.chunk_hashes != NULL) {
+        printf("chunks:        %llu of %llu bytes, eager %llu bytes\n",
+               (unsigned long long) fb->blob.chunk_count,
+               (unsigned long long) 1 << fb->blob.chunk_shift,
+               (unsigned long long) fb->blob.eager_size);
+    }
+
+    printf("sections:      %u\n", (unsigned) h->section_count);
+    printf("  %-3s %-12s %12s %12s\n", "id", "name", "offset", "size");
+
+    s = (const glossary_section_t *) (fb->blob.base + h->section_table);
+
+    for (i = 0; i < h->section_count; i++) {
+        printf("  %-3u %-12s %12llu %12llu\n", (unsigned) s[i].id,
+               glossary_blob_section_name(s[i].id),
+               (unsigned long long) s[i].offset,
+               (unsigned long long) s[i].size);
+    }
+
+    return glossary_flush_stdout();
+}
+
+
+static int
+glossary_info_json(glossary_file_blob_t *fb)
+{
+    int                        rc, err;
+    char                       when[32], version[16], checksum[32];
+    size_t                     len;
+    uint32_t                   i;
+    yajl_gen                   g;
+    const unsigned char       *out;
+    const glossary_header_t   *h;
+    const glossary_section_t  *s;
+
+    h = fb->blob.header;
+
+    glossary_iso_time(h->build_time, when, sizeof(when));
+    snprintf(version, sizeof(version), "%u.%u", (unsigned) h->version_major,
+             (unsigned) h->version_minor);
+    snprintf(checksum, sizeof(checksum), "xxh3:%s", fb->blob.build_id);
+
+    g = yajl_gen_alloc(NULL);
+    if (g == NULL) {
+        glossary_out_of_memory(0);
+    }
+
+    yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+
+    /* the names of glossary_status's fields, so the two compare directly */
+    err = yajl_gen_map_open(g) != yajl_gen_status_ok
+          || glossary_gen_kv_str(g, "path", fb->path)
+          || glossary_gen_kv_str(g, "build", fb->blob.build_id)
+          || glossary_gen_kv_str(g, "checksum", checksum)
+          || glossary_gen_kv_str(g, "version", version)
+          || glossary_gen_kv_int(g, "terms", h->term_count)
+          || glossary_gen_kv_int(g, "bytes", (long long) h->file_size)
+          || glossary_gen_kv_str(g, "build_time", when)
+          || glossary_gen_kv_int(g, "build_time_epoch",
+                                 (long long) h->build_time)
+          || glossary_gen_kv_int(g, "chunks",
+                                 (long long) fb->blob.chunk_count)
+          || glossary_gen_kv_int(g, "docs_per_term", h->docs_per_term)
+          || glossary_gen_kv_int(g, "global_docs", h->global_docs)
+          || glossary_gen_kv_int(g, "related", fb->blob.related_count)
+          || glossary_gen_kv_int(g, "categories", fb->blob.category_count)
+          || glossary_gen_kv_int(g, "hash_buckets",
+                                 fb->blob.hash->bucket_count)
+          || glossary_gen_str(g, "sections")
+          || yajl_gen_array_open(g) != yajl_gen_status_ok;
+
+    s = (const glossary_section_t *) (fb->blob.base + h->section_table);
+
+    for (i = 0; !err && i < h->section_count; i++) {
+        err = yajl_gen_map_open(g) != yajl_gen_status_ok
+              || glossary_gen_kv_int(g, "id", s[i].id)
+              || glossary_gen_kv_str(g, "name",
+                                     glossary_blob_section_name(s[i].id))
+              || glossary_gen_kv_int(g, "offset", (long long) s[i].offset)
+              || glossary_gen_kv_int(g, "size", (long long) s[i].size)
+              || yajl_gen_map_close(g) != yajl_gen_status_ok;
+    }
+
+    err = err
+          || yajl_gen_array_close(g) != yajl_gen_status_ok
+          || yajl_gen_map_close(g) != yajl_gen_status_ok
+          || yajl_gen_get_buf(g, &out, &len) != yajl_gen_status_ok;
+
+    rc = GLOSSARY_EXIT_OK;
+
+    if (err) {
+        /* the only input that can fail is the path itself */
+        glossary_error("%s: cannot write as JSON (not UTF-8?)", fb->path);
+        rc = GLOSSARY_EXIT_DATA;
+
+    } else if (fwrite(out, 1, len, stdout) != len
+               || putchar('\n') == EOF
+               || fflush(stdout) != 0)
+    {
+        glossary_error("stdout: %s", strerror(errno));
+        rc = GLOSSARY_EXIT_IO;
+    }
+
+    yajl_gen_free(g);
+
+    return rc;
+}
+
+
+static int
+glossary_gen_str(yajl_gen g, const char *s)
+{
+    return yajl_gen_string(g, (const unsigned char *) s, strlen(s))
+           != yajl_gen_status_ok;
+}
+
+
+static int
+glossary_gen_kv_str(yajl_gen g, const char *k, const char *v)
+{
+    return glossary_gen_str(g, k) || glossary_gen_str(g, v);
+}
+
+
+static int
+glossary_gen_kv_int(yajl_gen g, const char *k, long long v)
+{
+    return glossary_gen_str(g, k)
+           || yajl_gen_integer(g, v) != yajl_gen_status_ok;
+}
