@@ -2,7 +2,7 @@
  * glossaryc: compiles glossary sources into the blob that
  * ngx_http_glossary_module maps, and inspects blobs.  Here: main, the
  * usage text and the dispatch; the commands are in glossaryc_build.c,
- * glossaryc_verify.c, glossaryc_info.c and glossaryc_diff.c.
+ * glossaryc_verify.c, glossaryc_info.c, glossaryc_get.c and glossaryc_diff.c.
  *
  *   glossaryc build -o OUT [--quiet] INPUT...
  *   glossaryc verify FILE
