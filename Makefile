@@ -264,5 +264,45 @@ test-deb: deb
 bench: deps all
 	t/bench/run
 
+# ---------------------------------------------------------------------------
+# Autolink engine (issue 16): the automaton image and the streaming HTML
+# rewriter (src/blob/glossary_autolink.*, nginx-free, no library), the
+# builder (src/compiler/glossary_autolink_build.*, libutf8proc's Unicode
+# data at compile time), their C tests, fuzz target and benchmark.
+# src/blob/AUTOLINK.md describes them.
+
+PACKAGES      += libutf8proc-dev python3-html5lib
+DEB_PACKAGES  += libutf8proc-dev
+LIBS          += -lutf8proc
+
+AUTOLINK_SRCS := src/blob/glossary_autolink.c \
+                 src/compiler/glossary_autolink_build.c
+AUTOLINK_HDRS := src/blob/glossary_autolink.h \
+                 src/compiler/glossary_autolink_build.h
+TEST_AUTOLINK := $(BUILD)/test_autolink
+
+.PHONY: test-autolink
+
+$(TEST_AUTOLINK): t/autolink/test_autolink.c $(AUTOLINK_SRCS) \
+    $(AUTOLINK_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/autolink/test_autolink.c $(AUTOLINK_SRCS) -lutf8proc
+
+test: $(TEST_AUTOLINK)
+
+test-autolink: $(TEST_AUTOLINK)
+	$(TEST_AUTOLINK) --html5 /usr/bin/python3 t/autolink/html5_same_tree.py
+
+# make test-asan runs t/110 on a sanitized copy
+$(ASAN_BUILD)/test_autolink: t/autolink/test_autolink.c $(AUTOLINK_SRCS) \
+    $(AUTOLINK_HDRS)
+	mkdir -p $(ASAN_BUILD)
+	gcc $(ASAN_CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/autolink/test_autolink.c $(AUTOLINK_SRCS) -lutf8proc
+
+test-asan: $(ASAN_BUILD)/test_autolink
+
+# ---------------------------------------------------------------------------
+
 clean:
 	rm -rf $(BUILD)
