@@ -19,6 +19,10 @@
 
 #include "glossary_autolink.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 
 /* tokenizer states; those of the HTML standard keep its names */
 enum {
@@ -120,6 +124,7 @@ typedef struct {
     size_t      end;
     uint32_t    term;
     int         end_word;
+    size_t      resume;         /* no match: where a word may next begin */
 } glossary_al_match_t;
 
 
@@ -132,6 +137,8 @@ static glossary_autolink_status_t glossary_al_check_codepoints(
     glossary_autolink_t *al);
 static glossary_autolink_status_t glossary_al_check_slots(
     glossary_autolink_t *al);
+static glossary_autolink_status_t glossary_al_check_filter(
+    glossary_autolink_t *al);
 static size_t glossary_al_entity(const unsigned char *p, size_t avail,
     int more, uint32_t *cp);
 static size_t glossary_al_utf8(const unsigned char *p, size_t avail,
@@ -140,9 +147,9 @@ static size_t glossary_al_char(const glossary_autolink_t *al,
     const unsigned char *p, size_t avail, int more, glossary_al_char_t *ch);
 static int glossary_al_prev(const glossary_autolink_t *al,
     const unsigned char *seg, size_t anchor, int aword, size_t pos);
-static int glossary_al_walk(const glossary_autolink_t *al,
+static inline int glossary_al_walk(const glossary_autolink_t *al,
     const unsigned char *seg, size_t len, size_t pos, int more,
-    glossary_al_match_t *m);
+    glossary_al_match_t *m) __attribute__((always_inline));
 static int glossary_al_text(glossary_autolink_stream_t *st,
     const unsigned char *seg, size_t len, int more, int held, size_t off,
     size_t *done);
@@ -175,6 +182,7 @@ static const char  *glossary_al_errors[] = {
     "invalid autolink image header",
     "autolink image size does not match its counts",
     "invalid byte table in the autolink image",
+    "the autolink image's word filter disagrees with its automaton",
     "invalid code point table in the autolink image",
     "invalid automaton in the autolink image",
 };
@@ -286,6 +294,65 @@ static const char  *glossary_al_raw_names[] = {
     "noframes", "noscript"
 };
 
+static const uint8_t  glossary_al_raw_len[] = { 6, 5, 8, 5, 3, 6, 7, 8, 8 };
+
+/* the class bits of ASCII bytes, fixed by the format */
+#define AL_W  GLOSSARY_AUTOLINK_B_WORD
+#define AL_S  GLOSSARY_AUTOLINK_B_SPACE
+
+static const uint8_t  glossary_al_ascii[128] = {
+    ['\t'] = AL_S, ['\n'] = AL_S, ['\f'] = AL_S, ['\r'] = AL_S, [' '] = AL_S,
+    ['-'] = AL_S,
+    ['0'] = AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W,
+    ['A'] = AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W,
+    AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W,
+    AL_W, AL_W, AL_W,
+    ['_'] = AL_W,
+    ['a'] = AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W,
+    AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W, AL_W,
+    AL_W, AL_W, AL_W
+};
+
+#undef AL_W
+#undef AL_S
+
+/* filter codes of bytes (see glossary_autolink.h) */
+#define AL_O  GLOSSARY_AUTOLINK_FILTER_OTHER
+#define AL_X  GLOSSARY_AUTOLINK_FILTER_ODD
+#define AL_O8 AL_O, AL_O, AL_O, AL_O, AL_O, AL_O, AL_O, AL_O
+#define AL_X8 AL_X, AL_X, AL_X, AL_X, AL_X, AL_X, AL_X, AL_X
+#define AL_X64 AL_X8, AL_X8, AL_X8, AL_X8, AL_X8, AL_X8, AL_X8, AL_X8
+
+static const uint8_t  glossary_al_codes[256] = {
+    AL_O8, AL_O8, AL_O8, AL_O8,                              /* 00-1f */
+    AL_O, AL_O, AL_O, AL_O, AL_O, AL_O, AL_X, AL_O, AL_O8,   /* 20-2f */
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, AL_O, AL_O, AL_O, AL_O, AL_O, AL_O,
+    AL_O, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+    25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, AL_O, AL_O, AL_O, AL_O, 36,
+    AL_O, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+    25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, AL_O, AL_O, AL_O, AL_O, AL_O,
+    AL_X64, AL_X64
+};
+
+#undef AL_O
+#undef AL_X
+#undef AL_O8
+#undef AL_X8
+#undef AL_X64
+
+static const char  glossary_al_code_bytes[] =
+    "0123456789abcdefghijklmnopqrstuvwxyz_";
+
+/* bytes that end a tag name (NAME) or an attribute name (ATTR) */
+#define AL_D_NAME  1
+#define AL_D_ATTR  2
+#define AL_D_WS    4
+
+static const uint8_t  glossary_al_delim[256] = {
+    ['\t'] = 7, ['\n'] = 7, ['\f'] = 7, ['\r'] = 7, [' '] = 7,
+    ['/'] = 3, ['>'] = 3, ['='] = 2
+};
+
 static const char  *glossary_al_default_skip[] = {
     "a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "kbd",
     "button", "select", "option", "label", "svg", "math", "template",
@@ -316,6 +383,7 @@ glossary_autolink_image_size(uint32_t block_count, uint32_t fold_count,
     }
 
     return GLOSSARY_AUTOLINK_HEADER_SIZE + 256 + 256
+           + GLOSSARY_AUTOLINK_FILTER_SIZE
            + (uint64_t) GLOSSARY_AUTOLINK_STAGE1 * 2
            + (uint64_t) block_count * GLOSSARY_AUTOLINK_CP_BLOCK * 2
            + (uint64_t) fold_count * GLOSSARY_AUTOLINK_FOLD_SIZE
@@ -424,7 +492,9 @@ glossary_autolink_open(glossary_autolink_t *al, const void *data,
     al->header = h;
     al->byte_info = p + GLOSSARY_AUTOLINK_HEADER_SIZE;
     al->labels = al->byte_info + 256;
-    al->stage1 = (const uint16_t *) (al->labels + 256);
+    al->filter = al->labels + 256;
+    al->stage1 = (const uint16_t *) (al->filter
+                                     + GLOSSARY_AUTOLINK_FILTER_SIZE);
     al->blocks = al->stage1 + GLOSSARY_AUTOLINK_STAGE1;
     al->folds = (const uint8_t *) (al->blocks
                                    + (size_t) h->block_count
@@ -445,6 +515,10 @@ glossary_autolink_open(glossary_autolink_t *al, const void *data,
 
     if (rc == GLOSSARY_AUTOLINK_OK) {
         rc = glossary_al_check_slots(al);
+    }
+
+    if (rc == GLOSSARY_AUTOLINK_OK) {
+        rc = glossary_al_check_filter(al);
     }
 
     if (rc != GLOSSARY_AUTOLINK_OK) {
@@ -486,10 +560,18 @@ glossary_al_check_bytes(glossary_autolink_t *al)
             }
 
         } else if ((info & GLOSSARY_AUTOLINK_B_SLOW)
-                   || ((info & GLOSSARY_AUTOLINK_B_WORD)
-                       && (info & GLOSSARY_AUTOLINK_B_SPACE)))
+                   || (info & (GLOSSARY_AUTOLINK_B_WORD
+                               | GLOSSARY_AUTOLINK_B_SPACE))
+                      != glossary_al_ascii[b])
         {
+            /* ASCII classes are the format's, not the glossary's */
             goto bad;
+        }
+
+        if (b < 0x80 && b != '&' && !(info & GLOSSARY_AUTOLINK_B_WORD)
+            && (info & GLOSSARY_AUTOLINK_B_START))
+        {
+            al->punct_start = 1;
         }
 
         if (al->labels[b] > max
@@ -656,6 +738,157 @@ glossary_al_check_slots(glossary_autolink_t *al)
                                         "state %u is terminal without an "
                                         "end slot", (unsigned) t);
             }
+        }
+    }
+
+    return GLOSSARY_AUTOLINK_OK;
+}
+
+
+/* the state the byte with label l leads to from s, 0 for none */
+static inline uint32_t
+glossary_al_step(const glossary_autolink_slot_t *slots, uint32_t s,
+    unsigned l)
+{
+    uint32_t  t;
+
+    t = slots[s].base + l;
+
+    return (l != 0 && (slots[t].check & GLOSSARY_AUTOLINK_CHECK_MASK) == s)
+           ? t : 0;
+}
+
+
+/* the 4-byte part of the filter: bit of n3's word followed by code c3 */
+static inline unsigned
+glossary_al_hash4(unsigned n3, unsigned c3)
+{
+    return (uint32_t) ((n3 * GLOSSARY_AUTOLINK_FILTER_CODES + c3)
+                       * GLOSSARY_AUTOLINK_FILTER_HASH) >> 16;
+}
+
+
+/* terminal, or a child under a label that no ASCII WORD byte has */
+static int
+glossary_al_may_end(const glossary_autolink_slot_t *slots, uint32_t s,
+    const uint8_t *other, uint32_t label_count)
+{
+    uint32_t  l;
+
+    if (slots[s].check & GLOSSARY_AUTOLINK_TERMINAL) {
+        return 1;
+    }
+
+    for (l = 2; l <= label_count + 1; l++) {
+        if (other[l] && glossary_al_step(slots, s, l)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+void
+glossary_autolink_make_filter(const uint8_t *labels,
+    const glossary_autolink_slot_t *slots, uint32_t label_count,
+    uint8_t *filter)
+{
+    unsigned  b, i, j, k, q, n, end1, end2;
+    unsigned  l[GLOSSARY_AUTOLINK_FILTER_WORD];
+    uint8_t   other[256];
+    uint32_t  s1, s2, s3;
+
+    memset(filter, 0, GLOSSARY_AUTOLINK_FILTER_SIZE);
+    memset(other, 0, sizeof(other));
+
+    for (b = 0; b < 256; b++) {
+        if (b >= 0x80 || !(glossary_al_ascii[b] & GLOSSARY_AUTOLINK_B_WORD)) {
+            other[labels[b]] = 1;
+        }
+    }
+
+    for (i = 0; i < GLOSSARY_AUTOLINK_FILTER_WORD; i++) {
+        l[i] = labels[(unsigned char) glossary_al_code_bytes[i]];
+    }
+
+#define AL_SET(bit)  filter[(bit) >> 3] |= (uint8_t) (1u << ((bit) & 7))
+#define AL_N(a, b, c)                                                        \
+    (((a) * GLOSSARY_AUTOLINK_FILTER_CODES + (b))                            \
+     * GLOSSARY_AUTOLINK_FILTER_CODES + (c))
+
+    for (i = 0; i < GLOSSARY_AUTOLINK_FILTER_WORD; i++) {
+        s1 = glossary_al_step(slots, 0, l[i]);
+
+        if (s1 == 0) {
+            continue;
+        }
+
+        end1 = glossary_al_may_end(slots, s1, other, label_count);
+
+        for (k = 0; k < GLOSSARY_AUTOLINK_FILTER_CODES; k++) {
+            AL_SET(AL_N(i, GLOSSARY_AUTOLINK_FILTER_ODD, k));
+
+            if (end1) {
+                AL_SET(AL_N(i, GLOSSARY_AUTOLINK_FILTER_OTHER, k));
+            }
+        }
+
+        for (j = 0; j < GLOSSARY_AUTOLINK_FILTER_WORD; j++) {
+            s2 = glossary_al_step(slots, s1, l[j]);
+
+            if (s2 == 0) {
+                continue;
+            }
+
+            end2 = glossary_al_may_end(slots, s2, other, label_count);
+            AL_SET(AL_N(i, j, GLOSSARY_AUTOLINK_FILTER_ODD));
+
+            if (end2) {
+                AL_SET(AL_N(i, j, GLOSSARY_AUTOLINK_FILTER_OTHER));
+            }
+
+            for (k = 0; k < GLOSSARY_AUTOLINK_FILTER_WORD; k++) {
+                s3 = glossary_al_step(slots, s2, l[k]);
+
+                if (s3 == 0) {
+                    continue;
+                }
+
+                n = AL_N(i, j, k);
+                AL_SET(n);
+
+                for (q = 0; q < GLOSSARY_AUTOLINK_FILTER_WORD; q++) {
+                    if (glossary_al_step(slots, s3, l[q])) {
+                        AL_SET(GLOSSARY_AUTOLINK_FILTER_4
+                               + glossary_al_hash4(n, q));
+                    }
+                }
+            }
+        }
+    }
+
+#undef AL_SET
+#undef AL_N
+}
+
+
+static glossary_autolink_status_t
+glossary_al_check_filter(glossary_autolink_t *al)
+{
+    size_t   i;
+    uint8_t  filter[GLOSSARY_AUTOLINK_FILTER_SIZE];
+
+    glossary_autolink_make_filter(al->labels, al->slots,
+                                  al->header->label_count, filter);
+
+    for (i = 0; i < GLOSSARY_AUTOLINK_FILTER_SIZE; i++) {
+        if (filter[i] != al->filter[i]) {
+            return glossary_al_fail(al, GLOSSARY_AUTOLINK_ERR_FILTER,
+                                    "filter byte %zu is 0x%02x, the "
+                                    "automaton says 0x%02x", i,
+                                    (unsigned) al->filter[i],
+                                    (unsigned) filter[i]);
         }
     }
 
@@ -1232,14 +1465,16 @@ glossary_al_prev(const glossary_autolink_t *al, const unsigned char *seg,
  * From a place where a word may begin, down the automaton: the longest
  * pattern that ends where a word may end (the next character is no WORD
  * character, or the last one was none).  A walk reads at most walk_limit
- * input bytes.
+ * input bytes.  Without a match, m->resume is where the next word may
+ * begin: past every character the walk read when all of them were ASCII
+ * WORD characters (none of them can begin a word then), else the next one.
  */
-static int
+static inline int
 glossary_al_walk(const glossary_autolink_t *al, const unsigned char *seg,
     size_t len, size_t pos, int more, glossary_al_match_t *m)
 {
-    size_t                           i, n, best, k;
-    unsigned                         b, info, word, space, last_word;
+    size_t                           i, n, best, k, limit;
+    unsigned                         b, info, word, space, last_word, plain;
     uint32_t                         s, t, c, sflags, bstate;
     const uint8_t                   *bi, *lab;
     glossary_al_char_t               ch;
@@ -1248,6 +1483,7 @@ glossary_al_walk(const glossary_autolink_t *al, const unsigned char *seg,
     bi = al->byte_info;
     lab = al->labels;
     slots = al->slots;
+    limit = pos + al->walk_limit;
 
     s = 0;
     sflags = 0;
@@ -1256,6 +1492,7 @@ glossary_al_walk(const glossary_autolink_t *al, const unsigned char *seg,
     bstate = 0;
     last_word = 0;
     space = 0;
+    plain = 1;
     m->end_word = 0;
 
     for ( ;; ) {
@@ -1289,6 +1526,7 @@ glossary_al_walk(const glossary_autolink_t *al, const unsigned char *seg,
 
             if (info & GLOSSARY_AUTOLINK_B_SPACE) {
                 if (space) {
+                    plain = 0;
                     i++;
                     goto next;
                 }
@@ -1309,10 +1547,12 @@ glossary_al_walk(const glossary_autolink_t *al, const unsigned char *seg,
             s = t;
             sflags = c;
             last_word = word;
+            plain &= word;
             i++;
             goto next;
         }
 
+        plain = 0;
         n = glossary_al_char(al, seg + i, len - i, more, &ch);
 
         if (n == 0) {
@@ -1379,7 +1619,7 @@ glossary_al_walk(const glossary_autolink_t *al, const unsigned char *seg,
 
     next:
 
-        if (i - pos > al->walk_limit) {
+        if (i > limit) {
             break;
         }
     }
@@ -1387,6 +1627,7 @@ glossary_al_walk(const glossary_autolink_t *al, const unsigned char *seg,
 done:
 
     if (best == 0) {
+        m->resume = (plain && i > pos) ? i : pos + 1;
         return al_walk_none;
     }
 
@@ -1568,6 +1809,171 @@ _Static_assert(GLOSSARY_AUTOLINK_TABLE == 1024
 
 
 /*
+ * The end of the run of ASCII WORD bytes at pos (letters, digits and '_',
+ * as every image has them): 16 bytes at a time where SSE2 is, since word
+ * lengths are what a branch predictor cannot guess.
+ */
+static inline size_t
+glossary_al_word_end(const uint8_t *bi, const unsigned char *seg, size_t pos,
+    size_t len)
+{
+#if defined(__SSE2__)
+    unsigned  mask;
+    __m128i   v, l;
+
+    while (pos + 16 <= len) {
+        v = _mm_loadu_si128((const __m128i *) (seg + pos));
+        l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+
+        /* signed compares: bytes of 0x80 and over are never in range */
+        mask = (unsigned) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+                   _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+                                 _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1))),
+                   _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                 _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)))),
+                   _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+
+        if (mask != 0xffff) {
+            return pos + __builtin_ctz(~mask);
+        }
+
+        pos += 16;
+    }
+#endif
+
+    while (pos < len && (bi[seg[pos]] & GLOSSARY_AUTOLINK_B_WORD)) {
+        pos++;
+    }
+
+    return pos;
+}
+
+
+#if defined(__SSE2__)
+
+/*
+ * From pos, 16 bytes at a time, the first place the scalar code must look
+ * at: the beginning of a word whose filter bit is set (or cannot be read
+ * in this block), a byte of 0x80 or over, '&', and with punct_start every
+ * other byte but white space and WORD bytes; where fewer than 19 bytes
+ * remain, that place.  prevw: the character before pos is a WORD one.
+ */
+static inline size_t
+glossary_al_scan(const glossary_autolink_t *al, const unsigned char *seg,
+    size_t pos, size_t len, unsigned prevw)
+{
+    unsigned              w, x, sp, cand, j, bit, c3, n;
+    const uint8_t        *f;
+    const unsigned char  *p;
+    __m128i         v, l;
+
+    f = al->filter;
+
+    /* 3 bytes more than a block, for the filter's look at a word */
+    while (pos + 19 <= len) {
+        v = _mm_loadu_si128((const __m128i *) (seg + pos));
+        l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+
+        w = (unsigned) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+                _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+                              _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1))),
+                _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                              _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)))),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+        x = (unsigned) _mm_movemask_epi8(_mm_or_si128(v,
+                _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))));
+
+        cand = (w & ~((w << 1) | prevw)) | x;
+
+        if (al->punct_start) {
+            sp = (unsigned) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
+                     _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
+                                   _mm_cmplt_epi8(v, _mm_set1_epi8(14)))));
+            cand |= ~(w | x | sp) & 0xffff;
+        }
+
+        while (cand) {
+            j = (unsigned) __builtin_ctz(cand);
+            p = seg + pos + j;
+
+            if (!((w >> j) & 1)) {
+                return pos + j;
+            }
+
+            n = (glossary_al_codes[p[0]] * GLOSSARY_AUTOLINK_FILTER_CODES
+                 + glossary_al_codes[p[1]])
+                * GLOSSARY_AUTOLINK_FILTER_CODES + glossary_al_codes[p[2]];
+
+            if ((f[n >> 3] >> (n & 7)) & 1) {
+                c3 = glossary_al_codes[p[3]];
+
+                if (glossary_al_codes[p[1]] >= GLOSSARY_AUTOLINK_FILTER_WORD
+                    || glossary_al_codes[p[2]] >= GLOSSARY_AUTOLINK_FILTER_WORD
+                    || c3 >= GLOSSARY_AUTOLINK_FILTER_WORD)
+                {
+                    return pos + j;
+                }
+
+                bit = GLOSSARY_AUTOLINK_FILTER_4 + glossary_al_hash4(n, c3);
+
+                if ((f[bit >> 3] >> (bit & 7)) & 1) {
+                    return pos + j;
+                }
+            }
+
+            cand &= cand - 1;
+        }
+
+        prevw = (w >> 15) & 1;
+        pos += 16;
+    }
+
+    return pos;
+}
+
+#endif
+
+
+/*
+ * Does the filter rule out a match at the word that begins at pos (an
+ * ASCII WORD byte, where a word may begin)?  The end of the text is a byte
+ * that is no WORD byte, or one not known yet when more may follow.
+ */
+static inline int
+glossary_al_filtered(const glossary_autolink_t *al, const unsigned char *seg,
+    size_t pos, size_t len, int more)
+{
+    unsigned  c[4], k, n, end;
+
+    end = more ? GLOSSARY_AUTOLINK_FILTER_ODD : GLOSSARY_AUTOLINK_FILTER_OTHER;
+
+    for (k = 0; k < 4; k++) {
+        c[k] = (pos + k < len) ? glossary_al_codes[seg[pos + k]] : end;
+    }
+
+    n = (c[0] * GLOSSARY_AUTOLINK_FILTER_CODES + c[1])
+        * GLOSSARY_AUTOLINK_FILTER_CODES + c[2];
+
+    if (!((al->filter[n >> 3] >> (n & 7)) & 1)) {
+        return 1;
+    }
+
+    if (c[1] >= GLOSSARY_AUTOLINK_FILTER_WORD
+        || c[2] >= GLOSSARY_AUTOLINK_FILTER_WORD
+        || c[3] >= GLOSSARY_AUTOLINK_FILTER_WORD)
+    {
+        return 0;
+    }
+
+    n = GLOSSARY_AUTOLINK_FILTER_4 + glossary_al_hash4(n, c[3]);
+
+    return !((al->filter[n >> 3] >> (n & 7)) & 1);
+}
+
+
+/*
  * Text (no '<' in it): finds the matches and emits them and the text
  * before them (HELD when held, otherwise PASS at input offset off + i).
  * *done: the bytes decided; the rest (a walk or a character not finished
@@ -1600,6 +2006,26 @@ glossary_al_text(glossary_autolink_stream_t *st, const unsigned char *seg,
     }
 
     while (pos < len) {
+#if defined(__SSE2__)
+        if (pos + 19 <= len) {
+            if (pos == anchor) {
+                prev = aword;
+
+            } else if (seg[pos - 1] < 0x80) {
+                prev = (bi[seg[pos - 1]] & GLOSSARY_AUTOLINK_B_WORD) != 0;
+
+            } else {
+                prev = glossary_al_prev(al, seg, anchor, aword, pos);
+            }
+
+            pos = glossary_al_scan(al, seg, pos, len, (unsigned) prev);
+
+            if (pos == len) {
+                break;
+            }
+        }
+#endif
+
         b = seg[pos];
 
         if (!(bi[b] & GLOSSARY_AUTOLINK_B_STOP)) {
@@ -1623,13 +2049,25 @@ glossary_al_text(glossary_autolink_stream_t *st, const unsigned char *seg,
             b = seg[pos];
         }
 
-        prev = (pos == anchor) ? aword
-                               : glossary_al_prev(al, seg, anchor, aword, pos);
+        if (pos == anchor) {
+            prev = aword;
+
+        } else if (seg[pos - 1] < 0x80) {
+            prev = (bi[seg[pos - 1]] & GLOSSARY_AUTOLINK_B_WORD) != 0;
+
+        } else {
+            prev = glossary_al_prev(al, seg, anchor, aword, pos);
+        }
 
         if (b < 0x80 && b != '&') {
             word = bi[b] & GLOSSARY_AUTOLINK_B_WORD;
 
-            if (!(prev && word)) {
+            if ((prev && word)
+                || (word && glossary_al_filtered(al, seg, pos, len, more)))
+            {
+                pos++;
+
+            } else {
                 rc = glossary_al_walk(al, seg, len, pos, more, &m);
 
                 if (rc == al_walk_more) {
@@ -1639,15 +2077,14 @@ glossary_al_text(glossary_autolink_stream_t *st, const unsigned char *seg,
                 if (rc == al_walk_match) {
                     goto matched;
                 }
+
+                /* a character of a word: so was every one before resume */
+                word = (m.resume == pos + 1) ? word : 1;
+                pos = m.resume;
             }
 
-            pos++;
-
             if (word) {
-                while (pos < len && (bi[seg[pos]] & GLOSSARY_AUTOLINK_B_WORD))
-                {
-                    pos++;
-                }
+                pos = glossary_al_word_end(bi, seg, pos, len);
             }
 
             anchor = pos;
@@ -1926,23 +2363,36 @@ glossary_autolink_feed(glossary_autolink_stream_t *st,
             continue;
 
         case al_tag_name:
-            switch (c) {
-            case '\t': case '\n': case '\f': case '\r': case ' ':
-                st->state = al_attr_before;
-                break;
-            case '/':
-                st->state = al_self_close;
-                break;
-            case '>':
-                glossary_al_emit_tag(st);
-                break;
-            default:
+            /* the name runs to white space, '/' or '>' */
+            while (!(glossary_al_delim[c] & AL_D_NAME)) {
+                lc = (c >= 'A' && c <= 'Z') ? (c | 0x20) : c;
+
                 if (st->name_len < GLOSSARY_AUTOLINK_MAX_NAME) {
                     st->name[st->name_len] = (char) lc;
                 }
 
                 st->name_len++;
                 st->name_hash = (st->name_hash ^ lc) * AL_FNV_PRIME;
+
+                if (++pos == len) {
+                    break;
+                }
+
+                c = in[pos];
+            }
+
+            if (pos == len) {
+                continue;
+            }
+
+            if (c == '/') {
+                st->state = al_self_close;
+
+            } else if (c == '>') {
+                glossary_al_emit_tag(st);
+
+            } else {
+                st->state = al_attr_before;
             }
 
             break;
@@ -1970,29 +2420,38 @@ glossary_autolink_feed(glossary_autolink_stream_t *st,
             break;
 
         case al_attr_name:
-            switch (c) {
-            case '\t': case '\n': case '\f': case '\r': case ' ':
-                glossary_al_attr_end(st);
-                st->state = al_attr_after;
-                break;
-            case '/':
-                glossary_al_attr_end(st);
-                st->state = al_self_close;
-                break;
-            case '=':
-                glossary_al_attr_end(st);
-                st->state = al_value_before;
-                break;
-            case '>':
-                glossary_al_attr_end(st);
-                glossary_al_emit_tag(st);
-                break;
-            default:
+            while (!(glossary_al_delim[c] & AL_D_ATTR)) {
                 if (st->attr_len < sizeof(st->attr_name) - 1) {
-                    st->attr_name[st->attr_len] = (char) lc;
+                    st->attr_name[st->attr_len] =
+                        (char) ((c >= 'A' && c <= 'Z') ? (c | 0x20) : c);
                 }
 
                 st->attr_len++;
+
+                if (++pos == len) {
+                    break;
+                }
+
+                c = in[pos];
+            }
+
+            if (pos == len) {
+                continue;
+            }
+
+            glossary_al_attr_end(st);
+
+            if (c == '/') {
+                st->state = al_self_close;
+
+            } else if (c == '=') {
+                st->state = al_value_before;
+
+            } else if (c == '>') {
+                glossary_al_emit_tag(st);
+
+            } else {
+                st->state = al_attr_after;
             }
 
             break;
@@ -2283,7 +2742,7 @@ glossary_autolink_feed(glossary_autolink_stream_t *st,
                 || c == '/' || c == '>')
             {
                 st->tag = AL_TAG_END;
-                st->name_len = (uint32_t) strlen(name);
+                st->name_len = glossary_al_raw_len[st->raw];
                 memcpy(st->name, name, st->name_len);
                 st->name_hash = AL_FNV_BASIS;
 
@@ -2571,44 +3030,90 @@ glossary_al_value_end(glossary_autolink_stream_t *st)
 static uint32_t
 glossary_al_kind(const char *name, uint32_t len, uint32_t *raw)
 {
-    size_t  i;
+    uint32_t  i;
 
-    static const char  *voids[] = {
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-        "param", "source", "track", "wbr", "keygen", "basefont", "bgsound",
-        "frame"
-    };
+#define AL_IS(s)  (memcmp(name, s, sizeof(s) - 1) == 0)
 
-    if (len == 0 || len > 9) {
+    switch (len) {
+
+    case 2:
+        return (AL_IS("br") || AL_IS("hr")) ? al_kind_void : al_kind_normal;
+
+    case 3:
+        if (AL_IS("svg")) {
+            return al_kind_foreign;
+        }
+
+        if (AL_IS("img") || AL_IS("col") || AL_IS("wbr")) {
+            return al_kind_void;
+        }
+
+        break;
+
+    case 4:
+        if (AL_IS("meta")) {
+            return al_kind_meta;
+        }
+
+        if (AL_IS("math")) {
+            return al_kind_foreign;
+        }
+
+        if (AL_IS("area") || AL_IS("base") || AL_IS("link")) {
+            return al_kind_void;
+        }
+
+        return al_kind_normal;
+
+    case 5:
+        if (AL_IS("embed") || AL_IS("input") || AL_IS("param")
+            || AL_IS("track") || AL_IS("frame"))
+        {
+            return al_kind_void;
+        }
+
+        break;
+
+    case 6:
+        if (AL_IS("source") || AL_IS("keygen")) {
+            return al_kind_void;
+        }
+
+        break;
+
+    case 7:
+        if (AL_IS("bgsound")) {
+            return al_kind_void;
+        }
+
+        break;
+
+    case 8:
+        if (AL_IS("basefont")) {
+            return al_kind_void;
+        }
+
+        break;
+
+    case 9:
+        if (AL_IS("plaintext")) {
+            return al_kind_plaintext;
+        }
+
+        return al_kind_normal;
+
+    default:
         return al_kind_normal;
     }
 
+#undef AL_IS
+
     for (i = 0; i < sizeof(glossary_al_raw_names) / sizeof(char *); i++) {
-        if (strlen(glossary_al_raw_names[i]) == len
+        if (glossary_al_raw_len[i] == len
             && memcmp(glossary_al_raw_names[i], name, len) == 0)
         {
-            *raw = (uint32_t) i;
+            *raw = i;
             return i == 0 ? al_kind_script : al_kind_raw;
-        }
-    }
-
-    if (len == 9 && memcmp(name, "plaintext", 9) == 0) {
-        return al_kind_plaintext;
-    }
-
-    if (len == 4 && memcmp(name, "meta", 4) == 0) {
-        return al_kind_meta;
-    }
-
-    if ((len == 3 && memcmp(name, "svg", 3) == 0)
-        || (len == 4 && memcmp(name, "math", 4) == 0))
-    {
-        return al_kind_foreign;
-    }
-
-    for (i = 0; i < sizeof(voids) / sizeof(char *); i++) {
-        if (strlen(voids[i]) == len && memcmp(voids[i], name, len) == 0) {
-            return al_kind_void;
         }
     }
 

@@ -20,8 +20,10 @@
  *     +---------------------------------+ 320
  *     | labels[256]     (uint8)         |  per folded byte: automaton label
  *     +---------------------------------+ 576
+ *     | filter[16384]   (bits)          |  can a word that begins so match
+ *     +---------------------------------+ 16960
  *     | stage1[8704]    (uint16)        |  code point >> 7 -> block
- *     +---------------------------------+ 17984
+ *     +---------------------------------+ 34368
  *     | blocks[block_count][128]        |  (uint16) class | fold index << 3
  *     +---------------------------------+
  *     | folds[fold_count] (8 bytes)     |  length, then folded UTF-8
@@ -45,6 +47,40 @@
 
 /* longest pattern, in folded bytes */
 #define GLOSSARY_AUTOLINK_MAX_PATTERN    255
+
+/*
+ * filter: a bit per beginning of a word, so that the matcher can pass over
+ * most words without walking the automaton.  Bytes are coded: ASCII WORD
+ * bytes, folded (A-Z as a-z), 0-9 for the digits, 10-35 for the letters,
+ * 36 for '_'; 37 for any other ASCII byte but '&'; 38 for '&' and bytes
+ * of 0x80 and over (what follows is not known without decoding).  For a
+ * word that begins with bytes coded c0 (a WORD byte), c1, c2, c3, and the
+ * states s1 .. s4 the root reaches through the WORD bytes among them:
+ *
+ *   n = (c0 * 39 + c1) * 39 + c2       bit n is set when
+ *       c1, c2 WORD bytes              s3 exists
+ *       c1 WORD, c2 = 37               s2 exists and may end: it is
+ *                                      terminal or has a child under a
+ *                                      label of a byte that is no ASCII
+ *                                      WORD byte
+ *       c1 WORD, c2 = 38               s2 exists
+ *       c1 = 37                        s1 exists and may end
+ *       c1 = 38                        s1 exists
+ *   FILTER_4 + ((n * 39 + c3) * 2654435761 mod 2^32) / 2^16
+ *                                      for c1, c2, c3 WORD bytes: s4
+ *                                      exists for some word of this hash
+ *
+ * A word whose bit n is 0, or (four WORD bytes) whose FILTER_4 bit is 0,
+ * matches no pattern.  The filter follows from labels and slots, and the
+ * reader checks that it does.
+ */
+#define GLOSSARY_AUTOLINK_FILTER_SIZE    16384
+#define GLOSSARY_AUTOLINK_FILTER_CODES   39
+#define GLOSSARY_AUTOLINK_FILTER_WORD    37       /* codes below: WORD */
+#define GLOSSARY_AUTOLINK_FILTER_OTHER   37
+#define GLOSSARY_AUTOLINK_FILTER_ODD     38
+#define GLOSSARY_AUTOLINK_FILTER_4       65536
+#define GLOSSARY_AUTOLINK_FILTER_HASH    2654435761u
 
 /* the code point table: 0x110000 code points in blocks of 128 */
 #define GLOSSARY_AUTOLINK_CP_SHIFT       7
@@ -190,6 +226,15 @@ _Static_assert(sizeof(glossary_autolink_slot_t) == 8,
 uint64_t glossary_autolink_image_size(uint32_t block_count,
     uint32_t fold_count, uint32_t slot_count);
 
+/*
+ * the filter that labels and slots imply (slots already checked: every
+ * state's labels inside the array), into filter[FILTER_SIZE]; the builder
+ * writes it, the reader compares
+ */
+void glossary_autolink_make_filter(const uint8_t *labels,
+    const glossary_autolink_slot_t *slots, uint32_t label_count,
+    uint8_t *filter);
+
 
 /* reader status codes; glossary_autolink_strerror() names each */
 typedef enum {
@@ -201,6 +246,7 @@ typedef enum {
     GLOSSARY_AUTOLINK_ERR_HEADER,        /* a header field out of range */
     GLOSSARY_AUTOLINK_ERR_SIZE,          /* size disagrees with counts */
     GLOSSARY_AUTOLINK_ERR_BYTES,         /* byte_info or labels invalid */
+    GLOSSARY_AUTOLINK_ERR_FILTER,        /* filter disagrees with slots */
     GLOSSARY_AUTOLINK_ERR_CODEPOINTS,    /* stage1, blocks or folds */
     GLOSSARY_AUTOLINK_ERR_AUTOMATON,     /* a slot is invalid */
     GLOSSARY_AUTOLINK_ERR_LAST
@@ -218,6 +264,7 @@ typedef struct {
     const glossary_autolink_header_t  *header;
     const uint8_t                     *byte_info;
     const uint8_t                     *labels;
+    const uint8_t                     *filter;
     const uint16_t                    *stage1;
     const uint16_t                    *blocks;
     const uint8_t                     *folds;
@@ -227,6 +274,8 @@ typedef struct {
     uint32_t                           max_pattern;
     /* input bytes a single match may span (entities, white space) */
     uint32_t                           walk_limit;
+    /* a pattern begins with an ASCII byte that is no WORD byte */
+    unsigned                           punct_start:1;
     /* what exactly was wrong, for messages: "slot 12: ..." */
     char                               detail[160];
 } glossary_autolink_t;

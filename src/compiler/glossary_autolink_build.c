@@ -22,6 +22,7 @@
 #define ALB_CPS          0x110000
 #define ALB_FOLD_HASH    (1u << 15)
 #define ALB_DENSE        0.95
+#define ALB_CHAIN        0x80000000u     /* a node that heads a tail */
 
 
 typedef struct {
@@ -30,6 +31,14 @@ typedef struct {
     uint8_t     len;
     uint8_t     prio;
 } glossary_alb_pattern_t;
+
+/* a node waiting to be placed: its state and its patterns */
+typedef struct {
+    uint32_t    state;
+    uint32_t    depth;
+    uint32_t    lo;
+    uint32_t    hi;
+} glossary_alb_node_t;
 
 struct glossary_autolink_builder_s {
     uint32_t                    term_count;
@@ -58,8 +67,8 @@ struct glossary_autolink_builder_s {
     uint32_t                    states;
     uint32_t                    max_label;
     uint8_t                     label[256];
-    uint8_t                    *scratch;        /* labels, per depth */
-    uint32_t                   *ranges;         /* ends, per depth */
+    glossary_alb_node_t        *queue;          /* nodes to place */
+    size_t                      queue_size;
 
     glossary_autolink_stats_t   stats;
     char                        error[160];
@@ -81,9 +90,10 @@ static int glossary_alb_push(glossary_autolink_builder_t *b, uint32_t term,
 static int glossary_alb_plurals(glossary_autolink_builder_t *b,
     uint32_t term, const unsigned char *p, size_t len, unsigned prio);
 static int glossary_alb_cmp(const void *a, const void *b, void *arena);
-static int glossary_alb_node(glossary_autolink_builder_t *b, uint32_t s,
-    const glossary_alb_pattern_t *keys, size_t lo, size_t hi,
-    uint32_t depth);
+static int glossary_alb_trie(glossary_autolink_builder_t *b,
+    const glossary_alb_pattern_t *keys, size_t n);
+static int glossary_alb_chains(glossary_autolink_builder_t *b,
+    const glossary_alb_pattern_t *keys, size_t nodes);
 static int glossary_alb_grow(glossary_autolink_builder_t *b, size_t need);
 static unsigned glossary_alb_ascii(unsigned c);
 
@@ -146,8 +156,7 @@ glossary_autolink_builder_free(glossary_autolink_builder_t *b)
     free(b->pats);
     free(b->base);
     free(b->check);
-    free(b->scratch);
-    free(b->ranges);
+    free(b->queue);
     free(b);
 }
 
@@ -755,120 +764,212 @@ glossary_alb_grow(glossary_autolink_builder_t *b, size_t need)
 
 
 /*
- * Node s holds the patterns keys[lo, hi), which share their first depth
- * bytes: places its children, then each child's subtree.
+ * The trie, breadth first, so that the shallow states, which every walk
+ * goes through, lie together at the front of the array.  A node holds the
+ * patterns keys[lo, hi), which share their first depth bytes; it gets the
+ * first base (at or after next_check) where each of its children's slots
+ * is free, then its children queue up.
  */
 static int
-glossary_alb_node(glossary_autolink_builder_t *b, uint32_t s,
-    const glossary_alb_pattern_t *keys, size_t lo, size_t hi, uint32_t depth)
+glossary_alb_trie(glossary_autolink_builder_t *b,
+    const glossary_alb_pattern_t *keys, size_t npat)
 {
-    size_t          i, j, n, k, nonzero, first_free;
-    uint32_t        pos, base, start, term;
-    uint8_t        *labels;
-    uint32_t       *ends;
-    int             terminal, first;
-    unsigned char   c;
+    int                   terminal, first;
+    void                 *q;
+    size_t                head, tail, i, j, n, k, nonzero, first_free;
+    uint8_t               labels[256];
+    uint32_t              ends[256], pos, base, start, term, s, depth;
+    unsigned char         c;
+    glossary_alb_node_t   node;
 
-    labels = b->scratch + (size_t) depth * 256;
-    ends = b->ranges + (size_t) depth * 256;
-    n = 0;
-    i = lo;
-    terminal = 0;
-    term = 0;
+    b->queue_size = 1024;
+    b->queue = malloc(b->queue_size * sizeof(glossary_alb_node_t));
 
-    if (keys[i].len == depth) {
-        terminal = 1;
-        term = keys[i].term;
-        labels[n] = GLOSSARY_AUTOLINK_LABEL_END;
-        ends[n++] = (uint32_t) ++i;
+    if (b->queue == NULL) {
+        return glossary_alb_fail(b, "out of memory");
     }
 
-    while (i < hi) {
-        c = b->arena[keys[i].off + depth];
-        j = i + 1;
+    head = 0;
+    tail = 1;
+    b->queue[0].state = 0;
+    b->queue[0].depth = 0;
+    b->queue[0].lo = 0;
+    b->queue[0].hi = (uint32_t) npat;
 
-        while (j < hi && b->arena[keys[j].off + depth] == c) {
-            j++;
-        }
+    while (head < tail) {
+        node = b->queue[head++];
 
-        labels[n] = b->label[c];
-        ends[n++] = (uint32_t) j;
-        i = j;
-    }
-
-    /* the first base at or after next_check where every child fits */
-    pos = b->next_check > labels[0] ? b->next_check : labels[0];
-    nonzero = 0;
-    first = 1;
-    first_free = pos;
-
-    for ( ;; pos++) {
-        if (glossary_alb_grow(b, (size_t) pos + b->max_label + 2) != 0) {
-            return -1;
-        }
-
-        if (b->check[pos] != GLOSSARY_AUTOLINK_FREE) {
-            nonzero++;
+        if (node.depth & ALB_CHAIN) {
             continue;
         }
 
-        if (first) {
-            first_free = pos;
-            first = 0;
+        s = node.state;
+        depth = node.depth;
+        n = 0;
+        i = node.lo;
+        terminal = 0;
+        term = 0;
+
+        if (keys[i].len == depth) {
+            terminal = 1;
+            term = keys[i].term;
+            labels[n] = GLOSSARY_AUTOLINK_LABEL_END;
+            ends[n++] = (uint32_t) ++i;
         }
 
-        base = pos - labels[0];
+        while (i < node.hi) {
+            c = b->arena[keys[i].off + depth];
+            j = i + 1;
 
-        if (base == 0) {
-            continue;
+            while (j < node.hi && b->arena[keys[j].off + depth] == c) {
+                j++;
+            }
+
+            labels[n] = b->label[c];
+            ends[n++] = (uint32_t) j;
+            i = j;
         }
 
-        for (k = 1; k < n; k++) {
-            if (b->check[base + labels[k]] != GLOSSARY_AUTOLINK_FREE) {
+        pos = b->next_check > labels[0] ? b->next_check : labels[0];
+        nonzero = 0;
+        first = 1;
+        first_free = pos;
+
+        for ( ;; pos++) {
+            if (glossary_alb_grow(b, (size_t) pos + b->max_label + 2) != 0) {
+                return -1;
+            }
+
+            if (b->check[pos] != GLOSSARY_AUTOLINK_FREE) {
+                nonzero++;
+                continue;
+            }
+
+            if (first) {
+                first_free = pos;
+                first = 0;
+            }
+
+            base = pos - labels[0];
+
+            if (base == 0) {
+                continue;
+            }
+
+            for (k = 1; k < n; k++) {
+                if (b->check[base + labels[k]] != GLOSSARY_AUTOLINK_FREE) {
+                    break;
+                }
+            }
+
+            if (k == n) {
                 break;
             }
         }
 
-        if (k == n) {
-            break;
+        if ((double) nonzero / (pos - first_free + 1) >= ALB_DENSE) {
+            b->next_check = pos;
+
+        } else {
+            b->next_check = (uint32_t) first_free;
+        }
+
+        b->base[s] = base;
+
+        for (k = 0; k < n; k++) {
+            b->check[base + labels[k]] = s;
+
+            if (base + labels[k] > b->max_used) {
+                b->max_used = base + labels[k];
+            }
+        }
+
+        if (terminal) {
+            b->base[base + GLOSSARY_AUTOLINK_LABEL_END] = term;
+            b->check[s] |= GLOSSARY_AUTOLINK_TERMINAL;
+        }
+
+        if (tail + n > b->queue_size) {
+            b->queue_size = 2 * (tail + n);
+            q = realloc(b->queue, b->queue_size * sizeof(glossary_alb_node_t));
+
+            if (q == NULL) {
+                return glossary_alb_fail(b, "out of memory");
+            }
+
+            b->queue = q;
+        }
+
+        start = node.lo + (terminal ? 1 : 0);
+
+        for (k = terminal ? 1 : 0; k < n; k++) {
+            b->states++;
+            b->queue[tail].state = base + labels[k];
+            b->queue[tail].depth = depth + 1;
+            b->queue[tail].lo = start;
+            b->queue[tail].hi = ends[k];
+
+            /* one pattern left: its tail, later, in a row */
+            if (ends[k] - start == 1) {
+                b->queue[tail].depth |= ALB_CHAIN;
+            }
+
+            tail++;
+            start = ends[k];
         }
     }
 
-    if ((double) nonzero / (pos - first_free + 1) >= ALB_DENSE) {
-        b->next_check = pos;
+    return glossary_alb_chains(b, keys, tail);
+}
 
-    } else {
-        b->next_check = (uint32_t) first_free;
-    }
 
-    b->base[s] = base;
+/*
+ * The tail of every pattern that shares no more bytes with another, each
+ * in consecutive slots after the branching part, so that a walk down a
+ * tail reads memory in order: a node's one child is the next slot.
+ */
+static int
+glossary_alb_chains(glossary_autolink_builder_t *b,
+    const glossary_alb_pattern_t *keys, size_t nodes)
+{
+    size_t     i;
+    uint32_t   cursor, s, d, len;
+    const glossary_alb_pattern_t  *key;
 
-    for (k = 0; k < n; k++) {
-        b->check[base + labels[k]] = s;
+    cursor = b->max_used + 1;
 
-        if (base + labels[k] > b->max_used) {
-            b->max_used = base + labels[k];
+    for (i = 0; i < nodes; i++) {
+        if (!(b->queue[i].depth & ALB_CHAIN)) {
+            continue;
         }
-    }
 
-    if (terminal) {
-        b->base[base + GLOSSARY_AUTOLINK_LABEL_END] = term;
-        b->check[s] |= GLOSSARY_AUTOLINK_TERMINAL;
-    }
+        s = b->queue[i].state;
+        d = b->queue[i].depth & ~ALB_CHAIN;
+        key = &keys[b->queue[i].lo];
+        len = key->len;
 
-    start = lo + (terminal ? 1 : 0);
-
-    for (k = terminal ? 1 : 0; k < n; k++) {
-        b->states++;
-
-        if (glossary_alb_node(b, base + labels[k], keys, start, ends[k],
-                              depth + 1)
-            != 0)
+        if (glossary_alb_grow(b, (size_t) cursor + (len - d) + 2
+                                 + b->max_label + 2) != 0)
         {
             return -1;
         }
 
-        start = ends[k];
+        for ( ; d < len; d++) {
+            b->base[s] = cursor - b->label[b->arena[key->off + d]];
+            b->check[cursor] = s;
+            s = cursor++;
+            b->states++;
+        }
+
+        b->base[s] = cursor - GLOSSARY_AUTOLINK_LABEL_END;
+        b->check[s] |= GLOSSARY_AUTOLINK_TERMINAL;
+        b->base[cursor] = key->term;
+        b->check[cursor] = s;
+        cursor++;
+    }
+
+    if (cursor - 1 > b->max_used) {
+        b->max_used = cursor - 1;
     }
 
     return 0;
@@ -886,7 +987,7 @@ glossary_autolink_builder_finish(glossary_autolink_builder_t *b,
     uint32_t                      c, slots, t, maxlen, root_base;
     uint32_t                     *bhash;
     uint64_t                      total, h;
-    unsigned char                *img, self[4];
+    unsigned char                *img, *cp, self[4];
     glossary_alb_pattern_t       *keys;
     glossary_autolink_header_t   *hd;
     glossary_autolink_slot_t     *sl;
@@ -947,20 +1048,15 @@ glossary_autolink_builder_finish(glossary_autolink_builder_t *b,
 
     b->stats.labels = b->max_label - 1;
 
-    b->scratch = malloc(256 * 256);
-    b->ranges = malloc(256 * 256 * sizeof(uint32_t));
-
-    if (b->scratch == NULL || b->ranges == NULL
-        || glossary_alb_grow(b, b->max_label + 2) != 0)
-    {
-        return glossary_alb_fail(b, "out of memory");
+    if (glossary_alb_grow(b, b->max_label + 2) != 0) {
+        return -1;
     }
 
     b->check[0] = 0;
     b->next_check = 1;
 
     if (n > 0) {
-        if (glossary_alb_node(b, 0, keys, 0, n, 0) != 0) {
+        if (glossary_alb_trie(b, keys, n) != 0) {
             return -1;
         }
 
@@ -1136,12 +1232,12 @@ glossary_autolink_builder_finish(glossary_autolink_builder_t *b,
 
 #undef ALB_ROOT_CHILD
 
-    memcpy(lab + 256, stage1, GLOSSARY_AUTOLINK_STAGE1 * sizeof(uint16_t));
-    memcpy(lab + 256 + GLOSSARY_AUTOLINK_STAGE1 * sizeof(uint16_t), blk,
-           blocks * GLOSSARY_AUTOLINK_CP_BLOCK * sizeof(uint16_t));
-    memcpy(lab + 256 + GLOSSARY_AUTOLINK_STAGE1 * sizeof(uint16_t)
-           + blocks * GLOSSARY_AUTOLINK_CP_BLOCK * sizeof(uint16_t),
-           b->folds, (size_t) b->fold_count * GLOSSARY_AUTOLINK_FOLD_SIZE);
+    cp = lab + 256 + GLOSSARY_AUTOLINK_FILTER_SIZE;
+    memcpy(cp, stage1, GLOSSARY_AUTOLINK_STAGE1 * sizeof(uint16_t));
+    cp += GLOSSARY_AUTOLINK_STAGE1 * sizeof(uint16_t);
+    memcpy(cp, blk, blocks * GLOSSARY_AUTOLINK_CP_BLOCK * sizeof(uint16_t));
+    cp += blocks * GLOSSARY_AUTOLINK_CP_BLOCK * sizeof(uint16_t);
+    memcpy(cp, b->folds, (size_t) b->fold_count * GLOSSARY_AUTOLINK_FOLD_SIZE);
 
     free(stage1);
     free(blk);
@@ -1153,6 +1249,8 @@ glossary_autolink_builder_finish(glossary_autolink_builder_t *b,
         sl[t].base = b->check[t] == GLOSSARY_AUTOLINK_FREE ? 0 : b->base[t];
         sl[t].check = b->check[t];
     }
+
+    glossary_autolink_make_filter(lab, sl, b->max_label - 1, lab + 256);
 
     b->stats.states = b->states + 1;
     b->stats.slots = slots;

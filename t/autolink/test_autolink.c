@@ -1415,7 +1415,7 @@ ta_corrupt(void)
     ta_expect(m, size, GLOSSARY_AUTOLINK_ERR_BYTES, "a label out of range");
 
     /* code points */
-    off = GLOSSARY_AUTOLINK_HEADER_SIZE + 512;
+    off = GLOSSARY_AUTOLINK_HEADER_SIZE + 512 + GLOSSARY_AUTOLINK_FILTER_SIZE;
     TA_RESET();
     u16 = (uint16_t *) (m + off);
     u16[0x4e00 >> 7] = (uint16_t) TA_HDR(m)->block_count;
