@@ -165,7 +165,7 @@ $(BUILD)/fuzz_input: t/fuzz/fuzz_input.c src/compiler/glossary_input.c \
 	    t/fuzz/fuzz_input.c src/compiler/glossary_input.c $(BLOB_SRCS) \
 	    -lyajl -lxxhash
 
-FUZZ_TARGETS := blob route input
+FUZZ_TARGETS := blob route input autolink
 
 fuzz: fuzz-regressions
 	set -o pipefail; for t in $(FUZZ_TARGETS); do \
@@ -281,7 +281,7 @@ AUTOLINK_HDRS := src/blob/glossary_autolink.h \
                  src/compiler/glossary_autolink_build.h
 TEST_AUTOLINK := $(BUILD)/test_autolink
 
-.PHONY: test-autolink
+.PHONY: test-autolink bench-autolink
 
 $(TEST_AUTOLINK): t/autolink/test_autolink.c $(AUTOLINK_SRCS) \
     $(AUTOLINK_HDRS) | $(BUILD)
@@ -301,6 +301,27 @@ $(ASAN_BUILD)/test_autolink: t/autolink/test_autolink.c $(AUTOLINK_SRCS) \
 	    t/autolink/test_autolink.c $(AUTOLINK_SRCS) -lutf8proc
 
 test-asan: $(ASAN_BUILD)/test_autolink
+
+$(BUILD)/fuzz_autolink: t/fuzz/fuzz_autolink.c $(AUTOLINK_SRCS) \
+    $(AUTOLINK_HDRS) | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/fuzz/fuzz_autolink.c $(AUTOLINK_SRCS) -lutf8proc
+
+# The engine's own figures (t/bench/README-autolink.md): MB/s per core,
+# bytes per pattern byte, build time; a minute or two, no network.
+AUTOLINK_BENCH := $(BUILD)/autolink_bench
+
+$(AUTOLINK_BENCH): t/bench/autolink_bench.c $(AUTOLINK_SRCS) \
+    $(AUTOLINK_HDRS) | $(BUILD)
+	$(CC) -O2 -g $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/bench/autolink_bench.c $(AUTOLINK_SRCS) -lutf8proc
+
+$(BUILD)/autolink-gen: t/bench/gen.c | $(BUILD)
+	$(CC) -O2 $(OUR_CFLAGS) -o $@ t/bench/gen.c
+
+bench-autolink: deps $(AUTOLINK_BENCH) $(BUILD)/autolink-gen
+	$(AUTOLINK_BENCH) -g $(BUILD)/autolink-gen -d $(BUILD)/bench-autolink \
+	    $(AUTOLINK_BENCH_ARGS)
 
 # ---------------------------------------------------------------------------
 

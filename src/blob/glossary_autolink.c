@@ -1851,83 +1851,110 @@ glossary_al_word_end(const uint8_t *bi, const unsigned char *seg, size_t pos,
 
 #if defined(__SSE2__)
 
+static inline void
+glossary_al_masks(const unsigned char *p, unsigned *w, unsigned *x,
+    unsigned *sp)
+{
+    __m128i  v, l;
+
+    v = _mm_loadu_si128((const __m128i *) p);
+    l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+
+    /* signed compares: bytes of 0x80 and over are in no range */
+    *w = (unsigned) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+             _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+                           _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1))),
+             _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                           _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)))),
+             _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+    *x = (unsigned) _mm_movemask_epi8(_mm_or_si128(v,
+             _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))));
+    *sp = (unsigned) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+              _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+              _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
+              _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
+                            _mm_cmplt_epi8(v, _mm_set1_epi8(14)))));
+}
+
+
 /*
- * From pos, 16 bytes at a time, the first place the scalar code must look
- * at: the beginning of a word whose filter bit is set (or cannot be read
- * in this block), a byte of 0x80 or over, '&', and with punct_start every
- * other byte but white space and WORD bytes; where fewer than 19 bytes
- * remain, that place.  prevw: the character before pos is a WORD one.
+ * From pos, 32 bytes at a time, the first place the scalar code must look
+ * at: the beginning of a word whose filter bits are set, a byte of 0x80 or
+ * over, '&', and with punct_start every other byte but white space and
+ * WORD bytes; where fewer than 35 bytes remain, that place.  The filter
+ * bits of every word of a block are gathered without a branch, since
+ * whether a word may match is what a branch predictor cannot guess.
+ * prevw: the character before pos is a WORD one.
  */
 static inline size_t
 glossary_al_scan(const glossary_autolink_t *al, const unsigned char *seg,
     size_t pos, size_t len, unsigned prevw)
 {
-    unsigned              w, x, sp, cand, j, bit, c3, n;
-    const uint8_t        *f;
+    unsigned              j, bit, n, c1, c2, c3;
+    unsigned              w0, w1, x0, x1, s0, s1;
+    uint32_t              w, x, starts, hits;
+    const uint8_t        *f, *codes;
     const unsigned char  *p;
-    __m128i         v, l;
 
     f = al->filter;
+    codes = glossary_al_codes;
 
     /* 3 bytes more than a block, for the filter's look at a word */
-    while (pos + 19 <= len) {
-        v = _mm_loadu_si128((const __m128i *) (seg + pos));
-        l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    while (pos + 35 <= len) {
+        glossary_al_masks(seg + pos, &w0, &x0, &s0);
+        glossary_al_masks(seg + pos + 16, &w1, &x1, &s1);
+        w = w0 | w1 << 16;
+        x = x0 | x1 << 16;
 
-        w = (unsigned) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
-                _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
-                              _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1))),
-                _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                              _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)))),
-                _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
-        x = (unsigned) _mm_movemask_epi8(_mm_or_si128(v,
-                _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))));
-
-        cand = (w & ~((w << 1) | prevw)) | x;
+        starts = w & ~((w << 1) | prevw);
+        hits = x;
 
         if (al->punct_start) {
-            sp = (unsigned) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
-                     _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
-                                   _mm_cmplt_epi8(v, _mm_set1_epi8(14)))));
-            cand |= ~(w | x | sp) & 0xffff;
+            hits |= ~(w | x | s0 | s1 << 16);
         }
 
-        while (cand) {
-            j = (unsigned) __builtin_ctz(cand);
+        while (starts) {
+            j = (unsigned) __builtin_ctz(starts);
+            p = seg + pos + j;
+            n = (codes[p[0]] * GLOSSARY_AUTOLINK_FILTER_CODES + codes[p[1]])
+                * GLOSSARY_AUTOLINK_FILTER_CODES + codes[p[2]];
+            hits |= (uint32_t) ((f[n >> 3] >> (n & 7)) & 1) << j;
+            starts &= starts - 1;
+        }
+
+        while (hits) {
+            j = (unsigned) __builtin_ctz(hits);
             p = seg + pos + j;
 
             if (!((w >> j) & 1)) {
                 return pos + j;
             }
 
-            n = (glossary_al_codes[p[0]] * GLOSSARY_AUTOLINK_FILTER_CODES
-                 + glossary_al_codes[p[1]])
-                * GLOSSARY_AUTOLINK_FILTER_CODES + glossary_al_codes[p[2]];
+            /* a word of four WORD bytes or more: the 4-byte half too */
+            c1 = codes[p[1]];
+            c2 = codes[p[2]];
+            c3 = codes[p[3]];
 
-            if ((f[n >> 3] >> (n & 7)) & 1) {
-                c3 = glossary_al_codes[p[3]];
-
-                if (glossary_al_codes[p[1]] >= GLOSSARY_AUTOLINK_FILTER_WORD
-                    || glossary_al_codes[p[2]] >= GLOSSARY_AUTOLINK_FILTER_WORD
-                    || c3 >= GLOSSARY_AUTOLINK_FILTER_WORD)
-                {
-                    return pos + j;
-                }
-
-                bit = GLOSSARY_AUTOLINK_FILTER_4 + glossary_al_hash4(n, c3);
-
-                if ((f[bit >> 3] >> (bit & 7)) & 1) {
-                    return pos + j;
-                }
+            if (c1 >= GLOSSARY_AUTOLINK_FILTER_WORD
+                || c2 >= GLOSSARY_AUTOLINK_FILTER_WORD
+                || c3 >= GLOSSARY_AUTOLINK_FILTER_WORD)
+            {
+                return pos + j;
             }
 
-            cand &= cand - 1;
+            n = (codes[p[0]] * GLOSSARY_AUTOLINK_FILTER_CODES + c1)
+                * GLOSSARY_AUTOLINK_FILTER_CODES + c2;
+            bit = GLOSSARY_AUTOLINK_FILTER_4 + glossary_al_hash4(n, c3);
+
+            if ((f[bit >> 3] >> (bit & 7)) & 1) {
+                return pos + j;
+            }
+
+            hits &= hits - 1;
         }
 
-        prevw = (w >> 15) & 1;
-        pos += 16;
+        prevw = w >> 31;
+        pos += 32;
     }
 
     return pos;
@@ -2007,7 +2034,7 @@ glossary_al_text(glossary_autolink_stream_t *st, const unsigned char *seg,
 
     while (pos < len) {
 #if defined(__SSE2__)
-        if (pos + 19 <= len) {
+        if (pos + 35 <= len && !st->plain) {
             if (pos == anchor) {
                 prev = aword;
 
@@ -2063,7 +2090,8 @@ glossary_al_text(glossary_autolink_stream_t *st, const unsigned char *seg,
             word = bi[b] & GLOSSARY_AUTOLINK_B_WORD;
 
             if ((prev && word)
-                || (word && glossary_al_filtered(al, seg, pos, len, more)))
+                || (word && !st->plain
+                    && glossary_al_filtered(al, seg, pos, len, more)))
             {
                 pos++;
 

@@ -381,6 +381,8 @@ typedef struct {
     unsigned                         done:1;     /* last buffer fed */
     unsigned                         failed:1;   /* emit refused: unusable */
     unsigned                         capped:1;   /* page's links reached */
+    /* tests: the reference path (no filter, no SIMD): the same output */
+    unsigned                         plain:1;
 
     /* the rest is private */
     const glossary_autolink_t       *al;
