@@ -85,7 +85,7 @@
 /* the code point table: 0x110000 code points in blocks of 128 */
 #define GLOSSARY_AUTOLINK_CP_SHIFT       7
 #define GLOSSARY_AUTOLINK_CP_BLOCK       (1u << GLOSSARY_AUTOLINK_CP_SHIFT)
-#define GLOSSARY_AUTOLINK_STAGE1         (0x110000u >> GLOSSARY_AUTOLINK_CP_SHIFT)
+#define GLOSSARY_AUTOLINK_STAGE1         (0x110000u >> 7)
 #define GLOSSARY_AUTOLINK_MAX_BLOCKS     GLOSSARY_AUTOLINK_STAGE1
 
 /* a fold entry: 1 length byte and up to 7 bytes of folded UTF-8 */
@@ -375,7 +375,7 @@ typedef struct {
     /* counters, for logs and tests */
     uint64_t                         bytes;      /* fed so far */
     uint32_t                         links;      /* links inserted */
-    uint32_t                         matches;    /* terms found, linked or not */
+    uint32_t                         matches;    /* found, linked or not */
     unsigned                         opted_out:1;  /* <meta> opt-out seen */
     unsigned                         overflow:1; /* nesting too deep: stopped */
     unsigned                         done:1;     /* last buffer fed */

@@ -136,7 +136,8 @@ static const ta_case_t  ta_cases[] = {
       "<p>cafe {coffee-house|caf\xc3\xa9} cafe\xcc\x81</p>", TA_ALL, TA_PLAIN },
     { "accent folding",
       "<p>cafe CAF\xc3\x89 cafe\xcc\x81 caf&eacute;s</p>",
-      "<p>{coffee-house|cafe} {coffee-house|CAF\xc3\x89} {coffee-house|cafe\xcc\x81} "
+      "<p>{coffee-house|cafe} {coffee-house|CAF\xc3\x89} "
+      "{coffee-house|cafe\xcc\x81} "
       "{coffee-house|caf&eacute;s}</p>", TA_ALL, TA_ACCENTS },
     { "white space normalised",
       "<p>car\n   bumper, car&nbsp;bumper, car\xc2\xa0" "bumper, "
@@ -1276,7 +1277,8 @@ ta_equivalence(void)
         "the", "of", "a", "and", "to", "in", "is", "on", "for", "with",
         "datum", "modem", "caches", "tokens", "vectors", "graphs", "indexes",
         "queries", "layers", "batches", "boxes", "cars", "carbon", "dataset",
-        "&amp;", "&eacute;t&eacute;", "caf&eacute;", "&#67;ache", "\xc3\xa9t\xc3\xa9",
+        "&amp;", "&eacute;t&eacute;", "caf&eacute;", "&#67;ache",
+        "\xc3\xa9t\xc3\xa9",
         "\xd0\xb4\xd0\xb0\xd1\x82\xd0\xb0", "\xe4\xb8\x9c\xe4\xba\xac",
         "DATA", "Model", "x-ray", "co-design", "e.g.", "(model)", "model,",
         "data\xc2\xa0model", "1<2", "\xff", "_data", "data_", "4data"

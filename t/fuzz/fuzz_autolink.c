@@ -41,7 +41,7 @@ typedef struct {
     unsigned char   *text;          /* the PASS and HELD bytes */
     size_t           len;
     size_t           size;
-    uint64_t        *marks;         /* (text offset << 33) | close << 32 | term */
+    uint64_t        *marks;         /* offset << 33 | close << 32 | term */
     size_t           nmarks;
     size_t           marks_size;
     const uint8_t   *in;
@@ -66,7 +66,8 @@ fuzz_fail(const char *what)
 
 static const char  *fuzz_terms[][2] = {
     { "Car", NULL }, { "Car Bumper", NULL }, { "Co-Design", NULL },
-    { "Box", "Crate" }, { "Policy", NULL }, { "\xe4\xb8\x9c\xe4\xba\xac", NULL },
+    { "Box", "Crate" }, { "Policy", NULL },
+    { "\xe4\xb8\x9c\xe4\xba\xac", NULL },
     { "C++", NULL }, { "R&D", NULL }, { "Stra\xc3\x9f" "e", NULL },
     { "\xc3\x96" "ffentlicher Dienst", NULL }, { "Caf\xc3\xa9", NULL },
     { "\xce\xa3\xce\xbf\xcf\x86\xce\xaf\xce\xb1", NULL }, { "Hero", NULL },
@@ -218,9 +219,9 @@ fuzz_emit(void *ctx, const glossary_autolink_event_t *ev)
  * byte at a time, 2 cut where seed's bits say.
  */
 static void
-fuzz_rewrite(const glossary_autolink_t *al, const glossary_autolink_conf_t *conf,
-    const uint8_t *page, size_t len, int mode, uint64_t seed, int plain,
-    fuzz_out_t *o)
+fuzz_rewrite(const glossary_autolink_t *al,
+    const glossary_autolink_conf_t *conf, const uint8_t *page, size_t len,
+    int mode, uint64_t seed, int plain, fuzz_out_t *o)
 {
     size_t                       from, to;
     uint8_t                     *piece;
