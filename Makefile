@@ -185,7 +185,7 @@ $(BUILD)/fuzz_input: t/fuzz/fuzz_input.c $(FUZZ_INPUT_SRCS) \
 	    t/fuzz/fuzz_input.c $(FUZZ_INPUT_SRCS) $(BLOB_SRCS) \
 	    -lyajl -lxxhash
 
-FUZZ_TARGETS := blob route input
+FUZZ_TARGETS := blob route input autolink
 
 fuzz: fuzz-regressions
 	set -o pipefail; for t in $(FUZZ_TARGETS); do \
@@ -283,6 +283,67 @@ test-deb: deb
 # Benchmarks are not part of "make test": bounded, loopback only, minutes.
 bench: deps all
 	t/bench/run
+
+# ---------------------------------------------------------------------------
+# Autolink engine (issue 16): the automaton image and the streaming HTML
+# rewriter (src/blob/glossary_autolink.*, nginx-free, no library), the
+# builder (src/compiler/glossary_autolink_build.*, libutf8proc's Unicode
+# data at compile time), their C tests, fuzz target and benchmark.
+# src/blob/AUTOLINK.md describes them.
+
+PACKAGES      += libutf8proc-dev python3-html5lib
+DEB_PACKAGES  += libutf8proc-dev
+LIBS          += -lutf8proc
+
+AUTOLINK_SRCS := src/blob/glossary_autolink.c \
+                 src/compiler/glossary_autolink_build.c
+AUTOLINK_HDRS := src/blob/glossary_autolink.h \
+                 src/compiler/glossary_autolink_build.h
+TEST_AUTOLINK := $(BUILD)/test_autolink
+
+.PHONY: test-autolink bench-autolink
+
+$(TEST_AUTOLINK): t/autolink/test_autolink.c $(AUTOLINK_SRCS) \
+    $(AUTOLINK_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/autolink/test_autolink.c $(AUTOLINK_SRCS) -lutf8proc
+
+test: $(TEST_AUTOLINK)
+
+test-autolink: $(TEST_AUTOLINK)
+	$(TEST_AUTOLINK) --html5 /usr/bin/python3 t/autolink/html5_same_tree.py
+
+# make test-asan runs t/110 on a sanitized copy
+$(ASAN_BUILD)/test_autolink: t/autolink/test_autolink.c $(AUTOLINK_SRCS) \
+    $(AUTOLINK_HDRS)
+	mkdir -p $(ASAN_BUILD)
+	gcc $(ASAN_CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/autolink/test_autolink.c $(AUTOLINK_SRCS) -lutf8proc
+
+test-asan: $(ASAN_BUILD)/test_autolink
+
+$(BUILD)/fuzz_autolink: t/fuzz/fuzz_autolink.c $(AUTOLINK_SRCS) \
+    $(AUTOLINK_HDRS) | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/fuzz/fuzz_autolink.c $(AUTOLINK_SRCS) -lutf8proc
+
+# The engine's own figures (t/bench/README-autolink.md): MB/s per core,
+# bytes per pattern byte, build time; a minute or two, no network.
+AUTOLINK_BENCH := $(BUILD)/autolink_bench
+
+$(AUTOLINK_BENCH): t/bench/autolink_bench.c $(AUTOLINK_SRCS) \
+    $(AUTOLINK_HDRS) | $(BUILD)
+	$(CC) -O2 -g $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/bench/autolink_bench.c $(AUTOLINK_SRCS) -lutf8proc
+
+$(BUILD)/autolink-gen: t/bench/gen.c | $(BUILD)
+	$(CC) -O2 $(OUR_CFLAGS) -o $@ t/bench/gen.c
+
+bench-autolink: deps $(AUTOLINK_BENCH) $(BUILD)/autolink-gen
+	$(AUTOLINK_BENCH) -g $(BUILD)/autolink-gen -d $(BUILD)/bench-autolink \
+	    $(AUTOLINK_BENCH_ARGS)
+
+# ---------------------------------------------------------------------------
 
 clean:
 	rm -rf $(BUILD)
