@@ -19,7 +19,8 @@ static glossary_status_t glossary_fts_fail(glossary_fts_t *fts,
     __attribute__((format(printf, 3, 4)));
 static glossary_status_t glossary_fts_check_parts(glossary_fts_t *fts);
 static glossary_status_t glossary_fts_check_docs(glossary_fts_t *fts);
-static glossary_status_t glossary_fts_check_dict(glossary_fts_t *fts);
+static glossary_status_t glossary_fts_check_keys(glossary_fts_t *fts,
+    int walk);
 static glossary_status_t glossary_fts_check_lists(glossary_fts_t *fts);
 static glossary_status_t glossary_fts_check_layer(glossary_fts_t *fts,
     uint32_t list, uint32_t layer, uint64_t first, uint32_t blocks,
@@ -459,6 +460,7 @@ glossary_fts_open(glossary_fts_t *fts, const void *data, size_t size)
     fts->list_count = h->list_count;
     fts->key_count = h->key_count;
     fts->prefix_count = h->prefix_count;
+    fts->walk_count = h->walk_count;
 
     rc = glossary_fts_check_parts(fts);
 
@@ -467,7 +469,11 @@ glossary_fts_open(glossary_fts_t *fts, const void *data, size_t size)
     }
 
     if (rc == GLOSSARY_OK) {
-        rc = glossary_fts_check_dict(fts);
+        rc = glossary_fts_check_keys(fts, 0);
+    }
+
+    if (rc == GLOSSARY_OK) {
+        rc = glossary_fts_check_keys(fts, 1);
     }
 
     if (rc == GLOSSARY_OK) {
@@ -501,7 +507,7 @@ glossary_fts_check_parts(glossary_fts_t *fts)
     static const char  *names[] = {
         "TEXT", "DICT_INDEX", "DICT", "LISTS", "SKIPS", "POSTINGS",
         "POSITIONS", "DOCS", "CHECKPOINTS", "NAMES", "PREFIXES",
-        "PREFIX_DOCS", "IMPACTS"
+        "PREFIX_DOCS", "IMPACTS", "WALK_INDEX", "WALK", "WALK_LENGTHS"
     };
 
     _Static_assert(sizeof(names) / sizeof(char *) == GLOSSARY_FTS_PARTS,
@@ -568,6 +574,12 @@ glossary_fts_check_parts(glossary_fts_t *fts)
                    + part[GLOSSARY_FTS_PART_IMPACTS].offset);
     fts->text = base + part[GLOSSARY_FTS_PART_TEXT].offset;
     fts->text_size = part[GLOSSARY_FTS_PART_TEXT].size;
+    fts->walk_index = (const uint32_t *) (base
+                      + part[GLOSSARY_FTS_PART_WALK_INDEX].offset);
+    fts->walk = base + part[GLOSSARY_FTS_PART_WALK].offset;
+    fts->walk_size = part[GLOSSARY_FTS_PART_WALK].size;
+    fts->walk_lengths = (const uint32_t *) (base
+                        + part[GLOSSARY_FTS_PART_WALK_LENGTHS].offset);
 
     /* parts of fixed-size records */
 
@@ -585,6 +597,21 @@ glossary_fts_check_parts(glossary_fts_t *fts)
     }
 
     fts->dict_blocks = (uint32_t) n;
+
+    n = (fts->walk_count + GLOSSARY_FTS_DICT_BLOCK - 1)
+        / GLOSSARY_FTS_DICT_BLOCK;
+
+    if (fts->walk_count > fts->key_count
+        || part[GLOSSARY_FTS_PART_WALK_INDEX].size != n * 4
+        || part[GLOSSARY_FTS_PART_WALK_LENGTHS].size
+           != (GLOSSARY_FTS_MAX_WORD + 2) * 4)
+    {
+        return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
+                                 "WALK_INDEX or WALK_LENGTHS size wrong for "
+                                 "%u keys", fts->walk_count);
+    }
+
+    fts->walk_blocks = (uint32_t) n;
 
     if (part[GLOSSARY_FTS_PART_LISTS].size
         != (uint64_t) fts->list_count * sizeof(glossary_fts_list_t))
@@ -738,36 +765,52 @@ glossary_fts_check_docs(glossary_fts_t *fts)
 }
 
 
+/*
+ * A front-coded dictionary: DICT (walk 0: sorted bytewise, two list
+ * varints a key) or WALK (walk 1: sorted by length then bytewise, no
+ * digits, one list, WALK_LENGTHS matching).
+ */
+
 static glossary_status_t
-glossary_fts_check_dict(glossary_fts_t *fts)
+glossary_fts_check_keys(glossary_fts_t *fts, int walk)
 {
     size_t                n;
     uint32_t              b, j, keys, shared, slen, surface, stem, len, plen;
-    uint64_t              from, to;
-    unsigned char         key[GLOSSARY_FTS_MAX_WORD], prev[GLOSSARY_FTS_MAX_WORD];
-    const unsigned char  *p, *end;
+    uint32_t              blocks, count, k, shorter[GLOSSARY_FTS_MAX_WORD + 2];
+    uint64_t              from, to, size;
+    unsigned char         key[GLOSSARY_FTS_MAX_WORD];
+    unsigned char         prev[GLOSSARY_FTS_MAX_WORD];
+    const char           *what;
+    const uint32_t       *index;
+    const unsigned char  *data, *p, *end;
     int                   c;
 
+    what = walk ? "walk" : "dictionary";
+    index = walk ? fts->walk_index : fts->dict_index;
+    blocks = walk ? fts->walk_blocks : fts->dict_blocks;
+    count = walk ? fts->walk_count : fts->key_count;
+    data = walk ? fts->walk : fts->dict;
+    size = walk ? fts->walk_size : fts->dict_size;
     plen = 0;
+    j = 0;
+    memset(shorter, 0, sizeof(shorter));
 
-    for (b = 0; b < fts->dict_blocks; b++) {
-        from = fts->dict_index[b];
-        to = b + 1 < fts->dict_blocks ? fts->dict_index[b + 1]
-                                      : fts->dict_size;
+    for (b = 0; b < blocks; b++) {
+        from = index[b];
+        to = b + 1 < blocks ? index[b + 1] : size;
 
-        if ((b == 0 && from != 0) || to <= from || to > fts->dict_size) {
+        if ((b == 0 && from != 0) || to <= from || to > size) {
             return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
-                                     "dictionary block %u: bytes %llu to "
-                                     "%llu", b, (unsigned long long) from,
+                                     "%s block %u: bytes %llu to %llu", what,
+                                     b, (unsigned long long) from,
                                      (unsigned long long) to);
         }
 
-        keys = b + 1 < fts->dict_blocks
-               ? GLOSSARY_FTS_DICT_BLOCK
-               : fts->key_count - b * GLOSSARY_FTS_DICT_BLOCK;
+        keys = b + 1 < blocks ? GLOSSARY_FTS_DICT_BLOCK
+                              : count - b * GLOSSARY_FTS_DICT_BLOCK;
 
-        p = fts->dict + from;
-        end = fts->dict + to;
+        p = data + from;
+        end = data + to;
         len = 0;
 
         for (j = 0; j < keys; j++) {
@@ -790,30 +833,51 @@ glossary_fts_check_dict(glossary_fts_t *fts)
             len = shared + slen;
             p += slen;
 
-            if ((n = glossary_fts_varint(p, end, &surface)) == 0
-                || (p += n, n = glossary_fts_varint(p, end, &stem)) == 0)
-            {
+            if ((n = glossary_fts_varint(p, end, &surface)) == 0) {
                 goto bad;
             }
 
             p += n;
+            stem = 0;
 
-            if ((surface == 0 && stem == 0) || surface > fts->list_count
-                || stem > fts->list_count)
+            if (!walk && (n = glossary_fts_varint(p, end, &stem)) == 0) {
+                goto bad;
+            }
+
+            p += walk ? 0 : n;
+
+            if (walk ? surface >= fts->list_count
+                     : (surface == 0 && stem == 0)
+                       || surface > fts->list_count
+                       || stem > fts->list_count)
             {
                 return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
-                                         "dictionary key %u: lists %u, %u",
+                                         "%s key %u: lists %u, %u", what,
                                          b * GLOSSARY_FTS_DICT_BLOCK + j,
                                          surface, stem);
             }
 
+            if (walk) {
+                for (k = 0; k < len; k++) {
+                    if (key[k] >= '0' && key[k] <= '9') {
+                        goto bad;
+                    }
+                }
+
+                for (k = len + 1; k <= GLOSSARY_FTS_MAX_WORD + 1; k++) {
+                    shorter[k]++;
+                }
+            }
+
             if (b || j) {
-                c = memcmp(prev, key, plen < len ? plen : len);
+                c = walk && plen != len
+                    ? (plen < len ? -1 : 1)
+                    : memcmp(prev, key, plen < len ? plen : len);
 
                 if (c > 0 || (c == 0 && plen >= len)) {
                     return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
-                                             "dictionary key %u is not after "
-                                             "the one before",
+                                             "%s key %u is not after the one "
+                                             "before", what,
                                              b * GLOSSARY_FTS_DICT_BLOCK + j);
                 }
             }
@@ -825,16 +889,25 @@ glossary_fts_check_dict(glossary_fts_t *fts)
         if (p != end) {
             goto bad;
         }
+    }
 
-        continue;
-
-    bad:
-
-        return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
-                                 "dictionary block %u: bad key %u", b, j);
+    if (walk) {
+        for (k = 0; k <= GLOSSARY_FTS_MAX_WORD + 1; k++) {
+            if (fts->walk_lengths[k] != shorter[k]) {
+                return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
+                                         "WALK_LENGTHS[%u] is %u, the keys "
+                                         "say %u", k, fts->walk_lengths[k],
+                                         shorter[k]);
+            }
+        }
     }
 
     return GLOSSARY_OK;
+
+bad:
+
+    return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH, "%s block %u: bad key "
+                             "%u", what, b, j);
 }
 
 

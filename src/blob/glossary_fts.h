@@ -90,7 +90,8 @@ enum {
  *    40    4 part_count       GLOSSARY_FTS_PARTS
  *    44    4 flags            0
  *    48    8 text_bytes       searchable text the image was built from
- *    56   72 reserved         zero
+ *    56    4 walk_count       WALK keys
+ *    60   68 reserved         zero
  */
 typedef struct {
     char        magic[8];
@@ -105,7 +106,8 @@ typedef struct {
     uint32_t    part_count;
     uint32_t    flags;
     uint64_t    text_bytes;
-    uint8_t     reserved[72];
+    uint32_t    walk_count;
+    uint8_t     reserved[68];
 } glossary_fts_header_t;
 
 
@@ -127,6 +129,9 @@ enum {
     GLOSSARY_FTS_PART_PREFIXES,       /* glossary_fts_prefix_t[] */
     GLOSSARY_FTS_PART_PREFIX_DOCS,    /* glossary_fts_scored_t[] */
     GLOSSARY_FTS_PART_IMPACTS,        /* uint32_t[256] */
+    GLOSSARY_FTS_PART_WALK_INDEX,     /* uint32_t[]: offset of each block */
+    GLOSSARY_FTS_PART_WALK,           /* front-coded blocks, by length */
+    GLOSSARY_FTS_PART_WALK_LENGTHS,   /* uint32_t[GLOSSARY_FTS_MAX_WORD + 2] */
     GLOSSARY_FTS_PARTS
 };
 
@@ -152,6 +157,18 @@ typedef struct {
  *
  * A varint is LEB128: 7 bits a byte, low first, at most 5 bytes for 32
  * bits.  A key has a surface list, a stem list or both.
+ */
+
+
+/*
+ * WALK_INDEX, WALK and WALK_LENGTHS: the words the typo walks visit, every
+ * surface key without a digit (a typo never makes a digit), sorted by
+ * length, then bytewise, strictly ascending, front-coded in blocks of
+ * GLOSSARY_FTS_DICT_BLOCK as DICT is, each key followed by one varint, its
+ * posting list (not + 1).  WALK_LENGTHS[L] is the number of keys shorter
+ * than L, for L from 0 to GLOSSARY_FTS_MAX_WORD + 1 (so the keys of length
+ * L are [WALK_LENGTHS[L], WALK_LENGTHS[L + 1]), the last entry being
+ * walk_count): a walk reads only the lengths that can match.
  */
 
 
@@ -350,6 +367,12 @@ typedef struct {
     const glossary_fts_scored_t  *prefix_docs;
     uint64_t                      prefix_doc_count;
     const uint32_t               *impacts;
+    const uint32_t               *walk_index;
+    uint32_t                      walk_blocks;
+    const unsigned char          *walk;
+    uint64_t                      walk_size;
+    const uint32_t               *walk_lengths;
+    uint32_t                      walk_count;
     const unsigned char          *text;
     uint64_t                      text_size;
     uint32_t                      doc_count;

@@ -47,6 +47,7 @@ typedef struct {
     uint32_t                    i;
     uint32_t                    n;          /* decoded postings, 0: none */
     uint32_t                    doc;        /* current, FQ_END past the end */
+    uint32_t                    min_max;    /* blocks of a lower max: skip */
     uint32_t                    docs[GLOSSARY_FTS_BLOCK];
     uint8_t                     imp[GLOSSARY_FTS_BLOCK];
 } fq_cursor_t;
@@ -109,22 +110,36 @@ typedef struct {
     uint8_t         acc;            /* best prefix acceptance so far */
 } fq_state_t;
 
+/* one of the two front-coded dictionaries: DICT or WALK */
 typedef struct {
-    uint32_t        block;
-    uint32_t        index;          /* of the next key in the block */
-    uint32_t        keys;           /* in the block */
+    const unsigned char  *data;
+    uint64_t              size;
+    const uint32_t       *index;
+    uint32_t              blocks;
+    uint32_t              keys;
+    uint32_t              walk;         /* WALK: by length, one list */
+} fq_dict_t;
+
+typedef struct {
+    const fq_dict_t      *d;
+    uint32_t              block;
+    uint32_t              index;        /* of the next key in the block */
+    uint32_t              keys;         /* in the block */
+    uint32_t              ord;          /* of the current key */
     const unsigned char  *p;
     const unsigned char  *end;
-    unsigned char   key[GLOSSARY_FTS_MAX_WORD];
-    uint32_t        len;
-    uint32_t        lcp;            /* bytes shared with the key before */
-    uint32_t        surface;        /* list + 1, or 0 */
-    uint32_t        stem;
+    unsigned char         key[GLOSSARY_FTS_MAX_WORD];
+    uint32_t              len;
+    uint32_t              lcp;          /* bytes shared with the key before */
+    uint32_t              surface;      /* list + 1, or 0 */
+    uint32_t              stem;
 } fq_iter_t;
 
 typedef struct {
     const glossary_fts_t   *fts;
     glossary_fts_result_t  *res;
+    fq_dict_t               dict;
+    fq_dict_t               wdict;
     uint32_t                category;
     uint32_t                limit;
     uint32_t                flags;
@@ -159,13 +174,12 @@ typedef struct {
 static void fq_parse(fq_t *q, const glossary_fts_query_t *query);
 static void fq_add_word(fq_t *q, const unsigned char *w, size_t len,
     int negative, uint32_t phrase);
-static int fq_find(const glossary_fts_t *fts, const unsigned char *key,
-    size_t len, uint32_t *surface, uint32_t *stem);
-static void fq_iter_block(const glossary_fts_t *fts, fq_iter_t *it,
-    uint32_t b);
-static int fq_iter_next(const glossary_fts_t *fts, fq_iter_t *it);
-static uint32_t fq_lower_block(const glossary_fts_t *fts,
-    const unsigned char *key, size_t len);
+static int fq_find(const fq_t *q, const unsigned char *key, size_t len,
+    uint32_t *surface, uint32_t *stem);
+static void fq_iter_block(const fq_dict_t *d, fq_iter_t *it, uint32_t b);
+static int fq_iter_next(fq_iter_t *it);
+static int fq_iter_seek(const fq_dict_t *d, fq_iter_t *it,
+    const unsigned char *key, size_t len, uint32_t group);
 static void fq_expand(fq_t *q, fq_word_t *w);
 static void fq_add_exp(fq_t *q, fq_word_t *w, uint32_t list, uint32_t typos,
     uint32_t kind, const unsigned char *key, size_t len);
@@ -198,6 +212,49 @@ static void fq_suggest(fq_t *q, const glossary_fts_query_t *query,
     void *scratch, size_t scratch_size);
 
 
+/* LEB128 of a validated image: no bounds to check */
+
+static inline const unsigned char *
+fq_varint(const unsigned char *p, uint32_t *v)
+{
+    uint32_t  x;
+
+    x = *p++;
+
+    if (x < 0x80) {
+        *v = x;
+        return p;
+    }
+
+    x &= 0x7f;
+    x |= (uint32_t) (*p & 0x7f) << 7;
+
+    if (*p++ < 0x80) {
+        *v = x;
+        return p;
+    }
+
+    x |= (uint32_t) (*p & 0x7f) << 14;
+
+    if (*p++ < 0x80) {
+        *v = x;
+        return p;
+    }
+
+    x |= (uint32_t) (*p & 0x7f) << 21;
+
+    if (*p++ < 0x80) {
+        *v = x;
+        return p;
+    }
+
+    x |= (uint32_t) *p++ << 28;
+    *v = x;
+
+    return p;
+}
+
+
 size_t
 glossary_fts_scratch_size(const glossary_fts_t *fts)
 {
@@ -211,36 +268,57 @@ glossary_fts_scratch_size(const glossary_fts_t *fts)
 
 
 static void
-fq_iter_block(const glossary_fts_t *fts, fq_iter_t *it, uint32_t b)
+fq_dicts(fq_t *q)
 {
+    const glossary_fts_t  *fts;
+
+    fts = q->fts;
+    q->dict.data = fts->dict;
+    q->dict.size = fts->dict_size;
+    q->dict.index = fts->dict_index;
+    q->dict.blocks = fts->dict_blocks;
+    q->dict.keys = fts->key_count;
+    q->dict.walk = 0;
+    q->wdict.data = fts->walk;
+    q->wdict.size = fts->walk_size;
+    q->wdict.index = fts->walk_index;
+    q->wdict.blocks = fts->walk_blocks;
+    q->wdict.keys = fts->walk_count;
+    q->wdict.walk = 1;
+}
+
+
+static void
+fq_iter_block(const fq_dict_t *d, fq_iter_t *it, uint32_t b)
+{
+    it->d = d;
     it->block = b;
     it->index = 0;
-    it->keys = b + 1 < fts->dict_blocks
-               ? GLOSSARY_FTS_DICT_BLOCK
-               : fts->key_count - b * GLOSSARY_FTS_DICT_BLOCK;
-    it->p = fts->dict + fts->dict_index[b];
-    it->end = b + 1 < fts->dict_blocks ? fts->dict + fts->dict_index[b + 1]
-                                       : fts->dict + fts->dict_size;
+    it->keys = b + 1 < d->blocks ? GLOSSARY_FTS_DICT_BLOCK
+                                 : d->keys - b * GLOSSARY_FTS_DICT_BLOCK;
+    it->p = d->data + d->index[b];
+    it->end = b + 1 < d->blocks ? d->data + d->index[b + 1]
+                                : d->data + d->size;
 }
 
 
 /* the next key; 0 at the end of the dictionary (validated: no checks) */
 
 static int
-fq_iter_next(const glossary_fts_t *fts, fq_iter_t *it)
+fq_iter_next(fq_iter_t *it)
 {
     uint32_t  shared, slen, i, lcp;
 
     if (it->index == it->keys) {
-        if (it->block + 1 >= fts->dict_blocks) {
+        if (it->block + 1 >= it->d->blocks) {
             return 0;
         }
 
-        fq_iter_block(fts, it, it->block + 1);
+        fq_iter_block(it->d, it, it->block + 1);
     }
 
-    it->p += glossary_fts_varint(it->p, it->end, &shared);
-    it->p += glossary_fts_varint(it->p, it->end, &slen);
+    it->p = fq_varint(it->p, &shared);
+    it->p = fq_varint(it->p, &slen);
 
     /* at a block start the key is whole: find what it shares */
     lcp = shared;
@@ -257,36 +335,78 @@ fq_iter_next(const glossary_fts_t *fts, fq_iter_t *it)
     it->p += slen;
     it->len = shared + slen;
     it->lcp = lcp < it->len ? lcp : it->len;
-    it->p += glossary_fts_varint(it->p, it->end, &it->surface);
-    it->p += glossary_fts_varint(it->p, it->end, &it->stem);
+    it->p = fq_varint(it->p, &it->surface);
+    it->stem = 0;
+
+    if (it->d->walk) {
+        it->surface++;
+
+    } else {
+        it->p = fq_varint(it->p, &it->stem);
+    }
+
+    it->ord = it->block * GLOSSARY_FTS_DICT_BLOCK + it->index;
     it->index++;
 
     return 1;
 }
 
 
-/* the last block whose first key is <= key (0 when none is) */
+/*
+ * A key against a target: in DICT bytewise; in WALK the target is the
+ * keys of length group that start with its len bytes (0: one of them).
+ */
 
-static uint32_t
-fq_lower_block(const glossary_fts_t *fts, const unsigned char *key,
-    size_t len)
+static int
+fq_cmp(const fq_dict_t *d, const unsigned char *k, uint32_t klen,
+    const unsigned char *t, size_t tlen, uint32_t group)
 {
-    int                   c;
+    int  c;
+
+    if (d->walk) {
+        if (klen != group) {
+            return klen < group ? -1 : 1;
+        }
+
+        return memcmp(k, t, tlen);
+    }
+
+    c = memcmp(k, t, klen < tlen ? klen : tlen);
+
+    if (c) {
+        return c;
+    }
+
+    return klen < tlen ? -1 : klen > tlen;
+}
+
+
+/* positions it at the first key >= the target; 0 when there is none */
+
+static int
+fq_iter_seek(const fq_dict_t *d, fq_iter_t *it, const unsigned char *key,
+    size_t len, uint32_t group)
+{
     uint32_t              lo, hi, mid, shared, slen;
     const unsigned char  *p, *end;
 
+    if (d->keys == 0) {
+        return 0;
+    }
+
+    /* the last block whose first key is before the target */
+
     lo = 0;
-    hi = fts->dict_blocks;
+    hi = d->blocks;
+    end = d->data + d->size;
 
     while (hi - lo > 1) {
         mid = lo + (hi - lo) / 2;
-        p = fts->dict + fts->dict_index[mid];
-        end = fts->dict + fts->dict_size;
+        p = d->data + d->index[mid];
         p += glossary_fts_varint(p, end, &shared);
         p += glossary_fts_varint(p, end, &slen);
-        c = memcmp(p, key, slen < len ? slen : len);
 
-        if (c < 0 || (c == 0 && slen <= len)) {
+        if (fq_cmp(d, p, slen, key, len, group) < 0) {
             lo = mid;
 
         } else {
@@ -294,29 +414,11 @@ fq_lower_block(const glossary_fts_t *fts, const unsigned char *key,
         }
     }
 
-    return lo;
-}
-
-
-/* positions it at the first key >= key; 0 when there is none */
-
-static int
-fq_iter_seek(const glossary_fts_t *fts, fq_iter_t *it,
-    const unsigned char *key, size_t len)
-{
-    int  c;
-
-    if (fts->key_count == 0) {
-        return 0;
-    }
-
     it->len = 0;
-    fq_iter_block(fts, it, fq_lower_block(fts, key, len));
+    fq_iter_block(d, it, lo);
 
-    while (fq_iter_next(fts, it)) {
-        c = memcmp(it->key, key, it->len < len ? it->len : len);
-
-        if (c > 0 || (c == 0 && it->len >= len)) {
+    while (fq_iter_next(it)) {
+        if (fq_cmp(d, it->key, it->len, key, len, group) >= 0) {
             return 1;
         }
     }
@@ -326,7 +428,7 @@ fq_iter_seek(const glossary_fts_t *fts, fq_iter_t *it,
 
 
 static int
-fq_find(const glossary_fts_t *fts, const unsigned char *key, size_t len,
+fq_find(const fq_t *q, const unsigned char *key, size_t len,
     uint32_t *surface, uint32_t *stem)
 {
     fq_iter_t  it;
@@ -334,8 +436,8 @@ fq_find(const glossary_fts_t *fts, const unsigned char *key, size_t len,
     *surface = 0;
     *stem = 0;
 
-    if (len == 0 || !fq_iter_seek(fts, &it, key, len) || it.len != len
-        || memcmp(it.key, key, len) != 0)
+    if (len == 0 || !fq_iter_seek(&q->dict, &it, key, len, 0)
+        || it.len != len || memcmp(it.key, key, len) != 0)
     {
         return 0;
     }
@@ -450,14 +552,14 @@ fq_add_word(fq_t *q, const unsigned char *w, size_t len, int negative,
         x->nlists = 0;
         x->ncur = 0;
 
-        if (fq_find(q->fts, w, len, &surface, &stem) && surface) {
+        if (fq_find(q, w, len, &surface, &stem) && surface) {
             x->lists[x->nlists++] = surface - 1;
         }
 
         memcpy(s, w, len);
         slen = glossary_fts_stem(s, len);
 
-        if (fq_find(q->fts, s, slen, &surface, &stem) && stem
+        if (fq_find(q, s, slen, &surface, &stem) && stem
             && (x->nlists == 0 || x->lists[0] != stem - 1))
         {
             x->lists[x->nlists++] = stem - 1;
@@ -650,7 +752,7 @@ fq_prefixes(fq_t *q, fq_word_t *w)
 
     q->ncand = 0;
 
-    if (!fq_iter_seek(q->fts, &it, w->text, w->len)) {
+    if (!fq_iter_seek(&q->dict, &it, w->text, w->len, 0)) {
         return;
     }
 
@@ -668,7 +770,7 @@ fq_prefixes(fq_t *q, fq_word_t *w)
             fq_cand(q, it.surface - 1, 0, FQ_PREFIX, it.key, it.len);
         }
 
-        if (!fq_iter_next(q->fts, &it)) {
+        if (!fq_iter_next(&it)) {
             break;
         }
     }
@@ -680,10 +782,9 @@ fq_prefixes(fq_t *q, fq_word_t *w)
 static void
 fq_expand(fq_t *q, fq_word_t *w)
 {
-    int       digits;
-    uint32_t  surface, stem, s2, st2, i, budget;
+    uint32_t  surface, stem, s2, st2;
 
-    if (fq_find(q->fts, w->text, w->len, &surface, &stem)) {
+    if (fq_find(q, w->text, w->len, &surface, &stem)) {
         if (surface) {
             fq_add_exp(q, w, surface - 1, 0, FQ_EXACT, w->text, w->len);
         }
@@ -694,7 +795,7 @@ fq_expand(fq_t *q, fq_word_t *w)
     }
 
     if (w->stem_len != w->len
-        && fq_find(q->fts, w->stem, w->stem_len, &s2, &st2) && st2)
+        && fq_find(q, w->stem, w->stem_len, &s2, &st2) && st2)
     {
         fq_add_exp(q, w, st2 - 1, 0, FQ_STEM, w->stem, w->stem_len);
     }
@@ -703,13 +804,22 @@ fq_expand(fq_t *q, fq_word_t *w)
         fq_prefixes(q, w);
     }
 
+}
+
+
+/* words of 5 letters take one typo, of 9 two; none in a phrase */
+
+static void
+fq_expand_typos(fq_t *q, fq_word_t *w)
+{
+    int       digits;
+    uint32_t  i, budget;
+
     digits = 0;
 
     for (i = 0; i < w->len; i++) {
         digits |= w->text[i] >= '0' && w->text[i] <= '9';
     }
-
-    /* words of 5 letters take one typo, of 9 two; none in a phrase */
 
     budget = w->len >= 9 ? 2 : w->len >= 5 ? 1 : 0;
 
@@ -769,23 +879,6 @@ fq_step(const fq_t *q, const fq_state_t *cur, const fq_state_t *prev,
 }
 
 
-/* the first key of block b */
-
-static void
-fq_block_first(const glossary_fts_t *fts, uint32_t b,
-    const unsigned char **key, uint32_t *len)
-{
-    uint32_t              shared;
-    const unsigned char  *p, *end;
-
-    p = fts->dict + fts->dict_index[b];
-    end = fts->dict + fts->dict_size;
-    p += glossary_fts_varint(p, end, &shared);
-    p += glossary_fts_varint(p, end, len);
-    *key = p;
-}
-
-
 /*
  * Moves the iterator past every key that starts with the first len bytes
  * of its current key: key by key within its block, by a binary search
@@ -795,40 +888,47 @@ fq_block_first(const glossary_fts_t *fts, uint32_t b,
  */
 
 static int
-fq_skip(fq_t *q, fq_iter_t *it, uint32_t len)
+fq_skip(fq_t *q, fq_iter_t *it, uint32_t len, uint32_t group)
 {
-    uint32_t              b, i, flen;
+    uint32_t              b, i, flen, shared;
     unsigned char         dead[GLOSSARY_FTS_MAX_WORD];
-    unsigned char         succ[GLOSSARY_FTS_MAX_WORD];
-    const unsigned char  *first;
-    const glossary_fts_t *fts;
+    const unsigned char  *first, *end;
+    const fq_dict_t      *d;
 
-    fts = q->fts;
+    d = it->d;
     memcpy(dead, it->key, len);
 
     for ( ;; ) {
         if (it->index == it->keys) {
-            if (it->block + 1 >= fts->dict_blocks) {
+            if (it->block + 1 >= d->blocks) {
                 return -1;
             }
 
-            fq_block_first(fts, it->block + 1, &first, &flen);
+            first = d->data + d->index[it->block + 1];
+            end = d->data + d->size;
+            first += glossary_fts_varint(first, end, &shared);
+            first += glossary_fts_varint(first, end, &flen);
 
-            if (flen >= len && memcmp(first, dead, len) == 0) {
+            if (flen == group && memcmp(first, dead, len) == 0) {
                 /* far: look up the first key after all of them */
 
-                memcpy(succ, dead, len);
                 b = len;
 
-                while (b && succ[b - 1] == 0xff) {
+                while (b && dead[b - 1] == 0xff) {
                     b--;
                 }
 
-                if (b == 0 || (succ[b - 1]++, !fq_iter_seek(fts, it, succ, b)))
-                {
+                if (b == 0) {
                     return -1;
                 }
 
+                dead[b - 1]++;
+
+                if (!fq_iter_seek(d, it, dead, b, group)) {
+                    return -1;
+                }
+
+                dead[b - 1]--;
                 q->walk += 16;
 
                 for (i = 0; i < len && i < it->len && it->key[i] == dead[i];
@@ -843,7 +943,7 @@ fq_skip(fq_t *q, fq_iter_t *it, uint32_t len)
             }
         }
 
-        if (!fq_iter_next(fts, it)) {
+        if (!fq_iter_next(it)) {
             return -1;
         }
 
@@ -860,63 +960,49 @@ fq_skip(fq_t *q, fq_iter_t *it, uint32_t len)
 
 
 /*
- * Walks the sorted dictionary as a trie with a stack of automaton states,
- * one per key byte, skipping every subtree in which the word cannot match
- * within budget.  Whole keys match; with prefix, any key that starts with
- * a match does.  Stem-only keys are not words and are passed over.
+ * Walks the words of one length of WALK as a trie with a stack of
+ * automaton states, one per key byte, skipping every subtree in which the
+ * word cannot match within budget.  Whole keys match; with prefix, any key
+ * that starts with a match does.  With a budget under 2 the first letter
+ * cannot change: only the keys that start with it are read.
  */
 
 static void
-fq_typos(fq_t *q, const unsigned char *word, size_t len, uint32_t budget,
-    int prefix)
+fq_walk_group(fq_t *q, const unsigned char *word, size_t len,
+    uint32_t budget, int prefix, uint32_t group)
 {
-    int                    pc;
-    uint32_t               depth, d, dist, i;
-    uint64_t               all, top;
-    fq_iter_t              it;
-    fq_state_t            *st;
-    const glossary_fts_t  *fts;
+    int          pc, have;
+    uint32_t     depth, d, dist, end;
+    uint64_t     all, top;
+    fq_iter_t    it;
+    fq_state_t  *st;
 
-    fts = q->fts;
-
-    if (fts->key_count == 0 || len >= 63) {
-        return;
-    }
-
-    memset(q->masks, 0, sizeof(q->masks));
-
-    for (i = 0; i < len; i++) {
-        q->masks[word[i]] |= 1ull << (i + 1);
-    }
-
+    end = q->fts->walk_lengths[group + 1];
     all = (2ull << len) - 1;
     top = 1ull << len;
-
     st = q->stack;
 
-    for (d = 0; d <= 2; d++) {
-        st[0].s[d] = 1;
+    if (budget < 2) {
+        have = fq_iter_seek(&q->wdict, &it, word, 1, group);
 
-        for (i = 1; i <= len; i++) {
-            if (i + 1 <= d) {
-                st[0].s[d] |= 1ull << i;
-            }
-        }
+    } else {
+        have = fq_iter_seek(&q->wdict, &it, word, 0, group);
     }
 
-    st[0].acc = FQ_NONE;
-
-    it.len = 0;
-    fq_iter_block(fts, &it, 0);
+    q->walk += 16;
     depth = 0;
+    it.lcp = 0;
 
-    while (fq_iter_next(fts, &it)) {
-        if (++q->walk > GLOSSARY_FTS_MAX_WALK) {
-            q->res->flags |= GLOSSARY_FTS_CUT_WALK;
+    while (have && it.ord < end) {
+        if (budget < 2 && it.key[0] != word[0]) {
             return;
         }
 
     again:
+
+        if (it.ord >= end || (budget < 2 && it.key[0] != word[0])) {
+            return;
+        }
 
         if (depth > it.lcp) {
             depth = it.lcp;
@@ -946,17 +1032,13 @@ fq_typos(fq_t *q, const unsigned char *word, size_t len, uint32_t budget,
             {
                 /* dead: pass every key that starts with these bytes */
 
-                if (fq_skip(q, &it, depth) != 0) {
+                if (fq_skip(q, &it, depth, group) != 0) {
                     return;
                 }
 
                 depth--;
                 goto again;
             }
-        }
-
-        if (it.surface == 0) {
-            continue;
         }
 
         dist = FQ_NONE;
@@ -973,9 +1055,76 @@ fq_typos(fq_t *q, const unsigned char *word, size_t len, uint32_t budget,
         }
 
         if (dist != FQ_NONE && dist > 0) {
-            fq_cand(q, it.surface - 1, dist,
-                    FQ_TYPO, it.key, it.len);
+            fq_cand(q, it.surface - 1, dist, FQ_TYPO, it.key, it.len);
         }
+
+        if (q->walk > GLOSSARY_FTS_MAX_WALK) {
+            q->res->flags |= GLOSSARY_FTS_CUT_WALK;
+            return;
+        }
+
+        have = fq_iter_next(&it);
+        q->walk++;
+    }
+}
+
+
+/*
+ * The typo matches of a word: the lengths of WALK that can hold one (a
+ * whole key within budget of the word's length; a prefix match, any key
+ * at least that long).
+ */
+
+static void
+fq_typos(fq_t *q, const unsigned char *word, size_t len, uint32_t budget,
+    int prefix)
+{
+    uint32_t               i, d, lo, hi, group;
+    fq_state_t            *st;
+    const glossary_fts_t  *fts;
+
+    fts = q->fts;
+
+    if (fts->walk_count == 0 || len >= 63) {
+        return;
+    }
+
+    memset(q->masks, 0, sizeof(q->masks));
+
+    for (i = 0; i < len; i++) {
+        q->masks[word[i]] |= 1ull << (i + 1);
+    }
+
+    st = q->stack;
+
+    for (d = 0; d <= 2; d++) {
+        st[0].s[d] = 1;
+
+        for (i = 1; i <= len; i++) {
+            if (i + 1 <= d) {
+                st[0].s[d] |= 1ull << i;
+            }
+        }
+    }
+
+    st[0].acc = FQ_NONE;
+
+    lo = len > budget ? (uint32_t) len - budget : 1;
+    hi = prefix ? GLOSSARY_FTS_MAX_WORD
+                : (uint32_t) len + budget < GLOSSARY_FTS_MAX_WORD
+                  ? (uint32_t) len + budget : GLOSSARY_FTS_MAX_WORD;
+
+    for (group = lo; group <= hi; group++) {
+        if (fts->walk_lengths[group] == fts->walk_lengths[group + 1]) {
+            continue;
+        }
+
+        if (q->walk > GLOSSARY_FTS_MAX_WALK) {
+            q->res->flags |= GLOSSARY_FTS_CUT_WALK;
+            return;
+        }
+
+        fq_walk_group(q, word, len, budget, prefix, group);
     }
 }
 
@@ -995,6 +1144,7 @@ fq_cursor_init(const glossary_fts_t *fts, fq_cursor_t *c, uint32_t list,
     c->skip = c->first;
     c->n = 0;
     c->i = 0;
+    c->min_max = 0;
     c->doc = c->first == c->end ? FQ_END : 0;
 }
 
@@ -1005,7 +1155,7 @@ static uint32_t
 fq_seek(fq_t *q, fq_cursor_t *c, uint32_t target)
 {
     uint32_t              j, n, gap, prev;
-    const unsigned char  *p, *end;
+    const unsigned char  *p;
 
     if (c->doc != FQ_END && c->n && c->doc >= target) {
         return c->doc;
@@ -1020,8 +1170,10 @@ fq_seek(fq_t *q, fq_cursor_t *c, uint32_t target)
             c->skip++;
         }
 
-        while (c->skip < c->end && c->skip->last_doc < target) {
-            c->skip++;
+        while (c->skip < c->end
+               && (c->skip->last_doc < target || c->skip->max < c->min_max))
+        {
+            c->skip++;      /* before target, or too low to matter */
         }
 
         if (c->skip == c->end) {
@@ -1041,17 +1193,10 @@ fq_seek(fq_t *q, fq_cursor_t *c, uint32_t target)
         q->res->postings += n;
 
         p = q->fts->postings + c->skip->post_off;
-        end = q->fts->postings + q->fts->postings_size;
         prev = c->skip == c->first ? 0 : c->skip[-1].last_doc + 1;
 
         for (j = 0; j < n; j++) {
-            if (*p < 0x80) {
-                gap = *p++;
-
-            } else {
-                p += glossary_fts_varint(p, end, &gap);
-            }
-
+            p = fq_varint(p, &gap);
             c->docs[j] = prev + gap;
             prev = c->docs[j] + 1;
         }
@@ -1334,6 +1479,73 @@ fq_phrases_ok(fq_t *q, uint32_t doc, uint32_t set)
 
 
 /*
+ * Block-max: once the top k is full, a block whose largest impact cannot
+ * lift a document over the k-th, whatever the other words bring, is
+ * passed without decoding.  For each word, the least impact code each of
+ * its lists needs.
+ */
+
+static void
+fq_thresholds(fq_t *q, const uint32_t *idx, uint32_t n)
+{
+    uint32_t    i, k, lo, hi, mid, v;
+    uint64_t    theta, others, sum, need, t;
+    fq_word_t  *w;
+    fq_exp_t   *x;
+
+    theta = q->heap[0].key;
+    sum = q->base;
+
+    for (i = 0; i < n; i++) {
+        w = &q->words[idx[i]];
+        sum += w->ubkey[w->layer];
+    }
+
+    for (i = 0; i < n; i++) {
+        w = &q->words[idx[i]];
+        others = sum - w->ubkey[w->layer];
+
+        if (theta <= others) {
+            continue;
+        }
+
+        need = theta - others;
+
+        for (k = 0; k < w->active; k++) {
+            x = &w->exp[k];
+            t = (uint64_t) (2 - x->typos) << FQ_TYPO_SHIFT;
+
+            if (t >= need) {
+                continue;
+            }
+
+            /* the least code c with t + impact(c) >= need */
+
+            lo = 1;
+            hi = 256;
+
+            while (lo < hi) {
+                mid = (lo + hi) / 2;
+                v = q->fts->impacts[mid];
+                v = x->weight == 4 ? v : (v * 3) >> 2;
+
+                if (t + v >= need) {
+                    hi = mid;
+
+                } else {
+                    lo = mid + 1;
+                }
+            }
+
+            if (lo > w->cur[k].min_max) {
+                w->cur[k].min_max = lo;
+            }
+        }
+    }
+}
+
+
+/*
  * The words idx[0..n) must all match; each word's union of active
  * expansions, in the layer of this combination.
  */
@@ -1342,7 +1554,7 @@ static void
 fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
 {
     uint32_t     i, k, lead, doc, d, set, best, bi, typos, v;
-    uint64_t     sum, c, cbest, est;
+    uint64_t     sum, c, cbest, est, theta;
     fq_word_t   *w, *lw;
     fq_entry_t   e;
     fq_cursor_t *cur;
@@ -1376,6 +1588,12 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
 
     lw = &q->words[idx[lead]];
     doc = 0;
+    theta = 0;
+
+    if (q->nheap == q->limit) {
+        theta = q->heap[0].key;
+        fq_thresholds(q, idx, n);
+    }
 
     while (!q->stop) {
         doc = fq_word_seek(q, lw, doc);
@@ -1469,6 +1687,11 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
         e.words = (uint8_t) n;
         q->res->total++;
         fq_heap_add(q, &e);
+
+        if (q->nheap == q->limit && q->heap[0].key != theta) {
+            theta = q->heap[0].key;
+            fq_thresholds(q, idx, n);
+        }
     }
 }
 
@@ -1914,7 +2137,7 @@ glossary_fts_search(const glossary_fts_t *fts, void *scratch,
     size_t scratch_size, const glossary_fts_query_t *query,
     glossary_fts_result_t *res)
 {
-    uint32_t    i, set, typos;
+    uint32_t    i, set, typos, all;
     fq_t       *q;
 
     if (scratch_size < glossary_fts_scratch_size(fts)
@@ -1929,6 +2152,7 @@ glossary_fts_search(const glossary_fts_t *fts, void *scratch,
     q = scratch;
     q->fts = fts;
     q->res = res;
+    fq_dicts(q);
     q->category = query->category;
     q->limit = query->limit;
     q->flags = query->flags;
@@ -1954,46 +2178,50 @@ glossary_fts_search(const glossary_fts_t *fts, void *scratch,
     fq_exact_insert(q);
 
     if (!fq_prefix_table(q)) {
+        /* the words as they are first; typos only if that is not enough */
+
         set = 0;
-        typos = 0;
 
         for (i = 0; i < q->nwords; i++) {
             fq_expand(q, &q->words[i]);
+            set |= (uint32_t) (q->words[i].nexp != 0) << i;
+        }
 
-            if (q->words[i].nexp) {
-                set |= 1u << i;
+        all = (1u << q->nwords) - 1;
+
+        if (set == all) {
+            fq_evaluate(q, set, 0);
+        }
+
+        if (q->nheap < q->limit && !q->stop) {
+            set = 0;
+            typos = 0;
+
+            for (i = 0; i < q->nwords; i++) {
+                fq_expand_typos(q, &q->words[i]);
+                set |= (uint32_t) (q->words[i].nexp != 0) << i;
+                typos |= q->words[i].nexp > q->words[i].nexp0;
             }
 
-            typos |= q->words[i].nexp > q->words[i].nexp0;
+            if (typos || set != all) {
+                /* a word that matches nothing: the others, a fallback */
+                fq_evaluate(q, set, 1);
+
+                if (q->nheap && set != all) {
+                    res->flags |= GLOSSARY_FTS_FALLBACK;
+                }
+            }
+
+            if (q->nheap == 0 && set && !q->stop) {
+                fq_fallback(q, set);
+            }
+        }
+
+        if (!q->pruned && !q->stop && !(res->flags & GLOSSARY_FTS_FALLBACK)) {
+            res->flags |= GLOSSARY_FTS_EXHAUSTIVE;
         }
 
         res->walk = q->walk;
-
-        if (set == (1u << q->nwords) - 1) {
-            if (typos) {
-                fq_evaluate(q, set, 0);
-            }
-
-            if (!typos || q->nheap < q->limit) {
-                fq_evaluate(q, set, 1);
-            }
-
-            if (!q->pruned && !q->stop) {
-                res->flags |= GLOSSARY_FTS_EXHAUSTIVE;
-            }
-
-        } else if (set) {
-            /* a word matches nothing: the others, as a fallback */
-            fq_evaluate(q, set, 1);
-
-            if (q->nheap) {
-                res->flags |= GLOSSARY_FTS_FALLBACK;
-            }
-        }
-
-        if (q->nheap == 0 && set && !q->stop) {
-            fq_fallback(q, set);
-        }
     }
 
     fq_results(q);
@@ -2173,6 +2401,7 @@ glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
     q = scratch;
     q->fts = fts;
     q->res = (glossary_fts_result_t *) res;
+    fq_dicts(q);
     q->budget = GLOSSARY_FTS_MAX_POSTINGS;
     q->stop = 0;
     e = &q->heap[i];

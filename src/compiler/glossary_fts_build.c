@@ -118,6 +118,7 @@ typedef struct {
     /* the image's parts */
     fb_buf_t              part[GLOSSARY_FTS_PARTS];
     uint32_t              nkeys;
+    uint32_t              nwalk;
     uint32_t              nprefixes;
     glossary_fts_image_t *img;
 } fb_t;
@@ -143,6 +144,7 @@ static int fb_lists(fb_t *b);
 static int fb_layer(fb_t *b, fb_list_t *l, int layer, uint32_t *blocks,
     uint8_t *max);
 static int fb_dict(fb_t *b, fb_key_t **keys);
+static int fb_walk(fb_t *b, const fb_key_t *keys, uint32_t nkeys);
 static int fb_prefixes(fb_t *b, const fb_key_t *keys, uint32_t nkeys);
 static int fb_image(fb_t *b);
 static int fb_key_cmp(const void *a, const void *b);
@@ -577,6 +579,10 @@ glossary_fts_build(const glossary_fts_input_t *docs, uint32_t n,
 
     if (rc == 0) {
         rc = fb_dict(&b, &keys);
+    }
+
+    if (rc == 0) {
+        rc = fb_walk(&b, keys, b.nkeys);
     }
 
     if (rc == 0) {
@@ -1317,6 +1323,113 @@ fb_dict(fb_t *b, fb_key_t **keys)
 }
 
 
+static int
+fb_walk_cmp(const void *a, const void *b)
+{
+    const fb_key_t  *x, *y;
+
+    x = a;
+    y = b;
+
+    if (x->len != y->len) {
+        return x->len < y->len ? -1 : 1;
+    }
+
+    return fb_key_cmp(a, b);
+}
+
+
+/* WALK: the words without a digit, by length then bytes, front-coded */
+
+static int
+fb_walk(fb_t *b, const fb_key_t *keys, uint32_t nkeys)
+{
+    uint32_t   i, j, n, k, shared, off, plen, poff;
+    uint32_t   lengths[GLOSSARY_FTS_MAX_WORD + 2];
+    fb_buf_t  *walk, *index;
+    fb_key_t  *w;
+    const unsigned char  *p;
+
+    w = malloc((nkeys ? nkeys : 1) * sizeof(fb_key_t));
+    if (w == NULL) {
+        return fb_fail(b, "out of memory");
+    }
+
+    n = 0;
+
+    for (i = 0; i < nkeys; i++) {
+        if (keys[i].surface == 0) {
+            continue;
+        }
+
+        p = b->arena.p + keys[i].off;
+
+        for (j = 0; j < keys[i].len; j++) {
+            if (p[j] >= '0' && p[j] <= '9') {
+                break;
+            }
+        }
+
+        if (j == keys[i].len) {
+            w[n++] = keys[i];
+        }
+    }
+
+    fb_sort_arena = b->arena.p;
+    qsort(w, n, sizeof(fb_key_t), fb_walk_cmp);
+
+    memset(lengths, 0, sizeof(lengths));
+    walk = &b->part[GLOSSARY_FTS_PART_WALK];
+    index = &b->part[GLOSSARY_FTS_PART_WALK_INDEX];
+    plen = 0;
+    poff = 0;
+
+    for (i = 0; i < n; i++) {
+        shared = 0;
+
+        for (k = w[i].len + 1; k <= GLOSSARY_FTS_MAX_WORD + 1; k++) {
+            lengths[k]++;
+        }
+
+        if (i % GLOSSARY_FTS_DICT_BLOCK == 0) {
+            off = (uint32_t) walk->len;
+
+            if (fb_put(b, index, &off, sizeof(off)) != 0) {
+                free(w);
+                return -1;
+            }
+
+        } else {
+            while (shared < plen && shared < w[i].len
+                   && b->arena.p[poff + shared]
+                      == b->arena.p[w[i].off + shared])
+            {
+                shared++;
+            }
+        }
+
+        if (fb_varint(b, walk, shared) != 0
+            || fb_varint(b, walk, w[i].len - shared) != 0
+            || fb_put(b, walk, b->arena.p + w[i].off + shared,
+                      w[i].len - shared) != 0
+            || fb_varint(b, walk, w[i].surface - 1) != 0)
+        {
+            free(w);
+            return -1;
+        }
+
+        plen = w[i].len;
+        poff = w[i].off;
+    }
+
+    free(w);
+    b->nwalk = n;
+
+    return fb_put(b, &b->part[GLOSSARY_FTS_PART_WALK_LENGTHS], lengths,
+                  sizeof(lengths));
+}
+
+
 /* is a prefix of len bytes at p whole UTF-8 characters */
 
 static int
@@ -1668,6 +1781,7 @@ fb_image(fb_t *b)
     h.list_count = b->nlists;
     h.key_count = b->nkeys;
     h.prefix_count = b->nprefixes;
+    h.walk_count = b->nwalk;
     h.part_count = GLOSSARY_FTS_PARTS;
     h.text_bytes = img->text_bytes;
 

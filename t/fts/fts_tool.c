@@ -10,6 +10,8 @@
  *   fts_tool time   [-r RUNS] [-l N] INPUT|IMAGE < QUERIES
  *                  engine time per query: p50, p99, max (microseconds),
  *                  median of RUNS passes over the queries
+ *   fts_tool dump   INPUT...                    the documents as JSON Lines
+ *                  (slug, name, short, faq, explanation, category)
  *
  * Documents are numbered by slug, bytewise, as the blob numbers terms.  An
  * argument ending in ".fts" is an image written by "build -o".
@@ -400,6 +402,64 @@ ft_query(ft_t *t, const char *text, uint32_t category, uint32_t limit,
 }
 
 
+static void
+ft_json(const char *key, const glossary_text_t *t, int comma)
+{
+    size_t          i;
+    unsigned char   c;
+
+    printf("%s", comma ? "," : "");
+
+    if (key != NULL) {
+        printf("\"%s\":", key);
+    }
+
+    putchar('"');
+
+    for (i = 0; t->data != NULL && i < t->len; i++) {
+        c = (unsigned char) t->data[i];
+
+        if (c == '"' || c == '\\') {
+            printf("\\%c", c);
+
+        } else if (c < 0x20) {
+            printf("\\u%04x", c);
+
+        } else {
+            putchar(c);
+        }
+    }
+
+    putchar('"');
+}
+
+
+static void
+ft_dump(ft_t *t)
+{
+    uint32_t           k, f;
+    glossary_entry_t  *e;
+
+    for (k = 0; k < t->n; k++) {
+        e = t->sorted[k];
+        putchar('{');
+        ft_json("slug", &e->slug, 0);
+        ft_json("name", &e->term, 1);
+        ft_json("short", &e->short_definition, 1);
+        ft_json("explanation", &e->explanation, 1);
+        ft_json("category", &e->category, 1);
+        printf(",\"faq\":[");
+
+        for (f = 0; f < e->nfaq; f++) {
+            ft_json(NULL, &e->faq[f].question, f != 0);
+            ft_json(NULL, &e->faq[f].answer, 1);
+        }
+
+        printf("]}\n");
+    }
+}
+
+
 static int
 ft_dbl_cmp(const void *a, const void *b)
 {
@@ -510,6 +570,18 @@ main(int argc, char **argv)
         default:
             return 2;
         }
+    }
+
+    if (strcmp(cmd, "dump") == 0) {
+        if (optind >= argc
+            || ft_load_model(&t, argv + optind, argc - optind) != 0)
+        {
+            return 1;
+        }
+
+        ft_dump(&t);
+
+        return 0;
     }
 
     if (strcmp(cmd, "build") == 0) {

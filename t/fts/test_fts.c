@@ -1123,9 +1123,10 @@ tf_hostile(void)
         for (k = 0; k < 150; k++) {
             rng = rng * 6364136223846793005ull + 1442695040888963407ull;
             v = (uint32_t) (rng >> 33) % 400;
-            snprintf(word, sizeof(word), "%s%03u",
+            snprintf(word, sizeof(word), "%s%c%c",
                      v % 3 == 0 ? "abcdefgh" : v % 3 == 1 ? "abcdefhg"
-                                                          : "abcdfegh", v);
+                                                          : "abcdfegh",
+                     'a' + v % 20, 'a' + v / 20);
             n += (uint32_t) snprintf(p + n, 1200 - n, "%s ", word);
 
             if (n > 1100) {
@@ -1134,7 +1135,8 @@ tf_hostile(void)
         }
 
         names[i] = malloc(32);
-        snprintf(names[i], 32, "abcdefgh%03u item%u", i % 400, i);
+        snprintf(names[i], 32, "abcdefgh%c%c item%u", 'a' + i % 20,
+                 'a' + (i / 20) % 20, i);
         in[i].name.data = names[i];
         in[i].name.len = strlen(names[i]);
         in[i].slug.data = "x";
@@ -1149,19 +1151,21 @@ tf_hostile(void)
           "a hostile corpus: %u documents of 150 similar words", ndocs);
 
     static const char  *queries[] = {
-        "abcdefgh abcdefhg abcdfegh abcdefgh1 abcdefhg2 abcdfegh3 abcdefgh4 "
+        "abcdefgh abcdefhg abcdfegh abcdefghq abcdefhgr abcdfeghs abcdefght "
             "abcdefg",
-        "abcdefghx abcdefhgx abcdfeghx abcdefgx abcdefhx abcdfegx abcdeghx "
-            "abcdefx",
-        "\"abcdefgh001 abcdefhg002\" \"abcdfegh003 abcdefgh004\" -abcdefgh005 "
-            "-abcdefgh006 -abcdefgh007 -abcdefgh008",
-        "abcdefgh001 zzzzzzzzzz1 zzzzzzzzzz2 zzzzzzzzzz3 zzzzzzzzzz4 "
-            "zzzzzzzzzz5 zzzzzzzzzz6 abcdefhg002",
+        "abcdefghxx abcdefhgxx abcdfeghxx abcdefgxx abcdefhxx abcdfegxx "
+            "abcdeghxx abcdefxx",
+        "\"abcdefghaa abcdefhgba\" \"abcdfeghca abcdefghda\" -abcdefghea "
+            "-abcdefghfa -abcdefghga -abcdefghha",
+        "abcdefghaa zzzzzzzzzzq zzzzzzzzzzr zzzzzzzzzzs zzzzzzzzzzt "
+            "zzzzzzzzzzu zzzzzzzzzzv abcdefhgba",
         "a b c d e f g h",
-        "abcdefgh00 abcdefgh01 abcdefgh02 abcdefgh03 abcdefgh1 abcdefgh2 "
-            "abcdefgh3 abcdefgh",
-        "\"abcdefgh000 abcdefgh000 abcdefgh000 abcdefgh000 abcdefgh000 "
-            "abcdefgh000 abcdefgh000 abcdefgh000\"",
+        "bacdefghaa bacdefghab bacdefghac bacdefghad bacdefghba bacdefghbb "
+            "bacdefghbc bacdefgh",
+        "\"abcdefghaa abcdefghaa abcdefghaa abcdefghaa abcdefghaa "
+            "abcdefghaa abcdefghaa abcdefghaa\"",
+        "abcdefhgaa abcdefhgab abcdefhgac abcdefhgad abcdefhgae abcdefhgaf "
+            "abcdefhgag abcdefhga",
     };
 
     worst_postings = 0;
