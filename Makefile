@@ -297,6 +297,14 @@ test: $(TEST_FTS) $(FTS_TOOL)
 test-fts: $(TEST_FTS)
 	$(TEST_FTS)
 
+# Relevance (t/bench/relevance: the engine against SQLite FTS5 and
+# Pagefind, over data/, 20,000 generated terms and WordNet's nouns) and
+# speed (t/bench/search-speed: 100,000 generated terms); minutes.
+bench-search: $(FTS_TOOL)
+	$(MAKE) deps PACKAGES="wordnet-base"
+	t/bench/relevance --pagefind --tool $(FTS_TOOL)
+	t/bench/search-speed --tool $(FTS_TOOL)
+
 $(BUILD)/fuzz_search: t/fuzz/fuzz_search.c $(FTS_SRCS) $(FTS_WRITER) \
     $(FTS_HDRS) | $(BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \

@@ -24,7 +24,7 @@ static glossary_status_t glossary_fts_check_keys(glossary_fts_t *fts,
 static glossary_status_t glossary_fts_check_lists(glossary_fts_t *fts);
 static glossary_status_t glossary_fts_check_layer(glossary_fts_t *fts,
     uint32_t list, uint32_t layer, uint64_t first, uint32_t blocks,
-    uint32_t count, uint32_t *max);
+    uint32_t count, uint32_t *max, uint32_t *fields);
 static glossary_status_t glossary_fts_check_names(glossary_fts_t *fts);
 static glossary_status_t glossary_fts_check_prefixes(glossary_fts_t *fts);
 static int glossary_fts_ends(const unsigned char *w, size_t n,
@@ -914,7 +914,7 @@ bad:
 static glossary_status_t
 glossary_fts_check_lists(glossary_fts_t *fts)
 {
-    uint32_t                    i, max;
+    uint32_t                    i, max, fields;
     uint64_t                    next, blocks;
     glossary_status_t           rc;
     const glossary_fts_list_t  *l;
@@ -931,7 +931,8 @@ glossary_fts_check_lists(glossary_fts_t *fts)
             || l->skip_first != next
             || l->blocks0 != (l->count0 + GLOSSARY_FTS_BLOCK - 1)
                              / GLOSSARY_FTS_BLOCK
-            || l->blocks1 != blocks || l->reserved[0] || l->reserved[1]
+            || l->blocks1 != blocks || (l->fields0 & 0xc0)
+            || (l->fields1 & 0xc7)
             || fts->skip_count - next < (uint64_t) l->blocks0 + l->blocks1)
         {
             return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
@@ -941,12 +942,12 @@ glossary_fts_check_lists(glossary_fts_t *fts)
         }
 
         rc = glossary_fts_check_layer(fts, i, 0, next, l->blocks0, l->count0,
-                                      &max);
+                                      &max, &fields);
         if (rc != GLOSSARY_OK) {
             return rc;
         }
 
-        if (max != l->max0) {
+        if (max != l->max0 || fields != l->fields0) {
             return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
                                      "list %u: max0 %u, its blocks have %u",
                                      i, l->max0, max);
@@ -955,12 +956,12 @@ glossary_fts_check_lists(glossary_fts_t *fts)
         next += l->blocks0;
 
         rc = glossary_fts_check_layer(fts, i, 1, next, l->blocks1,
-                                      l->df - l->count0, &max);
+                                      l->df - l->count0, &max, &fields);
         if (rc != GLOSSARY_OK) {
             return rc;
         }
 
-        if (max != l->max1) {
+        if (max != l->max1 || fields != l->fields1) {
             return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
                                      "list %u: max1 %u, its blocks have %u",
                                      i, l->max1, max);
@@ -988,7 +989,8 @@ glossary_fts_check_lists(glossary_fts_t *fts)
 
 static glossary_status_t
 glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
-    uint64_t first, uint32_t blocks, uint32_t count, uint32_t *max)
+    uint64_t first, uint32_t blocks, uint32_t count, uint32_t *max,
+    uint32_t *fields)
 {
     size_t                      n;
     int64_t                     prev;
@@ -1000,6 +1002,7 @@ glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
     const glossary_fts_doc_t   *d;
 
     *max = 0;
+    *fields = 0;
     prev = -1;
 
     for (b = 0; b < blocks; b++) {
@@ -1046,7 +1049,7 @@ glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
             prev = (int64_t) doc;
         }
 
-        if ((uint64_t) (end - p) != want) {
+        if ((uint64_t) (end - p) != 2 * (uint64_t) want) {
             goto bad;
         }
 
@@ -1058,6 +1061,16 @@ glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
             }
 
             bmax = p[j] > bmax ? p[j] : bmax;
+        }
+
+        for (j = want; j < 2 * want; j++) {
+            if (p[j] == 0 || (p[j] & 0xc0)
+                || (layer == 0) != ((p[j] & 7) != 0))
+            {
+                goto bad;
+            }
+
+            *fields |= p[j];
         }
 
         if (bmax != s->max || s->last_doc != docs[want - 1]) {

@@ -65,7 +65,7 @@ enum {
 #define GLOSSARY_FTS_MAX_CANDIDATES  64   /* typo/prefix candidates kept */
 #define GLOSSARY_FTS_MAX_PREFIX_SCAN 512  /* keys read for one prefix */
 #define GLOSSARY_FTS_MAX_WALK        6000 /* dictionary steps per typo walk */
-#define GLOSSARY_FTS_MAX_POSTINGS    200000 /* postings decoded per query */
+#define GLOSSARY_FTS_MAX_POSTINGS    60000 /* postings and positions read */
 #define GLOSSARY_FTS_MAX_SUBSETS     40   /* word subsets of the fallback */
 #define GLOSSARY_FTS_MAX_HITS        50
 #define GLOSSARY_FTS_MAX_MARKS       16   /* marks per snippet */
@@ -187,7 +187,8 @@ typedef struct {
  *    16    4 blocks1          blocks of layer 1: ceil((df - count0) / 128)
  *    20    1 max0             largest impact code of layer 0 (0: empty)
  *    21    1 max1             largest impact code of layer 1 (0: empty)
- *    22    2 reserved         zero
+ *    22    1 fields0          the fields of its layer-0 postings, OR-ed
+ *    23    1 fields1          the same for layer 1
  *
  * Lists follow one another in SKIPS: list i + 1 starts where list i ends.
  */
@@ -199,7 +200,8 @@ typedef struct {
     uint32_t    blocks1;
     uint8_t     max0;
     uint8_t     max1;
-    uint8_t     reserved[2];
+    uint8_t     fields0;
+    uint8_t     fields1;
 } glossary_fts_list_t;
 
 
@@ -219,7 +221,9 @@ typedef struct {
  * the part).  A posting block is count varints, the gaps (document id
  * minus the previous id minus 1; the previous id of a layer's first
  * posting is -1, of a later block's first the last_doc of the block
- * before), then count impact codes (1 byte each, 1 to 255).  A positions
+ * before), then count impact codes (1 byte each, 1 to 255), then count
+ * field masks (1 byte each: bit f set when the stem occurs in field f;
+ * in layer 0 one of bits 0-2 is set, in layer 1 none is).  A positions
  * block holds, per posting, a varint n >= 1 then n varints: the first
  * position, then each gap minus 1 (positions strictly ascending, each
  * below the document's word count).  A layer-0 posting has a position in
@@ -325,6 +329,9 @@ typedef struct {
  * TEXT: the documents' texts (DOCS); each field is UTF-8 as given.
  */
 #define GLOSSARY_FTS_MAX_IMPACT      (1u << 24)
+
+/* a PREFIX_DOCS score: the field tier (SEARCH.md) over the impact */
+#define GLOSSARY_FTS_TIER_SHIFT      29
 
 
 _Static_assert(sizeof(glossary_fts_header_t) == GLOSSARY_FTS_HEADER_SIZE,

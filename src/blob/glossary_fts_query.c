@@ -21,11 +21,15 @@
 #define FQ_END            0xffffffffu
 #define FQ_NONE           0xff
 
-/* rank: exact tier | words matched | typo credit | score */
+/* rank: exact tier | words matched | typo credit | field tier | score */
 #define FQ_TIER_SHIFT     62
 #define FQ_WORDS_SHIFT    54
 #define FQ_TYPO_SHIFT     46
-#define FQ_SCORE_MASK     ((1ull << FQ_TYPO_SHIFT) - 1)
+#define FQ_FIELD_SHIFT    43
+#define FQ_SCORE_MASK     ((1ull << FQ_FIELD_SHIFT) - 1)
+
+/* the tier of the best field of a mask: name 6 ... explanation 1, none 0 */
+#define fq_tier(m)        ((m) ? 6u - (uint32_t) __builtin_ctz(m) : 0)
 
 /* expansion kinds */
 enum {
@@ -50,6 +54,7 @@ typedef struct {
     uint32_t                    min_max;    /* blocks of a lower max: skip */
     uint32_t                    docs[GLOSSARY_FTS_BLOCK];
     uint8_t                     imp[GLOSSARY_FTS_BLOCK];
+    uint8_t                     fields[GLOSSARY_FTS_BLOCK];
 } fq_cursor_t;
 
 typedef struct {
@@ -73,6 +78,7 @@ typedef struct {
     uint8_t         active;         /* expansions in this pass */
     uint8_t         layer;          /* layer of this combination */
     uint32_t        ub[2];          /* best contribution per layer */
+    uint32_t        fields[2];      /* fields of its lists per layer */
     uint64_t        est[2];         /* postings per layer */
     uint64_t        ubkey[2];
     fq_exp_t        exp[GLOSSARY_FTS_MAX_EXPANSIONS];
@@ -154,6 +160,7 @@ typedef struct {
     uint32_t                exact_docs[8];
     uint32_t                exact_flags[8];
     uint64_t                base;           /* tier and words of the pass */
+    uint64_t                field_ub;       /* best field tier, shifted */
     uint32_t                walk;
     fq_word_t               words[GLOSSARY_FTS_MAX_WORDS];
     fq_excluded_t           excluded[GLOSSARY_FTS_MAX_EXCLUDED];
@@ -210,6 +217,9 @@ static void fq_fallback(fq_t *q, uint32_t set);
 static void fq_results(fq_t *q);
 static void fq_suggest(fq_t *q, const glossary_fts_query_t *query,
     void *scratch, size_t scratch_size);
+static void fq_search(const glossary_fts_t *fts, void *scratch,
+    size_t scratch_size, const glossary_fts_query_t *query,
+    glossary_fts_result_t *res, uint32_t budget);
 
 
 /* LEB128 of a validated image: no bounds to check */
@@ -823,6 +833,12 @@ fq_expand_typos(fq_t *q, fq_word_t *w)
 
     budget = w->len >= 9 ? 2 : w->len >= 5 ? 1 : 0;
 
+    /* a short word (an acronym, often) that matches nothing: one typo */
+
+    if (budget == 0 && w->len >= 3 && w->nexp == 0) {
+        budget = 1;
+    }
+
     if (budget && !w->phrase && !digits) {
         q->ncand = 0;
         fq_typos(q, w->text, w->len, budget, w->prefix);
@@ -1202,6 +1218,7 @@ fq_seek(fq_t *q, fq_cursor_t *c, uint32_t target)
         }
 
         memcpy(c->imp, p, n);
+        memcpy(c->fields, p + n, n);
         c->n = n;
         c->i = 0;
     }
@@ -1359,7 +1376,7 @@ fq_excluded(fq_t *q, uint32_t doc)
 
 /*
  * the positions of the cursor's current posting, ascending (at most max);
- * the varints read count against the postings bound, 8 for a posting
+ * every varint read counts against the postings bound as a posting does
  */
 
 static uint32_t
@@ -1395,7 +1412,7 @@ fq_positions(fq_t *q, const fq_cursor_t *c, uint32_t *out, uint32_t max)
         out[got++] = last;
     }
 
-    read = (read + got) / 8 + 1;
+    read += got + 1;
     q->res->postings += read;
 
     if (q->budget < read) {
@@ -1494,7 +1511,7 @@ fq_thresholds(fq_t *q, const uint32_t *idx, uint32_t n)
     fq_exp_t   *x;
 
     theta = q->heap[0].key;
-    sum = q->base;
+    sum = q->base + q->field_ub;
 
     for (i = 0; i < n; i++) {
         w = &q->words[idx[i]];
@@ -1553,7 +1570,7 @@ fq_thresholds(fq_t *q, const uint32_t *idx, uint32_t n)
 static void
 fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
 {
-    uint32_t     i, k, lead, doc, d, set, best, bi, typos, v;
+    uint32_t     i, k, lead, doc, d, set, best, bi, typos, v, mask, common;
     uint64_t     sum, c, cbest, est, theta;
     fq_word_t   *w, *lw;
     fq_entry_t   e;
@@ -1628,12 +1645,15 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
         sum = 0;
         cbest = 0;
         typos = 0;
+        common = 0x3f;
         memset(e.exp, FQ_NONE, sizeof(e.exp));
 
         for (i = 0; i < n; i++) {
             w = &q->words[idx[i]];
             bi = 0;
             best = 0;
+
+            mask = 0;
 
             for (k = 0; k < w->active; k++) {
                 cur = &w->cur[k];
@@ -1642,6 +1662,7 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
                     continue;
                 }
 
+                mask |= cur->fields[cur->i];
                 v = q->fts->impacts[cur->imp[cur->i]];
                 v = w->exp[k].weight == 4 ? v : (v * 3) >> 2;
                 c = ((uint64_t) (2 - w->exp[k].typos) << FQ_TYPO_SHIFT) + v;
@@ -1653,6 +1674,7 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
                 }
             }
 
+            common &= mask;
             sum += cbest;
             typos += w->exp[bi].typos;
             e.exp[idx[i]] = (uint8_t) bi;
@@ -1666,7 +1688,9 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
             continue;
         }
 
-        e.key = q->base + sum;
+        /* the words together in one field: the best such field first */
+        e.key = q->base + ((uint64_t) fq_tier(common) << FQ_FIELD_SHIFT)
+                + sum;
         e.doc = d;
 
         if (q->nheap == q->limit && !fq_worse(&q->heap[0], &e)) {
@@ -1705,7 +1729,8 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
 static void
 fq_evaluate(fq_t *q, uint32_t set, uint32_t typo_pass)
 {
-    uint32_t    i, k, l, n, ncomb, comb, done, best, idx[GLOSSARY_FTS_MAX_WORDS];
+    uint32_t    i, k, l, n, ncomb, comb, done, best, fields;
+    uint32_t    idx[GLOSSARY_FTS_MAX_WORDS];
     uint32_t    tried[256 / 32];
     uint64_t    ub, bestub, v;
     fq_word_t  *w;
@@ -1730,6 +1755,7 @@ fq_evaluate(fq_t *q, uint32_t set, uint32_t typo_pass)
         for (l = 0; l < 2; l++) {
             w->ubkey[l] = 0;
             w->est[l] = 0;
+            w->fields[l] = 0;
 
             for (k = 0; k < w->active; k++) {
                 x = &w->exp[k];
@@ -1743,6 +1769,7 @@ fq_evaluate(fq_t *q, uint32_t set, uint32_t typo_pass)
                 v = x->weight == 4 ? v : (v * 3) >> 2;
                 v += (uint64_t) (2 - x->typos) << FQ_TYPO_SHIFT;
                 w->ubkey[l] = v > w->ubkey[l] ? v : w->ubkey[l];
+                w->fields[l] |= l ? list->fields1 : list->fields0;
                 w->est[l] += l ? list->df - list->count0 : list->count0;
             }
         }
@@ -1770,6 +1797,7 @@ fq_evaluate(fq_t *q, uint32_t set, uint32_t typo_pass)
             }
 
             ub = q->base;
+            fields = 0x3f;
 
             for (i = 0; i < n; i++) {
                 v = q->words[idx[i]].ubkey[(comb >> i) & 1];
@@ -1779,7 +1807,10 @@ fq_evaluate(fq_t *q, uint32_t set, uint32_t typo_pass)
                 }
 
                 ub += v;
+                fields &= q->words[idx[i]].fields[(comb >> i) & 1];
             }
+
+            ub += (uint64_t) fq_tier(fields) << FQ_FIELD_SHIFT;
 
             if (i < n) {
                 tried[comb / 32] |= 1u << (comb % 32);
@@ -1806,10 +1837,14 @@ fq_evaluate(fq_t *q, uint32_t set, uint32_t typo_pass)
             break;
         }
 
+        fields = 0x3f;
+
         for (i = 0; i < n; i++) {
             q->words[idx[i]].layer = (best >> i) & 1;
+            fields &= q->words[idx[i]].fields[(best >> i) & 1];
         }
 
+        q->field_ub = (uint64_t) fq_tier(fields) << FQ_FIELD_SHIFT;
         fq_combination(q, idx, n);
     }
 }
@@ -2025,7 +2060,10 @@ fq_prefix_table(fq_t *q)
         k = pre->first + i;
         e.doc = q->fts->prefix_docs[k].doc;
         e.key = (1ull << FQ_WORDS_SHIFT) + (2ull << FQ_TYPO_SHIFT)
-                + q->fts->prefix_docs[k].score;
+                + ((uint64_t) (q->fts->prefix_docs[k].score
+                               >> GLOSSARY_FTS_TIER_SHIFT) << FQ_FIELD_SHIFT)
+                + (q->fts->prefix_docs[k].score
+                   & ((1u << GLOSSARY_FTS_TIER_SHIFT) - 1));
         fq_heap_add(q, &e);
     }
 
@@ -2137,15 +2175,29 @@ glossary_fts_search(const glossary_fts_t *fts, void *scratch,
     size_t scratch_size, const glossary_fts_query_t *query,
     glossary_fts_result_t *res)
 {
-    uint32_t    i, set, typos, all;
-    fq_t       *q;
-
     if (scratch_size < glossary_fts_scratch_size(fts)
         || ((uintptr_t) scratch) % 8 || fts->base == NULL
         || query->limit == 0 || query->limit > GLOSSARY_FTS_MAX_HITS)
     {
         return -1;
     }
+
+    fq_search(fts, scratch, scratch_size, query, res,
+              GLOSSARY_FTS_MAX_POSTINGS);
+
+    return 0;
+}
+
+
+/* a search with a budget of postings: the bound, or what a search left */
+
+static void
+fq_search(const glossary_fts_t *fts, void *scratch, size_t scratch_size,
+    const glossary_fts_query_t *query, glossary_fts_result_t *res,
+    uint32_t budget)
+{
+    uint32_t    i, set, typos, all;
+    fq_t       *q;
 
     memset(res, 0, sizeof(*res));
 
@@ -2161,7 +2213,7 @@ glossary_fts_search(const glossary_fts_t *fts, void *scratch,
     q->nphrases = 0;
     q->stop = 0;
     q->pruned = 0;
-    q->budget = GLOSSARY_FTS_MAX_POSTINGS;
+    q->budget = budget;
     q->nheap = 0;
     q->nexact = 0;
     q->name_len = 0;
@@ -2171,7 +2223,7 @@ glossary_fts_search(const glossary_fts_t *fts, void *scratch,
     res->words = q->nwords;
 
     if (q->nwords == 0) {
-        return 0;
+        return;
     }
 
     fq_exact_names(q);
@@ -2226,19 +2278,19 @@ glossary_fts_search(const glossary_fts_t *fts, void *scratch,
 
     fq_results(q);
 
-    if (res->nhits == 0 && !(query->flags & GLOSSARY_FTS_NO_SUGGEST)) {
+    if (res->nhits == 0 && !(query->flags & GLOSSARY_FTS_NO_SUGGEST)
+        && !q->stop)
+    {
         fq_suggest(q, query, scratch, scratch_size);
     }
-
-    return 0;
 }
 
 
 /*
  * "Did you mean": each word that matched nothing as it is (neither its
  * word nor its stem is in the index) is replaced by the index word
- * nearest to it, fewest edits then most documents; offered only when that
- * query has hits.
+ * nearest to it (2 edits from 5 letters, 1 from 3), fewest edits then most
+ * documents; offered only when that query has hits.
  */
 
 static void
@@ -2267,7 +2319,7 @@ fq_suggest(fq_t *q, const glossary_fts_query_t *query, void *scratch,
             }
         }
 
-        budget = w->len >= 9 ? 2 : w->len >= 4 ? 1 : 0;
+        budget = w->len >= 5 ? 2 : w->len >= 3 ? 1 : 0;
 
         if (k == w->nexp && budget) {
             q->ncand = 0;
@@ -2314,9 +2366,9 @@ fq_suggest(fq_t *q, const glossary_fts_query_t *query, void *scratch,
     inner.limit = 1;
     inner.flags = GLOSSARY_FTS_NO_SUGGEST;
 
-    if (glossary_fts_search(q->fts, scratch, scratch_size, &inner, &q->inner)
-        == 0 && q->inner.nhits)
-    {
+    fq_search(q->fts, scratch, scratch_size, &inner, &q->inner, q->budget);
+
+    if (q->inner.nhits) {
         res->suggestion = q->suggestion;
         res->suggestion_len = n - 1;
     }

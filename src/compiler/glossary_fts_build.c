@@ -51,6 +51,33 @@ typedef struct {
     uint8_t         code;           /* impact code, at the end */
 } fb_post_t;
 
+#define FB_IMPACT_MASK  ((1u << GLOSSARY_FTS_TIER_SHIFT) - 1)
+
+
+/* the tier of the best field of a mask: name 6 ... explanation 1 */
+static inline uint32_t
+fb_tier(uint32_t m)
+{
+    return m ? GLOSSARY_FTS_FIELDS - (uint32_t) __builtin_ctz(m) : 0;
+}
+
+
+/* the fields a posting occurs in, a bit each */
+static inline uint8_t
+fb_fields(const fb_post_t *p)
+{
+    uint32_t  f;
+    uint8_t   m;
+
+    m = 0;
+
+    for (f = 0; f < GLOSSARY_FTS_FIELDS; f++) {
+        m |= (uint8_t) ((p->tf[f] != 0) << f);
+    }
+
+    return m;
+}
+
 typedef struct {
     fb_post_t      *post;
     uint32_t        n;
@@ -1106,6 +1133,15 @@ fb_lists(fb_t *b)
         rec.skip_first = (uint32_t) (b->part[GLOSSARY_FTS_PART_SKIPS].len
                                      / sizeof(glossary_fts_skip_t));
 
+        for (j = 0; j < l->n; j++) {
+            if (fb_layer_of(&l->post[j]) == 0) {
+                rec.fields0 |= fb_fields(&l->post[j]);
+
+            } else {
+                rec.fields1 |= fb_fields(&l->post[j]);
+            }
+        }
+
         if (fb_layer(b, l, 0, &rec.blocks0, &rec.max0) != 0
             || fb_layer(b, l, 1, &rec.blocks1, &rec.max1) != 0
             || fb_put(b, &b->part[GLOSSARY_FTS_PART_LISTS], &rec,
@@ -1129,6 +1165,7 @@ static int
 fb_layer(fb_t *b, fb_list_t *l, int layer, uint32_t *blocks, uint8_t *max)
 {
     int64_t               prev;
+    uint8_t               m;
     uint32_t              j, k, n, idx[GLOSSARY_FTS_BLOCK];
     uint64_t              off, offs[GLOSSARY_FTS_BLOCK];
     fb_buf_t             *post, *pos;
@@ -1191,6 +1228,14 @@ fb_layer(fb_t *b, fb_list_t *l, int layer, uint32_t *blocks, uint8_t *max)
             }
 
             b->img->positions += p->poslen;
+        }
+
+        for (k = 0; k < n; k++) {
+            m = fb_fields(&l->post[idx[k]]);
+
+            if (fb_put(b, post, &m, 1) != 0) {
+                return -1;
+            }
         }
 
         skip.last_doc = (uint32_t) prev;
@@ -1567,21 +1612,25 @@ fb_prefixes(fb_t *b, const fb_key_t *keys, uint32_t nkeys)
 
                 for (j = 0; j < l->n; j++) {
                     if (fb_layer_of(&l->post[j]) == 1) {
-                        v = b->impacts[l->post[j].code];
-                        v = weight[glists[g]] == 4 ? v : (v * 3) >> 2;
-                        maxl1 = v > maxl1 ? v : maxl1;
+                        maxl1 = 1;
                         continue;
                     }
 
                     v = b->impacts[l->post[j].code];
                     v = weight[glists[g]] == 4 ? v : (v * 3) >> 2;
                     t = l->post[j].doc;
+                    m = fb_tier(fb_fields(&l->post[j]));
 
                     if (best[t] == 0) {
                         touched[ntouched++] = t;
                     }
 
-                    best[t] = v > best[t] ? v : best[t];
+                    /* the best field and the best impact, as the engine */
+                    best[t] = (m > best[t] >> GLOSSARY_FTS_TIER_SHIFT
+                               ? m : best[t] >> GLOSSARY_FTS_TIER_SHIFT)
+                                  << GLOSSARY_FTS_TIER_SHIFT
+                              | (v > (best[t] & FB_IMPACT_MASK)
+                                 ? v : (best[t] & FB_IMPACT_MASK));
                 }
             }
 
@@ -1635,9 +1684,9 @@ fb_prefixes(fb_t *b, const fb_key_t *keys, uint32_t nkeys)
             pre[npre].entry.len = (uint8_t) L;
             memcpy(pre[npre].entry.key, kp, L);
             pre[npre].entry.count = (uint16_t) nsel;
+            /* a layer-1 posting has a lower field tier than any layer-0 */
             pre[npre].entry.complete = maxl1 == 0
-                                       || (nsel == GLOSSARY_FTS_PREFIX_K
-                                           && sel[nsel - 1].score > maxl1);
+                                       || nsel == GLOSSARY_FTS_PREFIX_K;
             pre[npre].first = (uint32_t) (docs->len
                                           / sizeof(glossary_fts_scored_t));
             npre++;

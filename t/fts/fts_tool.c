@@ -45,6 +45,17 @@ typedef struct {
 
 
 static double
+ft_cpu(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+
+static double
 ft_now(void)
 {
     struct timespec  ts;
@@ -174,7 +185,7 @@ static int
 ft_build(ft_t *t, int verbose)
 {
     char                   cat[256];
-    double                 t0, t1;
+    double                 t0, t1, c0, c1;
     uint32_t               k, f, nf;
     glossary_entry_t      *e;
     glossary_fts_str_t    *faq;
@@ -227,6 +238,7 @@ ft_build(ft_t *t, int verbose)
     }
 
     t0 = ft_now();
+    c0 = ft_cpu();
 
     if (glossary_fts_build(docs, t->n, &img) != 0) {
         fprintf(stderr, "fts_tool: build: %s\n", img.error);
@@ -234,8 +246,10 @@ ft_build(ft_t *t, int verbose)
     }
 
     t1 = ft_now();
+    c1 = ft_cpu();
 
     if (verbose) {
+        printf("build_cpu_seconds %.3f\n", c1 - c0);
         printf("documents %u\nbuild_seconds %.3f\nimage_bytes %zu\n"
                "index_bytes %llu\ntext_bytes %llu\nratio %.3f\nkeys %u\n"
                "lists %u\npostings %llu\nposition_bytes %llu\n",
@@ -298,7 +312,7 @@ ft_open(ft_t *t, const char *path, int verbose)
         }
     }
 
-    t0 = ft_now();
+    t0 = ft_cpu();
     rc = glossary_fts_open(&t->fts, t->image, t->size);
 
     if (rc != GLOSSARY_OK) {
@@ -308,7 +322,7 @@ ft_open(ft_t *t, const char *path, int verbose)
     }
 
     if (verbose) {
-        printf("open_seconds %.3f\n", ft_now() - t0);
+        printf("open_cpu_seconds %.3f\n", ft_cpu() - t0);
     }
 
     t->scratch_size = glossary_fts_scratch_size(&t->fts);
@@ -592,11 +606,15 @@ main(int argc, char **argv)
             return 1;
         }
 
+        t0 = ft_cpu();
+
         if (glossary_fts_open(&t.fts, t.image, t.size) != GLOSSARY_OK) {
             fprintf(stderr, "fts_tool: the image does not open: %s\n",
                     t.fts.detail);
             return 1;
         }
+
+        printf("open_cpu_seconds %.3f\n", ft_cpu() - t0);
 
         if (out != NULL) {
             fp = fopen(out, "wb");

@@ -853,8 +853,17 @@ tf_features(void)
     r = tf_search(&tf_t, "xcceleratxr ", GLOSSARY_FTS_ANY_CATEGORY, 10);
     tf_ok(!tf_rank(r, D_ACCEL), "... and leaves no room for another");
 
+    r = tf_search(&tf_t, "unit ", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    tf_ok(r->nhits == 2 && r->hits[0].typos == 0 && r->hits[1].typos == 0,
+          "a 4-letter word that is in the index takes no typo: \"unit\"");
+
     r = tf_search(&tf_t, "cahe ", GLOSSARY_FTS_ANY_CATEGORY, 10);
-    tf_ok(r->nhits == 0, "4 letters take no typo: \"cahe\"");
+    tf_ok(tf_rank(r, D_CACHE) && tf_rank(r, D_CACHE) <= 2
+          && r->hits[0].typos == 1,
+          "a 4-letter word that matches nothing takes one: \"cahe\"");
+
+    r = tf_search(&tf_t, "tpi ", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    tf_ok(tf_rank(r, D_TPU) == 1, "so does a 3-letter one: \"tpi\" -> TPU");
 
     r = tf_search(&tf_t, "polcy", GLOSSARY_FTS_ANY_CATEGORY, 10);
     tf_ok(tf_rank(r, D_CAT1) == 1, "a typo in a prefix word: \"polcy\"");
@@ -882,11 +891,16 @@ tf_features(void)
     tf_ok(tf_only(r, want, 1), "a phrase is never dropped by the fallback");
 
     /* did you mean */
-    r = tf_search(&tf_t, "cahe ", GLOSSARY_FTS_ANY_CATEGORY, 10);
-    tf_ok(r->suggestion != NULL && r->suggestion_len == 5
-          && memcmp(r->suggestion, "cache", 5) == 0,
-          "did you mean: \"cahe\" -> \"%.*s\"", (int) r->suggestion_len,
+    r = tf_search(&tf_t, "sistolik ", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    tf_ok(r->nhits == 0 && r->suggestion != NULL && r->suggestion_len == 8
+          && memcmp(r->suggestion, "systolic", 8) == 0,
+          "did you mean: \"sistolik\" -> \"%.*s\"", (int) r->suggestion_len,
           r->suggestion ? (const char *) r->suggestion : "");
+
+    r = tf_search(&tf_t, "cachr sistolik ", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    tf_ok(r->nhits > 0 || (r->suggestion != NULL
+                           && memcmp(r->suggestion, "cache systolic", 14)
+                              == 0), "did you mean: two words");
 
     r = tf_search(&tf_t, "polcy cahe ", GLOSSARY_FTS_ANY_CATEGORY, 10);
     tf_ok(r->nhits > 0 && r->suggestion == NULL,
@@ -896,7 +910,7 @@ tf_features(void)
     tf_ok(r->nhits == 0 && r->suggestion == NULL,
           "no suggestion when nothing is near");
 
-    r = tf_search(&tf_t, "cahe ", 7, 10);
+    r = tf_search(&tf_t, "sistolik ", 7, 10);
     tf_ok(r->nhits == 0 && r->suggestion == NULL,
           "no suggestion that would find nothing either");
 
