@@ -995,8 +995,8 @@ glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
     size_t                      n;
     int64_t                     prev;
     uint32_t                    b, j, k, gap, np, pos, last, want, bmax;
-    uint32_t                    docs[GLOSSARY_FTS_BLOCK];
-    uint64_t                    pend, qend, doc;
+    uint32_t                    width, docs[GLOSSARY_FTS_BLOCK];
+    uint64_t                    pend, qend, doc, packed, bit;
     const unsigned char        *p, *end, *q, *qe;
     const glossary_fts_skip_t  *s;
     const glossary_fts_doc_t   *d;
@@ -1027,15 +1027,21 @@ glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
 
         p = fts->postings + s->post_off;
         end = fts->postings + pend;
+        width = *p++;
+        packed = ((uint64_t) want * width + 7) / 8;
+
+        if (width > 24 || (uint64_t) (end - p) < packed + 3) {
+            goto bad;
+        }
 
         for (j = 0; j < want; j++) {
-            n = glossary_fts_varint(p, end, &gap);
+            gap = 0;
 
-            if (n == 0) {
-                goto bad;
+            for (k = 0; k < width; k++) {
+                bit = (uint64_t) j * width + k;
+                gap |= (uint32_t) ((p[bit / 8] >> (bit % 8)) & 1) << k;
             }
 
-            p += n;
             doc = (uint64_t) (prev + 1) + gap;
 
             if (doc >= fts->doc_count) {
@@ -1048,6 +1054,20 @@ glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
             docs[j] = (uint32_t) doc;
             prev = (int64_t) doc;
         }
+
+        for (bit = (uint64_t) want * width; bit < packed * 8; bit++) {
+            if ((p[bit / 8] >> (bit % 8)) & 1) {
+                goto bad;       /* padding bits are zero */
+            }
+        }
+
+        p += packed;
+
+        if (p[0] || p[1] || p[2]) {
+            goto bad;
+        }
+
+        p += 3;
 
         if ((uint64_t) (end - p) != 2 * (uint64_t) want) {
             goto bad;

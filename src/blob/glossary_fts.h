@@ -218,12 +218,14 @@ typedef struct {
  *
  * Blocks are stored in SKIPS order in both POSTINGS and POSITIONS, without
  * gaps: a block ends where the next block's starts (the last at the end of
- * the part).  A posting block is count varints, the gaps (document id
- * minus the previous id minus 1; the previous id of a layer's first
- * posting is -1, of a later block's first the last_doc of the block
- * before), then count impact codes (1 byte each, 1 to 255), then count
- * field masks (1 byte each: bit f set when the stem occurs in field f;
- * in layer 0 one of bits 0-2 is set, in layer 1 none is).  A positions
+ * the part).  A posting block is one byte w (0 to 24), then count gaps of
+ * w bits each, packed least significant bit first and padded to a whole
+ * byte, then 3 zero bytes (so that a 32-bit load never leaves the block),
+ * then count impact codes (1 byte each, 1 to 255), then count field masks
+ * (1 byte each: bit f set when the stem occurs in field f; in layer 0 one
+ * of bits 0-2 is set, in layer 1 none is).  A gap is the document id minus
+ * the previous id minus 1; the previous id of a layer's first posting is
+ * -1, of a later block's first the last_doc of the block before.  A positions
  * block holds, per posting, a varint n >= 1 then n varints: the first
  * position, then each gap minus 1 (positions strictly ascending, each
  * below the document's word count).  A layer-0 posting has a position in

@@ -1170,7 +1170,7 @@ fq_cursor_init(const glossary_fts_t *fts, fq_cursor_t *c, uint32_t list,
 static uint32_t
 fq_seek(fq_t *q, fq_cursor_t *c, uint32_t target)
 {
-    uint32_t              j, n, gap, prev;
+    uint32_t              j, n, prev, width, mask, bit, x;
     const unsigned char  *p;
 
     if (c->doc != FQ_END && c->n && c->doc >= target) {
@@ -1210,13 +1210,18 @@ fq_seek(fq_t *q, fq_cursor_t *c, uint32_t target)
 
         p = q->fts->postings + c->skip->post_off;
         prev = c->skip == c->first ? 0 : c->skip[-1].last_doc + 1;
+        width = *p++;
+        mask = (1u << width) - 1;
 
-        for (j = 0; j < n; j++) {
-            p = fq_varint(p, &gap);
-            c->docs[j] = prev + gap;
+        /* bit-packed gaps; the 3 zero bytes after them keep loads inside */
+
+        for (j = 0, bit = 0; j < n; j++, bit += width) {
+            memcpy(&x, p + (bit >> 3), 4);
+            c->docs[j] = prev + ((x >> (bit & 7)) & mask);
             prev = c->docs[j] + 1;
         }
 
+        p += (n * width + 7) / 8 + 3;
         memcpy(c->imp, p, n);
         memcpy(c->fields, p + n, n);
         c->n = n;

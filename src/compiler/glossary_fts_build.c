@@ -1167,6 +1167,7 @@ fb_layer(fb_t *b, fb_list_t *l, int layer, uint32_t *blocks, uint8_t *max)
     int64_t               prev;
     uint8_t               m;
     uint32_t              j, k, n, idx[GLOSSARY_FTS_BLOCK];
+    uint32_t              gaps[GLOSSARY_FTS_BLOCK], width, bit, at, packed;
     uint64_t              off, offs[GLOSSARY_FTS_BLOCK];
     fb_buf_t             *post, *pos;
     fb_post_t            *p;
@@ -1207,15 +1208,40 @@ fb_layer(fb_t *b, fb_list_t *l, int layer, uint32_t *blocks, uint8_t *max)
         skip.post_off = post->len;
         skip.pos_off = pos->len;
 
+        /* the gaps, bit-packed at the width of the largest */
+
+        width = 0;
+
         for (k = 0; k < n; k++) {
             p = &l->post[idx[k]];
-
-            if (fb_varint(b, post, (uint32_t) (p->doc - prev - 1)) != 0) {
-                return -1;
-            }
-
+            gaps[k] = (uint32_t) (p->doc - prev - 1);
             prev = p->doc;
+
+            while (width < 32 && (gaps[k] >> width)) {
+                width++;
+            }
         }
+
+        packed = (n * width + 7) / 8;
+
+        if (fb_grow(b, post, packed + 4) != 0) {
+            return -1;
+        }
+
+        post->p[post->len++] = (unsigned char) width;
+        memset(post->p + post->len, 0, packed + 3);
+
+        for (k = 0; k < n; k++) {
+            for (bit = 0; bit < width; bit++) {
+                if ((gaps[k] >> bit) & 1) {
+                    at = k * width + bit;
+                    post->p[post->len + at / 8] |= (unsigned char)
+                                                    (1u << (at % 8));
+                }
+            }
+        }
+
+        post->len += packed + 3;
 
         for (k = 0; k < n; k++) {
             p = &l->post[idx[k]];
