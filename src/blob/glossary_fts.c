@@ -1034,14 +1034,12 @@ glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
             goto bad;
         }
 
+        /* the packed + 3 bytes are there: 32-bit loads stay inside */
+
         for (j = 0; j < want; j++) {
-            gap = 0;
-
-            for (k = 0; k < width; k++) {
-                bit = (uint64_t) j * width + k;
-                gap |= (uint32_t) ((p[bit / 8] >> (bit % 8)) & 1) << k;
-            }
-
+            bit = (uint64_t) j * width;
+            memcpy(&gap, p + bit / 8, 4);
+            gap = (gap >> (bit % 8)) & ((1u << width) - 1);
             doc = (uint64_t) (prev + 1) + gap;
 
             if (doc >= fts->doc_count) {
@@ -1055,10 +1053,10 @@ glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
             prev = (int64_t) doc;
         }
 
-        for (bit = (uint64_t) want * width; bit < packed * 8; bit++) {
-            if ((p[bit / 8] >> (bit % 8)) & 1) {
-                goto bad;       /* padding bits are zero */
-            }
+        bit = (uint64_t) want * width;
+
+        if (bit % 8 && (p[packed - 1] >> (bit % 8))) {
+            goto bad;           /* padding bits are zero */
         }
 
         p += packed;

@@ -64,7 +64,7 @@ enum {
 #define GLOSSARY_FTS_MAX_EXPANSIONS  12   /* index words per query word */
 #define GLOSSARY_FTS_MAX_CANDIDATES  64   /* typo/prefix candidates kept */
 #define GLOSSARY_FTS_MAX_PREFIX_SCAN 512  /* keys read for one prefix */
-#define GLOSSARY_FTS_MAX_WALK        6000 /* dictionary steps per typo walk */
+#define GLOSSARY_FTS_MAX_WALK        12000 /* dictionary steps per query */
 #define GLOSSARY_FTS_MAX_POSTINGS    60000 /* postings and positions read */
 #define GLOSSARY_FTS_MAX_SUBSETS     40   /* word subsets of the fallback */
 #define GLOSSARY_FTS_MAX_HITS        50

@@ -976,11 +976,10 @@ fq_skip(fq_t *q, fq_iter_t *it, uint32_t len, uint32_t group)
 
 
 /*
- * Walks the words of one length of WALK as a trie with a stack of
- * automaton states, one per key byte, skipping every subtree in which the
- * word cannot match within budget.  Whole keys match; with prefix, any key
- * that starts with a match does.  With a budget under 2 the first letter
- * cannot change: only the keys that start with it are read.
+ * Walks the words of one length of WALK that start with the word's first
+ * letter as a trie with a stack of automaton states, one per key byte,
+ * skipping every subtree in which the word cannot match within budget.
+ * Whole keys match; with prefix, any key that starts with a match does.
  */
 
 static void
@@ -998,25 +997,19 @@ fq_walk_group(fq_t *q, const unsigned char *word, size_t len,
     top = 1ull << len;
     st = q->stack;
 
-    if (budget < 2) {
-        have = fq_iter_seek(&q->wdict, &it, word, 1, group);
-
-    } else {
-        have = fq_iter_seek(&q->wdict, &it, word, 0, group);
-    }
-
+    have = fq_iter_seek(&q->wdict, &it, word, 1, group);
     q->walk += 16;
     depth = 0;
     it.lcp = 0;
 
     while (have && it.ord < end) {
-        if (budget < 2 && it.key[0] != word[0]) {
+        if (it.key[0] != word[0]) {
             return;
         }
 
     again:
 
-        if (it.ord >= end || (budget < 2 && it.key[0] != word[0])) {
+        if (it.ord >= end || it.key[0] != word[0]) {
             return;
         }
 
@@ -1085,6 +1078,29 @@ fq_walk_group(fq_t *q, const unsigned char *word, size_t len,
 }
 
 
+/* a key of WALK as it is, a candidate of 2 edits (a first-letter typo) */
+
+static void
+fq_first(fq_t *q, const unsigned char *key, size_t len)
+{
+    fq_iter_t  it;
+
+    if (len == 0 || len > GLOSSARY_FTS_MAX_WORD
+        || q->walk > GLOSSARY_FTS_MAX_WALK)
+    {
+        return;
+    }
+
+    q->walk += 16;
+
+    if (fq_iter_seek(&q->wdict, &it, key, len, (uint32_t) len)
+        && it.len == len && memcmp(it.key, key, len) == 0)
+    {
+        fq_cand(q, it.surface - 1, 2, FQ_TYPO, it.key, it.len);
+    }
+}
+
+
 /*
  * The typo matches of a word: the lengths of WALK that can hold one (a
  * whole key within budget of the word's length; a prefix match, any key
@@ -1095,8 +1111,10 @@ static void
 fq_typos(fq_t *q, const unsigned char *word, size_t len, uint32_t budget,
     int prefix)
 {
-    uint32_t               i, d, lo, hi, group;
+    int                    c;
+    uint32_t               i, d, k, lo, hi, group;
     fq_state_t            *st;
+    unsigned char          key[GLOSSARY_FTS_MAX_WORD + 1];
     const glossary_fts_t  *fts;
 
     fts = q->fts;
@@ -1130,8 +1148,44 @@ fq_typos(fq_t *q, const unsigned char *word, size_t len, uint32_t budget,
                 : (uint32_t) len + budget < GLOSSARY_FTS_MAX_WORD
                   ? (uint32_t) len + budget : GLOSSARY_FTS_MAX_WORD;
 
-    for (group = lo; group <= hi; group++) {
-        if (fts->walk_lengths[group] == fts->walk_lengths[group + 1]) {
+    if (budget == 2 && len >= 2) {
+        /*
+         * An edit of the first letter costs 2, all of the budget: the
+         * rest of the key is the word's.  Those keys are looked up, not
+         * walked: the first letter dropped, swapped with the second,
+         * replaced, or one put before it (whole keys, also for a prefix).
+         */
+
+        memcpy(key + 1, word, len);
+        fq_first(q, key + 2, len - 1);
+        key[1] = word[1];
+        key[2] = word[0];
+        fq_first(q, key + 1, len);
+
+        for (c = 'a'; c <= 'z'; c++) {
+            memcpy(key + 1, word, len);
+            key[1] = (unsigned char) c;
+
+            if (c != word[0]) {
+                fq_first(q, key + 1, len);
+            }
+
+            key[0] = (unsigned char) c;
+            key[1] = word[0];
+            fq_first(q, key, len + 1);
+        }
+    }
+
+    /* the word's own length first, then 1 off, then 2: most typos */
+
+    for (k = 0; k <= hi - lo; k++) {
+        d = k <= 2 * budget ? (k + 1) / 2 : k - budget;
+        group = k <= 2 * budget && k % 2 ? (uint32_t) len - d
+                                         : (uint32_t) len + d;
+
+        if (group < lo || group > hi
+            || fts->walk_lengths[group] == fts->walk_lengths[group + 1])
+        {
             continue;
         }
 
@@ -1142,6 +1196,7 @@ fq_typos(fq_t *q, const unsigned char *word, size_t len, uint32_t budget,
 
         fq_walk_group(q, word, len, budget, prefix, group);
     }
+
 }
 
 
