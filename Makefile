@@ -185,7 +185,7 @@ $(BUILD)/fuzz_input: t/fuzz/fuzz_input.c $(FUZZ_INPUT_SRCS) \
 	    t/fuzz/fuzz_input.c $(FUZZ_INPUT_SRCS) $(BLOB_SRCS) \
 	    -lyajl -lxxhash
 
-FUZZ_TARGETS := blob route input autolink
+FUZZ_TARGETS := blob route input autolink search
 
 fuzz: fuzz-regressions
 	set -o pipefail; for t in $(FUZZ_TARGETS); do \
@@ -344,6 +344,54 @@ bench-autolink: deps $(AUTOLINK_BENCH) $(BUILD)/autolink-gen
 	    $(AUTOLINK_BENCH_ARGS)
 
 # ---------------------------------------------------------------------------
+
+# ---- Full-text search (issue 17) ---------------------------------------
+# The search engine, nginx-free: the FTS image's reader and query engine
+# (src/blob/glossary_fts*.c), its writer (src/compiler/glossary_fts_build.c),
+# their C tests (t/fts/test_fts.c, run by t/130-search-engine.t), a command
+# line tool over glossary data (relevance and speed harnesses), and the
+# libFuzzer target.  make bench-search: relevance and speed at 100,000 terms.
+
+FTS_SRCS     := src/blob/glossary_fts.c src/blob/glossary_fts_query.c \
+                src/blob/glossary_fold.c src/blob/glossary_blob.c
+FTS_WRITER   := src/compiler/glossary_fts_build.c
+FTS_HDRS     := src/blob/glossary_fts.h src/blob/glossary_fold.h \
+                src/blob/glossary_blob.h src/compiler/glossary_fts_build.h
+TEST_FTS     := $(BUILD)/test_fts
+FTS_TOOL     := $(BUILD)/fts_tool
+FTS_WRAP     := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+
+.PHONY: test-fts bench-search
+
+$(TEST_FTS): t/fts/test_fts.c $(FTS_SRCS) $(FTS_WRITER) $(FTS_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ t/fts/test_fts.c \
+	    $(FTS_SRCS) $(FTS_WRITER) -lxxhash $(FTS_WRAP)
+
+$(FTS_TOOL): t/fts/fts_tool.c $(FTS_SRCS) $(FTS_WRITER) $(FTS_HDRS) \
+    $(FUZZ_INPUT_SRCS) $(CLI_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ t/fts/fts_tool.c \
+	    $(FTS_SRCS) $(FTS_WRITER) $(FUZZ_INPUT_SRCS) \
+	    -lyajl -lxxhash
+
+test: $(TEST_FTS) $(FTS_TOOL)
+
+test-fts: $(TEST_FTS)
+	$(TEST_FTS)
+
+# Relevance (t/bench/relevance: the engine against SQLite FTS5 and
+# Pagefind, over data/, 20,000 generated terms and WordNet's nouns) and
+# speed (t/bench/search-speed: 100,000 generated terms); minutes.
+bench-search: $(FTS_TOOL)
+	$(MAKE) deps PACKAGES="wordnet-base"
+	t/bench/relevance --pagefind --tool $(FTS_TOOL)
+	t/bench/search-speed --tool $(FTS_TOOL)
+
+$(BUILD)/fuzz_search: t/fuzz/fuzz_search.c $(FTS_SRCS) $(FTS_WRITER) \
+    $(FTS_HDRS) | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/fuzz/fuzz_search.c $(FTS_SRCS) $(FTS_WRITER) -lxxhash
+
+# ---- end of full-text search --------------------------------------------
 
 clean:
 	rm -rf $(BUILD)
