@@ -153,6 +153,8 @@ typedef struct {
     uint32_t                nexcluded;
     uint32_t                nphrases;
     uint32_t                stop;           /* a bound was reached */
+    uint32_t                count;          /* hits count in the total */
+    uint32_t                fell;           /* words were dropped */
     uint32_t                pruned;
     uint32_t                budget;         /* postings left */
     uint32_t                nheap;
@@ -195,8 +197,8 @@ static void fq_typos(fq_t *q, const unsigned char *word, size_t len,
     uint32_t budget, int prefix);
 static void fq_cand(fq_t *q, uint32_t list, uint32_t dist, uint32_t kind,
     const unsigned char *key, size_t len);
-static void fq_cursor_init(const glossary_fts_t *fts, fq_cursor_t *c,
-    uint32_t list, uint32_t layer);
+static void fq_cursor_init(fq_t *q, fq_cursor_t *c, uint32_t list,
+    uint32_t layer);
 static uint32_t fq_seek(fq_t *q, fq_cursor_t *c, uint32_t target);
 static uint32_t fq_word_seek(fq_t *q, fq_word_t *w, uint32_t target);
 static void fq_evaluate(fq_t *q, uint32_t set, uint32_t typo_pass);
@@ -1203,15 +1205,27 @@ fq_typos(fq_t *q, const unsigned char *word, size_t len, uint32_t budget,
 /* ---- posting cursors --------------------------------------------------- */
 
 
+/*
+ * Opened lazily, a list's blocks are checked when a cursor first starts on
+ * it: a corrupt one stops the query, which then fails.
+ */
+
 static void
-fq_cursor_init(const glossary_fts_t *fts, fq_cursor_t *c, uint32_t list,
-    uint32_t layer)
+fq_cursor_init(fq_t *q, fq_cursor_t *c, uint32_t list, uint32_t layer)
 {
+    const glossary_fts_t       *fts;
     const glossary_fts_list_t  *l;
 
+    fts = q->fts;
     l = &fts->lists[list];
     c->first = fts->skips + l->skip_first + (layer ? l->blocks0 : 0);
     c->end = c->first + (layer ? l->blocks1 : l->blocks0);
+
+    if (fts->lazy && glossary_fts_list_ready(fts, list) != GLOSSARY_OK) {
+        c->end = c->first;
+        q->stop = 1;
+        q->res->flags |= GLOSSARY_FTS_CORRUPT;
+    }
     c->skip = c->first;
     c->n = 0;
     c->i = 0;
@@ -1647,7 +1661,7 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
         set |= 1u << idx[i];
 
         for (k = 0; k < w->active; k++) {
-            fq_cursor_init(q->fts, &w->cur[k], w->exp[k].list, w->layer);
+            fq_cursor_init(q, &w->cur[k], w->exp[k].list, w->layer);
         }
 
         if (w->est[w->layer] < est) {
@@ -1658,7 +1672,7 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
 
     for (i = 0; i < q->nexcluded; i++) {
         for (k = 0; k < q->excluded[i].ncur; k++) {
-            fq_cursor_init(q->fts, &q->excluded[i].cur[k],
+            fq_cursor_init(q, &q->excluded[i].cur[k],
                            q->excluded[i].lists[k / 2], k % 2);
         }
     }
@@ -1754,7 +1768,7 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
         e.doc = d;
 
         if (q->nheap == q->limit && !fq_worse(&q->heap[0], &e)) {
-            q->res->total += !q->nexcluded && !q->nphrases;
+            q->res->total += q->count && !q->nexcluded && !q->nphrases;
             continue;
         }
 
@@ -1769,7 +1783,7 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
         e.flags = 0;
         e.typos = (uint8_t) typos;
         e.words = (uint8_t) n;
-        q->res->total++;
+        q->res->total += q->count;
         fq_heap_add(q, &e);
 
         if (q->nheap == q->limit && q->heap[0].key != theta) {
@@ -1962,7 +1976,7 @@ fq_locate(fq_t *q, fq_cursor_t *c, uint32_t list, uint32_t doc)
     const glossary_fts_skip_t  *lo, *hi, *mid;
 
     for (layer = 0; layer < 2; layer++) {
-        fq_cursor_init(q->fts, c, list, layer);
+        fq_cursor_init(q, c, list, layer);
         lo = c->first;
         hi = c->end;
 
@@ -2135,14 +2149,17 @@ fq_prefix_table(fq_t *q)
 
 
 /*
- * Nothing matches every word of set: the best documents that match all but
- * one, else all but two, ...  Words of a phrase are never dropped.
+ * Fewer documents than the limit match every word of set (with
+ * GLOSSARY_FTS_ALL_WORDS: none does): the best documents that match all
+ * but one fill the top k below them, then all but two, ...  as
+ * Meilisearch's default matching strategy does.  Words of a phrase are
+ * never dropped.
  */
 
 static void
 fq_fallback(fq_t *q, uint32_t set)
 {
-    uint32_t  keep, r, n, sub, subsets, i, phrase_words;
+    uint32_t  keep, r, n, sub, subsets, i, phrase_words, want;
 
     n = 0;
     phrase_words = 0;
@@ -2159,7 +2176,11 @@ fq_fallback(fq_t *q, uint32_t set)
 
     subsets = 0;
 
-    for (r = n - 1; r >= 1 && q->nheap == 0 && !q->stop; r--) {
+    /* hits that match every word rank first; the others fill the top k */
+    q->count = (q->nheap == 0);
+    want = (q->flags & GLOSSARY_FTS_ALL_WORDS) ? 1 : q->limit;
+
+    for (r = n - 1; r >= 1 && q->nheap < want && !q->stop; r--) {
         for (sub = set; ; sub = (sub - 1) & set) {
             keep = sub;
 
@@ -2168,10 +2189,12 @@ fq_fallback(fq_t *q, uint32_t set)
             {
                 if (subsets == GLOSSARY_FTS_MAX_SUBSETS) {
                     q->res->flags |= GLOSSARY_FTS_CUT_SUBSETS;
+                    q->count = 1;
                     return;
                 }
 
                 subsets++;
+                q->fell = 1;
                 q->res->subsets++;
                 fq_evaluate(q, keep, 1);
             }
@@ -2182,9 +2205,7 @@ fq_fallback(fq_t *q, uint32_t set)
         }
     }
 
-    if (q->nheap) {
-        q->res->flags |= GLOSSARY_FTS_FALLBACK;
-    }
+    q->count = 1;
 }
 
 
@@ -2220,6 +2241,10 @@ fq_results(fq_t *q)
         h->score = (uint32_t) (q->heap[i].key & FQ_SCORE_MASK);
         h->typos = q->heap[i].typos;
         h->words = q->heap[i].words;
+
+        if (h->words < q->nwords) {
+            res->flags |= GLOSSARY_FTS_FALLBACK;
+        }
     }
 
     res->nhits = n;
@@ -2245,7 +2270,7 @@ glossary_fts_search(const glossary_fts_t *fts, void *scratch,
     fq_search(fts, scratch, scratch_size, query, res,
               GLOSSARY_FTS_MAX_POSTINGS);
 
-    return 0;
+    return (res->flags & GLOSSARY_FTS_CORRUPT) ? -2 : 0;
 }
 
 
@@ -2278,6 +2303,8 @@ fq_search(const glossary_fts_t *fts, void *scratch, size_t scratch_size,
     q->nexact = 0;
     q->name_len = 0;
     q->walk = 0;
+    q->count = 1;
+    q->fell = 0;
 
     fq_parse(q, query);
     res->words = q->nwords;
@@ -2318,18 +2345,18 @@ fq_search(const glossary_fts_t *fts, void *scratch, size_t scratch_size,
             if (typos || set != all) {
                 /* a word that matches nothing: the others, a fallback */
                 fq_evaluate(q, set, 1);
-
-                if (q->nheap && set != all) {
-                    res->flags |= GLOSSARY_FTS_FALLBACK;
-                }
+                q->fell |= (set != all);
             }
 
-            if (q->nheap == 0 && set && !q->stop) {
+            if (q->nheap < ((q->flags & GLOSSARY_FTS_ALL_WORDS) ? 1
+                                                               : q->limit)
+                && __builtin_popcount(set) > 1 && !q->stop)
+            {
                 fq_fallback(q, set);
             }
         }
 
-        if (!q->pruned && !q->stop && !(res->flags & GLOSSARY_FTS_FALLBACK)) {
+        if (!q->pruned && !q->stop && !q->fell) {
             res->flags |= GLOSSARY_FTS_EXHAUSTIVE;
         }
 
@@ -2434,6 +2461,7 @@ fq_suggest(fq_t *q, const glossary_fts_query_t *query, void *scratch,
     }
 
     res->postings += q->inner.postings;
+    res->flags |= q->inner.flags & GLOSSARY_FTS_CORRUPT;
     q->res = res;
 }
 
