@@ -439,7 +439,7 @@ EOF
     my $size = -s "$tmp/small.blob";
     my ($id) = $out =~ /^build id:      ([0-9a-f]{16})$/m;
     ok($id, 'info: build id');
-    like($out, qr/\Afile:          small\.blob\nformat:        1\.2\n/,
+    like($out, qr/\Afile:          small\.blob\nformat:        1\.3\n/,
          'info: file and format');
     like($out, qr/^checksum:      0x$id$/m, 'info: checksum is the build id')
         if $id;
@@ -462,12 +462,12 @@ EOF
         $nterms, $dpt, $glob, $flags)
         = unpack('a8 v v V Q< Q< V V Q< Q< V V V V', $blob);
     is($magic, 'GLOSSARY', 'header: magic');
-    is("$maj.$min", '1.2', 'header: version');
+    is("$maj.$min", '1.3', 'header: version');
     is($bo, 0x01020304, 'header: byte order');
     is(sprintf('%016x', $sum), $id // '', 'header: checksum');
     is($fsize, $size, 'header: file size');
     is($hsize, 128, 'header: header size');
-    is($nsec, 11, 'header: eleven sections');
+    is($nsec, 12, 'header: twelve sections');
     is($table, 128, 'header: section table follows the header');
     is($btime, $EPOCH, 'header: build time');
     is("$nterms $dpt $glob $flags", '4 6 7 0', 'header: counts');
@@ -497,6 +497,20 @@ EOF
     my @rel = map { unpack('V', substr($blob, $sec{6}[0] + 40 * $_, 4)) }
               0 .. 2;
     is_deeply(\@rel, [0, 0xffffffff, 3], 'RELATED: ids, dangling NO_TERM');
+
+    # 1.3: the search index, last; its texts after the eager strings
+    ok($sec{13}, 'FTS: a search index section');
+    my ($toff, $tlen) = unpack('Q< Q<', substr($blob, $sec{13}[0], 16));
+    my ($eager) = unpack('Q<', substr($blob, $sec{11}[0] + 8, 8));
+    is($toff, $sec{1}[0] + $eager, 'FTS: the texts follow the eager strings');
+    ok($toff + $tlen < $sec{1}[0] + $sec{1}[1],
+       'FTS: the documents follow the texts');
+    is(substr($blob, $sec{13}[0] + 32, 8), 'GLOSSFTS', 'FTS: the image');
+    is($sec{13}[0] + $sec{13}[1], $size, 'FTS: the last section');
+    like(substr($blob, $toff, $tlen), qr/\Aalpha?\n/,
+         'FTS: the texts start with the first term\'s name');
+    like($out, qr/^search index:  \d+ bytes, \d+\.\d{3} of the \d+ bytes of searchable text; the texts \d+ bytes in STRINGS$/m,
+         'info: the search index, its ratio to the searchable text');
 
     # a flipped byte, a foreign file, an empty file
     my $bad = $blob;

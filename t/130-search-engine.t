@@ -96,7 +96,8 @@ sub run_tap {
 run_tap('test_fts', binary('test_fts', 't/fts/test_fts.c'));
 
 my $tool = binary('fts_tool', 't/fts/fts_tool.c',
-                  "$root/src/compiler/glossary_input.c");
+                  map { "$root/src/compiler/$_" } qw(glossary_input.c
+                      glossary_model.c glossaryc_common.c));
 
 if (-x "$root/t/bench/relevance") {
     run_tap('relevance (small)', "$root/t/bench/relevance", '--tap',

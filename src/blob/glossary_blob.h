@@ -28,7 +28,7 @@
 #define GLOSSARY_MAGIC               "GLOSSARY"
 #define GLOSSARY_MAGIC_LEN           8
 #define GLOSSARY_VERSION_MAJOR       1
-#define GLOSSARY_VERSION_MINOR       2
+#define GLOSSARY_VERSION_MINOR       3
 #define GLOSSARY_BYTE_ORDER          0x01020304u
 #define GLOSSARY_HEADER_SIZE         128
 #define GLOSSARY_ALIGN               8
@@ -69,11 +69,17 @@ enum {
 
     /* 1.2; optional: without it a blob can only be verified in full */
     GLOSSARY_SECTION_CHUNKS = 11,     /* glossary_chunks_t + uint64_t[] */
-    GLOSSARY_SECTION_LAST = 11
+
+    /* 1.3; optional: without it search is the 1.1 prefix search */
+    GLOSSARY_SECTION_FTS = 13,        /* glossary_fts_section_t + image */
+    GLOSSARY_SECTION_LAST = 13
 };
 
-/* the ids are 1 to GLOSSARY_SECTION_LAST: one row each in glossary_sections */
-#define GLOSSARY_SECTIONS            GLOSSARY_SECTION_LAST
+/*
+ * the rows of glossary_sections, one per id this reader knows: 1 to
+ * GLOSSARY_SECTION_LAST but 12 (the autolink automaton's, not read here)
+ */
+#define GLOSSARY_SECTIONS            12
 
 
 /* per-term document kinds: index into a term's row of DOCS */
@@ -347,6 +353,27 @@ typedef struct {
 
 
 /*
+ * FTS section (1.3): the full-text search index.  This 32-byte header,
+ * then an FTS image (src/blob/glossary_fts.h; SEARCH.md in prose) to the
+ * end of the section, 8-byte aligned, its TEXT part empty: the documents'
+ * texts lie in STRINGS (text), one after the other as the image's DOCS
+ * say, so that verify=lazy checks them chunk by chunk at first use, as it
+ * does the documents.  The image's document ids are the term ids
+ * (doc_count is term_count); a document's category number is its
+ * category's index in CATEGORIES, or 0xffffffff.
+ *
+ *   off size field
+ *     0   16 text             the documents' texts, in STRINGS
+ *    16   16 reserved         zero
+ *    32      image
+ */
+typedef struct {
+    glossary_ref_t  text;
+    uint8_t         reserved[16];
+} glossary_fts_section_t;
+
+
+/*
  * SEARCH_PAGE section (1.1): the HTML search results page as segments, in
  * order, 24 bytes each.  A text segment is sent as it is; a query segment
  * stands for the query, HTML-escaped by the server; a results segment for
@@ -388,6 +415,8 @@ _Static_assert(sizeof(glossary_search_t) == 32,
 _Static_assert(sizeof(glossary_segment_t) == 24,
                "glossary_segment_t: 24 bytes");
 _Static_assert(sizeof(glossary_chunks_t) == 16, "glossary_chunks_t: 16 bytes");
+_Static_assert(sizeof(glossary_fts_section_t) == 32,
+               "glossary_fts_section_t: 32 bytes");
 
 
 /* reader status codes; glossary_blob_strerror() names each */
@@ -451,6 +480,10 @@ typedef struct {
     uint64_t                    chunk_count;
     uint64_t                    eager_size;
     uint32_t                    chunk_shift;
+    /* 1.3 FTS: NULL and 0 when the blob has none (glossary_blob_fts()) */
+    const unsigned char        *fts_image;
+    uint64_t                    fts_size;
+    glossary_ref_t              fts_text;
     /* opened with GLOSSARY_OPEN_LAZY and the blob has CHUNKS */
     unsigned                    lazy:1;
     char                        build_id[17];

@@ -14,6 +14,10 @@
 #include "glossary_fts.h"
 
 
+/* an opened blob's checked section, mapped again without the checks */
+#define GLOSSARY_FTS_MAPPED          0x100
+
+
 static glossary_status_t glossary_fts_fail(glossary_fts_t *fts,
     glossary_status_t rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -494,6 +498,14 @@ glossary_fts_open_flags(glossary_fts_t *fts, const void *data, size_t size,
 
     rc = glossary_fts_check_parts(fts);
 
+    if (rc == GLOSSARY_OK && (flags & GLOSSARY_FTS_MAPPED)) {
+        /* checked before (glossary_blob_fts()): the pointers only */
+        fts->text = text;
+        fts->text_size = text_size;
+        fts->lazy = (flags & GLOSSARY_FTS_OPEN_LAZY) ? 1 : 0;
+        return GLOSSARY_OK;
+    }
+
     if (rc == GLOSSARY_OK && text != NULL) {
         if (fts->text_size != 0) {
             rc = glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
@@ -538,6 +550,24 @@ glossary_fts_open_flags(glossary_fts_t *fts, const void *data, size_t size,
     fts->lazy = (flags & GLOSSARY_FTS_OPEN_LAZY) ? 1 : 0;
 
     return GLOSSARY_OK;
+}
+
+
+glossary_status_t
+glossary_blob_fts(const glossary_blob_t *blob, glossary_fts_t *fts)
+{
+    memset(fts, 0, sizeof(*fts));
+
+    if (blob->fts_image == NULL) {
+        return GLOSSARY_ERR_MISSING_SECTION;
+    }
+
+    return glossary_fts_open_flags(fts, blob->fts_image, blob->fts_size,
+                                   glossary_blob_ptr(blob, blob->fts_text),
+                                   blob->fts_text.len,
+                                   GLOSSARY_FTS_MAPPED
+                                   | (blob->lazy ? GLOSSARY_FTS_OPEN_LAZY
+                                                 : 0));
 }
 
 

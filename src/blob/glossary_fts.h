@@ -435,6 +435,15 @@ glossary_status_t glossary_fts_open_flags(glossary_fts_t *fts,
     const void *data, size_t size, const void *text, size_t text_size,
     unsigned flags);
 
+/*
+ * The FTS section of a blob that glossary_blob_open_flags() accepted:
+ * mapped into fts without checking it again (the open did, lazily or in
+ * full as the blob was opened; lazily, glossary_fts_lazy_init() is then
+ * needed).  GLOSSARY_ERR_MISSING_SECTION when the blob has none.
+ */
+glossary_status_t glossary_blob_fts(const glossary_blob_t *blob,
+    glossary_fts_t *fts);
+
 size_t glossary_fts_lazy_size(const glossary_fts_t *fts);
 void glossary_fts_lazy_init(glossary_fts_t *fts, glossary_fts_lazy_t *lz,
     void *mem);
@@ -567,8 +576,11 @@ int glossary_fts_search(const glossary_fts_t *fts, void *scratch,
  * of the words that match the query (the marks), ascending and disjoint.
  * The caller escapes the text and wraps each mark (HTML: <mark>...</mark>).
  * cut_before/cut_after: the window does not start/end the field (show
- * an ellipsis).  len 0: the document has no text in that field.
+ * an ellipsis).  len 0: the document has no text in that field; len is at
+ * most GLOSSARY_FTS_SNIPPET_MAX (whole characters, a long word cut).
  */
+#define GLOSSARY_FTS_SNIPPET_MAX     (2 * GLOSSARY_FTS_SNIPPET_LEN)
+
 typedef struct {
     uint32_t    from;
     uint32_t    len;

@@ -2673,6 +2673,28 @@ glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
         we = fe;
     }
 
+    /*
+     * a window is whole words, but one word can be long (a token without
+     * a separator is one word): at most twice the length, cut before a
+     * character, marks past it dropped
+     */
+    if (we - ws > 2 * GLOSSARY_FTS_SNIPPET_LEN) {
+        we = ws + 2 * GLOSSARY_FTS_SNIPPET_LEN;
+
+        while (we > ws && (text[we] & 0xc0) == 0x80) {
+            we--;
+        }
+
+        cut = 1;
+
+        while (sn->nmarks
+               && sn->marks[sn->nmarks - 1].from
+                  + sn->marks[sn->nmarks - 1].len > we - ws)
+        {
+            sn->nmarks--;
+        }
+    }
+
     sn->text = text + ws;
     sn->len = we - ws;
     sn->cut_before = ws > fs;

@@ -21,6 +21,7 @@
 
 #include "glossary_blob.h"
 #include "glossary_build.h"
+#include "glossary_fts_blob.h"
 #include "glossary_out.h"
 #include "glossary_render.h"
 #include "glossary_search.h"
@@ -68,6 +69,7 @@ typedef struct {
     glossary_out_t                out;
     glossary_strings_t            strings;
     glossary_render_t             render;
+    glossary_fts_blob_t           fts;      /* the search index */
     uint64_t                      eager;    /* STRINGS before the documents */
     uint64_t                      max_size; /* the largest blob to write */
     uint64_t                      total;    /* the size of the blob */
@@ -86,6 +88,7 @@ static int glossary_build_lay_out(glossary_builder_t *b);
 static int glossary_build_open(glossary_builder_t *b);
 static int glossary_build_index(glossary_builder_t *b);
 static int glossary_build_render(glossary_builder_t *b);
+static int glossary_build_search(glossary_builder_t *b);
 static int glossary_build_finish(glossary_builder_t *b);
 static int glossary_build_seal(glossary_builder_t *b);
 static int glossary_build_publish(glossary_builder_t *b);
@@ -100,7 +103,7 @@ static uint32_t *glossary_hash_table(glossary_builder_t *b,
     uint32_t *nbuckets, uint32_t *max_probe);
 static void glossary_layout_place(glossary_layout_t *l);
 static uint64_t glossary_layout_size(const glossary_layout_t *l, uint32_t id);
-static void glossary_layout_table(const glossary_layout_t *l,
+static uint32_t glossary_layout_table(const glossary_layout_t *l,
     glossary_section_t *sec);
 static void *glossary_fixed(glossary_builder_t *b, uint32_t id);
 static void glossary_write_header(glossary_builder_t *b);
@@ -111,9 +114,10 @@ static int glossary_write_chunks(glossary_builder_t *b);
 static glossary_build_step_pt  glossary_build_steps[] = {
     glossary_build_check,       /* options, template; the terms as a whole */
     glossary_build_lay_out,     /* search keys, slug index, sections' places */
-    glossary_build_open,        /* the temporary file, workers, writer */
+    glossary_build_open,        /* the temporary file, workers, writers */
     glossary_build_index,       /* TERMS to SEARCH_PAGE, their strings first */
     glossary_build_render,      /* every document into STRINGS */
+    glossary_build_search,      /* the search index and its texts done */
     glossary_build_finish,      /* the header and the records into the file */
     glossary_build_seal,        /* CHUNKS, the index checksum, the checksum */
     glossary_build_publish,     /* verified as nginx verifies it, renamed */
@@ -226,6 +230,7 @@ glossary_build_lay_out(glossary_builder_t *b)
              + GLOSSARY_SECTIONS * sizeof(glossary_section_t);
     l->count[GLOSSARY_SECTION_STRINGS] = GLOSSARY_LATER;
     l->count[GLOSSARY_SECTION_CHUNKS] = GLOSSARY_LATER;
+    l->count[GLOSSARY_SECTION_FTS] = GLOSSARY_LATER;
     l->count[GLOSSARY_SECTION_TERMS] = b->n;
     l->count[GLOSSARY_SECTION_RELATED] = b->nlinks;
     l->count[GLOSSARY_SECTION_HASH] = b->nbuckets;
@@ -255,6 +260,7 @@ glossary_build_open(glossary_builder_t *b)
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
+
 
     b->render.site = &b->site;
     b->render.strings = &b->strings;
@@ -327,7 +333,16 @@ glossary_build_index(glossary_builder_t *b)
 
     b->eager = b->strings.len;
 
-    return GLOSSARY_EXIT_OK;
+    if (b->conf->no_fts) {
+        return GLOSSARY_EXIT_OK;
+    }
+
+    /*
+     * the search index's thread: the terms' texts into STRINGS, after the
+     * eager strings, then the index, while the documents are rendered
+     */
+    return glossary_fts_blob_start(&b->fts, b->entries, b->n,
+                                   b->site.cat_of, &b->strings);
 }
 
 
@@ -335,6 +350,14 @@ static int
 glossary_build_render(glossary_builder_t *b)
 {
     return glossary_render(&b->render);
+}
+
+
+/* the search index's thread done: its texts are in the file */
+static int
+glossary_build_search(glossary_builder_t *b)
+{
+    return glossary_fts_blob_wait(&b->fts, b->out.tmp);
 }
 
 
@@ -346,8 +369,9 @@ glossary_build_render(glossary_builder_t *b)
 static int
 glossary_build_finish(glossary_builder_t *b)
 {
-    int                 rc;
-    glossary_layout_t  *l;
+    int                      rc;
+    glossary_layout_t       *l;
+    glossary_fts_section_t   fts;
 
     glossary_strings_stop(&b->strings);
 
@@ -357,6 +381,10 @@ glossary_build_finish(glossary_builder_t *b)
                                          + ((uint64_t) 1
                                             << GLOSSARY_CHUNK_SHIFT) - 1)
                                         >> GLOSSARY_CHUNK_SHIFT;
+    if (!b->conf->no_fts) {
+        l->count[GLOSSARY_SECTION_FTS] = b->fts.img.size;
+    }
+
     glossary_layout_place(l);
     b->total = l->end;
 
@@ -380,6 +408,26 @@ glossary_build_finish(glossary_builder_t *b)
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
+
+    if (b->conf->no_fts) {
+        goto written;
+    }
+
+    glossary_fts_blob_header(&b->fts, &fts);
+
+    rc = glossary_out_write(&b->out, &fts, sizeof(fts),
+                            l->offset[GLOSSARY_SECTION_FTS]);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    rc = glossary_out_write(&b->out, b->fts.img.data, b->fts.img.size,
+                            l->offset[GLOSSARY_SECTION_FTS] + sizeof(fts));
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+written:
 
     b->no_base = (b->site.base.len == 0);
     glossary_build_release(b);
@@ -482,6 +530,8 @@ glossary_build_publish(glossary_builder_t *b)
 static void
 glossary_build_release(glossary_builder_t *b)
 {
+    /* its thread reads the model */
+    glossary_fts_blob_free(&b->fts);
     glossary_render_stop(&b->render);
     glossary_strings_free(&b->strings);
     glossary_search_keys_free(&b->sk);
@@ -774,17 +824,26 @@ glossary_layout_size(const glossary_layout_t *l, uint32_t id)
 }
 
 
-/* the section table: every section, by id */
-static void
+/* the section table: every section placed, by id; their count */
+static uint32_t
 glossary_layout_table(const glossary_layout_t *l, glossary_section_t *sec)
 {
-    uint32_t  id;
+    uint32_t  id, n;
+
+    n = 0;
 
     for (id = 1; id <= GLOSSARY_SECTION_LAST; id++) {
-        sec[id - 1].id = id;
-        sec[id - 1].offset = l->offset[id];
-        sec[id - 1].size = glossary_layout_size(l, id);
+        if (glossary_blob_section_def(id) == NULL || l->offset[id] == 0) {
+            continue;
+        }
+
+        sec[n].id = id;
+        sec[n].offset = l->offset[id];
+        sec[n].size = glossary_layout_size(l, id);
+        n++;
     }
+
+    return n;
 }
 
 
@@ -809,15 +868,15 @@ glossary_write_header(glossary_builder_t *b)
     hd->byte_order = GLOSSARY_BYTE_ORDER;
     hd->file_size = b->total;
     hd->header_size = GLOSSARY_HEADER_SIZE;
-    hd->section_count = GLOSSARY_SECTIONS;
     hd->section_table = GLOSSARY_HEADER_SIZE;
     hd->build_time = b->conf->build_time;
     hd->term_count = b->n;
     hd->docs_per_term = GLOSSARY_DOCS_PER_TERM_V1_1;
     hd->global_docs = GLOSSARY_GLOBAL_DOCS_V1_1;
 
-    glossary_layout_table(&b->lay, (glossary_section_t *)
-                                   (b->fixed + GLOSSARY_HEADER_SIZE));
+    hd->section_count = glossary_layout_table(&b->lay, (glossary_section_t *)
+                                              (b->fixed
+                                               + GLOSSARY_HEADER_SIZE));
 }
 
 

@@ -18,6 +18,7 @@ typedef struct {
     uint64_t               build_time;  /* seconds since the epoch */
     int                    quiet;       /* no summary on stderr */
     uint64_t               max_size;    /* largest blob; 0: the format's */
+    int                    no_fts;      /* no search index (FTS section) */
     glossary_site_conf_t   site;        /* the pages' options */
 } glossary_build_conf_t;
 

@@ -162,6 +162,47 @@ glossary_string_hashed(glossary_strings_t *s, const void *p, size_t len,
 
 
 glossary_ref_t
+glossary_string_raw(glossary_strings_t *s, const void *p, size_t len)
+{
+    glossary_ref_t  ref;
+
+    ref.off = s->base + s->len;
+    ref.len = len;
+
+    glossary_strings_append(s, p, len);
+
+    return ref;
+}
+
+
+/*
+ * Every buffer so far is written first, so that "written" can count the
+ * hole at once: the bytes before it are in the file, those in it are the
+ * other writer's, and a string compared later is read back only when it is
+ * (glossary_strings_equal()).
+ */
+uint64_t
+glossary_strings_reserve(glossary_strings_t *s, uint64_t len)
+{
+    uint64_t  off;
+
+    glossary_strings_flush(s);
+    glossary_strings_wait(s, s->flushed);
+
+    off = s->len;
+
+    pthread_mutex_lock(&s->lock);
+    s->written += len;
+    pthread_mutex_unlock(&s->lock);
+
+    s->flushed += len;
+    s->len += len;
+
+    return off;
+}
+
+
+glossary_ref_t
 glossary_text(glossary_strings_t *s, const glossary_text_t *t)
 {
     return glossary_string(s, t->data, t->data ? t->len : 0);

@@ -66,6 +66,21 @@ glossary_ref_t glossary_string(glossary_strings_t *s, const void *p,
 glossary_ref_t glossary_string_hashed(glossary_strings_t *s, const void *p,
     size_t len, uint64_t h);
 
+/*
+ * len bytes stored as they are, never shared with another string: calls
+ * one after the other store their bytes one after the other
+ */
+glossary_ref_t glossary_string_raw(glossary_strings_t *s, const void *p,
+    size_t len);
+
+/*
+ * len bytes of the section left for another writer, who writes them into
+ * the file itself (at file offset base + the result, the offset in the
+ * section returned) before the section is complete; the strings stored
+ * after them follow them
+ */
+uint64_t glossary_strings_reserve(glossary_strings_t *s, uint64_t len);
+
 /* a text of the model: absent stays absent */
 glossary_ref_t glossary_text(glossary_strings_t *s, const glossary_text_t *t);
 

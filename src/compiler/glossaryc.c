@@ -43,6 +43,8 @@ static const char  glossary_help[] =
 "                          m or g: KiB, MiB, GiB), stopping as soon as\n"
 "                          the documents pass it; at most and by default\n"
 "                          16g, the format's limit\n"
+"        --no-search-index no full-text search index: the search route\n"
+"                          is a prefix search over names and slugs\n"
 "  verify FILE\n"
 "        run the check nginx runs when it loads FILE, and check the\n"
 "        hash of every chunk that verify=lazy checks at first use\n"

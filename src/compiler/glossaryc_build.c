@@ -164,6 +164,9 @@ glossary_build_args(int argc, char **argv, glossary_build_conf_t *conf,
                                           "a size from 1 to 16g", arg);
             }
 
+        } else if (strcmp(argv[i], "--no-search-index") == 0) {
+            conf->no_fts = 1;
+
         } else if ((k = glossary_site_option(&conf->site, argv[i],
                                              argv[i + 1])) != 0)
         {

@@ -10,6 +10,7 @@
 
 #include <yajl/yajl_gen.h>
 
+#include "glossary_fts.h"
 #include "glossaryc.h"
 
 
@@ -50,6 +51,8 @@ glossary_info_text(glossary_file_blob_t *fb)
 {
     char                       when[32];
     uint32_t                   i;
+    uint64_t                   text;
+    glossary_fts_t             fts;
     const glossary_header_t   *h;
     const glossary_section_t  *s;
 
@@ -77,6 +80,19 @@ glossary_info_text(glossary_file_blob_t *fb)
                (unsigned long long) fb->blob.eager_size);
     }
 
+    if (glossary_blob_fts(&fb->blob, &fts) == GLOSSARY_OK) {
+        text = fts.header->text_bytes;
+        printf("search index:  %llu bytes, %.3f of the %llu bytes of "
+               "searchable text; the texts %llu bytes in STRINGS\n",
+               (unsigned long long) fb->blob.fts_size
+               + sizeof(glossary_fts_section_t),
+               text ? (double) (fb->blob.fts_size
+                                + sizeof(glossary_fts_section_t)) / text
+                    : 0.0,
+               (unsigned long long) text,
+               (unsigned long long) fb->blob.fts_text.len);
+    }
+
     printf("sections:      %u\n", (unsigned) h->section_count);
     printf("  %-3s %-12s %12s %12s\n", "id", "name", "offset", "size");
 
@@ -100,7 +116,9 @@ glossary_info_json(glossary_file_blob_t *fb)
     char                       when[32], version[16], checksum[32];
     size_t                     len;
     uint32_t                   i;
+    uint64_t                   index, text;
     yajl_gen                   g;
+    glossary_fts_t             fts;
     const unsigned char       *out;
     const glossary_header_t   *h;
     const glossary_section_t  *s;
@@ -111,6 +129,15 @@ glossary_info_json(glossary_file_blob_t *fb)
     snprintf(version, sizeof(version), "%u.%u", (unsigned) h->version_major,
              (unsigned) h->version_minor);
     snprintf(checksum, sizeof(checksum), "xxh3:%s", fb->blob.build_id);
+
+    /* the search index: 0 when the blob has none */
+    index = 0;
+    text = 0;
+
+    if (glossary_blob_fts(&fb->blob, &fts) == GLOSSARY_OK) {
+        index = fb->blob.fts_size + sizeof(glossary_fts_section_t);
+        text = fts.header->text_bytes;
+    }
 
     g = yajl_gen_alloc(NULL);
     if (g == NULL) {
@@ -138,6 +165,11 @@ glossary_info_json(glossary_file_blob_t *fb)
           || glossary_gen_kv_int(g, "categories", fb->blob.category_count)
           || glossary_gen_kv_int(g, "hash_buckets",
                                  fb->blob.hash->bucket_count)
+          || glossary_gen_kv_int(g, "search_index_bytes",
+                                 (long long) index)
+          || glossary_gen_kv_int(g, "search_text_bytes", (long long) text)
+          || glossary_gen_kv_int(g, "search_stored_text_bytes",
+                                 (long long) fb->blob.fts_text.len)
           || glossary_gen_str(g, "sections")
           || yajl_gen_array_open(g) != yajl_gen_status_ok;
 

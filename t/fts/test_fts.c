@@ -1848,6 +1848,56 @@ tf_external_text(void)
 }
 
 
+/* a snippet of a field that is one long token stays bounded */
+
+static void
+tf_long_token(void)
+{
+    int                           ok;
+    char                         *tok;
+    tf_image_t                    t;
+    tf_doc_t                      docs[2];
+    glossary_fts_image_t          img;
+    glossary_fts_snippet_t        sn;
+    const glossary_fts_result_t  *r;
+
+    tok = malloc(20001);
+    memset(tok, 'x', 20000);
+    memcpy(tok, "\xc3\xa9", 2);
+    memcpy(tok + 10000, "needle", 6);
+    memcpy(tok + 359, "\xc3\xa9", 2);
+    tok[20000] = '\0';
+
+    memset(docs, 0, sizeof(docs));
+    docs[0].name = "Long";
+    docs[0].slug = "long";
+    docs[0].short_definition = "";
+    docs[0].explanation = tok;
+    docs[0].category = GLOSSARY_FTS_NO_CATEGORY;
+    docs[1].name = "Short";
+    docs[1].slug = "short";
+    docs[1].short_definition = "Long enough.";
+    docs[1].explanation = "";
+    docs[1].category = GLOSSARY_FTS_NO_CATEGORY;
+
+    ok = tf_build_docs(docs, 2, &img) == 0
+         && tf_open(&t, img.data, img.size) == GLOSSARY_OK;
+    r = tf_search(&t, "long", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    ok = ok && r->nhits == 2 && r->hits[0].doc == 0
+         && glossary_fts_snippet(&t.fts, t.scratch, r, 0,
+                                 GLOSSARY_FTS_FIELD_EXPLANATION, &sn) == 0
+         && sn.len <= GLOSSARY_FTS_SNIPPET_MAX && sn.len >= 300
+         && sn.cut_after && (sn.text[sn.len] & 0xc0) != 0x80;
+
+    tf_ok(ok, "a field of one 20,000-byte token: its snippet %zu bytes, "
+          "cut before a character", sn.len);
+
+    tf_close(&t);
+    glossary_fts_image_free(&img);
+    free(tok);
+}
+
+
 static void
 tf_empty(void)
 {
@@ -1887,6 +1937,7 @@ main(int argc, char **argv)
     tf_corrupt();
     tf_lazy();
     tf_external_text();
+    tf_long_token();
     tf_empty();
 
     tf_close(&tf_t);
