@@ -218,7 +218,7 @@ static int fq_prefix_table(fq_t *q);
 static void fq_fallback(fq_t *q, uint32_t set);
 static void fq_results(fq_t *q);
 static void fq_suggest(fq_t *q, const glossary_fts_query_t *query,
-    void *scratch, size_t scratch_size);
+    void *scratch, size_t scratch_size, int search);
 static void fq_search(const glossary_fts_t *fts, void *scratch,
     size_t scratch_size, const glossary_fts_query_t *query,
     glossary_fts_result_t *res, uint32_t budget);
@@ -2365,24 +2365,40 @@ fq_search(const glossary_fts_t *fts, void *scratch, size_t scratch_size,
 
     fq_results(q);
 
-    if (res->nhits == 0 && !(query->flags & GLOSSARY_FTS_NO_SUGGEST)
-        && !q->stop)
-    {
-        fq_suggest(q, query, scratch, scratch_size);
+    if ((query->flags & GLOSSARY_FTS_NO_SUGGEST) || q->stop) {
+        return;
+    }
+
+    if (res->nhits == 0) {
+        fq_suggest(q, query, scratch, scratch_size, 1);
+        return;
+    }
+
+    /* hits without a word that matches nothing: that word's nearest */
+
+    for (i = 0; i < q->nwords; i++) {
+        if (q->words[i].nexp == 0) {
+            fq_suggest(q, query, scratch, scratch_size, 0);
+            break;
+        }
     }
 }
 
 
 /*
  * "Did you mean": each word that matched nothing as it is (neither its
- * word nor its stem is in the index) is replaced by the index word
- * nearest to it (2 edits from 5 letters, 1 from 3), fewest edits then most
- * documents; offered only when that query has hits.
+ * word nor its stem is in the index, nor, with hits, a completion of it)
+ * is replaced by the index word nearest to it (2 edits from 5 letters, 1
+ * from 3), fewest edits then most documents.  With no hit (search 1) the
+ * suggestion is searched and offered only when it has hits; with hits, of
+ * which some word matched nothing at all (search 0), it is not searched:
+ * its words all have hits, and the scratch keeps this search's state for
+ * the snippets.
  */
 
 static void
 fq_suggest(fq_t *q, const glossary_fts_query_t *query, void *scratch,
-    size_t scratch_size)
+    size_t scratch_size, int search)
 {
     size_t                  n, len;
     uint32_t                i, k, j, budget, changed, best;
@@ -2400,8 +2416,11 @@ fq_suggest(fq_t *q, const glossary_fts_query_t *query, void *scratch,
         word = w->text;
         len = w->len;
 
+        /* a word as typed: its own, its stem's or a completion's hits */
         for (k = 0; k < w->nexp; k++) {
-            if (w->exp[k].kind == FQ_EXACT || w->exp[k].kind == FQ_STEM) {
+            if (w->exp[k].kind == FQ_EXACT || w->exp[k].kind == FQ_STEM
+                || (!search && w->exp[k].kind == FQ_PREFIX))
+            {
                 break;
             }
         }
@@ -2442,6 +2461,12 @@ fq_suggest(fq_t *q, const glossary_fts_query_t *query, void *scratch,
     res->walk = q->walk;
 
     if (!changed || n == 0) {
+        return;
+    }
+
+    if (!search) {
+        res->suggestion = q->suggestion;
+        res->suggestion_len = n - 1;
         return;
     }
 
@@ -2623,6 +2648,12 @@ glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
 
         if (wfrom > fs + GLOSSARY_FTS_SNIPPET_LEN / 3) {
             ws = wfrom - GLOSSARY_FTS_SNIPPET_LEN / 3;
+        }
+
+        /* a window that would end before its length: back from the end */
+        if (fe - ws < GLOSSARY_FTS_SNIPPET_LEN) {
+            ws = fe - fs > GLOSSARY_FTS_SNIPPET_LEN
+                 ? fe - GLOSSARY_FTS_SNIPPET_LEN : fs;
         }
     }
 

@@ -680,6 +680,8 @@ tf_stems(void)
 static glossary_fts_image_t  tf_img;
 static tf_image_t            tf_t;
 
+static int tf_marked(const glossary_fts_snippet_t *sn, const char *word);
+
 
 static void
 tf_build(void)
@@ -760,6 +762,7 @@ tf_features(void)
 {
     const glossary_fts_result_t  *r;
     uint32_t                      want[8];
+    glossary_fts_snippet_t        sn;
 
     /* AND */
     r = tf_search(&tf_t, "cache memory ", GLOSSARY_FTS_ANY_CATEGORY, 10);
@@ -977,7 +980,17 @@ tf_features(void)
 
     r = tf_search(&tf_t, "polcy cahe ", GLOSSARY_FTS_ANY_CATEGORY, 10);
     tf_ok(r->nhits > 0 && r->suggestion == NULL,
-          "no suggestion when there are hits");
+          "no suggestion when every word has hits (with typos)");
+
+    r = tf_search(&tf_t, "cache sistolik ", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    tf_ok(r->nhits > 0 && (r->flags & GLOSSARY_FTS_FALLBACK)
+          && r->suggestion != NULL && r->suggestion_len == 14
+          && memcmp(r->suggestion, "cache systolic", 14) == 0
+          && glossary_fts_snippet(&tf_t.fts, tf_t.scratch, r, 0,
+                                  GLOSSARY_FTS_FIELD_AUTO, &sn) == 0
+          && tf_marked(&sn, "cache"),
+          "hits without a word that matches nothing: a suggestion for that "
+          "word, and the hits' snippets still marked");
 
     r = tf_search(&tf_t, "qqqqqq ", GLOSSARY_FTS_ANY_CATEGORY, 10);
     tf_ok(r->nhits == 0 && r->suggestion == NULL,
