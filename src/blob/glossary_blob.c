@@ -1178,8 +1178,11 @@ glossary_blob_check_fts(glossary_blob_t *blob)
                                  blob->fts_text.len,
                                  blob->lazy ? GLOSSARY_FTS_OPEN_LAZY : 0);
     if (rc != GLOSSARY_OK) {
-        return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH, "FTS: %s: %s",
-                                  glossary_blob_strerror(rc), fts.detail);
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH, "FTS: %s%s%s",
+                                  rc != GLOSSARY_ERR_SEARCH
+                                  ? glossary_blob_strerror(rc) : "",
+                                  rc != GLOSSARY_ERR_SEARCH ? ": " : "",
+                                  fts.detail);
     }
 
     if (fts.doc_count != blob->term_count) {

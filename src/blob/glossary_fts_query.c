@@ -1502,9 +1502,26 @@ fq_positions(fq_t *q, const fq_cursor_t *c, uint32_t *out, uint32_t max)
 }
 
 
+/* does a field of the document start at position p (but the first) */
+
+static int
+fq_field_start(const glossary_fts_doc_t *d, uint32_t p)
+{
+    uint32_t  f;
+
+    for (f = 1; f < GLOSSARY_FTS_FIELDS; f++) {
+        if (d->pos[f] == p) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /*
  * every phrase of the words in set occurs at doc: positions of its first
- * word, each followed by the next word's, and so on
+ * word, each followed by the next word's in the same field, and so on
  */
 
 static int
@@ -1542,7 +1559,10 @@ fq_phrases_ok(fq_t *q, uint32_t doc, uint32_t set)
 
             n1 = fq_positions(q, &w->cur[k], q->pos[1], FQ_MAX_POS);
 
-            /* keep the positions p of pos[0] with p + 1 in pos[1] */
+            /*
+             * keep the positions p of pos[0] with p + 1 in pos[1], in the
+             * same field: p + 1 is not where a field starts
+             */
 
             out = 0;
             b = 0;
@@ -1552,7 +1572,9 @@ fq_phrases_ok(fq_t *q, uint32_t doc, uint32_t set)
                     b++;
                 }
 
-                if (b < n1 && q->pos[1][b] == q->pos[0][a] + 1) {
+                if (b < n1 && q->pos[1][b] == q->pos[0][a] + 1
+                    && !fq_field_start(&q->fts->docs[doc], q->pos[1][b]))
+                {
                     q->pos[0][out++] = q->pos[0][a] + 1;
                 }
             }

@@ -887,7 +887,7 @@ ngx_http_glossary_search_html(ngx_http_request_t *r,
  * A hit of the engine, as the compiler writes a term in a list (its
  * pre-rendered fragment, GLOSSARY_DOC_SEARCH_HTML, without the engine):
  *
- *   <li><a href="SLUG">NAME</a> — <span class="def">DEF</span>
+ *   <li><a href="SLUG">NAME</a> — <span class="def">DEF</span><br>
  *   <span class="snippet">MORE</span></li>
  *
  * DEF the short definition with the query's words marked; MORE where the
@@ -956,7 +956,7 @@ ngx_http_glossary_hit_html(ngx_http_request_t *r,
 
     if (more) {
         if (def.len) {
-            ngx_http_glossary_join_str(j, "\n<span class=\"snippet\">");
+            ngx_http_glossary_join_str(j, "<br>\n<span class=\"snippet\">");
 
         } else {
             ngx_http_glossary_join_str(j, " \xe2\x80\x94 "

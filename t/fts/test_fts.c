@@ -1861,6 +1861,44 @@ tf_external_text(void)
 }
 
 
+/* a phrase does not run from one field into the next */
+
+static void
+tf_phrase_fields(void)
+{
+    tf_image_t                    t;
+    tf_doc_t                      docs[2];
+    glossary_fts_image_t          img;
+    const glossary_fts_result_t  *r;
+    int                           ok;
+
+    memset(docs, 0, sizeof(docs));
+    docs[0].name = "Alpha Beta";
+    docs[0].slug = "alpha-beta";
+    docs[0].short_definition = "Alpha beta gamma, in that order.";
+    docs[0].explanation = "";
+    docs[0].category = GLOSSARY_FTS_NO_CATEGORY;
+    docs[1].name = "Beta Alpha";            /* "alpha" ends the name, */
+    docs[1].slug = "beta-alpha";            /* "beta" starts the slug */
+    docs[1].short_definition = "Beta alpha gamma, the other way round.";
+    docs[1].explanation = "";
+    docs[1].category = GLOSSARY_FTS_NO_CATEGORY;
+
+    ok = tf_build_docs(docs, 2, &img) == 0
+         && tf_open(&t, img.data, img.size) == GLOSSARY_OK;
+    r = tf_search(&t, "\"alpha beta\"", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    ok = ok && r->nhits == 1 && r->hits[0].doc == 0;
+    r = tf_search(&t, "\"beta alpha\"", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    ok = ok && r->nhits == 1 && r->hits[0].doc == 1;
+
+    tf_ok(ok, "a phrase is within one field, not across two (\"Beta Alpha\" "
+          "then \"beta-alpha\" has no \"alpha beta\")");
+
+    tf_close(&t);
+    glossary_fts_image_free(&img);
+}
+
+
 /* a snippet of a field that is one long token stays bounded */
 
 static void
@@ -1951,6 +1989,7 @@ main(int argc, char **argv)
     tf_lazy();
     tf_external_text();
     tf_long_token();
+    tf_phrase_fields();
     tf_empty();
 
     tf_close(&tf_t);
