@@ -466,6 +466,7 @@ ts_corrupt(void)
 
         tb_ok(ok, "%s: refused in full and deep, lazily by the list's first "
               "use", blocks[i].name);
+        mb_free(&b);
     }
 
     /* lazily, a query over the corrupt list fails, one over others not */

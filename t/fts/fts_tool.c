@@ -547,11 +547,30 @@ ft_split(ft_t *t, char *line, uint32_t *category)
 }
 
 
+/* everything of a run, for the leak checkers */
+
+static void
+ft_free(ft_t *t)
+{
+    uint32_t  i;
+
+    for (i = 0; t->categories != NULL && i < t->ncategories; i++) {
+        free(t->categories[i]);
+    }
+
+    free(t->categories);
+    free(t->sorted);
+    free(t->image);
+    free(t->scratch);
+    glossary_model_free(&t->model);
+}
+
+
 int
 main(int argc, char **argv)
 {
-    int                    c, snippets, runs, r;
-    char                 **lines, *cmd, *out;
+    int                    c, snippets, runs, r, rc;
+    char                 **lines, *cmd, *out, *catarg;
     double                *times, t0, *p50, *p99, *pmax, sum;
     uint32_t               category, limit, n, i, k, *cats;
     FILE                  *fp;
@@ -565,6 +584,15 @@ main(int argc, char **argv)
     }
 
     memset(&t, 0, sizeof(t));
+    lines = NULL;
+    catarg = NULL;
+    cats = NULL;
+    times = NULL;
+    p50 = NULL;
+    p99 = NULL;
+    pmax = NULL;
+    n = 0;
+    rc = 0;
     cmd = argv[1];
     argc--;
     argv++;
@@ -578,8 +606,7 @@ main(int argc, char **argv)
     while ((c = getopt(argc, argv, "+c:l:so:r:")) != -1) {
         switch (c) {
         case 'c':
-            category = 0xfffffffe;
-            t.categories = (char **) optarg;
+            catarg = optarg;
             break;
         case 'l':
             limit = (uint32_t) atoi(optarg);
@@ -602,12 +629,14 @@ main(int argc, char **argv)
         if (optind >= argc
             || ft_load_model(&t, argv + optind, argc - optind) != 0)
         {
-            return 1;
+            rc = 1;
+            goto done;
         }
 
         ft_dump(&t);
 
-        return 0;
+        rc = 0;
+        goto done;
     }
 
     if (strcmp(cmd, "build") == 0) {
@@ -615,7 +644,8 @@ main(int argc, char **argv)
             || ft_load_model(&t, argv + optind, argc - optind) != 0
             || ft_build(&t, 1) != 0)
         {
-            return 1;
+            rc = 1;
+            goto done;
         }
 
         t0 = ft_cpu();
@@ -623,7 +653,8 @@ main(int argc, char **argv)
         if (glossary_fts_open(&t.fts, t.image, t.size) != GLOSSARY_OK) {
             fprintf(stderr, "fts_tool: the image does not open: %s\n",
                     t.fts.detail);
-            return 1;
+            rc = 1;
+            goto done;
         }
 
         printf("open_cpu_seconds %.3f\n", ft_cpu() - t0);
@@ -635,30 +666,27 @@ main(int argc, char **argv)
                 || fclose(fp) != 0)
             {
                 fprintf(stderr, "fts_tool: %s: %s\n", out, strerror(errno));
-                return 1;
+                rc = 1;
+                goto done;
             }
         }
 
-        return 0;
+        rc = 0;
+        goto done;
     }
 
     if (optind >= argc) {
-        return 2;
+        rc = 2;
+        goto done;
     }
 
-    {
-        char  *catname = category == 0xfffffffe ? (char *) t.categories
-                                                : NULL;
+    if (ft_open(&t, argv[optind], strcmp(cmd, "query") == 0) != 0) {
+        rc = 1;
+        goto done;
+    }
 
-        t.categories = NULL;
-
-        if (ft_open(&t, argv[optind], strcmp(cmd, "query") == 0) != 0) {
-            return 1;
-        }
-
-        if (catname != NULL) {
-            category = ft_category(&t, catname);
-        }
+    if (catarg != NULL) {
+        category = ft_category(&t, catarg);
     }
 
     if (strcmp(cmd, "query") == 0) {
@@ -666,7 +694,8 @@ main(int argc, char **argv)
             ft_query(&t, argv[i], category, limit, snippets);
         }
 
-        return 0;
+        rc = 0;
+        goto done;
     }
 
     lines = ft_lines(&n);
@@ -697,7 +726,8 @@ main(int argc, char **argv)
             putchar('\n');
         }
 
-        return 0;
+        rc = 0;
+        goto done;
     }
 
     if (strcmp(cmd, "time") == 0) {
@@ -740,10 +770,26 @@ main(int argc, char **argv)
                runs, n, p50[runs / 2], p50[0], p50[runs - 1], p99[runs / 2],
                p99[0], p99[runs - 1], pmax[runs / 2]);
 
-        return 0;
+        rc = 0;
+        goto done;
     }
 
     fprintf(stderr, "fts_tool: unknown command %s\n", cmd);
+    rc = 2;
 
-    return 2;
+done:
+
+    for (i = 0; lines != NULL && i < n; i++) {
+        free(lines[i]);
+    }
+
+    free(lines);
+    free(cats);
+    free(times);
+    free(p50);
+    free(p99);
+    free(pmax);
+    ft_free(&t);
+
+    return rc;
 }
