@@ -7,9 +7,10 @@
  *   fts_tool query  [-c CAT] [-l N] [-s] INPUT|IMAGE QUERY...
  *   fts_tool batch  [-l N] INPUT|IMAGE < QUERIES   one line out per query:
  *                  the hits' slugs, tab-separated
- *   fts_tool time   [-r RUNS] [-l N] INPUT|IMAGE < QUERIES
+ *   fts_tool time   [-r RUNS] [-l N] [-s] INPUT|IMAGE < QUERIES
  *                  engine time per query: p50, p99, max (microseconds),
- *                  median of RUNS passes over the queries
+ *                  median of RUNS passes over the queries (-s: with
+ *                  every hit's snippet, as the search route writes them)
  *   fts_tool dump   INPUT...                    the documents as JSON Lines
  *                  (slug, name, short, faq, explanation, category)
  *
@@ -384,7 +385,7 @@ ft_query(ft_t *t, const char *text, uint32_t category, uint32_t limit,
     uint32_t                i;
     glossary_fts_query_t    q;
     glossary_fts_result_t   res;
-    glossary_fts_snippet_t  sn;
+    glossary_fts_snippet_t sn;
 
     q.text = (const unsigned char *) text;
     q.len = strlen(text);
@@ -577,6 +578,7 @@ main(int argc, char **argv)
     ft_t                   t;
     glossary_fts_query_t   q;
     glossary_fts_result_t  res;
+    glossary_fts_snippet_t sn;
 
     if (argc < 2) {
         fprintf(stderr, "usage: fts_tool build|query|batch|time ...\n");
@@ -749,6 +751,14 @@ main(int argc, char **argv)
                 t0 = ft_now();
                 glossary_fts_search(&t.fts, t.scratch, t.scratch_size, &q,
                                     &res);
+
+                /* -s: and every hit's snippet, as the module writes them */
+                for (k = 0; snippets && k < res.nhits; k++) {
+                    (void) glossary_fts_snippet(&t.fts, t.scratch, &res, k,
+                                                GLOSSARY_FTS_FIELD_AUTO,
+                                                &sn);
+                }
+
                 times[i] = (ft_now() - t0) * 1e6;
                 sum += times[i];
             }
