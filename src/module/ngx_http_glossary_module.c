@@ -304,6 +304,25 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map,
     }
 
     data->path = *path;
+    data->mmap = map;
+    data->verify_lazy = lazy;
+
+    /*
+     * "nginx -s reload|reopen|quit|stop" reads the configuration only to
+     * find the master's pid: the blob is the master's to load, and a
+     * signal must cost nothing at any size ("nginx -t", with -s or not,
+     * still checks it)
+     */
+    if (ngx_process == NGX_PROCESS_SIGNALLER && !ngx_test_config) {
+        d = ngx_array_push(&gmcf->blobs);
+        if (d == NULL) {
+            return NULL;
+        }
+
+        *d = data;
+
+        return data;
+    }
 
     fd = ngx_open_file(path->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
     if (fd == NGX_INVALID_FILE) {
@@ -345,9 +364,6 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map,
     if (p == NULL) {
         goto failed;
     }
-
-    data->mmap = map;
-    data->verify_lazy = lazy;
 
     if (ngx_close_file(fd) == NGX_FILE_ERROR) {
         ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
