@@ -422,7 +422,8 @@ EOF
     closedir($dh);
     is_deeply(\@left, [], 'max-size: no temporary file left');
 
-    for my $good ('16g', '16G', '16384m', '17179869184', '4k') {
+    for my $good ('16g', '16G', '16384m', '17179869184', '17g', '1t', '1T',
+                  '1024g', '1099511627776', '4k') {
         ($st) = glossaryc('build', '-q', '--max-size', $good, '-o', 'g.blob',
                           'one.json');
         is($st, $good eq '4k' ? 1 : 0, "max-size \"$good\": "
@@ -439,7 +440,7 @@ EOF
     my $size = -s "$tmp/small.blob";
     my ($id) = $out =~ /^build id:      ([0-9a-f]{16})$/m;
     ok($id, 'info: build id');
-    like($out, qr/\Afile:          small\.blob\nformat:        1\.2\n/,
+    like($out, qr/\Afile:          small\.blob\nformat:        2\.0\n/,
          'info: file and format');
     like($out, qr/^checksum:      0x$id$/m, 'info: checksum is the build id')
         if $id;
@@ -462,7 +463,7 @@ EOF
         $nterms, $dpt, $glob, $flags)
         = unpack('a8 v v V Q< Q< V V Q< Q< V V V V', $blob);
     is($magic, 'GLOSSARY', 'header: magic');
-    is("$maj.$min", '1.2', 'header: version');
+    is("$maj.$min", '2.0', 'header: version');
     is($bo, 0x01020304, 'header: byte order');
     is(sprintf('%016x', $sum), $id // '', 'header: checksum');
     is($fsize, $size, 'header: file size');
@@ -472,7 +473,8 @@ EOF
     is($btime, $EPOCH, 'header: build time');
     is("$nterms $dpt $glob $flags", '4 6 7 0', 'header: counts');
     isnt(unpack('Q<', substr($blob, 72, 8)), 0, 'header: index checksum');
-    is(substr($blob, 80, 48), "\0" x 48, 'header: reserved is zero');
+    is(unpack('Q<', substr($blob, 80, 8)), 0x3f, 'header: doc_kinds, all six');
+    is(substr($blob, 88, 40), "\0" x 40, 'header: reserved is zero');
 
     my @slugs;
     my %sec;

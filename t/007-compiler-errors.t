@@ -692,43 +692,43 @@ huge.json:1:1: file is 269484032 bytes, over the limit of 256 MiB
 --- glossaryc: build --max-size 0 -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "0" is not a size from 1 to 16g
+glossaryc: build: --max-size "0" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
 
-=== TEST 63: --max-size "17g"
+=== TEST 63: --max-size "1025g"
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
---- glossaryc: build --max-size 17g -o x.blob one.json
+--- glossaryc: build --max-size 1025g -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "17g" is not a size from 1 to 16g
+glossaryc: build: --max-size "1025g" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
 
-=== TEST 64: --max-size one byte over 16g
+=== TEST 64: --max-size one byte over 1t
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
---- glossaryc: build --max-size 17179869185 -o x.blob one.json
+--- glossaryc: build --max-size 1099511627777 -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "17179869185" is not a size from 1 to 16g
+glossaryc: build: --max-size "1099511627777" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
 
-=== TEST 65: --max-size "1t"
+=== TEST 65: --max-size "2t"
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
---- glossaryc: build --max-size 1t -o x.blob one.json
+--- glossaryc: build --max-size 2t -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "1t" is not a size from 1 to 16g
+glossaryc: build: --max-size "2t" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
@@ -740,7 +740,7 @@ Try 'glossaryc --help'.
 --- glossaryc: build --max-size 12q -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "12q" is not a size from 1 to 16g
+glossaryc: build: --max-size "12q" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
@@ -752,7 +752,7 @@ Try 'glossaryc --help'.
 --- glossaryc: build --max-size g -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "g" is not a size from 1 to 16g
+glossaryc: build: --max-size "g" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
@@ -764,7 +764,7 @@ Try 'glossaryc --help'.
 --- glossaryc: build --max-size -1 -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "-1" is not a size from 1 to 16g
+glossaryc: build: --max-size "-1" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
@@ -776,7 +776,7 @@ Try 'glossaryc --help'.
 --- glossaryc: build --max-size '' -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "" is not a size from 1 to 16g
+glossaryc: build: --max-size "" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 

@@ -43,7 +43,7 @@ sub blob {
 
 my ($rc, $out, $err) = glossaryc('--version');
 is($rc, 0, '--version exits 0');
-like($out, qr/^glossaryc (\d+\.\d+\.\d+) \(blob format 1\.\d+\)\n\z/,
+like($out, qr/^glossaryc (\d+\.\d+\.\d+) \(blob format 2\.\d+\)\n\z/,
      '--version: release and blob format');
 my ($release) = $out =~ /^glossaryc (\S+)/;
 

@@ -83,7 +83,7 @@ location /glossary/ { glossary site.glossary; }
 === TEST 7: a wrong major version
 --- glossary_blob eval
 my $b = glossary_blob_bytes(data_file('small.json'));
-substr($b, 8, 2) = pack('v', 2);
+substr($b, 8, 2) = pack('v', 3);
 $b
 --- config
 location /glossary/ { glossary site.glossary; }

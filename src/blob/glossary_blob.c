@@ -59,15 +59,24 @@ static int glossary_blob_etag_syntax_ok(const glossary_blob_t *blob,
 static glossary_status_t glossary_blob_check_chunks(
     const glossary_blob_t *blob, uint64_t from, uint64_t to, char *detail,
     size_t size);
+static glossary_status_t glossary_blob_open_steps(glossary_blob_t *blob,
+    unsigned flags, const uint64_t *checksum);
 static glossary_status_t glossary_blob_check_file(glossary_blob_t *blob);
-static glossary_status_t glossary_blob_check_whole(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_whole(glossary_blob_t *blob,
+    const uint64_t *checksum);
 static glossary_status_t glossary_blob_check_header(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_kinds(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_sections(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_parts(glossary_blob_t *blob,
     unsigned flags);
 static const void *glossary_blob_records(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s,
+    uint64_t *n);
+static const void *glossary_blob_records32(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s,
     uint32_t *n);
+static void glossary_blob_term_range(const glossary_blob_t *blob,
+    uint32_t i, uint64_t *first, uint32_t *count);
 static glossary_status_t glossary_blob_map_strings(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s);
 static glossary_status_t glossary_blob_map_chunks(glossary_blob_t *blob,
@@ -111,6 +120,10 @@ static glossary_status_t glossary_blob_check_search_page(
 static glossary_status_t glossary_blob_check_segments(glossary_blob_t *blob);
 
 #define glossary_min(a, b)  ((a) < (b) ? (a) : (b))
+
+/* the index checksum leaves out its own eight bytes, [72, 80) */
+#define GLOSSARY_INDEX_CHECKSUM_END                                           \
+    (offsetof(glossary_header_t, index_checksum) + sizeof(uint64_t))
 
 
 /*
@@ -249,9 +262,8 @@ glossary_blob_index_checksum(const void *data, size_t size,
                     offsetof(glossary_header_t, index_checksum)
                     - GLOSSARY_CHECKSUM_FROM);
 
-    h = XXH3_64bits_withSeed(p + offsetof(glossary_header_t, reserved),
-                             strings_off
-                             - offsetof(glossary_header_t, reserved), h);
+    h = XXH3_64bits_withSeed(p + GLOSSARY_INDEX_CHECKSUM_END,
+                             strings_off - GLOSSARY_INDEX_CHECKSUM_END, h);
 
     return XXH3_64bits_withSeed(p + end, size - end, h);
 }
@@ -286,13 +298,36 @@ glossary_status_t
 glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
     unsigned flags)
 {
-    glossary_status_t              rc;
-    const glossary_section_def_t  *def;
-
     memset(blob, 0, sizeof(glossary_blob_t));
 
     blob->base = data;
     blob->size = size;
+
+    return glossary_blob_open_steps(blob, flags, NULL);
+}
+
+
+glossary_status_t
+glossary_blob_open_summed(glossary_blob_t *blob, const void *data,
+    size_t size, unsigned flags, uint64_t checksum)
+{
+    memset(blob, 0, sizeof(glossary_blob_t));
+
+    blob->base = data;
+    blob->size = size;
+
+    return glossary_blob_open_steps(blob, flags & ~GLOSSARY_OPEN_LAZY,
+                                    &checksum);
+}
+
+
+/* checksum: computed by the caller, or NULL for the reader to compute */
+static glossary_status_t
+glossary_blob_open_steps(glossary_blob_t *blob, unsigned flags,
+    const uint64_t *checksum)
+{
+    glossary_status_t              rc;
+    const glossary_section_def_t  *def;
 
     if (flags & GLOSSARY_OPEN_DEEP) {
         flags &= ~GLOSSARY_OPEN_LAZY;     /* every byte: nothing is left */
@@ -301,7 +336,7 @@ glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
     rc = glossary_blob_check_file(blob);
 
     if (rc == GLOSSARY_OK && !(flags & GLOSSARY_OPEN_LAZY)) {
-        rc = glossary_blob_check_whole(blob);
+        rc = glossary_blob_check_whole(blob, checksum);
     }
 
     /*
@@ -365,17 +400,28 @@ glossary_blob_check_file(glossary_blob_t *blob)
                                   "marker 0x%08x", (unsigned) h->byte_order);
     }
 
-    if (h->version_major != GLOSSARY_VERSION_MAJOR) {
+    if (h->version_major != GLOSSARY_VERSION_MAJOR
+        && h->version_major != GLOSSARY_VERSION_MAJOR_V1)
+    {
         return glossary_blob_fail(blob, GLOSSARY_ERR_VERSION,
-                                  "version %u.%u, this reader reads %d.x",
-                                  h->version_major, h->version_minor,
-                                  GLOSSARY_VERSION_MAJOR);
+                                  "version %u.%u, this reader reads %d.x "
+                                  "and %d.x", h->version_major,
+                                  h->version_minor, GLOSSARY_VERSION_MAJOR,
+                                  GLOSSARY_VERSION_MAJOR_V1);
     }
 
-    if (h->file_size > GLOSSARY_MAX_FILE_SIZE) {
+    blob->v1 = (h->version_major == GLOSSARY_VERSION_MAJOR_V1);
+
+    if (h->file_size > (blob->v1 ? GLOSSARY_MAX_FILE_SIZE_V1
+                                 : GLOSSARY_MAX_FILE_SIZE))
+    {
         return glossary_blob_fail(blob, GLOSSARY_ERR_TOO_LARGE,
-                                  "header says %llu bytes",
-                                  (unsigned long long) h->file_size);
+                                  "header says %llu bytes, format %u.x "
+                                  "allows %llu", (unsigned long long)
+                                  h->file_size, h->version_major,
+                                  (unsigned long long)
+                                  (blob->v1 ? GLOSSARY_MAX_FILE_SIZE_V1
+                                            : GLOSSARY_MAX_FILE_SIZE));
     }
 
     if (h->file_size != blob->size) {
@@ -432,6 +478,53 @@ glossary_blob_check_header(glossary_blob_t *blob)
     snprintf(blob->build_id, sizeof(blob->build_id), "%016llx",
              (unsigned long long) h->checksum);
 
+    return glossary_blob_check_kinds(blob);
+}
+
+
+/*
+ * Which kinds DOCS holds, and where: 2.0 says it in doc_kinds, kind by
+ * kind; 1.x holds kinds 0 to docs_per_term - 1, term by term.
+ */
+static glossary_status_t
+glossary_blob_check_kinds(glossary_blob_t *blob)
+{
+    uint32_t                  k, slot;
+    uint64_t                  kinds;
+    const glossary_header_t  *h;
+
+    h = blob->header;
+
+    if (blob->v1) {
+        kinds = (h->docs_per_term == 64)
+                ? UINT64_MAX : ((uint64_t) 1 << h->docs_per_term) - 1;
+        blob->doc_term_stride = h->docs_per_term;
+        blob->doc_kind_stride = 1;
+
+    } else {
+        kinds = h->doc_kinds;
+        blob->doc_term_stride = 1;
+        blob->doc_kind_stride = h->term_count;
+    }
+
+    slot = 0;
+
+    for (k = 0; k < GLOSSARY_MAX_DOCS_PER_TERM; k++) {
+        blob->kind_slot[k] = (kinds >> k) & 1 ? (unsigned char) slot++
+                                              : GLOSSARY_NO_SLOT;
+    }
+
+    if (slot != h->docs_per_term) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_HEADER,
+                                  "doc_kinds 0x%llx names %u kinds, "
+                                  "docs_per_term says %u",
+                                  (unsigned long long) kinds,
+                                  (unsigned) slot,
+                                  (unsigned) h->docs_per_term);
+    }
+
+    blob->doc_kinds = kinds;
+
     return GLOSSARY_OK;
 }
 
@@ -454,7 +547,7 @@ glossary_blob_check_parts(glossary_blob_t *blob, unsigned flags)
 
         /* an older blob: nothing to verify it by but the whole checksum */
 
-        return glossary_blob_check_whole(blob);
+        return glossary_blob_check_whole(blob, NULL);
     }
 
     if (blob->chunk_hashes == NULL
@@ -540,13 +633,14 @@ glossary_blob_check_segments(glossary_blob_t *blob)
 /* the checksum over every byte after the first 24 */
 
 static glossary_status_t
-glossary_blob_check_whole(glossary_blob_t *blob)
+glossary_blob_check_whole(glossary_blob_t *blob, const uint64_t *sum)
 {
     uint64_t                  checksum;
     const glossary_header_t  *h;
 
     h = (const glossary_header_t *) blob->base;
-    checksum = glossary_blob_checksum(blob->base, blob->size);
+    checksum = (sum != NULL) ? *sum
+                             : glossary_blob_checksum(blob->base, blob->size);
 
     if (checksum != h->checksum) {
         return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
@@ -854,10 +948,11 @@ glossary_blob_check_sections(glossary_blob_t *blob)
  */
 static const void *
 glossary_blob_records(glossary_blob_t *blob, const glossary_section_def_t *def,
-    const glossary_section_t *s, uint32_t *n)
+    const glossary_section_t *s, uint64_t *n)
 {
     uint64_t  max;
 
+    /* term_count <= 2^24 and max_count <= 2^32: no overflow */
     max = def->per_term ? (uint64_t) blob->term_count * def->max_count
                         : def->max_count;
 
@@ -868,9 +963,34 @@ glossary_blob_records(glossary_blob_t *blob, const glossary_section_def_t *def,
         return NULL;
     }
 
-    *n = (uint32_t) (s->size / def->record_size);
+    *n = s->size / def->record_size;
 
     return blob->base + s->offset;
+}
+
+
+/* the same for sections of at most 2^32 - 1 records (every one but RELATED) */
+static const void *
+glossary_blob_records32(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s,
+    uint32_t *n)
+{
+    uint64_t     count;
+    const void  *p;
+
+    count = 0;
+    p = glossary_blob_records(blob, def, s, &count);
+
+    if (p != NULL && count > UINT32_MAX) {
+        (void) glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                  "%s has %llu records", def->name,
+                                  (unsigned long long) count);
+        return NULL;
+    }
+
+    *n = (uint32_t) count;
+
+    return p;
 }
 
 
@@ -1064,8 +1184,8 @@ static glossary_status_t
 glossary_blob_map_categories(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s)
 {
-    blob->categories = glossary_blob_records(blob, def, s,
-                                             &blob->category_count);
+    blob->categories = glossary_blob_records32(blob, def, s,
+                                               &blob->category_count);
 
     return blob->categories != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
 }
@@ -1075,8 +1195,8 @@ static glossary_status_t
 glossary_blob_map_search_terms(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s)
 {
-    blob->search_terms = glossary_blob_records(blob, def, s,
-                                               &blob->search_term_count);
+    blob->search_terms = glossary_blob_records32(blob, def, s,
+                                                 &blob->search_term_count);
 
     return blob->search_terms != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
 }
@@ -1086,8 +1206,8 @@ static glossary_status_t
 glossary_blob_map_search_words(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s)
 {
-    blob->search_words = glossary_blob_records(blob, def, s,
-                                               &blob->search_word_count);
+    blob->search_words = glossary_blob_records32(blob, def, s,
+                                                 &blob->search_word_count);
 
     return blob->search_words != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
 }
@@ -1097,8 +1217,8 @@ static glossary_status_t
 glossary_blob_map_search_page(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s)
 {
-    blob->search_page = glossary_blob_records(blob, def, s,
-                                              &blob->search_page_count);
+    blob->search_page = glossary_blob_records32(blob, def, s,
+                                                &blob->search_page_count);
 
     return blob->search_page != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
 }
@@ -1108,19 +1228,21 @@ static glossary_status_t
 glossary_blob_check_terms(glossary_blob_t *blob)
 {
     size_t                     min;
-    uint32_t                   i;
+    uint32_t                   i, count;
+    uint64_t                   k, first;
     const unsigned char       *slug, *prev;
     const glossary_term_t     *t;
     const glossary_related_t  *r;
 
-    for (i = 0; i < blob->related_count; i++) {
-        r = &blob->related[i];
+    for (k = 0; k < blob->related_count; k++) {
+        r = &blob->related[k];
 
         if (r->term_id != GLOSSARY_NO_TERM && r->term_id >= blob->term_count)
         {
             return glossary_blob_fail(blob, GLOSSARY_ERR_RELATED,
-                                      "entry %u names term %u of %u",
-                                      (unsigned) i, (unsigned) r->term_id,
+                                      "entry %llu names term %u of %u",
+                                      (unsigned long long) k,
+                                      (unsigned) r->term_id,
                                       (unsigned) blob->term_count);
         }
 
@@ -1130,8 +1252,9 @@ glossary_blob_check_terms(glossary_blob_t *blob)
             || !glossary_blob_ref_ok(blob, &r->name, GLOSSARY_MAX_FIELD_LEN))
         {
             return glossary_blob_fail(blob, GLOSSARY_ERR_RELATED,
-                                      "entry %u: slug or name out of range "
-                                      "or not canonical", (unsigned) i);
+                                      "entry %llu: slug or name out of range "
+                                      "or not canonical",
+                                      (unsigned long long) k);
         }
     }
 
@@ -1182,16 +1305,19 @@ glossary_blob_check_terms(glossary_blob_t *blob)
                                       "the name is empty", (unsigned) i);
         }
 
-        if (t->related_count > GLOSSARY_MAX_RELATED
-            || t->related_first > blob->related_count
-            || t->related_count > blob->related_count - t->related_first)
+        glossary_blob_term_range(blob, i, &first, &count);
+
+        if (count > GLOSSARY_MAX_RELATED
+            || first > blob->related_count
+            || count > blob->related_count - first)
         {
             return glossary_blob_fail(blob, GLOSSARY_ERR_TERMS,
-                                      "term %u: related entries %u+%u out of "
-                                      "%u", (unsigned) i,
-                                      (unsigned) t->related_first,
-                                      (unsigned) t->related_count,
-                                      (unsigned) blob->related_count);
+                                      "term %u: related entries %llu+%u out "
+                                      "of %llu", (unsigned) i,
+                                      (unsigned long long) first,
+                                      (unsigned) count,
+                                      (unsigned long long)
+                                      blob->related_count);
         }
     }
 
@@ -1294,6 +1420,16 @@ glossary_blob_check_docs(glossary_blob_t *blob, const glossary_doc_t *docs,
     for (i = 0; i < n; i++) {
         d = &docs[i];
 
+        /* a kind the build left out: nothing, but in range */
+        if (glossary_doc_absent(d)
+            && glossary_blob_ref_ok(blob, &d->body, 0)
+            && glossary_blob_ref_ok(blob, &d->etag, 0)
+            && glossary_blob_ref_ok(blob, &d->gzip_body, 0)
+            && glossary_blob_ref_ok(blob, &d->gzip_etag, 0))
+        {
+            continue;
+        }
+
         if (!glossary_blob_ref_ok(blob, &d->body, UINT64_MAX)
             || !glossary_blob_etag_ok(blob, &d->etag)
             || !glossary_blob_ref_ok(blob, &d->gzip_body, UINT64_MAX)
@@ -1340,11 +1476,11 @@ glossary_blob_prefetch_doc(const glossary_blob_t *blob, uint32_t id,
     uint64_t               body, etag, use;
     const glossary_doc_t  *d;
 
-    if (id >= blob->term_count || kind >= blob->docs_per_term) {
+    d = glossary_blob_doc(blob, id, kind);
+
+    if (d == NULL) {
         return;
     }
-
-    d = &blob->docs[(uint64_t) id * blob->docs_per_term + kind];
 
     use = (uint64_t) 0 - (uint64_t) (gzip && d->gzip_body.len != 0);
     body = (d->gzip_body.off & use) | (d->body.off & ~use);
@@ -1395,11 +1531,48 @@ const glossary_doc_t *
 glossary_blob_doc(const glossary_blob_t *blob, uint32_t term_id,
     uint32_t kind)
 {
-    if (term_id >= blob->term_count || kind >= blob->docs_per_term) {
+    if (term_id >= blob->term_count || !glossary_blob_has_kind(blob, kind)) {
         return NULL;
     }
 
-    return &blob->docs[(uint64_t) term_id * blob->docs_per_term + kind];
+    return &blob->docs[term_id * blob->doc_term_stride
+                       + blob->kind_slot[kind] * blob->doc_kind_stride];
+}
+
+
+const glossary_related_t *
+glossary_blob_related(const glossary_blob_t *blob, uint32_t term_id,
+    uint32_t *n)
+{
+    uint64_t  first;
+
+    if (term_id >= blob->term_count) {
+        *n = 0;
+        return NULL;
+    }
+
+    glossary_blob_term_range(blob, term_id, &first, n);
+
+    return blob->related + first;
+}
+
+
+/* the related range of term i, as its format's record holds it */
+static void
+glossary_blob_term_range(const glossary_blob_t *blob, uint32_t i,
+    uint64_t *first, uint32_t *count)
+{
+    const glossary_term_v1_t  *t1;
+
+    if (blob->v1) {
+        t1 = (const glossary_term_v1_t *) blob->terms + i;
+        *first = t1->related_first;
+        *count = t1->related_count;
+        return;
+    }
+
+    *first = blob->terms[i].related_first;
+    *count = blob->terms[i].related_count;
 }
 
 

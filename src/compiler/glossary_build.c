@@ -54,8 +54,8 @@ typedef struct {
     glossary_entry_t             *entries;  /* sorted by slug: id = index */
     uint32_t                      n;
     uint32_t                     *targets;  /* per link: id or NO_TERM */
-    uint32_t                     *first_link;   /* per entry: into targets */
-    uint32_t                      nlinks;
+    uint64_t                     *first_link;   /* per entry: into targets */
+    uint64_t                      nlinks;
     glossary_site_t               site;
     glossary_search_keys_t        sk;
     glossary_buf_t                page;     /* the search page */
@@ -282,7 +282,8 @@ glossary_build_open(glossary_builder_t *b)
 static int
 glossary_build_index(glossary_builder_t *b)
 {
-    uint32_t             id, j, link;
+    uint32_t             id, j;
+    uint64_t             link;
     glossary_hash_t     *hash;
     glossary_term_t     *t;
     glossary_entry_t    *e;
@@ -648,10 +649,11 @@ static void
 glossary_resolve(glossary_builder_t *b)
 {
     size_t             dangling;
-    uint32_t           id, j, link, first_from, first_to;
+    uint32_t           id, j, first_from, first_to;
+    uint64_t           link;
     glossary_entry_t  *e;
 
-    b->first_link = glossary_xmalloc((size_t) b->n * sizeof(uint32_t));
+    b->first_link = glossary_xmalloc((size_t) b->n * sizeof(uint64_t));
     b->nlinks = 0;
 
     for (id = 0; id < b->n; id++) {
@@ -814,6 +816,7 @@ glossary_write_header(glossary_builder_t *b)
     hd->build_time = b->conf->build_time;
     hd->term_count = b->n;
     hd->docs_per_term = GLOSSARY_DOCS_PER_TERM_V1_1;
+    hd->doc_kinds = ((uint64_t) 1 << GLOSSARY_DOCS_PER_TERM_V1_1) - 1;
     hd->global_docs = GLOSSARY_GLOBAL_DOCS_V1_1;
 
     glossary_layout_table(&b->lay, (glossary_section_t *)

@@ -35,6 +35,8 @@ static int glossary_render_globals(glossary_render_t *r,
     glossary_batch_t *batch);
 static int glossary_render_category(glossary_render_t *r,
     glossary_batch_t *batch, uint32_t c);
+static glossary_doc_t *glossary_render_doc(glossary_render_t *r,
+    uint32_t id, uint32_t kind);
 static glossary_job_t *glossary_job_add(glossary_batch_t *batch,
     glossary_doc_t *doc, const char *what, uint32_t id, int gzip);
 static int glossary_batch_commit(glossary_render_t *r,
@@ -223,38 +225,49 @@ glossary_render_term(glossary_render_t *r, glossary_batch_t *batch,
 {
     int              rc;
     glossary_job_t  *job;
-    glossary_doc_t  *d;
 
-    d = &r->docs[(size_t) id * GLOSSARY_DOCS_PER_TERM_V1_1];
-
-    job = glossary_job_add(batch, &d[GLOSSARY_DOC_TERM_JSON], NULL, id, 1);
+    job = glossary_job_add(batch, glossary_render_doc(r, id,
+                                      GLOSSARY_DOC_TERM_JSON), NULL, id, 1);
     rc = glossary_json_term(r->site, id, &job->body);
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
 
-    job = glossary_job_add(batch, &d[GLOSSARY_DOC_RELATED_JSON], NULL, id, 1);
+    job = glossary_job_add(batch, glossary_render_doc(r, id,
+                                      GLOSSARY_DOC_RELATED_JSON), NULL, id, 1);
     rc = glossary_json_related(r->site, id, &job->body);
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
 
-    job = glossary_job_add(batch, &d[GLOSSARY_DOC_TERM_HTML], NULL, id, 1);
+    job = glossary_job_add(batch, glossary_render_doc(r, id,
+                                      GLOSSARY_DOC_TERM_HTML), NULL, id, 1);
     glossary_page_term(r->site, id, &job->body);
 
-    job = glossary_job_add(batch, &d[GLOSSARY_DOC_PAYLOAD], NULL, id, 1);
+    job = glossary_job_add(batch, glossary_render_doc(r, id,
+                                      GLOSSARY_DOC_PAYLOAD), NULL, id, 1);
     glossary_payload(r->site, id, &job->body);
 
-    job = glossary_job_add(batch, &d[GLOSSARY_DOC_SEARCH_JSON], NULL, id, 0);
+    job = glossary_job_add(batch, glossary_render_doc(r, id,
+                                      GLOSSARY_DOC_SEARCH_JSON), NULL, id, 0);
     rc = glossary_json_search_result(r->site, id, &job->body);
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
 
-    job = glossary_job_add(batch, &d[GLOSSARY_DOC_SEARCH_HTML], NULL, id, 0);
+    job = glossary_job_add(batch, glossary_render_doc(r, id,
+                                      GLOSSARY_DOC_SEARCH_HTML), NULL, id, 0);
     glossary_search_html(r->site, id, &job->body);
 
     return GLOSSARY_EXIT_OK;
+}
+
+
+/* DOCS holds the records kind by kind: all terms' of one kind together */
+static glossary_doc_t *
+glossary_render_doc(glossary_render_t *r, uint32_t id, uint32_t kind)
+{
+    return &r->docs[(size_t) kind * r->site->n + id];
 }
 
 

@@ -161,7 +161,7 @@ glossary_build_args(int argc, char **argv, glossary_build_conf_t *conf,
 
             if (glossary_parse_size(arg, &conf->max_size) != 0) {
                 rc = glossary_usage_error("build: --max-size \"%s\" is not "
-                                          "a size from 1 to 16g", arg);
+                                          "a size from 1 to 1t", arg);
             }
 
         } else if ((k = glossary_site_option(&conf->site, argv[i],
@@ -211,7 +211,10 @@ glossary_build_args(int argc, char **argv, glossary_build_conf_t *conf,
 }
 
 
-/* "N", "Nk", "Nm" or "Ng" (KiB, MiB, GiB), from 1 to the format's limit */
+/*
+ * "N", "Nk", "Nm", "Ng" or "Nt" (KiB, MiB, GiB, TiB), from 1 to the
+ * format's limit
+ */
 static int
 glossary_parse_size(const char *arg, uint64_t *size)
 {
@@ -246,6 +249,10 @@ glossary_parse_size(const char *arg, uint64_t *size)
         break;
     case 'g': case 'G':
         unit = (uint64_t) 1 << 30;
+        p++;
+        break;
+    case 't': case 'T':
+        unit = (uint64_t) 1 << 40;
         p++;
         break;
     default:

@@ -613,27 +613,32 @@ tb_lazy_flips(void)
         static const char  *what[] = {
             "header bytes 24 to 72: an error",
             "index_checksum (72 to 80): CHECKSUM",
-            "header bytes 80 to 128 (reserved): CHECKSUM",
+            "header bytes 88 to 128 (reserved; 1.x: 80 to 128): CHECKSUM",
             "the section table: an error",
             "the sections before STRINGS: an error",
             "the eager chunks of STRINGS: CHUNK",
             "what follows STRINGS (padding, CHUNKS): an error",
+            "doc_kinds (80 to 88; none in 1.x): an error",
         };
 
-        size_t  from[7], to[7];
+        size_t  from[8], to[8], kinds_end;
+
+        /* 2.0: doc_kinds at 80, which the header check reads */
+        kinds_end = mb_is_v1(&b) ? 80 : 88;
 
         from[0] = 24;         to[0] = 72;
         from[1] = 72;         to[1] = 80;
-        from[2] = 80;         to[2] = 128;
+        from[2] = kinds_end;  to[2] = 128;
         from[3] = 128;        to[3] = table_end;
         from[4] = table_end;  to[4] = so;
         from[5] = so;         to[5] = eager_end;
         from[6] = se;         to[6] = n;
+        from[7] = 80;         to[7] = kinds_end;
 
         memset(bad, 0, sizeof(bad));
         checksum = 0;
 
-        for (i = 0; i < 7; i++) {
+        for (i = 0; i < 8; i++) {
             for (pos = from[i]; pos < to[i]; pos++) {
                 c = mb_copy(b.p, n);
                 c.p[pos] ^= 0xff;
@@ -956,13 +961,21 @@ tb_lazy_etag(void)
 int
 main(int argc, char **argv)
 {
+    uint16_t  major;
+
     tb_init(argc, argv);
 
-    tb_lazy_basics();
-    tb_lazy_span();
-    tb_lazy_corrupt();
-    tb_lazy_flips();
-    tb_lazy_etag();
+    /* the current format, then 1.2, which this reader still reads */
+    for (major = GLOSSARY_VERSION_MAJOR; major >= GLOSSARY_VERSION_MAJOR_V1;
+         major--)
+    {
+        tb_major(major);
+        tb_lazy_basics();
+        tb_lazy_span();
+        tb_lazy_corrupt();
+        tb_lazy_flips();
+        tb_lazy_etag();
+    }
 
     return tb_done();
 }
