@@ -11,6 +11,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Glossary;
 use Test::Glossary::CLI;
+use Test::Glossary::Blob qw(blob_parse blob_doc blob_areas);
 
 use File::Spec;
 use IO::Uncompress::Gunzip ();
@@ -407,11 +408,12 @@ EOF
     ($st, $out, $err) = glossaryc('build', '-q', '--max-size', $limit, '-o',
                                   'size.blob', 'many.jsonl');
     is($st, 1, 'max-size: a quarter of the size is refused');
-    like($err, qr/\Aglossaryc: the blob would be over the limit of $limit bytes \(--max-size\): the documents of (\d+) of its 300 terms take (\d+) bytes; stopped\n\z/,
+    like($err, qr/\Aglossaryc: the blob would be over the limit of $limit bytes \(--max-size\): the documents take (\d+) bytes at the (term-json|related-json|term-html|payload|search-json|search-html)( \(gzip\))? of term (\d+) of 300; stopped\n\z/,
          'max-size: the message');
-    my ($done, $bytes) = $err =~ /of (\d+) of its 300 terms take (\d+)/;
-    ok(defined $done && $done < 300,
-       'max-size: stopped before every term was rendered (' . ($done // '?')
+    my ($bytes, $kind, $gz, $done) = $err =~ /take (\d+) bytes at the (\S+)( \(gzip\))? of term (\d+) of 300/;
+    ok(defined $kind && $kind ne 'search-html',
+       'max-size: stopped before every document was rendered (at the '
+       . ($kind // '?') . ($gz // '') . ' of term ' . ($done // '?')
        . ' of 300)');
     ok(defined $bytes && $bytes > $limit / 2 && $bytes < $size,
        'max-size: stopped near the limit, far from the whole');
@@ -431,6 +433,73 @@ EOF
                                                         : 'accepted'));
     }
 }
+
+# the terms' documents laid out by kind: each kind's bodies, their ETags,
+# the gzip variants, their ETags, one part after the other, in the order of
+# the kinds, right after the strings the index needs
+
+{
+    my $lines = '';
+    for my $i (1 .. 200) {
+        my @rel = map { { slug => 'kind-' . (($i + $_) % 200 + 1),
+                          name => "Kind $_" } } 1 .. 3;
+        $lines .= jstr({ slug => "kind-$i", term => "Kind $i",
+                         category => 'Cat ' . ($i % 5),
+                         shortDefinition => "Short $i " . ('words ' x 10),
+                         explanation => "Text $i " . ('lorem ipsum ' x 60),
+                         relatedTerms => \@rel,
+                         faq => [{ question => "Why $i?",
+                                   answer => 'Because ' x 20 }] })
+                  . "\n";
+    }
+    put('kinds.jsonl', $lines);
+
+    my ($st, $err) = build('layout.blob', 'kinds.jsonl');
+    is($st, 0, 'layout: builds');
+
+    my $b = blob_parse(slurp('layout.blob'));
+    my @a = blob_areas($b);
+    my ($eager) = unpack('Q<', substr(${ $b->{bytes} }, $b->{sec}{11}[0] + 8,
+                                      8));
+
+    is_deeply([map { "$_->[0] $_->[1]" } @a],
+              ['0 body', '0 etag', '0 gzip', '0 gzip-etag',
+               '1 body', '1 etag', '1 gzip', '1 gzip-etag',
+               '2 body', '2 etag', '2 gzip', '2 gzip-etag',
+               '3 body', '3 etag', '3 gzip', '3 gzip-etag',
+               '4 body', '4 etag', '5 body', '5 etag'],
+              'layout: every kind, its bodies, ETags, gzip variants and '
+              . 'their ETags');
+
+    is($a[0][2], $b->{sec}{1}[0] + $eager,
+       'layout: the documents start where the eager strings end');
+
+    my @gaps = grep { $a[$_][3] != $a[$_ + 1][2] } 0 .. $#a - 1;
+    is_deeply(\@gaps, [], 'layout: each part ends where the next begins')
+        or diag(join("\n", map { "$_->[0] $_->[1]: $_->[2] to $_->[3]" } @a));
+
+    my @mixed = grep { $_->[1] ne 'body' || $_->[0] != 1
+                       ? $_->[3] - $_->[2] != $_->[4]
+                       : $_->[3] - $_->[2] > $_->[4] } @a;
+    is_deeply([map { "$_->[0] $_->[1]" } @mixed], [],
+              'layout: each part holds its own bytes only (equal related '
+              . 'lists share theirs)');
+
+    my @etags = grep { $_->[1] =~ /etag/ && $_->[4] % 18 } @a;
+    is(scalar @etags, 0, 'layout: ETag parts of 18 bytes a document');
+
+    my ($goff) = unpack('Q<', substr(${ $b->{bytes} }, $b->{sec}{5}[0], 8));
+    cmp_ok($goff, '>=', $a[-1][3], 'layout: the global documents follow');
+
+    # the same document through the reader as laid out here
+    my @r = blob_doc($b, 5, 2);
+    my ($soff, $slen) = unpack('Q< Q<', substr(${ $b->{bytes} },
+                                               $b->{sec}{2}[0] + 80 * 5, 16));
+    is(substr(${ $b->{bytes} }, $r[0], $r[1]),
+       get('--html', 'layout.blob', substr(${ $b->{bytes} }, $soff, $slen)),
+       'layout: the page read where the record says is the one get prints');
+}
+
 
 # verify, info, get
 

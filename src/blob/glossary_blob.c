@@ -209,6 +209,21 @@ glossary_blob_section_name(uint32_t id)
 
 
 const char *
+glossary_blob_kind_name(uint32_t kind)
+{
+    static const char  *names[] = {
+        "term-json", "related-json", "term-html", "payload", "search-json",
+        "search-html"
+    };
+
+    _Static_assert(sizeof(names) / sizeof(names[0]) == GLOSSARY_DOC_KINDS,
+                   "one name per kind");
+
+    return kind < GLOSSARY_DOC_KINDS ? names[kind] : "?";
+}
+
+
+const char *
 glossary_blob_strerror(glossary_status_t rc)
 {
     if ((unsigned) rc >= GLOSSARY_ERR_LAST) {

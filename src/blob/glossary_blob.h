@@ -645,6 +645,9 @@ const char *glossary_blob_strerror(glossary_status_t rc);
 /* "STRINGS", "TERMS", ...; "?" for an id this reader does not know */
 const char *glossary_blob_section_name(uint32_t id);
 
+/* "term-json", "related-json", ... of a per-term kind; "?" for others */
+const char *glossary_blob_kind_name(uint32_t kind);
+
 /* XXH3-64 of bytes [GLOSSARY_CHECKSUM_FROM, size) */
 uint64_t glossary_blob_checksum(const void *data, size_t size);
 

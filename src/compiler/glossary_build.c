@@ -261,6 +261,8 @@ glossary_build_open(glossary_builder_t *b)
     b->render.docs = glossary_fixed(b, GLOSSARY_SECTION_DOCS);
     b->render.globals = glossary_fixed(b, GLOSSARY_SECTION_GLOBALS);
     b->render.cats = glossary_fixed(b, GLOSSARY_SECTION_CATEGORIES);
+    b->render.doc_kinds = ((uint64_t) 1 << GLOSSARY_DOC_KINDS) - 1;
+    b->render.gzip = 1;
     b->render.max_size = b->max_size;
 
     rc = glossary_render_start(&b->render);

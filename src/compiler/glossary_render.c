@@ -3,15 +3,16 @@
  *
  * Documents are rendered in batches by the main thread; the workers hash
  * and compress a batch while the next ones are rendered, and batches are
- * stored in the order they were submitted.  An item is a term (its six
- * documents), the global documents, or a category (two).  The global
- * documents (the index, the sitemap, the category list: as big as all the
- * terms' names together) and the first categories are rendered and
- * compressed first, while the terms are rendered, and stored after them;
- * then the other categories follow.
+ * stored in the order they were submitted.  An item is a term (its
+ * document of the pass's kind), the global documents, or a category
+ * (two).  The global documents (the index, the sitemap, the category
+ * list: as big as all the terms' names together) and the first categories
+ * are rendered and compressed first, while the terms are rendered, and
+ * stored after them; then the other categories follow.
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "glossary_json.h"
 #include "glossary_render.h"
@@ -24,6 +25,9 @@
 #define GLOSSARY_ITEM_DOCS      GLOSSARY_GLOBAL_DOCS_V1_1
 
 
+static int glossary_render_terms(glossary_render_t *r);
+static int glossary_render_pass(glossary_render_t *r);
+static void glossary_render_etags(glossary_render_t *r);
 static int glossary_render_items(glossary_render_t *r, uint64_t from,
     uint64_t to);
 static int glossary_render_drain(glossary_render_t *r, int cur, int rc);
@@ -35,13 +39,13 @@ static int glossary_render_globals(glossary_render_t *r,
     glossary_batch_t *batch);
 static int glossary_render_category(glossary_render_t *r,
     glossary_batch_t *batch, uint32_t c);
-static glossary_doc_t *glossary_render_doc(glossary_render_t *r,
-    uint32_t id, uint32_t kind);
 static glossary_job_t *glossary_job_add(glossary_batch_t *batch,
     glossary_doc_t *doc, const char *what, uint32_t id, int gzip);
 static int glossary_batch_commit(glossary_render_t *r,
     glossary_batch_t *batch);
 static int glossary_job_commit(glossary_render_t *r, glossary_job_t *job);
+static int glossary_term_commit(glossary_render_t *r, glossary_job_t *job);
+static int glossary_job_failed(glossary_render_t *r, glossary_job_t *job);
 static glossary_ref_t glossary_etag(glossary_strings_t *s, uint64_t hash);
 
 
@@ -49,6 +53,8 @@ int
 glossary_render_start(glossary_render_t *r)
 {
     r->batches = glossary_xcalloc(GLOSSARY_QUEUE, sizeof(glossary_batch_t));
+    r->etags = glossary_xcalloc((size_t) r->site->n + 1, sizeof(uint64_t));
+    r->gz_etags = glossary_xcalloc((size_t) r->site->n + 1, sizeof(uint64_t));
     r->started = 1;
 
     return glossary_pool_start(&r->pool);
@@ -82,7 +88,7 @@ glossary_render(glossary_render_t *r)
 
     glossary_pool_submit(&r->pool, gbatch);
 
-    rc = glossary_render_items(r, 0, n);
+    rc = glossary_render_terms(r);
 
     glossary_pool_wait(&r->pool, gbatch);
     gbatch->queued = 0;
@@ -108,7 +114,11 @@ glossary_render_stop(glossary_render_t *r)
 
     glossary_pool_stop(&r->pool);
     glossary_batches_free(r->batches);
+    free(r->etags);
+    free(r->gz_etags);
     r->batches = NULL;
+    r->etags = NULL;
+    r->gz_etags = NULL;
     r->started = 0;
 }
 
@@ -118,6 +128,90 @@ glossary_limit_name(uint64_t max_size)
 {
     return (max_size < GLOSSARY_MAX_FILE_SIZE) ? " (--max-size)"
                                                : " (the format's)";
+}
+
+
+/*
+ * The terms' documents, a kind at a time: its bodies and their ETags, then,
+ * for a kind with gzip variants, a second pass for those and their ETags.
+ */
+static int
+glossary_render_terms(glossary_render_t *r)
+{
+    int       rc;
+    uint32_t  k, slot;
+
+    slot = 0;
+
+    for (k = 0; k < GLOSSARY_DOC_KINDS; k++) {
+        if (!((r->doc_kinds >> k) & 1)) {
+            continue;
+        }
+
+        r->kind = k;
+        r->pass_docs = &r->docs[(size_t) slot++ * r->site->n];
+        r->compress = 0;
+
+        rc = glossary_render_pass(r);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+
+        if (!r->gzip || !glossary_kind_gzip(k)) {
+            continue;
+        }
+
+        r->compress = 1;
+
+        rc = glossary_render_pass(r);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+    }
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+static int
+glossary_render_pass(glossary_render_t *r)
+{
+    int  rc;
+
+    r->pass_start = r->strings->len;
+
+    rc = glossary_render_items(r, 0, r->site->n);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    glossary_render_etags(r);
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/*
+ * The pass's ETags, together after its bodies: what the reader checks of
+ * every document lies in a part of the blob of its own, and the
+ * documents' bodies hold nothing else
+ */
+static void
+glossary_render_etags(glossary_render_t *r)
+{
+    uint32_t         id;
+    glossary_doc_t  *d;
+
+    for (id = 0; id < r->site->n; id++) {
+        d = &r->pass_docs[id];
+
+        if (!r->compress) {
+            d->etag = glossary_etag(r->strings, r->etags[id]);
+
+        } else if (d->gzip_body.len != 0) {
+            d->gzip_etag = glossary_etag(r->strings, r->gz_etags[id]);
+        }
+    }
 }
 
 
@@ -219,55 +313,38 @@ glossary_render_item(glossary_render_t *r, glossary_batch_t *batch,
 }
 
 
+/* the term's document of the pass's kind */
 static int
 glossary_render_term(glossary_render_t *r, glossary_batch_t *batch,
     uint32_t id)
 {
-    int              rc;
     glossary_job_t  *job;
 
-    job = glossary_job_add(batch, glossary_render_doc(r, id,
-                                      GLOSSARY_DOC_TERM_JSON), NULL, id, 1);
-    rc = glossary_json_term(r->site, id, &job->body);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
+    job = glossary_job_add(batch, &r->pass_docs[id], NULL, id, r->compress);
+
+    switch (r->kind) {
+
+    case GLOSSARY_DOC_TERM_JSON:
+        return glossary_json_term(r->site, id, &job->body);
+
+    case GLOSSARY_DOC_RELATED_JSON:
+        return glossary_json_related(r->site, id, &job->body);
+
+    case GLOSSARY_DOC_TERM_HTML:
+        glossary_page_term(r->site, id, &job->body);
+        return GLOSSARY_EXIT_OK;
+
+    case GLOSSARY_DOC_PAYLOAD:
+        glossary_payload(r->site, id, &job->body);
+        return GLOSSARY_EXIT_OK;
+
+    case GLOSSARY_DOC_SEARCH_JSON:
+        return glossary_json_search_result(r->site, id, &job->body);
+
+    default: /* GLOSSARY_DOC_SEARCH_HTML */
+        glossary_search_html(r->site, id, &job->body);
+        return GLOSSARY_EXIT_OK;
     }
-
-    job = glossary_job_add(batch, glossary_render_doc(r, id,
-                                      GLOSSARY_DOC_RELATED_JSON), NULL, id, 1);
-    rc = glossary_json_related(r->site, id, &job->body);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
-    }
-
-    job = glossary_job_add(batch, glossary_render_doc(r, id,
-                                      GLOSSARY_DOC_TERM_HTML), NULL, id, 1);
-    glossary_page_term(r->site, id, &job->body);
-
-    job = glossary_job_add(batch, glossary_render_doc(r, id,
-                                      GLOSSARY_DOC_PAYLOAD), NULL, id, 1);
-    glossary_payload(r->site, id, &job->body);
-
-    job = glossary_job_add(batch, glossary_render_doc(r, id,
-                                      GLOSSARY_DOC_SEARCH_JSON), NULL, id, 0);
-    rc = glossary_json_search_result(r->site, id, &job->body);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
-    }
-
-    job = glossary_job_add(batch, glossary_render_doc(r, id,
-                                      GLOSSARY_DOC_SEARCH_HTML), NULL, id, 0);
-    glossary_search_html(r->site, id, &job->body);
-
-    return GLOSSARY_EXIT_OK;
-}
-
-
-/* DOCS holds the records kind by kind: all terms' of one kind together */
-static glossary_doc_t *
-glossary_render_doc(glossary_render_t *r, uint32_t id, uint32_t kind)
-{
-    return &r->docs[(size_t) kind * r->site->n + id];
 }
 
 
@@ -370,34 +447,101 @@ glossary_job_add(glossary_batch_t *batch, glossary_doc_t *doc,
 static int
 glossary_batch_commit(glossary_render_t *r, glossary_batch_t *batch)
 {
-    int       rc;
-    size_t    i;
-    uint32_t  terms;
+    int              rc;
+    size_t           i;
+    glossary_job_t  *job, *last;
 
-    terms = 0;
+    last = NULL;
 
     for (i = 0; i < batch->n; i++) {
-        rc = glossary_job_commit(r, &batch->jobs[i]);
+        job = &batch->jobs[i];
+
+        if (job->what == NULL && !job->category) {
+            rc = glossary_term_commit(r, job);
+            last = job;
+
+        } else {
+            rc = glossary_job_commit(r, job);
+        }
+
         if (rc != GLOSSARY_EXIT_OK) {
             return rc;
         }
-
-        if (batch->jobs[i].what == NULL && !batch->jobs[i].category) {
-            terms = batch->jobs[i].id + 1;
-        }
     }
 
-    if (r->strings->base + r->strings->len > r->max_size) {
-        if (terms == 0) {
-            terms = r->site->n;     /* the global documents, stored last */
-        }
+    if (r->strings->base + r->strings->len <= r->max_size) {
+        return GLOSSARY_EXIT_OK;
+    }
 
+    if (last != NULL) {
         glossary_error("the blob would be over the limit of %llu bytes%s: "
-                       "the documents of %u of its %u terms take %llu "
-                       "bytes; stopped", (unsigned long long) r->max_size,
-                       glossary_limit_name(r->max_size), terms, r->site->n,
+                       "the documents take %llu bytes at the %s%s of term "
+                       "%u of %u; stopped", (unsigned long long) r->max_size,
+                       glossary_limit_name(r->max_size),
+                       (unsigned long long) r->strings->len,
+                       glossary_blob_kind_name(r->kind),
+                       r->compress ? " (gzip)" : "", last->id + 1,
+                       r->site->n);
+
+    } else {
+        glossary_error("the blob would be over the limit of %llu bytes%s: "
+                       "the documents take %llu bytes with the global "
+                       "documents; stopped", (unsigned long long) r->max_size,
+                       glossary_limit_name(r->max_size),
                        (unsigned long long) r->strings->len);
+    }
+
+    return GLOSSARY_EXIT_DATA;
+}
+
+
+/*
+ * A term's document of the pass: its body (stored as it is: every kind but
+ * the related terms' list carries the term's own slug, so none repeats),
+ * or its gzip variant; the ETags go after the pass's bodies.  The gzip
+ * pass renders the body again: it must be the same.
+ */
+static int
+glossary_term_commit(glossary_render_t *r, glossary_job_t *job)
+{
+    glossary_doc_t      *doc;
+    glossary_strings_t  *s;
+
+    s = r->strings;
+    doc = job->doc;
+
+    if (!r->compress) {
+        doc->body = (r->kind == GLOSSARY_DOC_RELATED_JSON)
+                    ? glossary_string_hashed(s, job->body.data, job->body.len,
+                                             job->etag)
+                    : glossary_string_raw(s, job->body.data, job->body.len);
+        doc->etag = glossary_string(s, NULL, 0);
+        doc->gzip_body = doc->etag;
+        doc->gzip_etag = doc->etag;
+        r->etags[job->id] = job->etag;
+
+        return GLOSSARY_EXIT_OK;
+    }
+
+    if (job->etag != r->etags[job->id] || job->body.len != doc->body.len) {
+        glossary_error("internal error: the %s of term \"%s\" came out "
+                       "differently when rendered again",
+                       glossary_blob_kind_name(r->kind),
+                       r->site->entries[job->id].slug.data);
         return GLOSSARY_EXIT_DATA;
+    }
+
+    if (!glossary_job_compressed(job)) {
+        return GLOSSARY_EXIT_OK;
+    }
+
+    if (job->failed) {
+        return glossary_job_failed(r, job);
+    }
+
+    if (job->gz_len < job->body.len) {
+        doc->gzip_body = glossary_string_raw(s, job->gz, job->gz_len);
+        r->gz_etags[job->id] = job->gz_etag;
     }
 
     return GLOSSARY_EXIT_OK;
@@ -438,17 +582,7 @@ glossary_job_commit(glossary_render_t *r, glossary_job_t *job)
     }
 
     if (job->failed) {
-        if (job->what != NULL) {
-            glossary_error("%s: gzip compression failed", job->what);
-
-        } else {
-            glossary_error("%s \"%s\": gzip compression failed",
-                           job->category ? "category" : "term",
-                           job->category ? r->site->cats[job->id].slug.data
-                                         : r->site->entries[job->id].slug.data);
-        }
-
-        return GLOSSARY_EXIT_IO;
+        return glossary_job_failed(r, job);
     }
 
     if (job->gz_len < job->body.len) {
@@ -461,6 +595,23 @@ glossary_job_commit(glossary_render_t *r, glossary_job_t *job)
 }
 
 
+static int
+glossary_job_failed(glossary_render_t *r, glossary_job_t *job)
+{
+    if (job->what != NULL) {
+        glossary_error("%s: gzip compression failed", job->what);
+
+    } else {
+        glossary_error("%s \"%s\": gzip compression failed",
+                       job->category ? "category" : "term",
+                       job->category ? r->site->cats[job->id].slug.data
+                                     : r->site->entries[job->id].slug.data);
+    }
+
+    return GLOSSARY_EXIT_IO;
+}
+
+
 static glossary_ref_t
 glossary_etag(glossary_strings_t *s, uint64_t hash)
 {
@@ -468,5 +619,5 @@ glossary_etag(glossary_strings_t *s, uint64_t hash)
 
     snprintf(etag, sizeof(etag), "\"%016llx\"", (unsigned long long) hash);
 
-    return glossary_string(s, etag, GLOSSARY_ETAG_LEN);
+    return glossary_string_raw(s, etag, GLOSSARY_ETAG_LEN);
 }

@@ -162,6 +162,20 @@ glossary_string_hashed(glossary_strings_t *s, const void *p, size_t len,
 
 
 glossary_ref_t
+glossary_string_raw(glossary_strings_t *s, const void *p, size_t len)
+{
+    glossary_ref_t  ref;
+
+    ref.off = s->base + (len ? s->len : 0);
+    ref.len = len;
+
+    glossary_strings_append(s, p, len);
+
+    return ref;
+}
+
+
+glossary_ref_t
 glossary_text(glossary_strings_t *s, const glossary_text_t *t)
 {
     return glossary_string(s, t->data, t->data ? t->len : 0);

@@ -66,6 +66,14 @@ glossary_ref_t glossary_string(glossary_strings_t *s, const void *p,
 glossary_ref_t glossary_string_hashed(glossary_strings_t *s, const void *p,
     size_t len, uint64_t h);
 
+/*
+ * the reference of a string stored as it is, without looking for an equal
+ * one (nor remembering it): for bytes known to be unique, so that the
+ * dedup table holds only what may repeat
+ */
+glossary_ref_t glossary_string_raw(glossary_strings_t *s, const void *p,
+    size_t len);
+
 /* a text of the model: absent stays absent */
 glossary_ref_t glossary_text(glossary_strings_t *s, const glossary_text_t *t);
 
