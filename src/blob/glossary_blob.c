@@ -566,7 +566,8 @@ glossary_blob_check_parts(glossary_blob_t *blob, unsigned flags)
     }
 
     if (blob->chunk_hashes == NULL
-        || !(flags & (GLOSSARY_OPEN_LAZY|GLOSSARY_OPEN_DEEP)))
+        || !(flags & (GLOSSARY_OPEN_LAZY|GLOSSARY_OPEN_DEEP
+                      |GLOSSARY_OPEN_INDEX)))
     {
         return GLOSSARY_OK;
     }
@@ -585,7 +586,7 @@ glossary_blob_check_parts(glossary_blob_t *blob, unsigned flags)
     to = (flags & GLOSSARY_OPEN_LAZY)
          ? (blob->eager_size + ((uint64_t) 1 << blob->chunk_shift) - 1)
            >> blob->chunk_shift
-         : blob->chunk_count;
+         : (flags & GLOSSARY_OPEN_DEEP) ? blob->chunk_count : 0;
 
     rc = glossary_blob_check_chunks(blob, 0, to, blob->detail,
                                     sizeof(blob->detail));
@@ -1677,6 +1678,22 @@ glossary_blob_etag_syntax_ok(const glossary_blob_t *blob,
     }
 
     return 1;
+}
+
+
+glossary_status_t
+glossary_blob_verify_chunks(glossary_blob_t *blob, uint64_t from, uint64_t to)
+{
+    if (blob->chunk_hashes == NULL || from > to || to > blob->chunk_count) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
+                                  "chunks %llu to %llu of %llu",
+                                  (unsigned long long) from,
+                                  (unsigned long long) to,
+                                  (unsigned long long) blob->chunk_count);
+    }
+
+    return glossary_blob_check_chunks(blob, from, to, blob->detail,
+                                      sizeof(blob->detail));
 }
 
 

@@ -586,6 +586,13 @@ glossary_status_t glossary_blob_open(glossary_blob_t *blob, const void *data,
 #define GLOSSARY_OPEN_LAZY   1
 #define GLOSSARY_OPEN_DEEP   2
 
+/*
+ * GLOSSARY_OPEN_INDEX: with a full open, also check index_checksum (a
+ * caller that checks the chunk hashes itself, a window at a time, with
+ * glossary_blob_verify_chunks(): glossaryc verify)
+ */
+#define GLOSSARY_OPEN_INDEX  4
+
 glossary_status_t glossary_blob_open_flags(glossary_blob_t *blob,
     const void *data, size_t size, unsigned flags);
 
@@ -599,6 +606,10 @@ glossary_status_t glossary_blob_open_flags(glossary_blob_t *blob,
  */
 glossary_status_t glossary_blob_open_summed(glossary_blob_t *blob,
     const void *data, size_t size, unsigned flags, uint64_t checksum);
+
+/* chunks [from, to) of an opened blob's STRINGS against their hashes */
+glossary_status_t glossary_blob_verify_chunks(glossary_blob_t *blob,
+    uint64_t from, uint64_t to);
 
 /* index_checksum of a blob whose STRINGS section lies at [off, off + len) */
 uint64_t glossary_blob_index_checksum(const void *data, size_t size,

@@ -6,9 +6,14 @@
  * is rendered (glossary_out.h): the STRINGS section (nearly all of the
  * bytes) streams out as the documents are stored (glossary_strings.h,
  * glossary_render.h), the sections before it are filled in memory and
- * written once STRINGS is complete, CHUNKS and the checksums last.  The
- * file is then mapped and verified by the same reader the module uses,
- * and only then renamed over the target.
+ * written once STRINGS is complete, with CHUNKS (hashed as STRINGS was
+ * written) and the index checksum.  The file is then read once, a window
+ * at a time, for the checksum, every chunk checked against what was
+ * written on the way (glossary_scan()); then verified by the same reader
+ * the module uses, lazily and in full, which reads the index and the
+ * ETags; and only then renamed over the target.  Neither step keeps the
+ * documents' bytes in memory: the compiler's memory grows with the terms,
+ * not with the blob.
  */
 
 #include <errno.h>
@@ -18,6 +23,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <xxhash.h>
 
 #include "glossary_blob.h"
 #include "glossary_build.h"
@@ -65,12 +72,15 @@ typedef struct {
     uint32_t                      max_probe;
     glossary_layout_t             lay;
     unsigned char                *fixed;    /* the file up to STRINGS */
+    unsigned char                *tail;     /* after STRINGS: pad, CHUNKS */
+    uint64_t                      tail_size;
     glossary_out_t                out;
     glossary_strings_t            strings;
     glossary_render_t             render;
     uint64_t                      eager;    /* STRINGS before the documents */
     uint64_t                      max_size; /* the largest blob to write */
     uint64_t                      total;    /* the size of the blob */
+    uint64_t                      checksum;
     unsigned char                *map;      /* the blob, sealed */
     glossary_blob_t               check;    /* the blob as nginx reads it */
     unsigned                      committed:1;
@@ -90,6 +100,7 @@ static int glossary_build_finish(glossary_builder_t *b);
 static int glossary_build_seal(glossary_builder_t *b);
 static int glossary_build_publish(glossary_builder_t *b);
 static void glossary_build_release(glossary_builder_t *b);
+static void glossary_build_free_tail(glossary_builder_t *b);
 static void glossary_build_cleanup(glossary_builder_t *b);
 static int glossary_entry_cmp(const void *a, const void *b);
 static int glossary_check_duplicates(glossary_builder_t *b);
@@ -105,6 +116,7 @@ static void glossary_layout_table(const glossary_layout_t *l,
 static void *glossary_fixed(glossary_builder_t *b, uint32_t id);
 static void glossary_write_header(glossary_builder_t *b);
 static int glossary_write_chunks(glossary_builder_t *b);
+static uint64_t glossary_index_checksum(glossary_builder_t *b);
 
 
 /* the steps, in order: each one runs only when the ones before succeeded */
@@ -114,8 +126,8 @@ static glossary_build_step_pt  glossary_build_steps[] = {
     glossary_build_open,        /* the temporary file, workers, writer */
     glossary_build_index,       /* TERMS to SEARCH_PAGE, their strings first */
     glossary_build_render,      /* every document into STRINGS */
-    glossary_build_finish,      /* the header and the records into the file */
-    glossary_build_seal,        /* CHUNKS, the index checksum, the checksum */
+    glossary_build_finish,      /* the records, CHUNKS, the index checksum */
+    glossary_build_seal,        /* the checksum, read back a window a time */
     glossary_build_publish,     /* verified as nginx verifies it, renamed */
     NULL
 };
@@ -343,8 +355,9 @@ glossary_build_render(glossary_builder_t *b)
 
 /*
  * STRINGS is complete: CHUNKS goes after it, the blob's size is known and
- * checked, and the file gets everything before STRINGS.  What that needed
- * is released, the model too: the blob is mapped whole next.
+ * checked, and the file gets everything before STRINGS and after it, with
+ * the index checksum, computed from memory.  What that needed is released,
+ * the model too.
  */
 static int
 glossary_build_finish(glossary_builder_t *b)
@@ -376,10 +389,23 @@ glossary_build_finish(glossary_builder_t *b)
         return rc;
     }
 
+    rc = glossary_write_chunks(b);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
     glossary_write_header(b);
+    ((glossary_header_t *) b->fixed)->index_checksum =
+        glossary_index_checksum(b);
 
     rc = glossary_out_write(&b->out, b->fixed,
                             l->offset[GLOSSARY_SECTION_STRINGS], 0);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    rc = glossary_out_write(&b->out, b->tail, b->tail_size,
+                            b->total - b->tail_size);
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
@@ -392,22 +418,21 @@ glossary_build_finish(glossary_builder_t *b)
 
 
 /*
- * The file as written is what is checksummed and checked: CHUNKS from the
- * bytes of STRINGS, then the index checksum, then the checksum.
+ * The file as written is what is checksummed: read back a window at a
+ * time (the file, not what was meant to go into it), every chunk of
+ * STRINGS compared with the hash taken as it was written.
  */
 static int
 glossary_build_seal(glossary_builder_t *b)
 {
-    int       rc;
-    uint64_t  checksum;
+    uint64_t  bad, strings_off;
 
     if (ftruncate(b->out.fd, (off_t) b->total) == -1) {
         glossary_error("%s: truncate: %s", b->out.tmp, strerror(errno));
         return GLOSSARY_EXIT_IO;
     }
 
-    b->map = mmap(NULL, b->total, PROT_READ, MAP_SHARED | MAP_POPULATE,
-                  b->out.fd, 0);
+    b->map = mmap(NULL, b->total, PROT_READ, MAP_SHARED, b->out.fd, 0);
 
     if (b->map == MAP_FAILED) {
         b->map = NULL;
@@ -415,31 +440,35 @@ glossary_build_seal(glossary_builder_t *b)
         return GLOSSARY_EXIT_IO;
     }
 
-    (void) madvise(b->map, b->total, MADV_SEQUENTIAL);
+    strings_off = b->lay.offset[GLOSSARY_SECTION_STRINGS];
 
-    rc = glossary_write_chunks(b);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
+    b->checksum = glossary_scan(b->map, b->total, strings_off,
+                                b->lay.count[GLOSSARY_SECTION_STRINGS],
+                                GLOSSARY_CHUNK_SHIFT,
+                                (uint64_t *) (b->tail + b->tail_size
+                                              - b->lay.count
+                                                [GLOSSARY_SECTION_CHUNKS]
+                                                * sizeof(uint64_t)),
+                                &bad);
+
+    if (bad != UINT64_MAX) {
+        glossary_error("%s: internal error, chunk %llu of the strings reads "
+                       "back otherwise than it was written", b->out.tmp,
+                       (unsigned long long) bad);
+        return GLOSSARY_EXIT_IO;
     }
 
-    checksum = glossary_blob_index_checksum(b->map, b->total,
-                                      b->lay.offset[GLOSSARY_SECTION_STRINGS],
-                                      b->lay.count[GLOSSARY_SECTION_STRINGS]);
-
-    rc = glossary_out_write(&b->out, &checksum, sizeof(checksum),
-                            offsetof(glossary_header_t, index_checksum));
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
-    }
-
-    checksum = glossary_blob_checksum(b->map, b->total);
-
-    return glossary_out_write(&b->out, &checksum, sizeof(checksum),
+    return glossary_out_write(&b->out, &b->checksum, sizeof(uint64_t),
                               offsetof(glossary_header_t, checksum));
 }
 
 
-/* what nginx will refuse, opening it either way, is never published */
+/*
+ * What nginx will refuse, opening it either way, is never published: the
+ * lazy open reads the index (index checksum, eager chunks, structure), the
+ * full one the ETags too, with the checksum just read back; every chunk
+ * was checked on the way
+ */
 static int
 glossary_build_publish(glossary_builder_t *b)
 {
@@ -450,7 +479,8 @@ glossary_build_publish(glossary_builder_t *b)
                                   GLOSSARY_OPEN_LAZY);
 
     if (st == GLOSSARY_OK) {
-        st = glossary_blob_open(&b->check, b->map, b->total);
+        st = glossary_blob_open_summed(&b->check, b->map, b->total, 0,
+                                       b->checksum);
     }
 
     if (st != GLOSSARY_OK) {
@@ -506,6 +536,15 @@ glossary_build_release(glossary_builder_t *b)
 }
 
 
+/* the last of it: what seal read the file back against */
+static void
+glossary_build_free_tail(glossary_builder_t *b)
+{
+    free(b->tail);
+    b->tail = NULL;
+}
+
+
 /* whatever the step that stopped: the one way out */
 static void
 glossary_build_cleanup(glossary_builder_t *b)
@@ -513,6 +552,8 @@ glossary_build_cleanup(glossary_builder_t *b)
     if (b->map != NULL) {
         munmap(b->map, b->total);
     }
+
+    glossary_build_free_tail(b);
 
     /* the writer stops before the file is closed */
     glossary_strings_stop(&b->strings);
@@ -826,36 +867,64 @@ glossary_write_header(glossary_builder_t *b)
 }
 
 
-/* CHUNKS: the hash of each chunk of STRINGS as written */
+/*
+ * What follows STRINGS: the padding to CHUNKS, then CHUNKS, with the hash
+ * of each chunk of STRINGS that the writer took as it wrote it
+ */
 static int
 glossary_write_chunks(glossary_builder_t *b)
 {
-    int                 rc;
-    size_t              size;
-    uint64_t            i, n, *hashes;
+    uint64_t            n, got, end, *hashes;
     glossary_chunks_t  *c;
 
     n = b->lay.count[GLOSSARY_SECTION_CHUNKS];
-    size = sizeof(glossary_chunks_t) + n * sizeof(uint64_t);
+    end = b->lay.offset[GLOSSARY_SECTION_STRINGS]
+          + b->lay.count[GLOSSARY_SECTION_STRINGS];
 
-    c = glossary_xmalloc(size);
+    hashes = glossary_strings_hashes(&b->strings, &got);
+
+    if (got != n) {
+        glossary_error("%s: internal error, %llu chunks hashed of %llu",
+                       b->out.tmp, (unsigned long long) got,
+                       (unsigned long long) n);
+        free(hashes);
+        return GLOSSARY_EXIT_IO;
+    }
+
+    b->tail_size = b->total - end;
+    b->tail = glossary_xcalloc(1, b->tail_size);
+
+    c = (glossary_chunks_t *) (b->tail + b->lay.offset[GLOSSARY_SECTION_CHUNKS]
+                               - end);
     c->chunk_shift = GLOSSARY_CHUNK_SHIFT;
     c->reserved = 0;
     c->eager_size = b->eager;
 
-    hashes = (uint64_t *) (c + 1);
-
-    for (i = 0; i < n; i++) {
-        hashes[i] = glossary_blob_chunk_hash(b->map,
-                                      b->lay.offset[GLOSSARY_SECTION_STRINGS],
-                                      b->lay.count[GLOSSARY_SECTION_STRINGS],
-                                      GLOSSARY_CHUNK_SHIFT, i);
+    if (n != 0) {
+        memcpy(c + 1, hashes, n * sizeof(uint64_t));
     }
 
-    rc = glossary_out_write(&b->out, c, size,
-                            b->lay.offset[GLOSSARY_SECTION_CHUNKS]);
+    free(hashes);
 
-    free(c);
+    return GLOSSARY_EXIT_OK;
+}
 
-    return rc;
+
+/* glossary_blob_index_checksum() of the file, from what goes into it */
+static uint64_t
+glossary_index_checksum(glossary_builder_t *b)
+{
+    uint64_t  h, strings_off;
+
+    strings_off = b->lay.offset[GLOSSARY_SECTION_STRINGS];
+
+    h = XXH3_64bits(b->fixed + GLOSSARY_CHECKSUM_FROM,
+                    offsetof(glossary_header_t, index_checksum)
+                    - GLOSSARY_CHECKSUM_FROM);
+    h = XXH3_64bits_withSeed(b->fixed + offsetof(glossary_header_t,
+                                                 index_checksum) + 8,
+                             strings_off - offsetof(glossary_header_t,
+                                                    index_checksum) - 8, h);
+
+    return XXH3_64bits_withSeed(b->tail, b->tail_size, h);
 }

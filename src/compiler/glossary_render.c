@@ -225,19 +225,27 @@ static int
 glossary_render_items(glossary_render_t *r, uint64_t from, uint64_t to)
 {
     int                rc, cur;
+    size_t             k;
     uint64_t           item;
     glossary_batch_t  *batch;
 
     batch = r->batches;
     cur = 0;
     batch[cur].n = 0;
+    batch[cur].bytes = 0;
     rc = GLOSSARY_EXIT_OK;
 
     for (item = from; item < to && rc == GLOSSARY_EXIT_OK; item++) {
+        k = batch[cur].n;
         rc = glossary_render_item(r, &batch[cur], item);
+
+        while (k < batch[cur].n) {
+            batch[cur].bytes += batch[cur].jobs[k++].body.len;
+        }
 
         if (rc != GLOSSARY_EXIT_OK
             || (batch[cur].n + GLOSSARY_ITEM_DOCS <= GLOSSARY_BATCH
+                && batch[cur].bytes < GLOSSARY_BATCH_BYTES
                 && item + 1 < to))
         {
             continue;
@@ -255,6 +263,7 @@ glossary_render_items(glossary_render_t *r, uint64_t from, uint64_t to)
         }
 
         batch[cur].n = 0;
+        batch[cur].bytes = 0;
     }
 
     return glossary_render_drain(r, cur, rc);
