@@ -518,6 +518,85 @@ EOF
 }
 
 
+# --kinds and --no-gzip: a blob of the kinds a deployment serves
+
+{
+    my ($st, $err) = build('all.blob', 'kinds.jsonl');
+    is($st, 0, 'kinds: a full build');
+    ($st, $err) = build('explicit.blob', '--kinds', 'json,html,payload',
+                        'kinds.jsonl');
+    is($st, 0, 'kinds: --kinds json,html,payload');
+    ok(slurp('all.blob') eq slurp('explicit.blob'),
+       'kinds: the same bytes as without --kinds');
+
+    my $all = blob_parse(slurp('all.blob'));
+    is($all->{mask}, 0x3f, 'kinds: all six kinds by default');
+
+    ($st, $err) = build('json.blob', '--kinds=json', 'kinds.jsonl');
+    is($st, 0, 'kinds: --kinds=json') or diag($err);
+    my $j = blob_parse(slurp('json.blob'));
+    is($j->{mask}, 0x13, 'kinds json: term-json, related-json, search-json');
+    is($j->{dpt}, 3, 'kinds json: 3 documents per term');
+    is($j->{sec}{4}[1], 200 * 3 * 64, 'kinds json: DOCS holds those only');
+    is($j->{sec}{10}[1], 0, 'kinds json: no search page');
+    cmp_ok($j->{sec}{8}[1], '>', 0, 'kinds json: the search index');
+    cmp_ok($j->{sec}{7}[1], '>', 0, 'kinds json: the categories');
+    my @glob = map { [unpack('Q< Q< Q< Q< Q< Q< Q< Q<',
+                             substr(${ $j->{bytes} },
+                                    $j->{sec}{5}[0] + 64 * $_, 64))] } 0 .. 6;
+    is_deeply([map { $_->[1] + $_->[3] ? 1 : 0 } @glob], [1, 0, 0, 0, 0, 1, 0],
+              'kinds json: the JSON index and category list; the pages absent');
+    cmp_ok(-s "$tmp/json.blob", '<', (-s "$tmp/all.blob") / 2,
+           'kinds json: under half the full blob');
+
+    my ($ist, $info) = glossaryc('info', 'json.blob');
+    like($info, qr/^kinds:         json\ngzip:          yes\n/m,
+         'kinds json: info says so');
+    like($info, qr/^  term-json  +200 +\d+ +200 +\d+$/m,
+         'kinds json: info counts the term JSON and its gzip variants');
+    unlike($info, qr/^  term-html/m, 'kinds json: and no pages');
+    is(get('--html', 'json.blob', 'kind-1'),
+       "EXIT 1: glossaryc: json.blob: the blob has no such document\n",
+       'kinds json: get of a page');
+    is(get('json.blob', 'kind-1/_payload.json'),
+       "EXIT 1: glossaryc: json.blob: the blob has no such document\n",
+       'kinds json: get of a payload');
+
+    ($st, $err) = build('nogz.blob', '--kinds', 'json', '--no-gzip',
+                        'kinds.jsonl');
+    is($st, 0, 'kinds: --kinds json --no-gzip');
+    my $n = blob_parse(slurp('nogz.blob'));
+    is($n->{flags}, 1, 'no-gzip: the flag');
+    is_deeply([grep { $_->[1] =~ /gzip/ } blob_areas($n)], [],
+              'no-gzip: no gzip variant of any term document');
+    cmp_ok(-s "$tmp/nogz.blob", '<', -s "$tmp/json.blob",
+           'no-gzip: smaller again');
+    ($ist, $info) = glossaryc('info', 'nogz.blob');
+    like($info, qr/^gzip:          no \(--no-gzip\)$/m, 'no-gzip: info');
+    like(get('--gzip', 'nogz.blob', 'kind-1'), qr/no gzip variant/,
+         'no-gzip: get --gzip finds none');
+
+    ($st, $err) = build('pay.blob', '--kinds', 'payload', 'kinds.jsonl');
+    is($st, 0, 'kinds: --kinds payload');
+    my $p = blob_parse(slurp('pay.blob'));
+    is($p->{mask}, 0x08, 'kinds payload: the payloads only');
+    is("$p->{sec}{7}[1] $p->{sec}{8}[1] $p->{sec}{9}[1] $p->{sec}{10}[1]",
+       '0 0 0 0', 'kinds payload: no categories, no search');
+    like(get('pay.blob', 'kind-1/_payload.json'), qr/^\[\{"data":1,/,
+         'kinds payload: get of a payload');
+
+    ($st) = build('hp.blob', '--kinds', 'payload,html', 'kinds.jsonl');
+    my ($st2) = build('ph.blob', '--kinds', 'html,payload', 'kinds.jsonl');
+    ok($st == 0 && $st2 == 0 && slurp('hp.blob') eq slurp('ph.blob'),
+       'kinds: the order of the list does not matter');
+
+    ($st, my $dout) = glossaryc('diff', 'all.blob', 'json.blob');
+    is($st, 1, 'kinds: diff of a full and a JSON-only build: different');
+    like($dout, qr/; document kinds term-json,related-json,term-html,payload,search-json,search-html -> term-json,related-json,search-json\n\z/,
+         'kinds: diff names the kinds of each');
+}
+
+
 # verify, info, get
 
 {

@@ -790,6 +790,79 @@ Try 'glossaryc --help'.
 
 
 
+=== TEST 70a: --kinds: a kind that does not exist
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --kinds xml -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --kinds "xml" is not a list of json, html and payload (comma-separated)
+Try 'glossaryc --help'.
+--- no_files: x.blob
+
+
+
+=== TEST 70b: --kinds: an empty list
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --kinds= -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --kinds "" is not a list of json, html and payload (comma-separated)
+Try 'glossaryc --help'.
+
+
+
+=== TEST 70c: --kinds: a kind twice
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --kinds json,html,json -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --kinds "json,html,json" is not a list of json, html and payload (comma-separated)
+Try 'glossaryc --help'.
+
+
+
+=== TEST 70d: --kinds: an empty element
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --kinds json, -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --kinds "json," is not a list of json, html and payload (comma-separated)
+Try 'glossaryc --help'.
+
+
+
+=== TEST 70e: --kinds in upper case
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --kinds JSON -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --kinds "JSON" is not a list of json, html and payload (comma-separated)
+Try 'glossaryc --help'.
+
+
+
+=== TEST 70f: --kinds without a value
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build -o x.blob one.json --kinds
+--- exit_status: 2
+--- stderr
+glossaryc: build: --kinds needs a value
+Try 'glossaryc --help'.
+
+
+
 === TEST 71: --base-url: javascript:
 --- input
 >>> one.json

@@ -208,6 +208,14 @@ glossary_blob_section_name(uint32_t id)
 }
 
 
+const glossary_kind_group_t  glossary_kind_groups[GLOSSARY_KIND_GROUPS] = {
+    { "json", (1 << GLOSSARY_DOC_TERM_JSON) | (1 << GLOSSARY_DOC_RELATED_JSON)
+              | (1 << GLOSSARY_DOC_SEARCH_JSON) },
+    { "html", (1 << GLOSSARY_DOC_TERM_HTML) | (1 << GLOSSARY_DOC_SEARCH_HTML) },
+    { "payload", 1 << GLOSSARY_DOC_PAYLOAD }
+};
+
+
 const char *
 glossary_blob_kind_name(uint32_t kind)
 {

@@ -102,6 +102,24 @@ enum {
 };
 
 
+/*
+ * What a build can leave out (glossaryc build --kinds): the groups of
+ * kinds a deployment serves or not.  json: the JSON API (terms, related
+ * terms, search hits; the index, the category lists); html: the pages
+ * (term pages, search fragments; the index, 404, category and search
+ * pages, the sitemap); payload: the Nuxt payloads.  A blob holds a group
+ * when it holds any kind of it.
+ */
+typedef struct {
+    const char  *name;
+    uint64_t     kinds;                 /* per-term kinds, bit by bit */
+} glossary_kind_group_t;
+
+#define GLOSSARY_KIND_GROUPS         3
+
+extern const glossary_kind_group_t  glossary_kind_groups[GLOSSARY_KIND_GROUPS];
+
+
 /* global document kinds: index into GLOBALS */
 enum {
     GLOSSARY_GLOBAL_INDEX_JSON = 0,   /* {prefix} */

@@ -77,6 +77,8 @@ typedef struct {
     glossary_out_t                out;
     glossary_strings_t            strings;
     glossary_render_t             render;
+    uint64_t                      kinds;    /* the per-term kinds to build */
+    uint32_t                      nkinds;
     uint64_t                      eager;    /* STRINGS before the documents */
     uint64_t                      max_size; /* the largest blob to write */
     uint64_t                      total;    /* the size of the blob */
@@ -146,6 +148,12 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     b.max_size = (conf->max_size != 0
                   && conf->max_size < GLOSSARY_MAX_FILE_SIZE)
                  ? conf->max_size : GLOSSARY_MAX_FILE_SIZE;
+    b.kinds = conf->doc_kinds ? conf->doc_kinds
+                              : ((uint64_t) 1 << GLOSSARY_DOC_KINDS) - 1;
+
+    for (i = 0; i < GLOSSARY_DOC_KINDS; i++) {
+        b.nkinds += (b.kinds >> i) & 1;
+    }
 
     rc = GLOSSARY_EXIT_OK;
 
@@ -206,17 +214,25 @@ glossary_build_check(glossary_builder_t *b)
 /*
  * The search keys, the search page and the slug index: then every section
  * but STRINGS and CHUNKS has a known size and a place, and their records
- * go into "fixed", the file up to STRINGS.
+ * go into "fixed", the file up to STRINGS.  A build without the kinds
+ * that search (the hits, JSON or HTML) has no search keys, one without
+ * the pages no search page.
  */
 static int
 glossary_build_lay_out(glossary_builder_t *b)
 {
     glossary_layout_t  *l;
 
-    glossary_search_keys(&b->sk, &b->site);
+    if (b->kinds & (((uint64_t) 1 << GLOSSARY_DOC_SEARCH_JSON)
+                    | ((uint64_t) 1 << GLOSSARY_DOC_SEARCH_HTML)))
+    {
+        glossary_search_keys(&b->sk, &b->site);
+    }
 
-    glossary_page_search(&b->site, &b->page);
-    b->nseg = glossary_search_segments(&b->page);
+    if (b->kinds & ((uint64_t) 1 << GLOSSARY_DOC_SEARCH_HTML)) {
+        glossary_page_search(&b->site, &b->page);
+        b->nseg = glossary_search_segments(&b->page);
+    }
 
     if (b->nseg > GLOSSARY_MAX_SEGMENTS) {
         glossary_error("the search page has %zu parts, over the limit of %d: "
@@ -241,10 +257,13 @@ glossary_build_lay_out(glossary_builder_t *b)
     l->count[GLOSSARY_SECTION_TERMS] = b->n;
     l->count[GLOSSARY_SECTION_RELATED] = b->nlinks;
     l->count[GLOSSARY_SECTION_HASH] = b->nbuckets;
-    l->count[GLOSSARY_SECTION_DOCS] = (uint64_t) b->n
-                                      * GLOSSARY_DOCS_PER_TERM_V1_1;
+    l->count[GLOSSARY_SECTION_DOCS] = (uint64_t) b->n * b->nkinds;
     l->count[GLOSSARY_SECTION_GLOBALS] = GLOSSARY_GLOBAL_DOCS_V1_1;
-    l->count[GLOSSARY_SECTION_CATEGORIES] = b->site.ncats;
+    /* a category is only its JSON document and its page */
+    l->count[GLOSSARY_SECTION_CATEGORIES] =
+        (b->kinds & (((uint64_t) 1 << GLOSSARY_DOC_TERM_JSON)
+                     | ((uint64_t) 1 << GLOSSARY_DOC_TERM_HTML)))
+        ? b->site.ncats : 0;
     l->count[GLOSSARY_SECTION_SEARCH_TERMS] = b->sk.nterms;
     l->count[GLOSSARY_SECTION_SEARCH_WORDS] = b->sk.nwords;
     l->count[GLOSSARY_SECTION_SEARCH_PAGE] = b->nseg;
@@ -273,8 +292,9 @@ glossary_build_open(glossary_builder_t *b)
     b->render.docs = glossary_fixed(b, GLOSSARY_SECTION_DOCS);
     b->render.globals = glossary_fixed(b, GLOSSARY_SECTION_GLOBALS);
     b->render.cats = glossary_fixed(b, GLOSSARY_SECTION_CATEGORIES);
-    b->render.doc_kinds = ((uint64_t) 1 << GLOSSARY_DOC_KINDS) - 1;
-    b->render.gzip = 1;
+    b->render.doc_kinds = b->kinds;
+    b->render.gzip = !b->conf->no_gzip;
+    b->render.ncats = (uint32_t) b->lay.count[GLOSSARY_SECTION_CATEGORIES];
     b->render.max_size = b->max_size;
 
     rc = glossary_render_start(&b->render);
@@ -332,12 +352,17 @@ glossary_build_index(glossary_builder_t *b)
     hash->max_probe = b->max_probe;
     memcpy(hash + 1, b->buckets, (size_t) b->nbuckets * sizeof(uint32_t));
 
-    glossary_search_write(&b->sk, &b->strings,
-                          glossary_fixed(b, GLOSSARY_SECTION_SEARCH_TERMS),
-                          glossary_fixed(b, GLOSSARY_SECTION_SEARCH_WORDS));
+    if (b->sk.n != 0) {
+        glossary_search_write(&b->sk, &b->strings,
+                            glossary_fixed(b, GLOSSARY_SECTION_SEARCH_TERMS),
+                            glossary_fixed(b, GLOSSARY_SECTION_SEARCH_WORDS));
+    }
 
-    glossary_search_page(&b->page, &b->strings,
-                         glossary_fixed(b, GLOSSARY_SECTION_SEARCH_PAGE));
+    if (b->nseg != 0) {
+        glossary_search_page(&b->page, &b->strings,
+                             glossary_fixed(b, GLOSSARY_SECTION_SEARCH_PAGE));
+    }
+
     glossary_buf_free(&b->page);
 
     b->eager = b->strings.len;
@@ -858,9 +883,10 @@ glossary_write_header(glossary_builder_t *b)
     hd->section_table = GLOSSARY_HEADER_SIZE;
     hd->build_time = b->conf->build_time;
     hd->term_count = b->n;
-    hd->docs_per_term = GLOSSARY_DOCS_PER_TERM_V1_1;
-    hd->doc_kinds = ((uint64_t) 1 << GLOSSARY_DOCS_PER_TERM_V1_1) - 1;
+    hd->docs_per_term = b->nkinds;
+    hd->doc_kinds = b->kinds;
     hd->global_docs = GLOSSARY_GLOBAL_DOCS_V1_1;
+    hd->flags = b->conf->no_gzip ? GLOSSARY_FLAG_NO_GZIP : 0;
 
     glossary_layout_table(&b->lay, (glossary_section_t *)
                                    (b->fixed + GLOSSARY_HEADER_SIZE));

@@ -39,6 +39,7 @@ static int glossary_render_globals(glossary_render_t *r,
     glossary_batch_t *batch);
 static int glossary_render_category(glossary_render_t *r,
     glossary_batch_t *batch, uint32_t c);
+static void glossary_doc_absent_at(glossary_doc_t *d, uint64_t base);
 static glossary_job_t *glossary_job_add(glossary_batch_t *batch,
     glossary_doc_t *doc, const char *what, uint32_t id, int gzip);
 static int glossary_batch_commit(glossary_render_t *r,
@@ -69,7 +70,7 @@ glossary_render(glossary_render_t *r)
     glossary_batch_t  *gbatch;
 
     n = r->site->n;
-    nitems = n + 1 + r->site->ncats;
+    nitems = n + 1 + r->ncats;
     gbatch = &r->batches[GLOSSARY_BATCHES];
 
     rc = glossary_render_item(r, gbatch, n);
@@ -86,12 +87,17 @@ glossary_render(glossary_render_t *r)
         return rc;
     }
 
-    glossary_pool_submit(&r->pool, gbatch);
+    /* none with payloads alone */
+    if (gbatch->n != 0) {
+        glossary_pool_submit(&r->pool, gbatch);
+    }
 
     rc = glossary_render_terms(r);
 
-    glossary_pool_wait(&r->pool, gbatch);
-    gbatch->queued = 0;
+    if (gbatch->n != 0) {
+        glossary_pool_wait(&r->pool, gbatch);
+        gbatch->queued = 0;
+    }
 
     if (rc == GLOSSARY_EXIT_OK) {
         rc = glossary_batch_commit(r, gbatch);
@@ -357,74 +363,121 @@ glossary_render_term(glossary_render_t *r, glossary_batch_t *batch,
 }
 
 
+/*
+ * The global documents of the kinds built: the JSON ones with the terms'
+ * JSON, the pages with the terms' pages; the others absent
+ */
 static int
 glossary_render_globals(glossary_render_t *r, glossary_batch_t *batch)
 {
-    int              rc;
+    int              rc, json, html;
+    uint32_t         k;
     glossary_job_t  *job;
     glossary_doc_t  *d;
 
     d = r->globals;
+    json = (r->doc_kinds >> GLOSSARY_DOC_TERM_JSON) & 1;
+    html = (r->doc_kinds >> GLOSSARY_DOC_TERM_HTML) & 1;
 
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_INDEX_JSON],
-                           "the index", 0, 1);
-    rc = glossary_json_index(r->site, &job->body);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
+    for (k = 0; k < GLOSSARY_GLOBAL_DOCS_V1_1; k++) {
+        glossary_doc_absent_at(&d[k], r->strings->base);
     }
 
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_INDEX_HTML],
-                           "the index", 0, 1);
-    glossary_page_index(r->site, &job->body);
-
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_SITEMAP],
-                           "the sitemap", 0, 1);
-    glossary_sitemap(r->site, &job->body);
-
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_NOT_FOUND_HTML],
-                           "the 404 page", 0, 1);
-    glossary_page_not_found(r->site, &job->body);
-
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML],
-                           "the empty search result", 0, 0);
-    glossary_search_empty(r->site, &job->body);
-
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_CATEGORIES_JSON],
-                           "the category list", 0, 1);
-    rc = glossary_json_categories(r->site, &job->body);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
+    if (json) {
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_INDEX_JSON],
+                               "the index", 0, r->gzip);
+        rc = glossary_json_index(r->site, &job->body);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
     }
 
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_CATEGORIES_HTML],
-                           "the category list", 0, 1);
-    glossary_page_categories(r->site, &job->body);
+    if (html) {
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_INDEX_HTML],
+                               "the index", 0, r->gzip);
+        glossary_page_index(r->site, &job->body);
+
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_SITEMAP],
+                               "the sitemap", 0, r->gzip);
+        glossary_sitemap(r->site, &job->body);
+
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_NOT_FOUND_HTML],
+                               "the 404 page", 0, r->gzip);
+        glossary_page_not_found(r->site, &job->body);
+
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML],
+                               "the empty search result", 0, 0);
+        glossary_search_empty(r->site, &job->body);
+    }
+
+    if (json) {
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_CATEGORIES_JSON],
+                               "the category list", 0, r->gzip);
+        rc = glossary_json_categories(r->site, &job->body);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+    }
+
+    if (html) {
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_CATEGORIES_HTML],
+                               "the category list", 0, r->gzip);
+        glossary_page_categories(r->site, &job->body);
+    }
 
     return GLOSSARY_EXIT_OK;
 }
 
 
+/*
+ * A category's documents of the kinds built (there are categories only
+ * with JSON or pages); the record's slug and name are stored just before
+ * the first of them
+ */
 static int
 glossary_render_category(glossary_render_t *r, glossary_batch_t *batch,
     uint32_t c)
 {
-    int              rc;
-    glossary_job_t  *job;
+    int                   rc;
+    glossary_job_t       *job;
+    glossary_category_t  *cat;
 
-    /* the record's slug and name are stored just before its documents */
-    job = glossary_job_add(batch, &r->cats[c].json, NULL, c, 1);
-    job->cat = &r->cats[c];
-    job->category = 1;
-    rc = glossary_json_category(r->site, c, &job->body);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
+    cat = &r->cats[c];
+    glossary_doc_absent_at(&cat->json, r->strings->base);
+    glossary_doc_absent_at(&cat->html, r->strings->base);
+
+    if ((r->doc_kinds >> GLOSSARY_DOC_TERM_JSON) & 1) {
+        job = glossary_job_add(batch, &cat->json, NULL, c, r->gzip);
+        job->cat = cat;
+        job->category = 1;
+        rc = glossary_json_category(r->site, c, &job->body);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+
+        cat = NULL;     /* stored with the JSON */
     }
 
-    job = glossary_job_add(batch, &r->cats[c].html, NULL, c, 1);
-    job->category = 1;
-    glossary_page_category(r->site, c, &job->body);
+    if ((r->doc_kinds >> GLOSSARY_DOC_TERM_HTML) & 1) {
+        job = glossary_job_add(batch, &r->cats[c].html, NULL, c, r->gzip);
+        job->cat = cat;
+        job->category = 1;
+        glossary_page_category(r->site, c, &job->body);
+    }
 
     return GLOSSARY_EXIT_OK;
+}
+
+
+/* a document the build leaves out: four empty references, in STRINGS */
+static void
+glossary_doc_absent_at(glossary_doc_t *d, uint64_t base)
+{
+    d->body.off = base;
+    d->body.len = 0;
+    d->etag = d->body;
+    d->gzip_body = d->body;
+    d->gzip_etag = d->body;
 }
 
 

@@ -35,6 +35,7 @@ typedef struct {
     glossary_category_t  *cats;         /* CATEGORIES' */
     uint64_t              doc_kinds;    /* the per-term kinds to render */
     unsigned              gzip:1;       /* with gzip variants */
+    uint32_t              ncats;        /* the categories with documents */
     uint64_t              max_size;     /* the largest blob to write */
     glossary_pool_t       pool;
     glossary_batch_t     *batches;      /* the ring, then the globals' */

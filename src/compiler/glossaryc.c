@@ -4,7 +4,7 @@
  * usage text and the dispatch; the commands are in glossaryc_build.c,
  * glossaryc_verify.c, glossaryc_info.c and glossaryc_diff.c.
  *
- *   glossaryc build -o OUT [--quiet] INPUT...
+ *   glossaryc build -o OUT [--quiet] [--kinds LIST] [--no-gzip] INPUT...
  *   glossaryc verify FILE
  *   glossaryc info [--json] FILE
  *   glossaryc get [--etag] [--gzip] FILE SLUG [related]
@@ -39,6 +39,13 @@ static const char  glossary_help[] =
 "        --lang TAG        <html lang> of the pages (en)\n"
 "        --site-name NAME  the site's name in pages (Glossary)\n"
 "        --template FILE   page template (README.md, \"Templates\")\n"
+"        --kinds LIST      the kinds of documents to build, comma-separated:\n"
+"                          json (the JSON API: terms, related terms,\n"
+"                          index, categories, search), html (the pages,\n"
+"                          sitemap and search page), payload (the Nuxt\n"
+"                          payloads); by default all three.  The module\n"
+"                          answers the routes of a kind left out with 404\n"
+"        --no-gzip         no pre-compressed gzip variants\n"
 "        --max-size SIZE   refuse a blob larger than SIZE bytes (suffix k,\n"
 "                          m, g or t: KiB, MiB, GiB, TiB), stopping as\n"
 "                          soon as the documents pass it; at most and by\n"
