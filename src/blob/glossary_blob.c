@@ -121,6 +121,18 @@ static glossary_status_t glossary_blob_check_segments(glossary_blob_t *blob);
 
 #define glossary_min(a, b)  ((a) < (b) ? (a) : (b))
 
+/*
+ * what the checks of a large blob ask of memory ahead of use: the records
+ * they read in order point at random places (buckets, search keys)
+ */
+#define GLOSSARY_AHEAD      16
+
+#if (defined __GNUC__ || defined __clang__)
+#define glossary_blob_prefetch(p)  __builtin_prefetch(p)
+#else
+#define glossary_blob_prefetch(p)
+#endif
+
 /* the index checksum leaves out its own eight bytes, [72, 80) */
 #define GLOSSARY_INDEX_CHECKSUM_END                                           \
     (offsetof(glossary_header_t, index_checksum) + sizeof(uint64_t))
@@ -752,6 +764,14 @@ glossary_blob_check_search(glossary_blob_t *blob, const glossary_search_t *e,
     uint32_t  i;
 
     for (i = 0; i < n; i++) {
+
+        /* a key ahead, once its place is known to be inside the file */
+        if (i + GLOSSARY_AHEAD < n
+            && e[i + GLOSSARY_AHEAD].key.off < blob->size)
+        {
+            glossary_blob_prefetch(blob->base + e[i + GLOSSARY_AHEAD].key.off);
+        }
+
         if (!glossary_blob_ref_ok(blob, &e[i].key, GLOSSARY_MAX_FIELD_LEN)
             || e[i].term_id >= blob->term_count
             || e[i].order >= blob->term_count)
@@ -1352,7 +1372,8 @@ glossary_blob_check_terms(glossary_blob_t *blob)
 static glossary_status_t
 glossary_blob_check_hash(glossary_blob_t *blob)
 {
-    uint32_t                i, n, used;
+    uint32_t                i, n, used, mask, b, k;
+    uint32_t                home[GLOSSARY_AHEAD];
     const glossary_term_t  *t;
 
     n = blob->hash->bucket_count;
@@ -1400,13 +1421,39 @@ glossary_blob_check_hash(glossary_blob_t *blob)
                                   (unsigned) blob->term_count);
     }
 
-    for (i = 0; i < blob->term_count; i++) {
-        t = &blob->terms[i];
+    /*
+     * The slugs are unique (TERMS is checked first), so a lookup of term
+     * i's slug returns i exactly when probing from its first bucket meets
+     * i before an empty bucket, within max_probe: the ids are compared,
+     * not the other terms' slugs, which would be a random read each.
+     */
 
-        if (glossary_blob_lookup(blob, glossary_blob_ptr(blob, t->slug),
-                                 t->slug.len)
-            != i)
-        {
+    mask = n - 1;
+
+    for (i = 0; i < blob->term_count; i++) {
+
+        /* the first buckets of the next terms asked of memory ahead */
+        if (i % GLOSSARY_AHEAD == 0) {
+            for (k = 0; k < GLOSSARY_AHEAD && i + k < blob->term_count; k++) {
+                t = &blob->terms[i + k];
+                home[k] = (uint32_t) glossary_blob_hash(
+                              glossary_blob_ptr(blob, t->slug), t->slug.len)
+                          & mask;
+                glossary_blob_prefetch(&blob->buckets[home[k]]);
+            }
+        }
+
+        b = home[i % GLOSSARY_AHEAD];
+
+        for (k = 0; k <= blob->hash->max_probe; k++) {
+            if (blob->buckets[b] == i + 1 || blob->buckets[b] == 0) {
+                break;
+            }
+
+            b = (b + 1) & mask;
+        }
+
+        if (k > blob->hash->max_probe || blob->buckets[b] != i + 1) {
             return glossary_blob_fail(blob, GLOSSARY_ERR_HASH,
                                       "term %u is not found under its slug",
                                       (unsigned) i);
@@ -1478,13 +1525,6 @@ glossary_blob_lookup(const glossary_blob_t *blob, const unsigned char *slug,
 {
     return glossary_blob_lookup_doc(blob, slug, len, UINT32_MAX, 0);
 }
-
-
-#if (defined __GNUC__ || defined __clang__)
-#define glossary_blob_prefetch(p)  __builtin_prefetch(p)
-#else
-#define glossary_blob_prefetch(p)
-#endif
 
 
 /*
@@ -1622,31 +1662,50 @@ glossary_blob_ref_ok(const glossary_blob_t *blob, const glossary_ref_t *ref,
 }
 
 
+/*
+ * a byte's class in a slug: 1 a-z and 0-9, 2 the hyphen, 0 anything else;
+ * a table and no branch a byte, for a load checks millions of slugs
+ */
+static const unsigned char  glossary_slug_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+
 int
 glossary_blob_slug_ok(const unsigned char *p, uint64_t len)
 {
+    unsigned  k, prev, bad;
     uint64_t  i;
-    int       hyphen;
 
     if (len == 0 || len > GLOSSARY_MAX_SLUG_LEN) {
         return 0;
     }
 
-    hyphen = 1;     /* no leading hyphen */
+    prev = 2;       /* as after a hyphen: no leading one */
+    bad = 0;
 
     for (i = 0; i < len; i++) {
-        if ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9')) {
-            hyphen = 0;
-
-        } else if (p[i] == '-' && !hyphen) {
-            hyphen = 1;
-
-        } else {
-            return 0;
-        }
+        k = glossary_slug_class[p[i]];
+        bad |= (k == 0) | (k & prev & 2);
+        prev = k;
     }
 
-    return !hyphen;
+    return !bad && prev != 2;
 }
 
 

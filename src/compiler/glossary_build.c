@@ -340,8 +340,15 @@ glossary_build_index(glossary_builder_t *b)
         for (j = 0; j < e->nrelated; j++) {
             link = b->first_link[id] + j;
 
+            /*
+             * the slug stored again here, not shared with its term's: the
+             * reader checks every related slug's bytes, and reads them in
+             * order then, not one term record away each
+             */
             rel[link].term_id = b->targets[link];
-            rel[link].slug = glossary_text(&b->strings, &e->related[j].slug);
+            rel[link].slug = glossary_string_raw(&b->strings,
+                                                 e->related[j].slug.data,
+                                                 e->related[j].slug.len);
             rel[link].name = glossary_text(&b->strings, &e->related[j].name);
         }
     }
