@@ -131,10 +131,10 @@ sub flip {
 
 my $corrupt_body = flip($pristine, $vpos);
 my $corrupt_index = flip($pristine, $sec{2}[0] + 76);    # a term's reserved bytes
-my ($d0off) = unpack('Q<', substr($pristine, $sec{2}[0] + 48, 8));
-my $corrupt_eager = flip($pristine, $d0off);             # a short definition
+my ($d0off) = unpack('Q<', substr($pristine, $sec{2}[0] + 80 * 3, 8));
+my $corrupt_eager = flip($pristine, $d0off + 1);         # a slug
 
-cmp_ok($d0off - $soff, '<', $eager, 'short definitions are eager strings');
+cmp_ok($d0off - $soff, '<', $eager, 'slugs are eager strings');
 
 my $json_pp = JSON::PP->new;
 

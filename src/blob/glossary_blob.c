@@ -1281,6 +1281,13 @@ glossary_blob_check_terms(glossary_blob_t *blob)
     for (k = 0; k < blob->related_count; k++) {
         r = &blob->related[k];
 
+        /* a slug ahead, once its place is known to be inside the file */
+        if (k + GLOSSARY_AHEAD < blob->related_count
+            && r[GLOSSARY_AHEAD].slug.off < blob->size)
+        {
+            glossary_blob_prefetch(blob->base + r[GLOSSARY_AHEAD].slug.off);
+        }
+
         if (r->term_id != GLOSSARY_NO_TERM && r->term_id >= blob->term_count)
         {
             return glossary_blob_fail(blob, GLOSSARY_ERR_RELATED,
@@ -1306,6 +1313,12 @@ glossary_blob_check_terms(glossary_blob_t *blob)
 
     for (i = 0; i < blob->term_count; i++) {
         t = &blob->terms[i];
+
+        if (i + GLOSSARY_AHEAD < blob->term_count
+            && t[GLOSSARY_AHEAD].slug.off < blob->size)
+        {
+            glossary_blob_prefetch(blob->base + t[GLOSSARY_AHEAD].slug.off);
+        }
 
         if (!glossary_blob_ref_ok(blob, &t->slug, GLOSSARY_MAX_SLUG_LEN)) {
             return glossary_blob_fail(blob, GLOSSARY_ERR_TERMS,

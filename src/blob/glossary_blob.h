@@ -394,9 +394,9 @@ typedef struct {
  * CHUNKS section (1.2): the STRINGS section cut into chunks of
  * 2^chunk_shift bytes (the last one shorter), each with its XXH3-64 (seed
  * 0), so that a reader can verify STRINGS piece by piece as it uses it.
- * The first eager_size bytes of STRINGS (the term, related-term and search
- * page strings, which the compiler writes before any document) are
- * verified at load even then.
+ * The first eager_size bytes of STRINGS (the strings the reader's checks
+ * read: slugs, search keys, the search page, which the compiler writes
+ * first) are verified at load even then.
  *
  *   off size field
  *     0    4 chunk_shift      12 to 24 (4 KiB to 16 MiB chunks)

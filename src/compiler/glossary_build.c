@@ -326,30 +326,27 @@ glossary_build_index(glossary_builder_t *b)
     t = glossary_fixed(b, GLOSSARY_SECTION_TERMS);
     rel = glossary_fixed(b, GLOSSARY_SECTION_RELATED);
 
+    /*
+     * First, what the reader's checks read at load: the slugs, each term's
+     * followed by its related entries' (stored again, not shared with
+     * their terms': read in order then, not one term record away each),
+     * the search keys and the search page.  A lazily verifying reader
+     * hashes these first "eager" bytes at load.
+     */
     for (id = 0; id < b->n; id++) {
         e = &b->entries[id];
 
         t[id].slug = glossary_text(&b->strings, &e->slug);
-        t[id].term = glossary_text(&b->strings, &e->term);
-        t[id].category = glossary_text(&b->strings, &e->category);
-        t[id].short_definition = glossary_text(&b->strings,
-                                               &e->short_definition);
         t[id].related_first = b->first_link[id];
         t[id].related_count = e->nrelated;
 
         for (j = 0; j < e->nrelated; j++) {
             link = b->first_link[id] + j;
 
-            /*
-             * the slug stored again here, not shared with its term's: the
-             * reader checks every related slug's bytes, and reads them in
-             * order then, not one term record away each
-             */
             rel[link].term_id = b->targets[link];
             rel[link].slug = glossary_string_raw(&b->strings,
                                                  e->related[j].slug.data,
                                                  e->related[j].slug.len);
-            rel[link].name = glossary_text(&b->strings, &e->related[j].name);
         }
     }
 
@@ -373,6 +370,24 @@ glossary_build_index(glossary_builder_t *b)
     glossary_buf_free(&b->page);
 
     b->eager = b->strings.len;
+
+    /*
+     * Then the texts no check reads, verified at first use (a variable's
+     * name or category): names, categories, short definitions
+     */
+    for (id = 0; id < b->n; id++) {
+        e = &b->entries[id];
+
+        t[id].term = glossary_text(&b->strings, &e->term);
+        t[id].category = glossary_text(&b->strings, &e->category);
+        t[id].short_definition = glossary_text(&b->strings,
+                                               &e->short_definition);
+
+        for (j = 0; j < e->nrelated; j++) {
+            link = b->first_link[id] + j;
+            rel[link].name = glossary_text(&b->strings, &e->related[j].name);
+        }
+    }
 
     return GLOSSARY_EXIT_OK;
 }
