@@ -72,8 +72,8 @@ typedef struct {
     uint32_t                      max_probe;
     glossary_layout_t             lay;
     unsigned char                *fixed;    /* the file up to STRINGS */
-    unsigned char                *tail;     /* after STRINGS: pad, CHUNKS */
-    uint64_t                      tail_size;
+    glossary_chunks_t            *chunks;   /* CHUNKS, its hashes after it */
+    uint64_t                      chunks_size;
     glossary_out_t                out;
     glossary_strings_t            strings;
     glossary_render_t             render;
@@ -102,7 +102,7 @@ static int glossary_build_finish(glossary_builder_t *b);
 static int glossary_build_seal(glossary_builder_t *b);
 static int glossary_build_publish(glossary_builder_t *b);
 static void glossary_build_release(glossary_builder_t *b);
-static void glossary_build_free_tail(glossary_builder_t *b);
+static void glossary_build_free_chunks(glossary_builder_t *b);
 static void glossary_build_cleanup(glossary_builder_t *b);
 static int glossary_entry_cmp(const void *a, const void *b);
 static int glossary_check_duplicates(glossary_builder_t *b);
@@ -451,8 +451,9 @@ glossary_build_finish(glossary_builder_t *b)
         return rc;
     }
 
-    rc = glossary_out_write(&b->out, b->tail, b->tail_size,
-                            b->total - b->tail_size);
+    /* the padding before it is the file's hole: zeros */
+    rc = glossary_out_write(&b->out, b->chunks, b->chunks_size,
+                            l->offset[GLOSSARY_SECTION_CHUNKS]);
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
@@ -492,10 +493,7 @@ glossary_build_seal(glossary_builder_t *b)
     b->checksum = glossary_scan(b->map, b->total, strings_off,
                                 b->lay.count[GLOSSARY_SECTION_STRINGS],
                                 GLOSSARY_CHUNK_SHIFT,
-                                (uint64_t *) (b->tail + b->tail_size
-                                              - b->lay.count
-                                                [GLOSSARY_SECTION_CHUNKS]
-                                                * sizeof(uint64_t)),
+                                (uint64_t *) (b->chunks + 1),
                                 &bad);
 
     if (bad != UINT64_MAX) {
@@ -585,10 +583,10 @@ glossary_build_release(glossary_builder_t *b)
 
 /* the last of it: what seal read the file back against */
 static void
-glossary_build_free_tail(glossary_builder_t *b)
+glossary_build_free_chunks(glossary_builder_t *b)
 {
-    free(b->tail);
-    b->tail = NULL;
+    free(b->chunks);
+    b->chunks = NULL;
 }
 
 
@@ -600,7 +598,7 @@ glossary_build_cleanup(glossary_builder_t *b)
         munmap(b->map, b->total);
     }
 
-    glossary_build_free_tail(b);
+    glossary_build_free_chunks(b);
 
     /* the writer stops before the file is closed */
     glossary_strings_stop(&b->strings);
@@ -916,18 +914,15 @@ glossary_write_header(glossary_builder_t *b)
 
 
 /*
- * What follows STRINGS: the padding to CHUNKS, then CHUNKS, with the hash
- * of each chunk of STRINGS that the writer took as it wrote it
+ * CHUNKS, with the hash of each chunk of STRINGS that the writer took as
+ * it wrote it (it follows STRINGS after zeros to its 8-byte boundary)
  */
 static int
 glossary_write_chunks(glossary_builder_t *b)
 {
-    uint64_t            n, got, end, *hashes;
-    glossary_chunks_t  *c;
+    uint64_t  n, got, *hashes;
 
     n = b->lay.count[GLOSSARY_SECTION_CHUNKS];
-    end = b->lay.offset[GLOSSARY_SECTION_STRINGS]
-          + b->lay.count[GLOSSARY_SECTION_STRINGS];
 
     hashes = glossary_strings_hashes(&b->strings, &got);
 
@@ -939,17 +934,13 @@ glossary_write_chunks(glossary_builder_t *b)
         return GLOSSARY_EXIT_IO;
     }
 
-    b->tail_size = b->total - end;
-    b->tail = glossary_xcalloc(1, b->tail_size);
-
-    c = (glossary_chunks_t *) (b->tail + b->lay.offset[GLOSSARY_SECTION_CHUNKS]
-                               - end);
-    c->chunk_shift = GLOSSARY_CHUNK_SHIFT;
-    c->reserved = 0;
-    c->eager_size = b->eager;
+    b->chunks_size = sizeof(glossary_chunks_t) + n * sizeof(uint64_t);
+    b->chunks = glossary_xcalloc(1, b->chunks_size);
+    b->chunks->chunk_shift = GLOSSARY_CHUNK_SHIFT;
+    b->chunks->eager_size = b->eager;
 
     if (n != 0) {
-        memcpy(c + 1, hashes, n * sizeof(uint64_t));
+        memcpy(b->chunks + 1, hashes, n * sizeof(uint64_t));
     }
 
     free(hashes);
@@ -962,9 +953,14 @@ glossary_write_chunks(glossary_builder_t *b)
 static uint64_t
 glossary_index_checksum(glossary_builder_t *b)
 {
-    uint64_t  h, strings_off;
+    uint64_t       h, strings_off, end, pad;
+    XXH3_state_t  *st;
+
+    static const unsigned char  zeros[GLOSSARY_ALIGN];
 
     strings_off = b->lay.offset[GLOSSARY_SECTION_STRINGS];
+    end = strings_off + b->lay.count[GLOSSARY_SECTION_STRINGS];
+    pad = b->lay.offset[GLOSSARY_SECTION_CHUNKS] - end;
 
     h = XXH3_64bits(b->fixed + GLOSSARY_CHECKSUM_FROM,
                     offsetof(glossary_header_t, index_checksum)
@@ -974,5 +970,17 @@ glossary_index_checksum(glossary_builder_t *b)
                              strings_off - offsetof(glossary_header_t,
                                                     index_checksum) - 8, h);
 
-    return XXH3_64bits_withSeed(b->tail, b->tail_size, h);
+    /* what follows STRINGS: the zeros before CHUNKS, and CHUNKS */
+    st = XXH3_createState();
+    if (st == NULL) {
+        glossary_out_of_memory(0);
+    }
+
+    XXH3_64bits_reset_withSeed(st, h);
+    XXH3_64bits_update(st, zeros, (size_t) pad);
+    XXH3_64bits_update(st, b->chunks, (size_t) b->chunks_size);
+    h = XXH3_64bits_digest(st);
+    XXH3_freeState(st);
+
+    return h;
 }
