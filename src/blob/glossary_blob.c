@@ -1745,6 +1745,10 @@ glossary_blob_etag_syntax_ok(const glossary_blob_t *blob,
     uint64_t              i;
     const unsigned char  *p;
 
+    if (ref->len < 2) {
+        return 0;
+    }
+
     p = glossary_blob_ptr(blob, *ref);
 
     if (p[0] != '"' || p[ref->len - 1] != '"') {
@@ -1948,7 +1952,8 @@ glossary_lazy_doc(const glossary_blob_t *blob, glossary_lazy_t *lz,
     uint64_t           slot;
     glossary_status_t  rc;
 
-    if (!blob->lazy) {
+    /* an absent document has nothing to send: its ETag is not one */
+    if (!blob->lazy || glossary_doc_absent(doc)) {
         return GLOSSARY_OK;
     }
 

@@ -605,7 +605,8 @@ main(int argc, char **argv)
     tb_init(argc, argv);
 
     if (tl_build(&b) != 0) {
-        tb_ok(0, "a sparse mapping of %llu bytes", (unsigned long long) TL_SIZE);
+        tb_ok(0, "a sparse mapping of %llu bytes",
+              (unsigned long long) TL_SIZE);
         return tb_done();
     }
 

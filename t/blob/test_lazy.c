@@ -958,6 +958,54 @@ tb_lazy_etag(void)
 }
 
 
+/*
+ * An absent document (four empty references) has nothing to verify: a
+ * lazy check of it is OK at once, whatever byte its empty ETag points at
+ * (here a quote, where a check of an ETag's syntax would start)
+ */
+static void
+tb_lazy_absent(void)
+{
+    mb_blob_t              b;
+    tb_lazy_t              o;
+    glossary_doc_t        *d;
+    glossary_status_t      rc;
+    const glossary_doc_t  *od;
+
+    b = tb_lazy_build();
+    d = mb_doc(&b, TB_LAZY_TERMS - 1, 0);
+    d->body.len = 0;
+    d->gzip_body.len = 0;
+    d->gzip_etag.len = 0;
+    d->gzip_etag.off = d->etag.off;
+    d->gzip_body.off = d->etag.off;
+    d->body.off = d->etag.off;
+    d->etag.len = 0;
+
+    /* a quote before it too, as where ETags lie one after the other */
+    b.p[d->etag.off - 1] = '"';
+    mb_seal(&b);
+
+    tb_lazy_open(&o, b.p, b.n, GLOSSARY_OPEN_LAZY);
+    od = (o.rc == GLOSSARY_OK) ? glossary_blob_doc(&o.blob,
+                                                   TB_LAZY_TERMS - 1, 0)
+                               : NULL;
+    rc = (od != NULL) ? glossary_lazy_doc(&o.blob, &o.lz, od)
+                      : GLOSSARY_ERR_DOCS;
+
+    tb_ok(o.rc == GLOSSARY_OK && od != NULL
+          && b.p[d->etag.off] == '"' && glossary_doc_absent(od)
+          && rc == GLOSSARY_OK && tb_lazy_guard_ok(&o),
+          "an absent document, its empty ETag on a quote after a quote: a "
+          "lazy open OK, its lazy check OK at once (got %s, %s)",
+          tb_name(o.rc),
+          tb_name(rc));
+
+    tb_lazy_close(&o);
+    mb_free(&b);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -975,6 +1023,7 @@ main(int argc, char **argv)
         tb_lazy_corrupt();
         tb_lazy_flips();
         tb_lazy_etag();
+        tb_lazy_absent();
     }
 
     return tb_done();
