@@ -386,7 +386,7 @@ sub only_text {
         # the query, escaped by the module, shown as it was typed
         (my $q = $t->{term})
             =~ s/([^A-Za-z0-9_.~-])/sprintf('%%%02X', ord $1)/ge;
-        my $sr = $srv->get("/h/search?q=$q");
+        my $sr = $srv->get("/h/_search?q=$q");
         is($sr->status, 200, 'markup search page');
         my $sd = html_parse($sr->body // '');
         my ($in) = html_find($sd, 'input', name => 'q');

@@ -101,7 +101,7 @@ enum {
     GLOSSARY_GLOBAL_SITEMAP    = 2,   /* {prefix}sitemap.xml */
     GLOSSARY_GLOBAL_NOT_FOUND_HTML = 3, /* 404 body, HTML format */
     GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML = 4, /* "no results" fragment */
-    GLOSSARY_GLOBAL_CATEGORIES_JSON = 5,   /* {prefix}category/ */
+    GLOSSARY_GLOBAL_CATEGORIES_JSON = 5,   /* {prefix}_category/ */
     GLOSSARY_GLOBAL_CATEGORIES_HTML = 6,
     GLOSSARY_GLOBAL_DOCS_V1_1  = 7
 };
@@ -274,7 +274,7 @@ typedef struct {
 /*
  * CATEGORIES section (1.1): one record of 168 bytes per category, sorted
  * by slug bytewise, strictly ascending.  The slug is the category name
- * folded to the canonical slug form; {prefix}category/{slug} serves the
+ * folded to the canonical slug form; {prefix}_category/{slug} serves the
  * JSON or HTML document, which list the category's terms.
  *
  *   off size field

@@ -109,7 +109,7 @@ static const char  glossary_default_template[] =
 "</main>\n"
 "<footer>\n"
 "<p><a href=\"{{root}}\">All terms</a> &middot; "
-"<a href=\"{{root}}category/\">Categories</a></p>\n"
+"<a href=\"{{root}}_category/\">Categories</a></p>\n"
 "</footer>\n"
 "</body>\n"
 "</html>\n";

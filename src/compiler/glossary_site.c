@@ -3,7 +3,8 @@
  *
  * Every link between pages is relative, so one blob serves any location
  * prefix: a page at {prefix}{slug} (term, search, index) reaches a term as
- * "{slug}", a page at {prefix}category/{slug} as "../{slug}".  Absolute
+ * "{slug}", a page at {prefix}_category/{slug} as "../{slug}".  The module's
+ * own pages are named as its router names them (glossary_route.h).  Absolute
  * URLs (canonical, og:url, JSON-LD, sitemap) come from --base-url only.
  */
 
@@ -18,6 +19,7 @@
 
 #include "glossary_blob.h"
 #include "glossary_fold.h"
+#include "glossary_route.h"
 #include "glossary_site.h"
 
 
@@ -908,7 +910,8 @@ glossary_frame(glossary_site_t *s, const char *page,
 
     glossary_buf_str(&form, "<form action=\"");
     glossary_buf_html(&form, w->up, strlen(w->up), 0);
-    glossary_buf_str(&form, "search\" method=\"get\" role=\"search\">\n"
+    glossary_buf_str(&form, GLOSSARY_ROUTE_SEARCH_NAME "\" method=\"get\" "
+                     "role=\"search\">\n"
                      "<label for=\"q\">Search terms</label>\n"
                      "<input type=\"search\" id=\"q\" name=\"q\"");
 
@@ -1032,7 +1035,7 @@ glossary_page_term(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
 
     if (c != GLOSSARY_NO_TERM) {
         glossary_buf_str(&body, "<p class=\"category\">Category: "
-                         "<a href=\"category/");
+                         "<a href=\"" GLOSSARY_ROUTE_CATEGORY_NAME "/");
         glossary_buf_add(&body, s->cats[c].slug.data, s->cats[c].slug.len);
         glossary_buf_str(&body, "\">");
         glossary_html_text(&body, &s->cats[c].name);
@@ -1167,8 +1170,8 @@ glossary_page_index(glossary_site_t *s, glossary_buf_t *out)
     glossary_buf_str(&body, "</h1>\n");
 
     if (s->ncats > 0) {
-        glossary_buf_str(&body, "<p><a href=\"category/\">Browse by "
-                         "category</a></p>\n");
+        glossary_buf_str(&body, "<p><a href=\"" GLOSSARY_ROUTE_CATEGORY_NAME
+                         "/\">Browse by category</a></p>\n");
     }
 
     glossary_buf_str(&body, "<nav class=\"letters\" aria-label=\"Terms by "
@@ -1241,7 +1244,7 @@ glossary_page_category(glossary_site_t *s, uint32_t c, glossary_buf_t *out)
 
     if (s->base.len) {
         glossary_buf_add(&url, s->base.data, s->base.len);
-        glossary_buf_str(&url, "category/");
+        glossary_buf_str(&url, GLOSSARY_ROUTE_CATEGORY_NAME "/");
         glossary_buf_add(&url, cat->slug.data, cat->slug.len);
     }
 
@@ -1289,7 +1292,7 @@ glossary_page_categories(glossary_site_t *s, glossary_buf_t *out)
 
     if (s->base.len) {
         glossary_buf_add(&url, s->base.data, s->base.len);
-        glossary_buf_str(&url, "category/");
+        glossary_buf_str(&url, GLOSSARY_ROUTE_CATEGORY_NAME "/");
     }
 
     glossary_title(s, &title, "Categories", 10);
@@ -1453,10 +1456,11 @@ glossary_sitemap(glossary_site_t *s, glossary_buf_t *out)
         glossary_sitemap_url(s, out, "", &s->entries[i].slug);
     }
 
-    glossary_sitemap_url(s, out, "category/", NULL);
+    glossary_sitemap_url(s, out, GLOSSARY_ROUTE_CATEGORY_NAME "/", NULL);
 
     for (i = 0; i < s->ncats; i++) {
-        glossary_sitemap_url(s, out, "category/", &s->cats[i].slug);
+        glossary_sitemap_url(s, out, GLOSSARY_ROUTE_CATEGORY_NAME "/",
+                             &s->cats[i].slug);
     }
 
     glossary_buf_str(out, "</urlset>\n");
