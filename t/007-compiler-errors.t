@@ -240,7 +240,75 @@ emptyterm.json:1:20: "term" must not be empty
 
 
 
-=== TEST 22: a null slug
+=== TEST 22: a blank term: spaces, tabs and line breaks only
+--- input chomp
+>>> blank.json
+[{"slug":"a","term":"A"},
+ {"slug":"x","term":"   \t\n  "}]
+--- glossaryc: build -o err.blob blank.json
+--- exit_status: 1
+--- stderr
+blank.json:2:21: "term" is blank: only spaces, controls or invisible characters
+--- no_files: err.blob
+
+
+
+=== TEST 23: a blank term: Unicode spaces, a zero-width space, a BOM, a soft hyphen, a control
+--- input chomp
+>>> blank2.jsonl
+{"slug":"x","term":"\u00a0\u3000\u2003\u200b\ufeff\u00ad\u0000\u2028"}
+--- glossaryc: build -o err.blob blank2.jsonl
+--- exit_status: 1
+--- stderr
+blank2.jsonl:1:20: "term" is blank: only spaces, controls or invisible characters
+
+
+
+=== TEST 24: a blank related name, with its place
+--- input chomp
+>>> blankrel.json
+{"slug":"x","term":"X","relatedTerms":[{"slug":"y","name":"Y"},
+  {"slug":"z","name":"\u3000"}]}
+--- glossaryc: build -o err.blob blankrel.json
+--- exit_status: 1
+--- stderr
+blankrel.json:2:22: "name" is blank: only spaces, controls or invisible characters
+
+
+
+=== TEST 25: a blank question
+--- input chomp
+>>> blankq.jsonl
+{"slug":"x","term":"X","faq":[{"question":" \n","answer":"A"}]}
+--- glossaryc: build -o err.blob blankq.jsonl
+--- exit_status: 1
+--- stderr
+blankq.jsonl:1:43: "question" is blank: only spaces, controls or invisible characters
+
+
+
+=== TEST 26: a blank answer is not refused (an answer may be a mark; only names and questions must show something)
+--- input chomp
+>>> blanka.jsonl
+{"slug":"y","term":"Y","faq":[{"question":"Q?","answer":"\t\u2060"}]}
+--- glossaryc: build -q -o ok.blob blanka.jsonl
+--- exit_status: 0
+--- stderr
+
+
+
+=== TEST 27: not blank: one visible character among blanks, a combining mark, an emoji; blank optional fields are kept as given
+--- input chomp
+>>> notblank.jsonl
+{"slug":"a","term":" \u00a0a\u3000","relatedTerms":[{"slug":"b","name":"\u0301"}]}
+{"slug":"b","term":"\ud83d\ude00","shortDefinition":"  ","faq":[{"question":"\u3000?","answer":"."}]}
+--- glossaryc: build -q -o ok.blob notblank.jsonl
+--- exit_status: 0
+--- stderr
+
+
+
+=== TEST 28: a null slug
 --- input chomp
 >>> nullslug.json
 {"slug":null,"term":"X"}
@@ -251,7 +319,7 @@ nullslug.json:1:9: "slug" must be a string, found null
 
 
 
-=== TEST 23: term is a number
+=== TEST 29: term is a number
 --- input chomp
 >>> numterm.json
 {"slug":"x","term":5}
@@ -262,7 +330,7 @@ numterm.json:1:20: "term" must be a string, found number
 
 
 
-=== TEST 24: category is an array
+=== TEST 30: category is an array
 --- input chomp
 >>> cat.json
 {"slug":"x","term":"X","category":["a"]}
@@ -273,7 +341,7 @@ cat.json:1:35: "category" must be a string or null, found array
 
 
 
-=== TEST 25: relatedTerms is a string
+=== TEST 31: relatedTerms is a string
 --- input chomp
 >>> rel.json
 {"slug":"x","term":"X","relatedTerms":"a"}
@@ -284,7 +352,7 @@ rel.json:1:39: "relatedTerms" must be an array or null, found string
 
 
 
-=== TEST 26: a faq entry that is not an object
+=== TEST 32: a faq entry that is not an object
 --- input chomp
 >>> faq.json
 {"slug":"x","term":"X","faq":[true]}
@@ -295,7 +363,7 @@ faq.json:1:31: a faq entry must be an object, found boolean
 
 
 
-=== TEST 27: a faq entry without an answer
+=== TEST 33: a faq entry without an answer
 --- input chomp
 >>> faq2.json
 {"slug":"x","term":"X","faq":[{"question":"Q"}]}
@@ -306,7 +374,7 @@ faq2.json:1:31: a faq entry has no "answer"
 
 
 
-=== TEST 28: a related entry without a name
+=== TEST 34: a related entry without a name
 --- input chomp
 >>> rel2.json
 {"slug":"x","term":"X","relatedTerms":[{"slug":"y"}]}
@@ -317,7 +385,7 @@ rel2.json:1:40: a relatedTerms entry has no "name"
 
 
 
-=== TEST 29: not a term at all
+=== TEST 35: not a term at all
 --- input chomp
 >>> scalar.json
 "x"
@@ -328,7 +396,7 @@ scalar.json:1:1: expected a term object, an array of terms, {"terms": [...]} or 
 
 
 
-=== TEST 30: an array element that is not an object
+=== TEST 36: an array element that is not an object
 --- input chomp
 >>> arrnum.json
 [{"slug":"a","term":"A"}, 7]
@@ -339,7 +407,7 @@ arrnum.json:1:27: expected a term object, found number
 
 
 
-=== TEST 31: a JSON Lines line that is not an object
+=== TEST 37: a JSON Lines line that is not an object
 --- input
 >>> l.jsonl
 {"slug":"a","term":"A"}
@@ -351,7 +419,7 @@ l.jsonl:2:1: a JSON Lines line must be a term object, found array
 
 
 
-=== TEST 32: "terms" is not an array
+=== TEST 38: "terms" is not an array
 --- input chomp
 >>> terms.json
 {"terms":{}}
@@ -362,7 +430,7 @@ terms.json:1:10: "terms" must be an array, found object
 
 
 
-=== TEST 33: a duplicate key in a term object
+=== TEST 39: a duplicate key in a term object
 --- input chomp
 >>> dupkey.json
 {"slug":"a","term":"A",
@@ -374,7 +442,7 @@ dupkey.json:2:1: duplicate key "slug" in term object
 
 
 
-=== TEST 34: a duplicate slug in one file
+=== TEST 40: a duplicate slug in one file
 --- input chomp
 >>> dupslug.json
 [{"slug":"a","term":"A"},
@@ -388,7 +456,7 @@ dupslug.json:3:10: duplicate slug "a" (first defined at dupslug.json:1:10)
 
 
 
-=== TEST 35: a duplicate slug across files: name order decides which is first
+=== TEST 41: a duplicate slug across files: name order decides which is first
 --- input eval
 { 'dup/b.json' => "\n  $::A", 'dup/a/z.json' => $::A }
 --- glossaryc: build -o err.blob dup
@@ -398,7 +466,7 @@ dup/b.json:2:11: duplicate slug "a" (first defined at dup/a/z.json:1:9)
 
 
 
-=== TEST 36: slug: upper case
+=== TEST 42: slug: upper case
 --- input chomp
 >>> slug.json
 {"slug":"Foo","term":"X"}
@@ -409,7 +477,7 @@ slug.json:1:9: slug "Foo" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)*
 
 
 
-=== TEST 37: slug: double hyphen
+=== TEST 43: slug: double hyphen
 --- input chomp
 >>> slug.json
 {"slug":"a--b","term":"X"}
@@ -420,7 +488,7 @@ slug.json:1:9: slug "a--b" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)
 
 
 
-=== TEST 38: slug: leading hyphen
+=== TEST 44: slug: leading hyphen
 --- input chomp
 >>> slug.json
 {"slug":"-a","term":"X"}
@@ -431,7 +499,7 @@ slug.json:1:9: slug "-a" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)* 
 
 
 
-=== TEST 39: slug: trailing hyphen
+=== TEST 45: slug: trailing hyphen
 --- input chomp
 >>> slug.json
 {"slug":"a-","term":"X"}
@@ -442,7 +510,7 @@ slug.json:1:9: slug "a-" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)* 
 
 
 
-=== TEST 40: slug: underscore
+=== TEST 46: slug: underscore
 --- input chomp
 >>> slug.json
 {"slug":"a_b","term":"X"}
@@ -453,7 +521,7 @@ slug.json:1:9: slug "a_b" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)*
 
 
 
-=== TEST 41: slug: space
+=== TEST 47: slug: space
 --- input chomp
 >>> slug.json
 {"slug":"a b","term":"X"}
@@ -464,7 +532,7 @@ slug.json:1:9: slug "a b" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)*
 
 
 
-=== TEST 42: slug: slash
+=== TEST 48: slug: slash
 --- input chomp
 >>> slug.json
 {"slug":"a/b","term":"X"}
@@ -475,7 +543,7 @@ slug.json:1:9: slug "a/b" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)*
 
 
 
-=== TEST 43: slug: 129 bytes is too long
+=== TEST 49: slug: 129 bytes is too long
 --- input eval
 { 'slug.json' => '{"slug":"' . ('a' x 129) . '","term":"X"}' }
 --- glossaryc: build -o err.blob slug.json
@@ -486,7 +554,7 @@ slug.json:1:9: slug "a/b" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)*
 
 
 
-=== TEST 44: slug: 128 bytes is fine
+=== TEST 50: slug: 128 bytes is fine
 --- input eval
 { 'slug128.json' => '{"slug":"' . ('a' x 128) . '","term":"X"}' }
 --- glossaryc: build -q -o slug128.blob slug128.json
@@ -494,7 +562,7 @@ slug.json:1:9: slug "a/b" is not canonical: it must match [a-z0-9]+(-[a-z0-9]+)*
 
 
 
-=== TEST 45: a related slug that is not canonical
+=== TEST 51: a related slug that is not canonical
 --- input chomp
 >>> relslug.json
 {"slug":"x","term":"X","relatedTerms":[{"slug":"CUDA","name":"CUDA"}]}
@@ -505,7 +573,7 @@ relslug.json:1:48: related slug "CUDA" is not canonical: it must match [a-z0-9]+
 
 
 
-=== TEST 46: payload: a reference out of range (the position is the referencing value)
+=== TEST 52: payload: a reference out of range (the position is the referencing value)
 --- input chomp
 >>> pr.json
 [{"data":1},{"slug":2,"term":30},"a","A"]
@@ -516,7 +584,7 @@ pr.json:1:30: payload reference 30 is out of range (the payload has 4 elements)
 
 
 
-=== TEST 47: payload: an invalid negative
+=== TEST 53: payload: an invalid negative
 --- input chomp
 >>> pn.json
 [{"data":1},{"slug":2,"term":-8},"a","A"]
@@ -527,7 +595,7 @@ pn.json:1:30: payload reference -8 is not a valid special value (-1 to -7)
 
 
 
-=== TEST 48: payload: a float reference
+=== TEST 54: payload: a float reference
 --- input chomp
 >>> pf.json
 [{"data":1},{"slug":2,"term":3.0},"a","A"]
@@ -538,7 +606,7 @@ pf.json:1:30: payload reference 3.0 is not an integer
 
 
 
-=== TEST 49: payload: a cycle
+=== TEST 55: payload: a cycle
 --- input chomp
 >>> pc.json
 [{"data":1},
@@ -550,7 +618,7 @@ pc.json:2:44: payload reference 4 is cyclic (element 4 is already being resolved
 
 
 
-=== TEST 50: payload: a cycle back to the root
+=== TEST 56: payload: a cycle back to the root
 --- input chomp
 >>> pc0.json
 [{"data":1},["Reactive",2],{"slug":3,"term":4,"up":0},"a","A"]
@@ -561,7 +629,7 @@ pc0.json:1:52: payload reference 0 is cyclic (element 0 is already being resolve
 
 
 
-=== TEST 51: payload: a string where a reference belongs
+=== TEST 57: payload: a string where a reference belongs
 --- input chomp
 >>> ps.json
 [{"data":1},{"slug":2,"term":"A"},"a"]
@@ -572,7 +640,7 @@ ps.json:1:30: payload reference must be an integer, found string
 
 
 
-=== TEST 52: payload: NaN where a string belongs
+=== TEST 58: payload: NaN where a string belongs
 --- input chomp
 >>> pnan.json
 [{"data":1},{"slug":2,"term":-3},"a"]
@@ -583,7 +651,7 @@ pnan.json:1:30: "term" must be a string, found NaN
 
 
 
-=== TEST 53: payload: an undefined term
+=== TEST 59: payload: an undefined term
 --- input chomp
 >>> pu.json
 [{"data":1},{"slug":2,"term":-1},"a"]
@@ -594,7 +662,7 @@ pu.json:1:30: "term" must be a string, found undefined
 
 
 
-=== TEST 54: payload: an unknown devalue type
+=== TEST 60: payload: an unknown devalue type
 --- input chomp
 >>> pt.json
 [{"data":1},{"slug":2,"term":3,"x":4},"a","A",["Temporal",1]]
@@ -605,7 +673,7 @@ pt.json:1:48: unknown devalue type "Temporal"
 
 
 
-=== TEST 55: payload: a Set where an array belongs
+=== TEST 61: payload: a Set where an array belongs
 --- input chomp
 >>> pset.json
 [{"data":1},{"slug":2,"term":3,"relatedTerms":4},"a","A",["Set",1]]
@@ -616,7 +684,7 @@ pset.json:1:47: "relatedTerms" must be an array or null, found a "Set" value
 
 
 
-=== TEST 56: payload: no terms
+=== TEST 62: payload: no terms
 --- input chomp
 >>> pe.json
 [{"data":1},{"a":2},"x"]
@@ -627,7 +695,7 @@ pe.json:1:1: payload holds no term object (an object with "slug" and "term")
 
 
 
-=== TEST 57: payload: a duplicate key in a term
+=== TEST 63: payload: a duplicate key in a term
 --- input chomp
 >>> pd.json
 [{"data":1},{"slug":2,"term":3,"term":3},"a","A"]
@@ -638,7 +706,7 @@ pd.json:1:32: duplicate key "term" in term object
 
 
 
-=== TEST 58: limits: more than 1000 related terms
+=== TEST 64: limits: more than 1000 related terms
 --- input eval
 { 'manyrel.json' => '{"slug":"x","term":"X","relatedTerms":['
                     . join(',', map { qq({"slug":"r$_","name":"R"}) } 1 .. 1001)
@@ -650,7 +718,7 @@ manyrel.json:1:39: "relatedTerms" has 1001 entries, over the limit of 1000
 
 
 
-=== TEST 59: limits: 1000 related terms are fine, the dangling ones counted
+=== TEST 65: limits: 1000 related terms are fine, the dangling ones counted
 --- input eval
 { 'rel1000.json' => '{"slug":"x","term":"X","relatedTerms":['
                     . join(',', map { qq({"slug":"r$_","name":"R"}) } 1 .. 1000)
@@ -662,7 +730,7 @@ manyrel.json:1:39: "relatedTerms" has 1001 entries, over the limit of 1000
 
 
 
-=== TEST 60: limits: a field over 16 MiB
+=== TEST 66: limits: a field over 16 MiB
 --- input eval
 { 'bigfield.json' => '{"slug":"x","term":"X","explanation":"'
                      . ('a' x (16 * 1024 * 1024 + 1)) . '"}' }
@@ -673,7 +741,7 @@ bigfield.json:1:38: "explanation" is 16777217 bytes, over the limit of 16777216
 
 
 
-=== TEST 61: limits: an input over 256 MiB (a sparse file)
+=== TEST 67: limits: an input over 256 MiB (a sparse file)
 --- init
 open(my $fh, '>', "$dir/huge.json") or die;
 truncate($fh, 257 * 1024 * 1024) or die "truncate: $!";
@@ -685,7 +753,7 @@ huge.json:1:1: file is 269484032 bytes, over the limit of 256 MiB
 
 
 
-=== TEST 62: --max-size "0"
+=== TEST 68: --max-size "0"
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -697,7 +765,7 @@ Try 'glossaryc --help'.
 
 
 
-=== TEST 63: --max-size "17g"
+=== TEST 69: --max-size "17g"
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -709,7 +777,7 @@ Try 'glossaryc --help'.
 
 
 
-=== TEST 64: --max-size one byte over 16g
+=== TEST 70: --max-size one byte over 16g
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -721,7 +789,7 @@ Try 'glossaryc --help'.
 
 
 
-=== TEST 65: --max-size "1t"
+=== TEST 71: --max-size "1t"
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -733,7 +801,7 @@ Try 'glossaryc --help'.
 
 
 
-=== TEST 66: --max-size "12q"
+=== TEST 72: --max-size "12q"
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -745,7 +813,7 @@ Try 'glossaryc --help'.
 
 
 
-=== TEST 67: --max-size "g"
+=== TEST 73: --max-size "g"
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -757,7 +825,7 @@ Try 'glossaryc --help'.
 
 
 
-=== TEST 68: --max-size "-1"
+=== TEST 74: --max-size "-1"
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -769,7 +837,7 @@ Try 'glossaryc --help'.
 
 
 
-=== TEST 69: --max-size ""
+=== TEST 75: --max-size ""
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -781,7 +849,7 @@ Try 'glossaryc --help'.
 
 
 
-=== TEST 70: --max-size without a value
+=== TEST 76: --max-size without a value
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -790,7 +858,7 @@ Try 'glossaryc --help'.
 
 
 
-=== TEST 71: --base-url: javascript:
+=== TEST 77: --base-url: javascript:
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -801,7 +869,7 @@ glossaryc: --base-url "javascript:alert(1)//" must start with http:// or https:/
 
 
 
-=== TEST 72: --base-url: data:
+=== TEST 78: --base-url: data:
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -812,7 +880,7 @@ glossaryc: --base-url "data:text/html,x" must start with http:// or https://
 
 
 
-=== TEST 73: --base-url without a host
+=== TEST 79: --base-url without a host
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -823,7 +891,7 @@ glossaryc: --base-url "https:///x" has no host
 
 
 
-=== TEST 74: --base-url with a query
+=== TEST 80: --base-url with a query
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -834,7 +902,7 @@ glossaryc: --base-url "https://example.com/?q=1" must not have a query or a frag
 
 
 
-=== TEST 75: --base-url with a space
+=== TEST 81: --base-url with a space
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -845,7 +913,7 @@ glossaryc: --base-url "https://exa mple.com/" holds a space or a control charact
 
 
 
-=== TEST 76: --lang refuses what is not a language tag
+=== TEST 82: --lang refuses what is not a language tag
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -855,7 +923,7 @@ glossaryc: --base-url "https://exa mple.com/" holds a space or a control charact
 
 
 
-=== TEST 77: --template without a value
+=== TEST 83: --template without a value
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -865,7 +933,7 @@ glossaryc: --base-url "https://exa mple.com/" holds a space or a control charact
 
 
 
-=== TEST 78: template: a missing file is an I/O error, nothing is written
+=== TEST 84: template: a missing file is an I/O error, nothing is written
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -877,7 +945,7 @@ glossaryc: no-such.html: No such file or directory
 
 
 
-=== TEST 79: template: an unknown placeholder
+=== TEST 85: template: an unknown placeholder
 --- input eval
 { 'titles.json' => $::TITLES, 'bad.html' => "{{{content}}}{{nope}}" }
 --- glossaryc: build -o tb.blob --template bad.html titles.json
@@ -888,7 +956,7 @@ bad.html:1:14: unknown placeholder "nope"
 
 
 
-=== TEST 80: template: an unknown context
+=== TEST 86: template: an unknown context
 --- input eval
 { 'titles.json' => $::TITLES, 'bad.html' => "{{{content}}}\n  {{xml:title}}" }
 --- glossaryc: build -o tb.blob --template bad.html titles.json
@@ -898,7 +966,7 @@ bad.html:2:3: unknown context "xml" (html, url or json)
 
 
 
-=== TEST 81: template: "{{" without "}}"
+=== TEST 87: template: "{{" without "}}"
 --- input eval
 { 'titles.json' => $::TITLES, 'bad.html' => "{{{content}}}\n{{title" }
 --- glossaryc: build -o tb.blob --template bad.html titles.json
@@ -908,7 +976,7 @@ bad.html:2:1: unclosed tag: "{{" without "}}"
 
 
 
-=== TEST 82: template: "{{{" without "}}}"
+=== TEST 88: template: "{{{" without "}}}"
 --- input eval
 { 'titles.json' => $::TITLES, 'bad.html' => "{{{content}}\n" }
 --- glossaryc: build -o tb.blob --template bad.html titles.json
@@ -918,7 +986,7 @@ bad.html:1:1: unclosed tag: "{{{" without "}}}"
 
 
 
-=== TEST 83: template: a section that is not closed
+=== TEST 89: template: a section that is not closed
 --- input eval
 { 'titles.json' => $::TITLES, 'bad.html' => "x\n{{#title}}{{{content}}}" }
 --- glossaryc: build -o tb.blob --template bad.html titles.json
@@ -928,7 +996,7 @@ bad.html:2:1: section "title" is not closed
 
 
 
-=== TEST 84: template: a section closed by another name
+=== TEST 90: template: a section closed by another name
 --- input eval
 { 'titles.json' => $::TITLES, 'bad.html' => "{{#title}}{{/lang}}{{{content}}}" }
 --- glossaryc: build -o tb.blob --template bad.html titles.json
@@ -938,7 +1006,7 @@ bad.html:1:11: "{{/lang}}" closes the section "title" opened at line 1, column 1
 
 
 
-=== TEST 85: template: a close without a section
+=== TEST 91: template: a close without a section
 --- input eval
 { 'titles.json' => $::TITLES, 'bad.html' => "{{{content}}}{{/lang}}" }
 --- glossaryc: build -o tb.blob --template bad.html titles.json
@@ -948,7 +1016,7 @@ bad.html:1:14: "{{/lang}}" closes no section
 
 
 
-=== TEST 86: template: text in "{{{ }}}"
+=== TEST 92: template: text in "{{{ }}}"
 --- input eval
 { 'titles.json' => $::TITLES, 'bad.html' => "{{{title}}}{{{content}}}" }
 --- glossaryc: build -o tb.blob --template bad.html titles.json
@@ -958,7 +1026,7 @@ bad.html:1:1: "title" is text: "{{{ }}}" is only for the fragments head, content
 
 
 
-=== TEST 87: template: a fragment in "{{ }}"
+=== TEST 93: template: a fragment in "{{ }}"
 --- input eval
 { 'titles.json' => $::TITLES, 'bad.html' => "{{content}}" }
 --- glossaryc: build -o tb.blob --template bad.html titles.json
@@ -968,7 +1036,7 @@ bad.html:1:1: "content" is an HTML fragment: write "{{{content}}}"
 
 
 
-=== TEST 88: template: no "{{{content}}}"
+=== TEST 94: template: no "{{{content}}}"
 --- input eval
 { 'titles.json' => $::TITLES, 'bad.html' => "<html>{{title}}</html>\n" }
 --- glossaryc: build -o tb.blob --template bad.html titles.json
@@ -978,7 +1046,7 @@ bad.html:1:1: the template never places "{{{content}}}"
 
 
 
-=== TEST 89: no slug is reserved: "search" and "category" are terms (refused before the module's pages moved to "_search" and "_category/")
+=== TEST 95: no slug is reserved: "search" and "category" are terms (refused before the module's pages moved to "_search" and "_category/")
 --- input
 >>> reserved.json
 [{"slug": "a", "term": "A"},
@@ -990,7 +1058,7 @@ bad.html:1:1: the template never places "{{{content}}}"
 
 
 
-=== TEST 90: no slug is reserved: every word the router knows, in JSON Lines
+=== TEST 96: no slug is reserved: every word the router knows, in JSON Lines
 --- input
 >>> reserved2.jsonl
 {"slug": "category", "term": "C"}
@@ -1007,7 +1075,7 @@ r\.blob: 7 terms, \d+ bytes, build [0-9a-f]{16}
 
 
 
-=== TEST 91: verify: not a blob
+=== TEST 97: verify: not a blob
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
@@ -1017,7 +1085,7 @@ r\.blob: 7 terms, \d+ bytes, build [0-9a-f]{16}
 
 
 
-=== TEST 92: verify: an empty file
+=== TEST 98: verify: an empty file
 --- input
 >>> zero.blob
 --- glossaryc: verify zero.blob
@@ -1027,6 +1095,6 @@ zero.blob: file is too small to be a glossary blob: 0 bytes, a header needs 128
 
 
 
-=== TEST 93: verify: a missing file is an I/O error
+=== TEST 99: verify: a missing file is an I/O error
 --- glossaryc: verify missing.blob
 --- exit_status: 3

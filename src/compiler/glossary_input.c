@@ -33,6 +33,9 @@
 
 #define GLOSSARY_READ_CHUNK     (64 * 1024)
 
+/* glossary_get_string()'s "required": 0, 1, or required and not blank */
+#define GLOSSARY_SHOWN          2
+
 
 typedef enum {
     GLOSSARY_JSON_NULL = 0,
@@ -1653,6 +1656,15 @@ glossary_get_string(glossary_file_t *f, glossary_json_t *obj, const char *key,
             return GLOSSARY_EXIT_DATA;
         }
 
+        /* a name or a question that a page would show as nothing */
+        if (required == GLOSSARY_SHOWN
+            && glossary_text_blank(val->str, val->len))
+        {
+            glossary_error_at(loc, "\"%s\" is blank: only spaces, "
+                              "controls or invisible characters", key);
+            return GLOSSARY_EXIT_DATA;
+        }
+
         out->data = glossary_arena_strdup(&f->model->arena, val->str,
                                           val->len);
         out->len = val->len;
@@ -1801,7 +1813,8 @@ glossary_read_term(glossary_file_t *f, glossary_json_t *obj)
         return GLOSSARY_EXIT_DATA;
     }
 
-    if (glossary_get_string(f, obj, "term", 1, "term object", &e->term, &loc)
+    if (glossary_get_string(f, obj, "term", GLOSSARY_SHOWN, "term object",
+                            &e->term, &loc)
         || glossary_get_string(f, obj, "shortDefinition", 0, NULL,
                                &e->short_definition, &loc)
         || glossary_get_string(f, obj, "seoTitle", 0, NULL, &e->seo_title,
@@ -1841,8 +1854,9 @@ glossary_read_term(glossary_file_t *f, glossary_json_t *obj)
                                     "entry", &item)
                 || glossary_get_string(f, item, "slug", 1, "a relatedTerms "
                                        "entry", &link->slug, &link->loc)
-                || glossary_get_string(f, item, "name", 1, "a relatedTerms "
-                                       "entry", &link->name, &sloc))
+                || glossary_get_string(f, item, "name", GLOSSARY_SHOWN,
+                                       "a relatedTerms entry", &link->name,
+                                       &sloc))
             {
                 return GLOSSARY_EXIT_DATA;
             }
@@ -1870,7 +1884,8 @@ glossary_read_term(glossary_file_t *f, glossary_json_t *obj)
 
         for (i = 0; i < faq->len; i++) {
             if (glossary_get_object(f, faq->items[i], "a faq entry", &item)
-                || glossary_get_string(f, item, "question", 1, "a faq entry",
+                || glossary_get_string(f, item, "question", GLOSSARY_SHOWN,
+                                       "a faq entry",
                                        &e->faq[i].question, &loc)
                 || glossary_get_string(f, item, "answer", 1, "a faq entry",
                                        &e->faq[i].answer, &loc))

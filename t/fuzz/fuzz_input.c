@@ -5,7 +5,8 @@
  * decided by the content), odd "fuzz.jsonl" (JSON Lines).
  *
  * A read that succeeds must give a model the builder can trust: canonical
- * slugs, a non-empty display name, every field and list within the limits
+ * slugs, a display name, related names and questions that are not
+ * blank (glossary_text_blank()), every field and list within the limits
  * of glossary_blob.h, 1-based locations, strictly valid UTF-8 (yajl's own
  * check lets overlong forms and surrogates through), and every string
  * readable (the reader frees the file's bytes, so a string still pointing
@@ -204,6 +205,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_input_fail("term without a display name", i);
         }
 
+        if (glossary_text_blank(e->term.data, e->term.len)) {
+            fuzz_input_fail("a blank display name", i);
+        }
+
         sum += fuzz_input_touch(&e->slug, i, 1);
         sum += fuzz_input_touch(&e->term, i, 1);
         sum += fuzz_input_touch(&e->short_definition, i, 0);
@@ -232,6 +237,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
             sum += fuzz_input_touch(&e->related[k].slug, i, 1);
             sum += fuzz_input_touch(&e->related[k].name, i, 0);
+
+            if (glossary_text_blank(e->related[k].name.data,
+                                    e->related[k].name.len))
+            {
+                fuzz_input_fail("a blank related name", i);
+            }
             fuzz_input_loc(&e->related[k].loc, i);
         }
 
@@ -241,6 +252,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         for (k = 0; k < e->nfaq; k++) {
             sum += fuzz_input_touch(&e->faq[k].question, i, 0);
+
+            if (glossary_text_blank(e->faq[k].question.data,
+                                    e->faq[k].question.len))
+            {
+                fuzz_input_fail("a blank question", i);
+            }
             sum += fuzz_input_touch(&e->faq[k].answer, i, 0);
         }
     }
