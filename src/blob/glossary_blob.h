@@ -41,8 +41,14 @@
 #define GLOSSARY_MAX_TERMS           (1u << 24)               /* 16M */
 #define GLOSSARY_MAX_SECTIONS        64
 #define GLOSSARY_MAX_SLUG_LEN        128
-#define GLOSSARY_MAX_FIELD_LEN       (16u << 20)              /* 16 MiB */
-#define GLOSSARY_MAX_RELATED         1000
+/*
+ * a string of the index (a term's name, category and short definition, a
+ * related name, a category name, a search key): the module hands names to
+ * nginx variables, whose values have 28-bit lengths
+ */
+#define GLOSSARY_MAX_FIELD_LEN       0x0fffffffu              /* 2^28 - 1 */
+/* related entries in a blob, and so of one term: 32-bit related_first */
+#define GLOSSARY_MAX_RELATED         0xffffffffu
 #define GLOSSARY_MAX_DOCS_PER_TERM   64
 #define GLOSSARY_MAX_GLOBAL_DOCS     64
 #define GLOSSARY_MAX_PROBE           128
@@ -201,7 +207,8 @@ typedef struct {
  *    32   16 category         may be empty
  *    48   16 short_definition may be empty
  *    64    4 related_first    index of the first entry in RELATED
- *    68    4 related_count    entries, in source order
+ *    68    4 related_count    entries, in source order (RELATED holds at
+ *                             most GLOSSARY_MAX_RELATED in all)
  *    72    8 reserved         zero
  */
 typedef struct {

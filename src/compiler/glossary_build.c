@@ -565,8 +565,9 @@ glossary_check_duplicates(glossary_builder_t *b)
     }
 
     glossary_error_at(&dup->loc, "duplicate slug \"%s\" (first defined at "
-                      "%s:%u:%u)", dup->slug.data, e->loc.file,
-                      (unsigned) e->loc.line, (unsigned) e->loc.column);
+                      "%s:%llu:%llu)", dup->slug.data, e->loc.file,
+                      (unsigned long long) e->loc.line,
+                      (unsigned long long) e->loc.column);
 
     return GLOSSARY_EXIT_DATA;
 }

@@ -56,6 +56,7 @@ typedef struct {
     glossary_entry_t  *entries;
     size_t             nentries;
     size_t             nalloc;
+    size_t             nrelated;    /* of all entries: RELATED's records */
     glossary_arena_t   arena;
 } glossary_model_t;
 

@@ -1477,12 +1477,21 @@ glossary_sitemap(glossary_site_t *s, glossary_buf_t *out)
  * byte for byte as it went in.
  */
 
-typedef struct {
+typedef struct glossary_devalue_s  glossary_devalue_t;
+
+static void glossary_devalue_grow(glossary_devalue_t *d);
+
+
+struct glossary_devalue_s {
     glossary_buf_t    *elems;
     uint32_t           n;
     uint32_t           nalloc;
     uint32_t           null_index;      /* 0: none yet */
-} glossary_devalue_t;
+    /* the strings' elements by their bytes: index + 1, 0 empty */
+    uint32_t          *strings;
+    uint32_t           nstrings;        /* a power of two, or 0 */
+    uint32_t           used;
+};
 
 
 /* the bytes glossary_devalue_string() looks at: the rest is copied */
@@ -1597,7 +1606,7 @@ glossary_devalue_new(glossary_devalue_t *d)
 static uint32_t
 glossary_devalue_text(glossary_devalue_t *d, const glossary_text_t *t)
 {
-    uint32_t         i, k;
+    uint32_t         i, k, mask;
     glossary_buf_t   probe;
 
     if (t->data == NULL) {
@@ -1612,20 +1621,65 @@ glossary_devalue_text(glossary_devalue_t *d, const glossary_text_t *t)
     memset(&probe, 0, sizeof(glossary_buf_t));
     glossary_devalue_string(&probe, t->data, t->len);
 
-    for (i = 0; i < d->n; i++) {
-        if (d->elems[i].len == probe.len
-            && memcmp(d->elems[i].data, probe.data, probe.len) == 0
-            && probe.data[0] == '"')
+    /* a table of the strings, so that a term of many related is linear */
+    if (2 * (d->used + 1) > d->nstrings) {
+        glossary_devalue_grow(d);
+    }
+
+    mask = d->nstrings - 1;
+
+    for (i = XXH3_64bits(probe.data, probe.len) & mask;
+         d->strings[i] != 0;
+         i = (i + 1) & mask)
+    {
+        k = d->strings[i] - 1;
+
+        if (d->elems[k].len == probe.len
+            && memcmp(d->elems[k].data, probe.data, probe.len) == 0)
         {
             glossary_buf_free(&probe);
-            return i;
+            return k;
         }
     }
 
     k = glossary_devalue_new(d);
     d->elems[k] = probe;
+    d->strings[i] = k + 1;
+    d->used++;
 
     return k;
+}
+
+
+static void
+glossary_devalue_grow(glossary_devalue_t *d)
+{
+    uint32_t   i, j, n, mask, *old;
+
+    old = d->strings;
+    n = d->nstrings;
+
+    d->nstrings = n ? n * 2 : 64;
+    d->strings = glossary_xcalloc(d->nstrings, sizeof(uint32_t));
+    mask = d->nstrings - 1;
+
+    for (i = 0; i < n; i++) {
+        if (old[i] == 0) {
+            continue;
+        }
+
+        for (j = XXH3_64bits(d->elems[old[i] - 1].data,
+                             d->elems[old[i] - 1].len) & mask;
+             d->strings[j] != 0;
+             j = (j + 1) & mask)
+        {
+            /* void */
+        }
+
+        d->strings[j] = old[i];
+    }
+
+    free(old);
 }
 
 
@@ -1813,5 +1867,6 @@ glossary_payload(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
     glossary_buf_add(out, "]", 1);
 
     free(d.elems);
+    free(d.strings);
     glossary_buf_free(&data);
 }

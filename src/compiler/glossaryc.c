@@ -77,6 +77,8 @@ static const char  glossary_help[] =
 "  - an array of term objects\n"
 "  - an object with a \"terms\" array (and no \"slug\" or \"term\")\n"
 "  - otherwise an object: one term\n"
+"files of any size are read as streams, a term at a time; a payload is\n"
+"kept whole (its references reach anywhere), within half of the memory\n"
 "\n"
 "a term: slug, term (required strings); shortDefinition, seoTitle,\n"
 "seoDescription, explanation, category (strings or null); relatedTerms\n"
