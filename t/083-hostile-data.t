@@ -23,6 +23,7 @@ use lib "$FindBin::Bin/lib";
 use Test::Glossary;
 use Test::Glossary::CLI ();
 use Test::Glossary::HTML qw(html_parse html_find html_text html_elements);
+use Test::Glossary::Terms qw(payload_term same);
 
 use File::Temp ();
 
@@ -235,48 +236,7 @@ for my $f (@valid) {
 
 # --- Nuxt payloads through nginx --------------------------------------------
 
-# the term of a payload as devalue.parse() gives it, or a message
-sub payload_term {
-    my ($bytes) = @_;
-
-    my $p = eval { json_decode($bytes) };
-    return "not strict JSON: $@" unless ref $p eq 'ARRAY';
-
-    my $root = eval { Test::Glossary::CLI::devalue($p, 0) };
-    return "a reference does not resolve: $@" unless ref $root eq 'HASH';
-
-    my @keys = keys %{ $root->{data} || {} };
-    return "data holds " . scalar(@keys) . " keys" unless @keys == 1;
-
-    return $root->{data}{ $keys[0] };
-}
-
-# deep equality of decoded JSON values, strings compared byte for byte
-sub same {
-    my ($x, $y) = @_;
-    return !defined $y if !defined $x;
-    return 0 if !defined $y || ref $x ne ref $y;
-    if (ref $x eq 'ARRAY') {
-        return 0 unless @$x == @$y;
-        return !grep { !same($x->[$_], $y->[$_]) } 0 .. $#$x;
-    }
-    if (ref $x eq 'HASH') {
-        return 0 unless join("\0", sort keys %$x) eq join("\0", sort keys %$y);
-        return !grep { !same($x->{$_}, $y->{$_}) } keys %$x;
-    }
-    return $x eq $y;
-}
-
-# what the payload must hold for an input term: its own related names
-sub payload_want {
-    my ($t) = @_;
-    my %w = map { $_ => $t->{$_} } 'slug', @FIELDS;
-    $w{relatedTerms} = [ map { { slug => $_->{slug}, name => $_->{name} } }
-                         @{ $t->{relatedTerms} || [] } ];
-    $w{faq} = [ map { { question => $_->{question}, answer => $_->{answer} } }
-                @{ $t->{faq} || [] } ];
-    return \%w;
-}
+sub payload_want { Test::Glossary::Terms::payload_want($_[0], @FIELDS) }
 
 $n = 0;
 
