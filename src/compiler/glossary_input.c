@@ -497,7 +497,7 @@ glossary_read_source(glossary_model_t *m, const char *path, int fd,
     }
 
     if (glossary_input_hooks.file_read != NULL) {
-        glossary_input_hooks.file_read(path, f.size, m->nentries);
+        glossary_input_hooks.file_read(path, 0, m->nentries, 1);
     }
 
     if (f.yh != NULL) {
@@ -550,6 +550,11 @@ glossary_next(glossary_file_t *f, const unsigned char **p)
 
     *p = f->buf;
     f->size += (size_t) r;
+
+    if (glossary_input_hooks.file_read != NULL) {
+        glossary_input_hooks.file_read(f->file, (size_t) r,
+                                       f->model->nentries, 0);
+    }
 
     return r;
 }

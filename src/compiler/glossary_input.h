@@ -39,10 +39,12 @@ uint64_t glossary_input_memory(void);
 
 /*
  * The hook of glossaryc build's progress line (glossaryc_build.c), NULL
- * unless it is shown: called after every file read.
+ * unless it is shown: called after every chunk read (size bytes more) and
+ * once more when a file is done (size 0, done 1).
  */
 typedef struct {
-    void  (*file_read)(const char *path, size_t size, size_t terms);
+    void  (*file_read)(const char *path, size_t size, size_t terms,
+                       int done);
 } glossary_input_hooks_t;
 
 extern glossary_input_hooks_t  glossary_input_hooks;

@@ -42,7 +42,7 @@ static int glossary_parse_size(const char *arg, uint64_t *size);
 static void glossary_progress_start(const char **inputs, int n, int quiet);
 static void glossary_progress_scan(const char *path, unsigned depth);
 static void glossary_progress_file(const char *path, size_t size,
-    size_t terms);
+    size_t terms, int done);
 static void glossary_progress_message(void);
 static void glossary_progress_draw(size_t terms, int force);
 static void glossary_progress_rendering(size_t terms);
@@ -404,11 +404,12 @@ glossary_progress_draw(size_t terms, int force)
 
 
 static void
-glossary_progress_file(const char *path, size_t size, size_t terms)
+glossary_progress_file(const char *path, size_t size, size_t terms,
+    int done)
 {
     (void) path;
 
-    glossary_progress.files++;
+    glossary_progress.files += done;
     glossary_progress.bytes += size;
 
     glossary_progress_draw(terms, 0);
