@@ -671,6 +671,23 @@ EOF
 }
 
 
+# an object whose "terms" comes before its "slug": one term after all, the
+# terms streamed from "terms" given back
+
+{
+    put('late-slug.json', '{"terms":[{"slug":"a","term":"A"}],'
+                          . '"slug":"x","term":"X"}');
+    my ($st, undef, $err) = glossaryc('build', '-q', '-o', 'late.blob',
+                                      'late-slug.json');
+    is($st, 0, 'a term with a "terms" field before its slug builds')
+        or diag($err);
+    like(get('late.blob', 'x'), qr/^\{"slug":"x","term":"X"/,
+         'late slug: the object is the term');
+    like(get('late.blob', 'a'), qr/^EXIT 1: .*no term "a"/,
+         'late slug: the streamed "terms" given back');
+}
+
+
 # a Nuxt payload is read whole: within half of the machine's memory
 
 {

@@ -1068,6 +1068,10 @@ glossary_add(glossary_file_t *f, glossary_json_t *n, int container)
 
         } else if (container && !f->jsonl) {
             f->form = GLOSSARY_ROOT_OBJECT;
+
+            /* what an object turning out to be one term gives back */
+            f->rollback = f->model->nentries;
+            f->rollback_related = f->model->nrelated;
         }
 
         return 1;
@@ -1316,11 +1320,6 @@ glossary_start(glossary_file_t *f, glossary_json_type_t type)
     if (level == 1 && f->form == GLOSSARY_ROOT_OBJECT && f->terms_key
         && type == GLOSSARY_JSON_ARRAY)
     {
-        if (f->terms_depth == 0) {
-            f->rollback = f->model->nentries;
-            f->rollback_related = f->model->nrelated;
-        }
-
         f->terms_depth = 2;
     }
 
