@@ -133,8 +133,9 @@ glossary_route_split(const unsigned char *p, size_t len,
             route->kind = GLOSSARY_ROUTE_NONE;
 
             /* the old "category/{slug}": a term has no such path */
-            if (glossary_route_is(slug, n, GLOSSARY_ROUTE_OLD_CATEGORY,
-                                  &upper))
+            if (n == sizeof(GLOSSARY_ROUTE_OLD_CATEGORY) - 1
+                && glossary_route_is(slug, n, GLOSSARY_ROUTE_OLD_CATEGORY,
+                                     &upper))
             {
                 glossary_route_category(p - 1, end, 1, route);
             }
@@ -148,15 +149,21 @@ glossary_route_split(const unsigned char *p, size_t len,
     route->redirect = trailing;
     route->unchecked = 1;
 
-    /* the old scheme's paths that are also a term's: see glossary_route_t */
+    /*
+     * the old scheme's paths that are also a term's (see glossary_route_t);
+     * the length first, as every term's request comes this way
+     */
 
-    if (glossary_route_is(slug, n, GLOSSARY_ROUTE_OLD_CATEGORY, &upper)) {
+    if (n == sizeof(GLOSSARY_ROUTE_OLD_CATEGORY) - 1
+        && glossary_route_is(slug, n, GLOSSARY_ROUTE_OLD_CATEGORY, &upper))
+    {
         route->old = (route->kind == GLOSSARY_ROUTE_RELATED)
                      ? GLOSSARY_ROUTE_CATEGORY
                      : (route->kind == GLOSSARY_ROUTE_TERM)
                        ? GLOSSARY_ROUTE_CATEGORIES : GLOSSARY_ROUTE_NONE;
 
-    } else if (route->kind == GLOSSARY_ROUTE_TERM
+    } else if (n == sizeof(GLOSSARY_ROUTE_OLD_SEARCH) - 1
+               && route->kind == GLOSSARY_ROUTE_TERM
                && glossary_route_is(slug, n, GLOSSARY_ROUTE_OLD_SEARCH,
                                     &upper))
     {
