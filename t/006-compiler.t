@@ -586,9 +586,12 @@ EOF
     put('stream-terms.json', qq({"version":1,"terms":[{"slug":"a","term":"A"},)
                              . qq({"slug":"b","term":"B"}],"x":"y"}));
     put('stream-payload.json', slurp($seed_src));
+    # yajl's white space has \v and \f besides JSON's
+    put('stream-vf.json', qq([\f{"slug":"a",\x0b"term":"A"}\f,\n\x0b)
+                          . qq({"slug":"b",\f"term":"B"}\x0b]));
 
     for my $in (qw(stream.json stream.jsonl stream-terms.json
-                   stream-payload.json))
+                   stream-payload.json stream-vf.json))
     {
         my ($st, undef, $err) = glossaryc('build', '-q', '-o', "$in.blob",
                                           $in);
@@ -636,6 +639,9 @@ EOF
             . qq(invisible characters\n)],
         'b-line.jsonl' => [qq({"slug":"a","term":"A"}\n\n{"slug":"b","term":2}\n),
             qq(b-line.jsonl:3:20: "term" must be a string, found number\n)],
+        'b-vf.json' => [qq([\f{"slug":"a",\x0b"term":"A"}\f,\n\x0b{"slug":"b" "term":"B"}]),
+            qq(b-vf.json:2:14: parse error: after key and value, inside )
+            . qq(map, I expect ',' or '}'\n)],
         'b-number.json' => [qq({"slug":"a","term":"A","n":12.}),
             qq(b-number.json:1:31: lexical error: malformed number, a digit )
             . qq(is required after the decimal point\n)],

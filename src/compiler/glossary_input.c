@@ -866,7 +866,11 @@ glossary_lex(glossary_file_t *f, const unsigned char *p, size_t len)
             /* fall through */
 
         default: /* GLOSSARY_LEX_BETWEEN */
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+
+            /* yajl's white space: JSON's, and \v and \f */
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n'
+                || c == '\v' || c == '\f')
+            {
                 break;
             }
 
