@@ -19,9 +19,10 @@ BUILD        := build
 NGINX_SRC    ?= /usr/share/nginx/src
 NGINX_BIN    ?= /usr/sbin/nginx
 
+# dict-foldoc: the real glossary of t/085-real-glossary.t (FOLDOC, GFDL)
 PACKAGES     := nginx nginx-dev libyajl-dev zlib1g-dev libxxhash-dev libdeflate-dev \
                 libpcre2-dev libssl-dev perl make gcc \
-                chromium chromium-driver
+                chromium chromium-driver dict-foldoc
 
 # Satisfied by a command on the PATH, whichever package brought it (a
 # machine may carry its own Node.js with npm, which Debian's npm conflicts

@@ -136,7 +136,7 @@ const glossary_section_def_t  glossary_sections[GLOSSARY_SECTIONS] = {
       glossary_blob_map_terms, glossary_blob_check_terms },
 
     { GLOSSARY_SECTION_RELATED, "RELATED",
-      0, sizeof(glossary_related_t), GLOSSARY_MAX_RELATED, 1, 1, 0,
+      0, sizeof(glossary_related_t), GLOSSARY_MAX_RELATED, 0, 1, 0,
       glossary_blob_map_related, NULL },
 
     { GLOSSARY_SECTION_HASH, "HASH",
@@ -1182,8 +1182,7 @@ glossary_blob_check_terms(glossary_blob_t *blob)
                                       "the name is empty", (unsigned) i);
         }
 
-        if (t->related_count > GLOSSARY_MAX_RELATED
-            || t->related_first > blob->related_count
+        if (t->related_first > blob->related_count
             || t->related_count > blob->related_count - t->related_first)
         {
             return glossary_blob_fail(blob, GLOSSARY_ERR_TERMS,

@@ -41,8 +41,14 @@
 #define GLOSSARY_MAX_TERMS           (1u << 24)               /* 16M */
 #define GLOSSARY_MAX_SECTIONS        64
 #define GLOSSARY_MAX_SLUG_LEN        128
-#define GLOSSARY_MAX_FIELD_LEN       (16u << 20)              /* 16 MiB */
-#define GLOSSARY_MAX_RELATED         1000
+/*
+ * a string of the index (a term's name, category and short definition, a
+ * related name, a category name, a search key): the module hands names to
+ * nginx variables, whose values have 28-bit lengths
+ */
+#define GLOSSARY_MAX_FIELD_LEN       0x0fffffffu              /* 2^28 - 1 */
+/* related entries in a blob, and so of one term: 32-bit related_first */
+#define GLOSSARY_MAX_RELATED         0xffffffffu
 #define GLOSSARY_MAX_DOCS_PER_TERM   64
 #define GLOSSARY_MAX_GLOBAL_DOCS     64
 #define GLOSSARY_MAX_PROBE           128
@@ -101,7 +107,7 @@ enum {
     GLOSSARY_GLOBAL_SITEMAP    = 2,   /* {prefix}sitemap.xml */
     GLOSSARY_GLOBAL_NOT_FOUND_HTML = 3, /* 404 body, HTML format */
     GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML = 4, /* "no results" fragment */
-    GLOSSARY_GLOBAL_CATEGORIES_JSON = 5,   /* {prefix}category/ */
+    GLOSSARY_GLOBAL_CATEGORIES_JSON = 5,   /* {prefix}_category/ */
     GLOSSARY_GLOBAL_CATEGORIES_HTML = 6,
     GLOSSARY_GLOBAL_DOCS_V1_1  = 7
 };
@@ -201,7 +207,8 @@ typedef struct {
  *    32   16 category         may be empty
  *    48   16 short_definition may be empty
  *    64    4 related_first    index of the first entry in RELATED
- *    68    4 related_count    entries, in source order
+ *    68    4 related_count    entries, in source order (RELATED holds at
+ *                             most GLOSSARY_MAX_RELATED in all)
  *    72    8 reserved         zero
  */
 typedef struct {
@@ -274,7 +281,7 @@ typedef struct {
 /*
  * CATEGORIES section (1.1): one record of 168 bytes per category, sorted
  * by slug bytewise, strictly ascending.  The slug is the category name
- * folded to the canonical slug form; {prefix}category/{slug} serves the
+ * folded to the canonical slug form; {prefix}_category/{slug} serves the
  * JSON or HTML document, which list the category's terms.
  *
  *   off size field

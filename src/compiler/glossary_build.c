@@ -93,7 +93,6 @@ static void glossary_build_release(glossary_builder_t *b);
 static void glossary_build_cleanup(glossary_builder_t *b);
 static int glossary_entry_cmp(const void *a, const void *b);
 static int glossary_check_duplicates(glossary_builder_t *b);
-static int glossary_check_reserved(glossary_builder_t *b);
 static uint32_t glossary_find(glossary_builder_t *b, const glossary_text_t *s);
 static void glossary_resolve(glossary_builder_t *b);
 static uint32_t *glossary_hash_table(glossary_builder_t *b,
@@ -149,7 +148,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
 /*
  * The options and the template, then the terms: some, sorted by slug,
- * unique, no route name; their links resolved; the site's orders.
+ * unique; their links resolved; the site's orders.
  */
 static int
 glossary_build_check(glossary_builder_t *b)
@@ -175,11 +174,6 @@ glossary_build_check(glossary_builder_t *b)
     qsort(b->entries, b->n, sizeof(glossary_entry_t), glossary_entry_cmp);
 
     rc = glossary_check_duplicates(b);
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_check_reserved(b);
-    }
-
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
@@ -571,45 +565,9 @@ glossary_check_duplicates(glossary_builder_t *b)
     }
 
     glossary_error_at(&dup->loc, "duplicate slug \"%s\" (first defined at "
-                      "%s:%u:%u)", dup->slug.data, e->loc.file,
-                      (unsigned) e->loc.line, (unsigned) e->loc.column);
-
-    return GLOSSARY_EXIT_DATA;
-}
-
-
-/* reserved slugs: route names that a term page would shadow */
-static int
-glossary_check_reserved(glossary_builder_t *b)
-{
-    size_t             i;
-    uint32_t           id;
-    glossary_entry_t  *e, *bad;
-
-    static const char  *reserved[] = { "category", "search", NULL };
-
-    bad = NULL;
-
-    for (id = 0; id < b->n; id++) {
-        e = &b->entries[id];
-
-        for (i = 0; reserved[i] != NULL; i++) {
-            if (e->slug.len == strlen(reserved[i])
-                && memcmp(e->slug.data, reserved[i], e->slug.len) == 0
-                && (bad == NULL || e->seq < bad->seq))
-            {
-                bad = e;
-            }
-        }
-    }
-
-    if (bad == NULL) {
-        return GLOSSARY_EXIT_OK;
-    }
-
-    glossary_error_at(&bad->loc, "slug \"%s\" is reserved: {prefix}%s is "
-                      "a route of the module", bad->slug.data,
-                      bad->slug.data);
+                      "%s:%llu:%llu)", dup->slug.data, e->loc.file,
+                      (unsigned long long) e->loc.line,
+                      (unsigned long long) e->loc.column);
 
     return GLOSSARY_EXIT_DATA;
 }

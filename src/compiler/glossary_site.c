@@ -3,7 +3,8 @@
  *
  * Every link between pages is relative, so one blob serves any location
  * prefix: a page at {prefix}{slug} (term, search, index) reaches a term as
- * "{slug}", a page at {prefix}category/{slug} as "../{slug}".  Absolute
+ * "{slug}", a page at {prefix}_category/{slug} as "../{slug}".  The module's
+ * own pages are named as its router names them (glossary_route.h).  Absolute
  * URLs (canonical, og:url, JSON-LD, sitemap) come from --base-url only.
  */
 
@@ -18,6 +19,7 @@
 
 #include "glossary_blob.h"
 #include "glossary_fold.h"
+#include "glossary_route.h"
 #include "glossary_site.h"
 
 
@@ -908,7 +910,8 @@ glossary_frame(glossary_site_t *s, const char *page,
 
     glossary_buf_str(&form, "<form action=\"");
     glossary_buf_html(&form, w->up, strlen(w->up), 0);
-    glossary_buf_str(&form, "search\" method=\"get\" role=\"search\">\n"
+    glossary_buf_str(&form, GLOSSARY_ROUTE_SEARCH_NAME "\" method=\"get\" "
+                     "role=\"search\">\n"
                      "<label for=\"q\">Search terms</label>\n"
                      "<input type=\"search\" id=\"q\" name=\"q\"");
 
@@ -1032,7 +1035,7 @@ glossary_page_term(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
 
     if (c != GLOSSARY_NO_TERM) {
         glossary_buf_str(&body, "<p class=\"category\">Category: "
-                         "<a href=\"category/");
+                         "<a href=\"" GLOSSARY_ROUTE_CATEGORY_NAME "/");
         glossary_buf_add(&body, s->cats[c].slug.data, s->cats[c].slug.len);
         glossary_buf_str(&body, "\">");
         glossary_html_text(&body, &s->cats[c].name);
@@ -1167,8 +1170,8 @@ glossary_page_index(glossary_site_t *s, glossary_buf_t *out)
     glossary_buf_str(&body, "</h1>\n");
 
     if (s->ncats > 0) {
-        glossary_buf_str(&body, "<p><a href=\"category/\">Browse by "
-                         "category</a></p>\n");
+        glossary_buf_str(&body, "<p><a href=\"" GLOSSARY_ROUTE_CATEGORY_NAME
+                         "/\">Browse by category</a></p>\n");
     }
 
     glossary_buf_str(&body, "<nav class=\"letters\" aria-label=\"Terms by "
@@ -1241,7 +1244,7 @@ glossary_page_category(glossary_site_t *s, uint32_t c, glossary_buf_t *out)
 
     if (s->base.len) {
         glossary_buf_add(&url, s->base.data, s->base.len);
-        glossary_buf_str(&url, "category/");
+        glossary_buf_str(&url, GLOSSARY_ROUTE_CATEGORY_NAME "/");
         glossary_buf_add(&url, cat->slug.data, cat->slug.len);
     }
 
@@ -1289,7 +1292,7 @@ glossary_page_categories(glossary_site_t *s, glossary_buf_t *out)
 
     if (s->base.len) {
         glossary_buf_add(&url, s->base.data, s->base.len);
-        glossary_buf_str(&url, "category/");
+        glossary_buf_str(&url, GLOSSARY_ROUTE_CATEGORY_NAME "/");
     }
 
     glossary_title(s, &title, "Categories", 10);
@@ -1453,10 +1456,11 @@ glossary_sitemap(glossary_site_t *s, glossary_buf_t *out)
         glossary_sitemap_url(s, out, "", &s->entries[i].slug);
     }
 
-    glossary_sitemap_url(s, out, "category/", NULL);
+    glossary_sitemap_url(s, out, GLOSSARY_ROUTE_CATEGORY_NAME "/", NULL);
 
     for (i = 0; i < s->ncats; i++) {
-        glossary_sitemap_url(s, out, "category/", &s->cats[i].slug);
+        glossary_sitemap_url(s, out, GLOSSARY_ROUTE_CATEGORY_NAME "/",
+                             &s->cats[i].slug);
     }
 
     glossary_buf_str(out, "</urlset>\n");
@@ -1473,12 +1477,21 @@ glossary_sitemap(glossary_site_t *s, glossary_buf_t *out)
  * byte for byte as it went in.
  */
 
-typedef struct {
+typedef struct glossary_devalue_s  glossary_devalue_t;
+
+static void glossary_devalue_grow(glossary_devalue_t *d);
+
+
+struct glossary_devalue_s {
     glossary_buf_t    *elems;
     uint32_t           n;
     uint32_t           nalloc;
     uint32_t           null_index;      /* 0: none yet */
-} glossary_devalue_t;
+    /* the strings' elements by their bytes: index + 1, 0 empty */
+    uint32_t          *strings;
+    uint32_t           nstrings;        /* a power of two, or 0 */
+    uint32_t           used;
+};
 
 
 /* the bytes glossary_devalue_string() looks at: the rest is copied */
@@ -1593,7 +1606,7 @@ glossary_devalue_new(glossary_devalue_t *d)
 static uint32_t
 glossary_devalue_text(glossary_devalue_t *d, const glossary_text_t *t)
 {
-    uint32_t         i, k;
+    uint32_t         i, k, mask;
     glossary_buf_t   probe;
 
     if (t->data == NULL) {
@@ -1608,20 +1621,65 @@ glossary_devalue_text(glossary_devalue_t *d, const glossary_text_t *t)
     memset(&probe, 0, sizeof(glossary_buf_t));
     glossary_devalue_string(&probe, t->data, t->len);
 
-    for (i = 0; i < d->n; i++) {
-        if (d->elems[i].len == probe.len
-            && memcmp(d->elems[i].data, probe.data, probe.len) == 0
-            && probe.data[0] == '"')
+    /* a table of the strings, so that a term of many related is linear */
+    if (2 * (d->used + 1) > d->nstrings) {
+        glossary_devalue_grow(d);
+    }
+
+    mask = d->nstrings - 1;
+
+    for (i = XXH3_64bits(probe.data, probe.len) & mask;
+         d->strings[i] != 0;
+         i = (i + 1) & mask)
+    {
+        k = d->strings[i] - 1;
+
+        if (d->elems[k].len == probe.len
+            && memcmp(d->elems[k].data, probe.data, probe.len) == 0)
         {
             glossary_buf_free(&probe);
-            return i;
+            return k;
         }
     }
 
     k = glossary_devalue_new(d);
     d->elems[k] = probe;
+    d->strings[i] = k + 1;
+    d->used++;
 
     return k;
+}
+
+
+static void
+glossary_devalue_grow(glossary_devalue_t *d)
+{
+    uint32_t   i, j, n, mask, *old;
+
+    old = d->strings;
+    n = d->nstrings;
+
+    d->nstrings = n ? n * 2 : 64;
+    d->strings = glossary_xcalloc(d->nstrings, sizeof(uint32_t));
+    mask = d->nstrings - 1;
+
+    for (i = 0; i < n; i++) {
+        if (old[i] == 0) {
+            continue;
+        }
+
+        for (j = XXH3_64bits(d->elems[old[i] - 1].data,
+                             d->elems[old[i] - 1].len) & mask;
+             d->strings[j] != 0;
+             j = (j + 1) & mask)
+        {
+            /* void */
+        }
+
+        d->strings[j] = old[i];
+    }
+
+    free(old);
 }
 
 
@@ -1809,5 +1867,6 @@ glossary_payload(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
     glossary_buf_add(out, "]", 1);
 
     free(d.elems);
+    free(d.strings);
     glossary_buf_free(&data);
 }

@@ -7,10 +7,14 @@
  *     "{slug}"                 the term
  *     "{slug}/related"         its related terms (JSON in both formats)
  *     "{slug}/_payload.json"   the term as a Nuxt payload (JSON)
- *     "category/"              the categories
- *     "category/{slug}"        the terms of one category
- *     "search?q=&limit="       a prefix search over names and slugs
+ *     "_category/"             the categories
+ *     "_category/{slug}"       the terms of one category
+ *     "_search?q=&limit="      a prefix search over names and slugs
  *     "sitemap.xml"            every page (XML)
+ *
+ * The module's own names hold a byte no slug can ("_", "."), so that any
+ * slug is a term's; the old "search" and "category/..." redirect to the
+ * new names when the blob has no term of that slug.
  *
  * The router (glossary_route_split()) and the map from routes to answers
  * (glossary_route_answer()) live in src/blob, shared with glossaryc get.
@@ -377,7 +381,7 @@ ngx_http_glossary_send_error(ngx_http_request_t *r, ngx_uint_t status)
 
 /*
  * 301 to the canonical URL: lower-case slugs, no trailing slash, but
- * "category/" with one
+ * "_category/" with one; the query string kept (a search's)
  */
 
 static ngx_int_t
