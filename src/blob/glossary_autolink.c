@@ -1073,6 +1073,47 @@ glossary_autolink_escape_attr(unsigned char *dst, const unsigned char *src,
 }
 
 
+#define AL_ELLIPSIS      "\xe2\x80\xa6"
+#define AL_WORD_BACK     48
+
+/*
+ * the bytes of a title that are kept: all, or at most MAX_TITLE cut after
+ * a word when one ends near the limit, else before a character (then an
+ * ellipsis follows)
+ */
+static size_t
+glossary_al_title_len(const unsigned char *p, size_t len)
+{
+    size_t  n, k;
+
+    if (len <= GLOSSARY_AUTOLINK_MAX_TITLE) {
+        return len;
+    }
+
+    n = GLOSSARY_AUTOLINK_MAX_TITLE;
+
+    for (k = n; k > n - AL_WORD_BACK; k--) {
+        if (p[k] == ' ') {
+            while (k > 0 && p[k - 1] == ' ') {
+                k--;
+            }
+
+            if (k > 0) {
+                return k;
+            }
+
+            break;
+        }
+    }
+
+    while (n > 0 && (p[n] & 0xc0) == 0x80) {
+        n--;
+    }
+
+    return n;
+}
+
+
 #define AL_TAG_1  "<a href=\""
 #define AL_TAG_2  "\" class=\"glossary-term\" data-glossary-slug=\""
 #define AL_TAG_3  "\" title=\""
@@ -1083,15 +1124,17 @@ glossary_autolink_escape_attr(unsigned char *dst, const unsigned char *src,
 size_t
 glossary_autolink_tag_size(const glossary_autolink_tag_t *tag)
 {
-    size_t  n;
+    size_t  n, k;
 
     n = AL_LEN(AL_TAG_1) + AL_LEN(AL_TAG_2) + AL_LEN(AL_TAG_4)
         + glossary_autolink_escape_attr_size(tag->prefix, tag->prefix_len)
         + 2 * glossary_autolink_escape_attr_size(tag->slug, tag->slug_len);
 
     if (tag->title != NULL) {
+        k = glossary_al_title_len(tag->title, tag->title_len);
         n += AL_LEN(AL_TAG_3)
-             + glossary_autolink_escape_attr_size(tag->title, tag->title_len);
+             + glossary_autolink_escape_attr_size(tag->title, k)
+             + (k < tag->title_len ? AL_LEN(AL_ELLIPSIS) : 0);
     }
 
     return n;
@@ -1102,6 +1145,7 @@ size_t
 glossary_autolink_tag_write(unsigned char *dst,
     const glossary_autolink_tag_t *tag)
 {
+    size_t          k;
     unsigned char  *d;
 
     d = dst;
@@ -1114,9 +1158,15 @@ glossary_autolink_tag_write(unsigned char *dst,
     d += glossary_autolink_escape_attr(d, tag->slug, tag->slug_len);
 
     if (tag->title != NULL) {
+        k = glossary_al_title_len(tag->title, tag->title_len);
         memcpy(d, AL_TAG_3, AL_LEN(AL_TAG_3));
         d += AL_LEN(AL_TAG_3);
-        d += glossary_autolink_escape_attr(d, tag->title, tag->title_len);
+        d += glossary_autolink_escape_attr(d, tag->title, k);
+
+        if (k < tag->title_len) {
+            memcpy(d, AL_ELLIPSIS, AL_LEN(AL_ELLIPSIS));
+            d += AL_LEN(AL_ELLIPSIS);
+        }
     }
 
     memcpy(d, AL_TAG_4, AL_LEN(AL_TAG_4));

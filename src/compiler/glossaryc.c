@@ -4,7 +4,7 @@
  * usage text and the dispatch; the commands are in glossaryc_build.c,
  * glossaryc_verify.c, glossaryc_info.c, glossaryc_get.c and glossaryc_diff.c.
  *
- *   glossaryc build -o OUT [--quiet] INPUT...
+ *   glossaryc build -o OUT [--quiet] [--autolink] INPUT...
  *   glossaryc verify FILE
  *   glossaryc info [--json] FILE
  *   glossaryc get [--etag] [--gzip] FILE SLUG [related]
@@ -43,6 +43,13 @@ static const char  glossary_help[] =
 "                          m or g: KiB, MiB, GiB), stopping as soon as\n"
 "                          the documents pass it; at most and by default\n"
 "                          16g, the format's limit\n"
+"        --autolink        link the terms named in each term page's\n"
+"                          explanation and FAQ answers to their pages (as\n"
+"                          the glossary_autolink filter links any page;\n"
+"                          a page never links its own term)\n"
+"        --autolink-accents  the automaton ignores accents: \"cafe\"\n"
+"                          matches \"café\" (glossary_autolink and\n"
+"                          --autolink); case is always ignored\n"
 "  verify FILE\n"
 "        run the check nginx runs when it loads FILE, and check the\n"
 "        hash of every chunk that verify=lazy checks at first use\n"
@@ -80,8 +87,10 @@ static const char  glossary_help[] =
 "\n"
 "a term: slug, term (required non-empty strings); shortDefinition,\n"
 "seoTitle, seoDescription, explanation, category (strings or null);\n"
-"relatedTerms [{slug, name}], faq [{question, answer}].  Other fields are\n"
-"ignored.  Slugs must match [a-z0-9]+(-[a-z0-9]+)*, at most 128 bytes.\n"
+"relatedTerms [{slug, name}], faq [{question, answer}]; aliases [string]:\n"
+"other names the autolinker links to the term (at most 64, each 1 to 256\n"
+"bytes; not shown in any document).  Other fields are ignored.  Slugs\n"
+"must match [a-z0-9]+(-[a-z0-9]+)*, at most 128 bytes.\n"
 "\n"
 "environment:\n"
 "  SOURCE_DATE_EPOCH     build time to record instead of the current time\n"
