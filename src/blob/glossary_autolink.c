@@ -2339,6 +2339,12 @@ glossary_autolink_feed(glossary_autolink_stream_t *st,
         return -1;
     }
 
+    if (in == NULL) {
+        /* no bytes (an empty last buffer): no null pointer for memchr */
+        in = (const unsigned char *) "";
+        len = 0;
+    }
+
     st->in = in;
     st->pass_from = 0;
     st->emit = emit;

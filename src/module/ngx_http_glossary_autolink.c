@@ -678,8 +678,13 @@ ngx_http_glossary_autolink_tag(ngx_http_glossary_autolink_ctx_t *ctx,
         tag.title_len = t->short_definition.len;
     }
 
-    /* at most block_size, as the merge computed for this prefix */
-    n = glossary_autolink_tag_size(&tag);
+    /*
+     * room for the tag with every byte escaped (at most block_size, as the
+     * merge computed for this prefix): one pass over the title, not two
+     */
+    n = GLOSSARY_AUTOLINK_TAG_MAX - 6 * GLOSSARY_AUTOLINK_MAX_TITLE
+        + 6 * (tag.prefix_len + 2 * tag.slug_len
+               + ngx_min(tag.title_len, GLOSSARY_AUTOLINK_MAX_TITLE));
 
     p = ngx_http_glossary_autolink_reserve(ctx, n);
     if (p == NULL) {

@@ -1049,6 +1049,33 @@ ta_api(void)
               GLOSSARY_AUTOLINK_MAX_TITLE, why ? ": " : "", why ? why : "");
     }
 
+    /* the empty last buffer may come without a pointer (nginx's) */
+    {
+        void                        *m;
+        ta_out_t                     ho;
+        glossary_autolink_stream_t  *hs;
+
+        memset(&ho, 0, sizeof(ho));
+        ho.real = 1;
+        ta_put(&ho.buf, &ho.len, &ho.size, "", 0);
+        m = aligned_alloc(8, glossary_autolink_stream_size(&ta_al[0]));
+        hs = glossary_autolink_stream_init(m, &ta_al[0], &ta_conf[TA_DEFAULT],
+                                           GLOSSARY_AUTOLINK_NO_TERM);
+        ho.in = (const unsigned char *) "a car";
+        ho.in_len = 5;
+        rc = glossary_autolink_feed(hs, ho.in, 5, 0, ta_emit, &ho);
+        ho.in = NULL;
+        ho.in_len = 0;
+        rc |= glossary_autolink_feed(hs, NULL, 0, 1, ta_emit, &ho);
+
+        ta_ok(rc == 0 && hs->hold_len == 0
+              && strstr(ho.buf, ">car</a>") != NULL,
+              "the last buffer as NULL, 0: what was held comes out");
+        free(m);
+        free(ho.buf);
+        free(ho.raw);
+    }
+
     /* skip lists */
     glossary_autolink_conf_init(&conf);
     ta_ok(conf.skip_count == 18 && conf.links_per_term == 1
