@@ -51,7 +51,8 @@ END
 
 # an upstream server block on a unix socket, and a proxy to it
 sub proxy_conf {
-    my ($front, $upstream) = @_;
+    my (undef, $upstream) = @_;
+    $upstream //= '';
     return <<"END";
 server {
     listen unix:\$TEST_GLOSSARY_PREFIX/logs/up.sock;

@@ -1033,40 +1033,56 @@ glossary_autolink_escape_attr_size(const unsigned char *src, size_t len)
 }
 
 
+/* the bytes an attribute value escapes: their reference's length */
+static const uint8_t  glossary_al_esc[256] = {
+    ['&'] = 5, ['<'] = 4, ['>'] = 4, ['"'] = 6, ['\''] = 5
+};
+
+
 size_t
 glossary_autolink_escape_attr(unsigned char *dst, const unsigned char *src,
     size_t len)
 {
-    size_t          i;
+    size_t          i, run;
     unsigned char  *d;
 
     d = dst;
+    i = 0;
 
-    for (i = 0; i < len; i++) {
+    while (i < len) {
+
+        /* a run of bytes as they are, copied at once */
+        for (run = i; run < len && glossary_al_esc[src[run]] == 0; run++) {
+            /* void */
+        }
+
+        memcpy(d, src + i, run - i);
+        d += run - i;
+        i = run;
+
+        if (i == len) {
+            break;
+        }
+
         switch (src[i]) {
         case '&':
             memcpy(d, "&amp;", 5);
-            d += 5;
             break;
         case '<':
             memcpy(d, "&lt;", 4);
-            d += 4;
             break;
         case '>':
             memcpy(d, "&gt;", 4);
-            d += 4;
             break;
         case '"':
             memcpy(d, "&quot;", 6);
-            d += 6;
             break;
-        case '\'':
+        default: /* '\'' */
             memcpy(d, "&#39;", 5);
-            d += 5;
-            break;
-        default:
-            *d++ = src[i];
         }
+
+        d += glossary_al_esc[src[i]];
+        i++;
     }
 
     return d - dst;

@@ -96,6 +96,7 @@ typedef struct {
     ngx_uint_t                               views;     /* allocated */
 
     unsigned                                 done:1;
+    unsigned                                 in_link:1;
 } ngx_http_glossary_autolink_ctx_t;
 
 
@@ -594,8 +595,17 @@ ngx_http_glossary_autolink_emit(void *data,
     switch (ev->type) {
 
     case GLOSSARY_AUTOLINK_PASS:
-        return ngx_http_glossary_autolink_pass(ctx, (u_char *) ev->data,
-                                               ev->len) == NGX_OK ? 0 : -1;
+
+        /*
+         * a link's text (a few words) is copied after its opening tag, so
+         * that the link is one buffer rather than three
+         */
+        if (!ctx->in_link) {
+            return ngx_http_glossary_autolink_pass(ctx, (u_char *) ev->data,
+                                                   ev->len) == NGX_OK ? 0 : -1;
+        }
+
+        /* fall through */
 
     case GLOSSARY_AUTOLINK_HELD:
         src = ev->data;
@@ -622,10 +632,13 @@ ngx_http_glossary_autolink_emit(void *data,
         return 0;
 
     case GLOSSARY_AUTOLINK_OPEN:
+        ctx->in_link = 1;
         return ngx_http_glossary_autolink_tag(ctx, ev->term) == NGX_OK
                ? 0 : -1;
 
     default: /* GLOSSARY_AUTOLINK_CLOSE */
+        ctx->in_link = 0;
+
         p = ngx_http_glossary_autolink_reserve(ctx,
                                              GLOSSARY_AUTOLINK_CLOSE_TAG_LEN);
         if (p == NULL) {
