@@ -241,6 +241,8 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 valgrind: $(CLI)
 	rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
 	$(VALGRIND) $(CLI) build -q -o $(BUILD)/valgrind/data.glossary data
+	$(VALGRIND) $(CLI) build -q --autolink --autolink-accents \
+	    -o $(BUILD)/valgrind/linked.glossary data
 	$(VALGRIND) $(CLI) verify $(BUILD)/valgrind/data.glossary
 	$(VALGRIND) $(CLI) info $(BUILD)/valgrind/data.glossary >/dev/null
 	$(VALGRIND) $(CLI) get $(BUILD)/valgrind/data.glossary \

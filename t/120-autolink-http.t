@@ -907,3 +907,24 @@ $::CONF . "charset utf-8; location /x/ { alias html/p/; glossary_autolink site.g
 GET /x/a.xhtml
 --- response_body eval
 "<p>" . L('car', 'car') . "</p>\n"
+
+
+
+=== TEST 47: a hostile glossary (markup, quotes and references in names, aliases and titles; empty, overlong and duplicate aliases; scripts of every direction): escaped, never breaking the page
+--- glossary eval
+Test::Glossary::Server::slurp(File::Spec->catfile(Test::Glossary::repo_root(), 't', 'data', 'hostile', 'valid', 'aliases.json'))
+--- config eval
+$::CONF . "location /all/ { alias html/p/; glossary_autolink site.glossary /g/; glossary_autolink_links_per_term 0; }"
+--- user_files
+>>> html/p/a.html
+<p>It's x"y, a&amp;amp;b and Car; CAFÉ ÖFFENTLICH; שלום; 東京都; İstanbul; STRASSE; alias 63.</p>
+--- request
+GET /all/a.html
+--- response_body eval
+"<p>" . L('markup', "It's", "&lt;i&gt;Title&lt;/i&gt; with &quot;quotes&quot; &amp; &#39;apostrophes&#39; &lt;/a&gt;")
+. ' ' . L('markup', 'x"y', "&lt;i&gt;Title&lt;/i&gt; with &quot;quotes&quot; &amp; &#39;apostrophes&#39; &lt;/a&gt;")
+. ', ' . L('markup', 'a&amp;amp;b', "&lt;i&gt;Title&lt;/i&gt; with &quot;quotes&quot; &amp; &#39;apostrophes&#39; &lt;/a&gt;")
+. ' and ' . L('dup', 'Car') . '; ' . L('unicode', 'CAFÉ ÖFFENTLICH') . '; '
+. L('unicode', 'שלום') . '; ' . L('unicode', '東京都') . '; '
+. L('unicode', 'İstanbul') . '; ' . L('unicode', 'STRASSE') . '; '
+. L('many', 'alias 63') . ".</p>\n"
