@@ -59,7 +59,7 @@ sub page {
 }
 
 my $small = page(3);
-my $large = page(400);     # about 400 KB
+my $large = page(400);     # about 300 KB
 my $medium = page(40);     # about 30 KB
 
 # the upstream's socket, outside the prefix that start_nginx makes
