@@ -54,7 +54,7 @@ DATA         := $(shell find data -type f 2>/dev/null | sort)
 # The C tests of the blob reader, one program per concern (t/blob/test_*.c)
 # on shared helpers, and the writer of the nginx tests' blobs (pages_blob);
 # the .t files run what is built here.
-TEST_BLOB_PROGS := header records lazy chunks
+TEST_BLOB_PROGS := header records lazy chunks autolink
 TEST_BLOBS      := $(addprefix $(BUILD)/test_blob_,$(TEST_BLOB_PROGS))
 TEST_BLOB_LIB   := t/blob/tb.c t/blob/tb_lazy.c t/blob/make_blob.c
 TEST_BLOB_HDRS  := t/blob/tb.h t/blob/make_blob.h $(BLOB_HDRS)
@@ -242,6 +242,8 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 valgrind: $(CLI)
 	rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
 	$(VALGRIND) $(CLI) build -q -o $(BUILD)/valgrind/data.glossary data
+	$(VALGRIND) $(CLI) build -q --autolink --autolink-accents \
+	    -o $(BUILD)/valgrind/linked.glossary data
 	$(VALGRIND) $(CLI) verify $(BUILD)/valgrind/data.glossary
 	$(VALGRIND) $(CLI) info $(BUILD)/valgrind/data.glossary >/dev/null
 	$(VALGRIND) $(CLI) get $(BUILD)/valgrind/data.glossary \
@@ -354,7 +356,8 @@ bench-autolink: deps $(AUTOLINK_BENCH) $(BUILD)/autolink-gen
 # libFuzzer target.  make bench-search: relevance and speed at 100,000 terms.
 
 FTS_SRCS     := src/blob/glossary_fts.c src/blob/glossary_fts_query.c \
-                src/blob/glossary_fold.c src/blob/glossary_blob.c
+                src/blob/glossary_fold.c src/blob/glossary_blob.c \
+                src/blob/glossary_autolink.c
 FTS_WRITER   := src/compiler/glossary_fts_build.c
 FTS_HDRS     := src/blob/glossary_fts.h src/blob/glossary_fold.h \
                 src/blob/glossary_blob.h src/compiler/glossary_fts_build.h

@@ -440,7 +440,7 @@ EOF
     my $size = -s "$tmp/small.blob";
     my ($id) = $out =~ /^build id:      ([0-9a-f]{16})$/m;
     ok($id, 'info: build id');
-    like($out, qr/\Afile:          small\.blob\nformat:        1\.2\n/,
+    like($out, qr/\Afile:          small\.blob\nformat:        1\.3\n/,
          'info: file and format');
     like($out, qr/^checksum:      0x$id$/m, 'info: checksum is the build id')
         if $id;
@@ -455,6 +455,9 @@ EOF
         like($out, qr/^  \d   $s +\d+ +\d+$/m, "info: section $s");
     }
     like($out, qr/^  11  CHUNKS +\d+ +\d+$/m, 'info: section CHUNKS');
+    like($out, qr/^  12  AUTOLINK +\d+ +\d+$/m, 'info: section AUTOLINK');
+    like($out, qr/^autolink:      \d+ patterns, longest \d+ bytes, \d+ bytes /m,
+         'info: the automaton');
     like($out, qr/^chunks:        1 of 65536 bytes, eager \d+ bytes$/m,
          'info: one chunk of 64 KiB');
 
@@ -463,12 +466,12 @@ EOF
         $nterms, $dpt, $glob, $flags)
         = unpack('a8 v v V Q< Q< V V Q< Q< V V V V', $blob);
     is($magic, 'GLOSSARY', 'header: magic');
-    is("$maj.$min", '1.2', 'header: version');
+    is("$maj.$min", '1.3', 'header: version');
     is($bo, 0x01020304, 'header: byte order');
     is(sprintf('%016x', $sum), $id // '', 'header: checksum');
     is($fsize, $size, 'header: file size');
     is($hsize, 128, 'header: header size');
-    is($nsec, 11, 'header: eleven sections');
+    is($nsec, 12, 'header: twelve sections');
     is($table, 128, 'header: section table follows the header');
     is($btime, $EPOCH, 'header: build time');
     is("$nterms $dpt $glob $flags", '4 6 7 0', 'header: counts');
@@ -535,6 +538,136 @@ EOF
     like(get('small.blob', 'ZETA', 'related'),
          qr/"ZETA\/related" is not canonical: the module redirects to "zeta\/related"/,
          'get: redirect of SLUG related');
+}
+
+
+# aliases (every input form) and --autolink: the term pages link the terms
+# their explanation and FAQ answers name; the documents stay plain text
+
+{
+    my @terms = (
+        { slug => 'gpu', term => 'GPU', aliases => ['graphics processor'],
+          shortDefinition => "A chip for \"parallel\" work & more.",
+          explanation => "A GPU runs kernels. A TPU and a graphics processor "
+                         . "too.\n\nSee also tensor cores, then a TPU again.",
+          faq => [{ question => 'Is a TPU a GPU?',
+                    answer => 'No: a TPU is not a GPU; Tensor Cores help.' }] },
+        { slug => 'tpu', term => 'TPU', shortDefinition => 'Google\'s chip.',
+          explanation => 'Unlike a GPU, a TPU is a systolic array.' },
+        { slug => 'tensor-core', term => 'Tensor Core',
+          aliases => ['TC unit', 'matrix unit'],
+          explanation => 'Part of a GPU (graphics processors have them).' },
+    );
+
+    put('al.json', $json->encode(\@terms));
+    put('al.jsonl', join("\n", map { $json->encode($_) } @terms) . "\n");
+
+    # the same terms as a Nuxt payload: one element per value, in order
+    my @pl = ({ data => 1 }, [map { 2 + $_ } 0 .. $#terms]);
+    for my $t (@terms) {
+        my %obj;
+        for my $k (sort keys %$t) {
+            push @pl, undef;
+            my $at = $#pl;
+            if (ref $t->{$k} eq 'ARRAY') {
+                my @items;
+                for my $v (@{ $t->{$k} }) {
+                    if (ref $v) {
+                        my %o;
+                        for my $f (sort keys %$v) {
+                            push @pl, $v->{$f};
+                            $o{$f} = $#pl;
+                        }
+                        push @pl, \%o;
+                    } else {
+                        push @pl, $v;
+                    }
+                    push @items, $#pl;
+                }
+                $pl[$at] = \@items;
+            } else {
+                $pl[$at] = $t->{$k};
+            }
+            $obj{$k} = $at;
+        }
+        push @pl, \%obj;
+    }
+    # the term objects last: point the list at them
+    my @objs = grep { ref $pl[$_] eq 'HASH' && exists $pl[$_]{slug} }
+               0 .. $#pl;
+    $pl[1] = \@objs;
+    put('al.payload.json', $json->encode(\@pl));
+
+    my %page;
+    for my $in (qw(al.json al.jsonl al.payload.json)) {
+        my ($st, $err) = build("$in.blob", '-q', '--autolink', $in);
+        is($st, 0, "aliases: $in builds with --autolink") or diag($err);
+        $page{$in} = get('--html', "$in.blob", 'gpu');
+    }
+
+    my $p = $page{'al.json'};
+    is($page{'al.jsonl'}, $p, 'aliases: JSON Lines gives the same page');
+    is($page{'al.payload.json'}, $p, 'aliases: the payload the same page');
+
+    my @links = $p =~ /(<a href="[^"]*" class="glossary-term"[^>]*>[^<]*<\/a>)/g;
+    is_deeply(\@links, [
+        '<a href="tpu" class="glossary-term" data-glossary-slug="tpu" '
+        . 'title="Google&#39;s chip.">TPU</a>',
+        '<a href="tensor-core" class="glossary-term" '
+        . 'data-glossary-slug="tensor-core">tensor cores</a>',
+    ], '--autolink: the first TPU and the plural of an alias of Tensor Core, '
+       . 'escaped titles; the page\'s own term and its alias never')
+        or diag(join "\n", @links);
+    unlike($p, qr/<dt>[^<]*<a /, '--autolink: FAQ questions are not linked');
+    like($p, qr/<dd><p>No: a TPU is not a GPU; Tensor Cores help\.<\/p>/,
+         '--autolink: each term once per page, over explanation and answers');
+
+    my $tc = get('--html', 'al.json.blob', 'tensor-core');
+    like($tc, qr/Part of a <a href="gpu" class="glossary-term" data-glossary-slug="gpu" title="A chip for &quot;parallel&quot; work &amp; more\.">GPU<\/a> \(graphics processors have them\)/,
+         '--autolink: linked once, the plural of an alias not again');
+
+    # the JSON documents and the payload stay plain text
+    for my $in (qw(al.json al.jsonl)) {
+        my $j = get("$in.blob", 'gpu');
+        unlike($j, qr/glossary-term|aliases/,
+               "$in: the term's JSON has no links and no aliases");
+    }
+    unlike(get('al.json.blob', 'gpu/_payload.json'), qr/glossary-term/,
+           'the payload has no links');
+
+    # without --autolink: no links; aliases change no document
+    my ($st) = build('plain.blob', '-q', 'al.json');
+    is($st, 0, 'aliases: builds without --autolink');
+    unlike(get('--html', 'plain.blob', 'gpu'), qr/glossary-term/,
+           'without --autolink the pages have no links');
+
+    my @bare = map { my %t = %$_; delete $t{aliases}; \%t } @terms;
+    put('bare.json', $json->encode(\@bare));
+    ($st) = build('bare.blob', '-q', 'bare.json');
+    for my $route ('gpu', 'tensor-core', 'gpu/_payload.json') {
+        is(get('bare.blob', $route), get('plain.blob', $route),
+           "aliases change no document: $route");
+    }
+
+    my ($ist, $info) = glossaryc('info', 'al.json.blob');
+    like($info, qr/^autolink:      \d+ patterns/m, 'info: the automaton');
+
+    # --autolink-accents: a flag of the image
+    put('acc.json', qq{[{"slug": "coffee-house", "term": "Caf\xc3\xa9"},
+  {"slug": "menu", "term": "Menu",
+   "explanation": "Order at the CAFE, or the caf\xc3\xa9."}]\n});
+    ($st) = build('acc.blob', '-q', '--autolink', '--autolink-accents',
+                  'acc.json');
+    is($st, 0, '--autolink-accents builds');
+    like(get('--html', 'acc.blob', 'menu'),
+         qr/Order at the <a href="coffee-house"[^>]*>CAFE<\/a>, or the caf\xc3\xa9\./,
+         '--autolink-accents: "CAFE" matches "Caf\xc3\xa9"');
+    (undef, $info) = glossaryc('info', 'acc.blob');
+    like($info, qr/^autolink: .*, accents folded$/m, 'info: accents folded');
+    ($st) = build('noacc.blob', '-q', '--autolink', 'acc.json');
+    like(get('--html', 'noacc.blob', 'menu'),
+         qr/Order at the CAFE, or the <a href="coffee-house"[^>]*>caf\xc3\xa9<\/a>\./,
+         'without it "CAFE" does not match, "caf\xc3\xa9" does');
 }
 
 

@@ -1121,3 +1121,58 @@ zero.blob: file is too small to be a glossary blob: 0 bytes, a header needs 128
 === TEST 101: verify: a missing file is an I/O error
 --- glossaryc: verify missing.blob
 --- exit_status: 3
+
+
+
+=== TEST 94: aliases that are not an array
+--- input chomp
+>>> al1.json
+{"slug":"x","term":"X","aliases":"Ex"}
+--- glossaryc: build -o err.blob al1.json
+--- exit_status: 1
+--- stderr
+al1.json:1:34: "aliases" must be an array or null, found string
+--- no_files: err.blob
+
+
+
+=== TEST 95: an alias that is not a string
+--- input chomp
+>>> al2.json
+{"slug":"x","term":"X","aliases":["Ex",7]}
+--- glossaryc: build -o err.blob al2.json
+--- exit_status: 1
+--- stderr
+al2.json:1:40: an "aliases" entry must be a string, found number
+
+
+
+=== TEST 96: an empty alias, with its place in JSON Lines
+--- input
+>>> al3.jsonl
+{"slug":"y","term":"Y"}
+{"slug":"x","term":"X","aliases":["Ex", ""]}
+--- glossaryc: build -o err.blob al3.jsonl
+--- exit_status: 1
+--- stderr
+al3.jsonl:2:41: an "aliases" entry must be 1 to 256 bytes, found 0
+
+
+
+=== TEST 97: a null alias in a payload
+--- input eval
+{ 'al4.json' => $HEAD . '{"slug":2,"term":3,"aliases":4},"x","X",[5,-2],"Ex"]' }
+--- glossaryc: build -o err.blob al4.json
+--- exit_status: 1
+--- stderr_like: \Aal4\.json:1:\d+: an "aliases" entry must be a string, found null
+
+
+
+=== TEST 98: more than 64 aliases
+--- input eval
+{ 'al5.json' => '{"slug":"x","term":"X","aliases":['
+                . join(',', map { "\"a$_\"" } 1 .. 65) . ']}' }
+--- glossaryc: build -o err.blob al5.json
+--- exit_status: 1
+--- stderr
+al5.json:1:34: "aliases" has 65 entries, over the limit of 64

@@ -21,9 +21,11 @@ my $tmp;
 
 my @fts = map { "$root/$_" } qw(src/blob/glossary_fts.c
     src/blob/glossary_fts_query.c src/blob/glossary_fold.c
-    src/blob/glossary_blob.c src/compiler/glossary_fts_build.c);
+    src/blob/glossary_blob.c src/blob/glossary_autolink.c
+    src/compiler/glossary_fts_build.c);
 my @hdrs = map { "$root/$_" } qw(src/blob/glossary_fts.h
     src/blob/glossary_fold.h src/blob/glossary_blob.h
+    src/blob/glossary_autolink.h
     src/compiler/glossary_fts_build.h src/compiler/glossary_input.h);
 
 sub binary {
@@ -96,7 +98,8 @@ sub run_tap {
 run_tap('test_fts', binary('test_fts', 't/fts/test_fts.c'));
 
 my $tool = binary('fts_tool', 't/fts/fts_tool.c',
-                  "$root/src/compiler/glossary_input.c");
+                  map { "$root/src/compiler/$_" } qw(glossary_input.c
+                      glossary_model.c glossaryc_common.c));
 
 if (-x "$root/t/bench/relevance") {
     run_tap('relevance (small)', "$root/t/bench/relevance", '--tap',

@@ -24,11 +24,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "glossary_autolink.h"
+
 
 #define GLOSSARY_MAGIC               "GLOSSARY"
 #define GLOSSARY_MAGIC_LEN           8
 #define GLOSSARY_VERSION_MAJOR       1
-#define GLOSSARY_VERSION_MINOR       2
+#define GLOSSARY_VERSION_MINOR       3
 #define GLOSSARY_BYTE_ORDER          0x01020304u
 #define GLOSSARY_HEADER_SIZE         128
 #define GLOSSARY_ALIGN               8
@@ -75,7 +77,14 @@ enum {
 
     /* 1.2; optional: without it a blob can only be verified in full */
     GLOSSARY_SECTION_CHUNKS = 11,     /* glossary_chunks_t + uint64_t[] */
-    GLOSSARY_SECTION_LAST = 11
+
+    /*
+     * 1.3; optional: the autolink automaton image (glossary_autolink.h),
+     * read in place; a blob without it cannot serve glossary_autolink.
+     * Id 13 is reserved (the full-text search index).
+     */
+    GLOSSARY_SECTION_AUTOLINK = 12,
+    GLOSSARY_SECTION_LAST = 12
 };
 
 /* the ids are 1 to GLOSSARY_SECTION_LAST: one row each in glossary_sections */
@@ -354,6 +363,15 @@ typedef struct {
 
 
 /*
+ * AUTOLINK section (1.3): one autolink image, exactly as
+ * src/blob/glossary_autolink.h defines it (the matching automaton of the
+ * term names, aliases and slugs, for the glossary_autolink filter and
+ * "glossaryc build --autolink"), its size the section's.  The term ids in
+ * it are the blob's: its term_count must equal the header's.  The section
+ * is 8-byte aligned, so the image is read in place.  Size 0: no image.
+ */
+
+/*
  * SEARCH_PAGE section (1.1): the HTML search results page as segments, in
  * order, 24 bytes each.  A text segment is sent as it is; a query segment
  * stands for the query, HTML-escaped by the server; a results segment for
@@ -419,6 +437,7 @@ typedef enum {
     GLOSSARY_ERR_SEARCH,             /* the search index is invalid */
     GLOSSARY_ERR_CHUNKS,             /* the chunk table is invalid */
     GLOSSARY_ERR_CHUNK,              /* a chunk does not match its hash */
+    GLOSSARY_ERR_AUTOLINK,           /* the autolink image is invalid */
     GLOSSARY_ERR_LAST
 } glossary_status_t;
 
@@ -458,6 +477,10 @@ typedef struct {
     uint64_t                    chunk_count;
     uint64_t                    eager_size;
     uint32_t                    chunk_shift;
+    /* 1.3 AUTOLINK: the section, then the image opened from it */
+    const unsigned char        *autolink_data;
+    uint64_t                    autolink_size;
+    glossary_autolink_t         autolink;
     /* opened with GLOSSARY_OPEN_LAZY and the blob has CHUNKS */
     unsigned                    lazy:1;
     char                        build_id[17];
@@ -617,6 +640,13 @@ const glossary_category_t *glossary_blob_category(const glossary_blob_t *blob,
 uint32_t glossary_blob_search_lower(const glossary_search_t *entries,
     uint32_t n, const glossary_blob_t *blob, const unsigned char *key,
     size_t len);
+
+/*
+ * the autolink image of the blob (checked: its term ids are the blob's),
+ * or NULL when the blob has no AUTOLINK section
+ */
+#define glossary_blob_autolink(blob)                                          \
+    ((blob)->autolink.base != NULL ? &(blob)->autolink : NULL)
 
 /* pointer to the bytes of a validated reference */
 #define glossary_blob_ptr(blob, ref)  ((blob)->base + (ref).off)

@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "glossary_autolink_build.h"
 #include "glossary_blob.h"
 #include "glossary_build.h"
 #include "glossary_out.h"
@@ -63,6 +64,9 @@ typedef struct {
     uint32_t                     *buckets;
     uint32_t                      nbuckets;
     uint32_t                      max_probe;
+    unsigned char                *autolink; /* the AUTOLINK image */
+    size_t                        autolink_size;
+    glossary_autolink_t           al;       /* opened, for --autolink */
     glossary_layout_t             lay;
     unsigned char                *fixed;    /* the file up to STRINGS */
     glossary_out_t                out;
@@ -82,6 +86,7 @@ typedef int (*glossary_build_step_pt)(glossary_builder_t *b);
 
 
 static int glossary_build_check(glossary_builder_t *b);
+static int glossary_build_autolink(glossary_builder_t *b);
 static int glossary_build_lay_out(glossary_builder_t *b);
 static int glossary_build_open(glossary_builder_t *b);
 static int glossary_build_index(glossary_builder_t *b);
@@ -109,6 +114,7 @@ static int glossary_write_chunks(glossary_builder_t *b);
 /* the steps, in order: each one runs only when the ones before succeeded */
 static glossary_build_step_pt  glossary_build_steps[] = {
     glossary_build_check,       /* options, template; the terms as a whole */
+    glossary_build_autolink,    /* the automaton of names, aliases, slugs */
     glossary_build_lay_out,     /* search keys, slug index, sections' places */
     glossary_build_open,        /* the temporary file, workers, writer */
     glossary_build_index,       /* TERMS to SEARCH_PAGE, their strings first */
@@ -186,6 +192,84 @@ glossary_build_check(glossary_builder_t *b)
 
 
 /*
+ * The AUTOLINK image: every term's name, aliases and slug (as words), its
+ * id the blob's.  With --autolink the term pages are rewritten with it as
+ * they are rendered, so it is opened by the module's own reader here.
+ */
+static int
+glossary_build_autolink(glossary_builder_t *b)
+{
+    int                           err;
+    uint32_t                      id, j;
+    glossary_entry_t             *e;
+    glossary_autolink_status_t    rc;
+    glossary_autolink_stats_t     stats;
+    glossary_autolink_builder_t  *ab;
+
+    ab = glossary_autolink_builder_create(b->n, b->conf->accents
+                                          ? GLOSSARY_AUTOLINK_BUILD_ACCENTS
+                                          : 0);
+    if (ab == NULL) {
+        glossary_out_of_memory(0);
+    }
+
+    err = 0;
+
+    for (id = 0; id < b->n && !err; id++) {
+        e = &b->entries[id];
+
+        err = glossary_autolink_builder_add(ab, id,
+                                            (const unsigned char *)
+                                            e->term.data, e->term.len,
+                                            GLOSSARY_AUTOLINK_NAME)
+              || glossary_autolink_builder_add(ab, id,
+                                               (const unsigned char *)
+                                               e->slug.data, e->slug.len,
+                                               GLOSSARY_AUTOLINK_SLUG);
+
+        for (j = 0; j < e->naliases && !err; j++) {
+            err = glossary_autolink_builder_add(ab, id,
+                                                (const unsigned char *)
+                                                e->aliases[j].data,
+                                                e->aliases[j].len,
+                                                GLOSSARY_AUTOLINK_ALIAS);
+        }
+    }
+
+    if (!err) {
+        err = glossary_autolink_builder_finish(ab, &b->autolink,
+                                               &b->autolink_size, &stats);
+    }
+
+    if (err) {
+        glossary_error("autolink automaton: %s",
+                       glossary_autolink_builder_error(ab));
+        glossary_autolink_builder_free(ab);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    glossary_autolink_builder_free(ab);
+
+    if (!b->conf->autolink) {
+        return GLOSSARY_EXIT_OK;
+    }
+
+    rc = glossary_autolink_open(&b->al, b->autolink, b->autolink_size);
+
+    if (rc != GLOSSARY_AUTOLINK_OK) {
+        glossary_error("internal error, the autolink automaton does not "
+                       "verify: %s: %s", glossary_autolink_strerror(rc),
+                       b->al.detail);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    glossary_site_autolink(&b->site, &b->al);
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/*
  * The search keys, the search page and the slug index: then every section
  * but STRINGS and CHUNKS has a known size and a place, and their records
  * go into "fixed", the file up to STRINGS.
@@ -230,6 +314,7 @@ glossary_build_lay_out(glossary_builder_t *b)
     l->count[GLOSSARY_SECTION_SEARCH_TERMS] = b->sk.nterms;
     l->count[GLOSSARY_SECTION_SEARCH_WORDS] = b->sk.nwords;
     l->count[GLOSSARY_SECTION_SEARCH_PAGE] = b->nseg;
+    l->count[GLOSSARY_SECTION_AUTOLINK] = b->autolink_size;
 
     glossary_layout_place(l);
 
@@ -318,6 +403,9 @@ glossary_build_index(glossary_builder_t *b)
     glossary_search_page(&b->page, &b->strings,
                          glossary_fixed(b, GLOSSARY_SECTION_SEARCH_PAGE));
     glossary_buf_free(&b->page);
+
+    memcpy(glossary_fixed(b, GLOSSARY_SECTION_AUTOLINK), b->autolink,
+           b->autolink_size);
 
     b->eager = b->strings.len;
 
@@ -488,6 +576,8 @@ glossary_build_release(glossary_builder_t *b)
     free(b->first_link);
     free(b->buckets);
     free(b->fixed);
+    free(b->autolink);
+    b->autolink = NULL;
     b->targets = NULL;
     b->first_link = NULL;
     b->buckets = NULL;

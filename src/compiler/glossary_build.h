@@ -18,6 +18,8 @@ typedef struct {
     uint64_t               build_time;  /* seconds since the epoch */
     int                    quiet;       /* no summary on stderr */
     uint64_t               max_size;    /* largest blob; 0: the format's */
+    int                    autolink;    /* link terms in the term pages */
+    int                    accents;     /* the automaton folds accents */
     glossary_site_conf_t   site;        /* the pages' options */
 } glossary_build_conf_t;
 

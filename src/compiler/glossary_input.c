@@ -233,6 +233,8 @@ static int glossary_get_array(glossary_file_t *f, glossary_json_t *obj,
     const char *key, glossary_json_t **out);
 static int glossary_get_object(glossary_file_t *f, glossary_json_t *ref,
     const char *what, glossary_json_t **out);
+static int glossary_get_aliases(glossary_file_t *f, glossary_json_t *obj,
+    glossary_entry_t *e);
 static const char *glossary_type_name(const glossary_json_t *n);
 static const char *glossary_special_name(int64_t v);
 static void glossary_quote(char *buf, size_t size, const char *p, size_t len);
@@ -2315,6 +2317,70 @@ glossary_get_object(glossary_file_t *f, glossary_json_t *ref,
 }
 
 
+/* "aliases": an optional array of non-empty strings, the term's other names */
+static int
+glossary_get_aliases(glossary_file_t *f, glossary_json_t *obj,
+    glossary_entry_t *e)
+{
+    int               rc;
+    char              type[32];
+    size_t            i;
+    glossary_loc_t    loc;
+    glossary_val_t    vrc;
+    glossary_json_t  *list, *val;
+    glossary_text_t  *a;
+
+    rc = glossary_get_array(f, obj, "aliases", &list);
+    if (rc != GLOSSARY_EXIT_OK || list == NULL || list->len == 0) {
+        return rc;
+    }
+
+    if (list->len > GLOSSARY_MAX_ALIASES) {
+        glossary_node_loc(f, glossary_get(obj, "aliases"), &loc);
+        glossary_error_at(&loc, "\"aliases\" has %zu entries, over the limit "
+                          "of %d", list->len, GLOSSARY_MAX_ALIASES);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    a = glossary_arena_alloc(&f->model->arena,
+                             list->len * sizeof(glossary_text_t));
+
+    for (i = 0; i < list->len; i++) {
+        glossary_node_loc(f, list->items[i], &loc);
+        vrc = glossary_deref(f, list->items[i], &val);
+
+        if (vrc != GLOSSARY_VAL_OK || val->type != GLOSSARY_JSON_STRING) {
+            if (vrc == GLOSSARY_VAL_ABSENT) {
+                snprintf(type, sizeof(type), "null");
+
+            } else {
+                glossary_found(vrc, val, type, sizeof(type));
+            }
+
+            glossary_error_at(&loc, "an \"aliases\" entry must be a string, "
+                              "found %s", type);
+            return GLOSSARY_EXIT_DATA;
+        }
+
+        if (val->len == 0 || val->len > GLOSSARY_MAX_SLUG_LEN * 2) {
+            glossary_error_at(&loc, "an \"aliases\" entry must be 1 to %d "
+                              "bytes, found %zu", GLOSSARY_MAX_SLUG_LEN * 2,
+                              val->len);
+            return GLOSSARY_EXIT_DATA;
+        }
+
+        a[i].data = glossary_arena_strdup(&f->model->arena, val->str,
+                                          val->len);
+        a[i].len = val->len;
+    }
+
+    e->aliases = a;
+    e->naliases = (uint32_t) list->len;
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
 static int
 glossary_read_term(glossary_file_t *f, glossary_json_t *obj)
 {
@@ -2419,6 +2485,11 @@ glossary_read_term(glossary_file_t *f, glossary_json_t *obj)
                 return GLOSSARY_EXIT_DATA;
             }
         }
+    }
+
+    rc = glossary_get_aliases(f, obj, e);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
     }
 
     rc = glossary_get_array(f, obj, "faq", &faq);

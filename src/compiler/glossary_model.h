@@ -45,11 +45,17 @@ typedef struct {
     glossary_text_t   payload_key;  /* a payload's key of the term's data */
     glossary_link_t  *related;
     glossary_faq_t   *faq;
+    glossary_text_t  *aliases;  /* other names, for autolinking only */
     uint32_t          nrelated;
     uint32_t          nfaq;
+    uint32_t          naliases;
     uint32_t          seq;      /* order of appearance in the input */
     glossary_loc_t    loc;      /* of the slug value */
 } glossary_entry_t;
+
+
+/* aliases of one term, at most */
+#define GLOSSARY_MAX_ALIASES  64
 
 
 typedef struct {

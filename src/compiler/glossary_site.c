@@ -39,6 +39,18 @@ static const glossary_where_t  glossary_sub = { "../", "../" };
 
 
 static void glossary_text_set(glossary_text_t *t, const char *s);
+static int glossary_full(const glossary_text_t *t);
+static int glossary_autolink_emit(void *ctx,
+    const glossary_autolink_event_t *ev);
+static void glossary_autolink_text(glossary_site_t *s, uint32_t id,
+    const glossary_buf_t *html, glossary_buf_t *out);
+
+
+/* what the events of a page's stream go to */
+typedef struct {
+    glossary_site_t  *site;
+    glossary_buf_t   *out;
+} glossary_autolink_sink_t;
 
 
 /* options */
@@ -662,9 +674,99 @@ glossary_site_free(glossary_site_t *s)
     free(s->back);
     free(s->first_back);
     free((char *) s->base.data);
+    free(s->autolink_conf);
+    free(s->autolink_mem);
     glossary_template_free(s->tpl);
 
     memset(s, 0, sizeof(glossary_site_t));
+}
+
+
+void
+glossary_site_autolink(glossary_site_t *s, const glossary_autolink_t *al)
+{
+    s->autolink = al;
+    s->autolink_conf = glossary_xmalloc(sizeof(glossary_autolink_conf_t));
+    s->autolink_mem = glossary_xmalloc(glossary_autolink_stream_size(al));
+
+    /* the questions are headings of their answers: not linked */
+    glossary_autolink_conf_init(s->autolink_conf);
+    (void) glossary_autolink_conf_add_skip(s->autolink_conf,
+                                           (const unsigned char *) "dt", 2);
+}
+
+
+/*
+ * html (the explanation and the FAQ of term id, as rendered) into out,
+ * with links to the terms it names; relative, as every link between pages
+ */
+static void
+glossary_autolink_text(glossary_site_t *s, uint32_t id,
+    const glossary_buf_t *html, glossary_buf_t *out)
+{
+    glossary_autolink_sink_t     sink;
+    glossary_autolink_stream_t  *st;
+
+    sink.site = s;
+    sink.out = out;
+
+    st = glossary_autolink_stream_init(s->autolink_mem, s->autolink,
+                                       s->autolink_conf, id);
+
+    /* the sink takes everything: a feed can only fail on a bug */
+    if (glossary_autolink_feed(st, html->data, html->len, 1,
+                               glossary_autolink_emit, &sink)
+        != 0)
+    {
+        glossary_error("internal error: the autolink stream failed");
+        abort();
+    }
+}
+
+
+static int
+glossary_autolink_emit(void *ctx, const glossary_autolink_event_t *ev)
+{
+    size_t                     n;
+    unsigned char             *p;
+    glossary_entry_t          *e;
+    glossary_autolink_tag_t    tag;
+    glossary_autolink_sink_t  *sink;
+
+    sink = ctx;
+
+    switch (ev->type) {
+
+    case GLOSSARY_AUTOLINK_PASS:
+    case GLOSSARY_AUTOLINK_HELD:
+        glossary_buf_add(sink->out, ev->data, ev->len);
+        break;
+
+    case GLOSSARY_AUTOLINK_OPEN:
+        e = &sink->site->entries[ev->term];
+
+        tag.prefix = (const unsigned char *) "";
+        tag.prefix_len = 0;
+        tag.slug = (const unsigned char *) e->slug.data;
+        tag.slug_len = e->slug.len;
+        tag.title = glossary_full(&e->short_definition)
+                    ? (const unsigned char *) e->short_definition.data : NULL;
+        tag.title_len = e->short_definition.len;
+
+        n = glossary_autolink_tag_size(&tag);
+        p = glossary_xmalloc(n);
+        n = glossary_autolink_tag_write(p, &tag);
+        glossary_buf_add(sink->out, p, n);
+        free(p);
+        break;
+
+    case GLOSSARY_AUTOLINK_CLOSE:
+        glossary_buf_add(sink->out, GLOSSARY_AUTOLINK_CLOSE_TAG,
+                         GLOSSARY_AUTOLINK_CLOSE_TAG_LEN);
+        break;
+    }
+
+    return 0;
 }
 
 
@@ -975,12 +1077,13 @@ void
 glossary_page_term(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
 {
     uint32_t           j, to, c;
-    glossary_buf_t     url, head, body;
+    glossary_buf_t     url, head, body, rich, *text;
     glossary_text_t    title, desc, none;
     glossary_entry_t  *e;
 
     e = &s->entries[id];
 
+    memset(&rich, 0, sizeof(glossary_buf_t));
     memset(&url, 0, sizeof(glossary_buf_t));
     memset(&head, 0, sizeof(glossary_buf_t));
     memset(&body, 0, sizeof(glossary_buf_t));
@@ -1008,27 +1111,35 @@ glossary_page_term(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
         glossary_buf_str(&body, "</p>\n");
     }
 
+    /* with --autolink, these two parts go through the automaton */
+    text = (s->autolink != NULL) ? &rich : &body;
+
     if (glossary_full(&e->explanation)) {
-        glossary_buf_str(&body, "<div class=\"explanation\">\n");
-        glossary_paragraphs(&body, &e->explanation);
-        glossary_buf_str(&body, "</div>\n");
+        glossary_buf_str(text, "<div class=\"explanation\">\n");
+        glossary_paragraphs(text, &e->explanation);
+        glossary_buf_str(text, "</div>\n");
     }
 
     if (e->nfaq > 0) {
-        glossary_buf_str(&body, "<section class=\"faq\" "
+        glossary_buf_str(text, "<section class=\"faq\" "
                          "aria-labelledby=\"faq\">\n"
                          "<h2 id=\"faq\">Frequently asked questions</h2>\n"
                          "<dl>\n");
 
         for (j = 0; j < e->nfaq; j++) {
-            glossary_buf_str(&body, "<dt>");
-            glossary_html_text(&body, &e->faq[j].question);
-            glossary_buf_str(&body, "</dt>\n<dd>");
-            glossary_paragraphs(&body, &e->faq[j].answer);
-            glossary_buf_str(&body, "</dd>\n");
+            glossary_buf_str(text, "<dt>");
+            glossary_html_text(text, &e->faq[j].question);
+            glossary_buf_str(text, "</dt>\n<dd>");
+            glossary_paragraphs(text, &e->faq[j].answer);
+            glossary_buf_str(text, "</dd>\n");
         }
 
-        glossary_buf_str(&body, "</dl>\n</section>\n");
+        glossary_buf_str(text, "</dl>\n</section>\n");
+    }
+
+    if (text == &rich) {
+        glossary_autolink_text(s, id, &rich, &body);
+        glossary_buf_free(&rich);
     }
 
     c = s->cat_of[id];

@@ -4,7 +4,7 @@
  * usage text and the dispatch; the commands are in glossaryc_build.c,
  * glossaryc_verify.c, glossaryc_info.c, glossaryc_get.c and glossaryc_diff.c.
  *
- *   glossaryc build -o OUT [--quiet] INPUT...
+ *   glossaryc build -o OUT [--quiet] [--autolink] INPUT...
  *   glossaryc verify FILE
  *   glossaryc info [--json] FILE
  *   glossaryc get [--etag] [--gzip] FILE SLUG [related]
@@ -43,6 +43,13 @@ static const char  glossary_help[] =
 "                          m or g: KiB, MiB, GiB), stopping as soon as\n"
 "                          the documents pass it; at most and by default\n"
 "                          16g, the format's limit\n"
+"        --autolink        link the terms named in each term page's\n"
+"                          explanation and FAQ answers to their pages (as\n"
+"                          the glossary_autolink filter links any page;\n"
+"                          a page never links its own term)\n"
+"        --autolink-accents  the automaton ignores accents: \"cafe\"\n"
+"                          matches \"café\" (glossary_autolink and\n"
+"                          --autolink); case is always ignored\n"
 "  verify FILE\n"
 "        run the check nginx runs when it loads FILE, and check the\n"
 "        hash of every chunk that verify=lazy checks at first use\n"
@@ -78,14 +85,16 @@ static const char  glossary_help[] =
 "  - an object with a \"terms\" array (and no \"slug\" or \"term\")\n"
 "  - otherwise an object: one term\n"
 "files of any size are read as streams, a term at a time; a payload is\n"
-"kept whole (its references reach anywhere), within half of the memory\n"
+"kept whole (its references reach anywhere), within half of the memory.\n"
 "\n"
 "a term: slug, term (required strings); shortDefinition, seoTitle,\n"
 "seoDescription, explanation, category (strings or null); relatedTerms\n"
-"[{slug, name}], faq [{question, answer}] (all four required).  Other\n"
-"fields are ignored.  Slugs must match [a-z0-9]+(-[a-z0-9]+)*, at most\n"
-"128 bytes.  A term, name or question must not be blank: only white\n"
-"space, controls and invisible characters (Unicode White_Space, Cc and\n"
+"[{slug, name}], faq [{question, answer}] (all four required); aliases\n"
+"[string]: other names the autolinker links to the term (at most 64,\n"
+"each 1 to 256 bytes; not shown in any document).  Other fields are\n"
+"ignored.  Slugs must match [a-z0-9]+(-[a-z0-9]+)*, at most 128 bytes.\n"
+"A term, name or question must not be blank: only white space, controls\n"
+"and invisible characters (Unicode White_Space, Cc and\n"
 "Default_Ignorable_Code_Point).\n"
 "\n"
 "environment:\n"

@@ -154,6 +154,12 @@ glossary_build_args(int argc, char **argv, glossary_build_conf_t *conf,
         {
             conf->quiet = 1;
 
+        } else if (strcmp(argv[i], "--autolink") == 0) {
+            conf->autolink = 1;
+
+        } else if (strcmp(argv[i], "--autolink-accents") == 0) {
+            conf->accents = 1;
+
         } else if (strcmp(argv[i], "-o") == 0
                    || strcmp(argv[i], "--output") == 0)
         {
