@@ -19,9 +19,10 @@ BUILD        := build
 NGINX_SRC    ?= /usr/share/nginx/src
 NGINX_BIN    ?= /usr/sbin/nginx
 
+# dict-foldoc: the real glossary of t/085-real-glossary.t (FOLDOC, GFDL)
 PACKAGES     := nginx nginx-dev libyajl-dev zlib1g-dev libxxhash-dev libdeflate-dev \
                 libpcre2-dev libssl-dev perl make gcc \
-                chromium chromium-driver
+                chromium chromium-driver dict-foldoc
 
 # Satisfied by a command on the PATH, whichever package brought it (a
 # machine may carry its own Node.js with npm, which Debian's npm conflicts
@@ -53,7 +54,7 @@ DATA         := $(shell find data -type f 2>/dev/null | sort)
 # The C tests of the blob reader, one program per concern (t/blob/test_*.c)
 # on shared helpers, and the writer of the nginx tests' blobs (pages_blob);
 # the .t files run what is built here.
-TEST_BLOB_PROGS := header records lazy chunks large
+TEST_BLOB_PROGS := header records lazy chunks large autolink
 TEST_BLOBS      := $(addprefix $(BUILD)/test_blob_,$(TEST_BLOB_PROGS))
 TEST_BLOB_LIB   := t/blob/tb.c t/blob/tb_lazy.c t/blob/make_blob.c
 TEST_BLOB_HDRS  := t/blob/tb.h t/blob/make_blob.h $(BLOB_HDRS)
@@ -194,7 +195,7 @@ $(BUILD)/fuzz_input: t/fuzz/fuzz_input.c $(FUZZ_INPUT_SRCS) \
 	    t/fuzz/fuzz_input.c $(FUZZ_INPUT_SRCS) $(BLOB_SRCS) \
 	    -lyajl -lxxhash
 
-FUZZ_TARGETS := blob route input
+FUZZ_TARGETS := blob route input autolink search
 
 fuzz: fuzz-regressions
 	set -o pipefail; for t in $(FUZZ_TARGETS); do \
@@ -250,6 +251,8 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 valgrind: $(CLI)
 	rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
 	$(VALGRIND) $(CLI) build -q -o $(BUILD)/valgrind/data.glossary data
+	$(VALGRIND) $(CLI) build -q --autolink --autolink-accents \
+	    -o $(BUILD)/valgrind/linked.glossary data
 	$(VALGRIND) $(CLI) verify $(BUILD)/valgrind/data.glossary
 	$(VALGRIND) $(CLI) info $(BUILD)/valgrind/data.glossary >/dev/null
 	$(VALGRIND) $(CLI) get $(BUILD)/valgrind/data.glossary \
@@ -292,6 +295,116 @@ test-deb: deb
 # Benchmarks are not part of "make test": bounded, loopback only, minutes.
 bench: deps all
 	t/bench/run
+
+# ---------------------------------------------------------------------------
+# Autolink engine (issue 16): the automaton image and the streaming HTML
+# rewriter (src/blob/glossary_autolink.*, nginx-free, no library), the
+# builder (src/compiler/glossary_autolink_build.*, libutf8proc's Unicode
+# data at compile time), their C tests, fuzz target and benchmark.
+# src/blob/AUTOLINK.md describes them.
+
+PACKAGES      += libutf8proc-dev python3-html5lib
+DEB_PACKAGES  += libutf8proc-dev
+LIBS          += -lutf8proc
+
+AUTOLINK_SRCS := src/blob/glossary_autolink.c \
+                 src/compiler/glossary_autolink_build.c
+AUTOLINK_HDRS := src/blob/glossary_autolink.h \
+                 src/compiler/glossary_autolink_build.h
+TEST_AUTOLINK := $(BUILD)/test_autolink
+
+.PHONY: test-autolink bench-autolink
+
+$(TEST_AUTOLINK): t/autolink/test_autolink.c $(AUTOLINK_SRCS) \
+    $(AUTOLINK_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/autolink/test_autolink.c $(AUTOLINK_SRCS) -lutf8proc
+
+test: $(TEST_AUTOLINK)
+
+test-autolink: $(TEST_AUTOLINK)
+	$(TEST_AUTOLINK) --html5 /usr/bin/python3 t/autolink/html5_same_tree.py
+
+# make test-asan runs t/110 on a sanitized copy
+$(ASAN_BUILD)/test_autolink: t/autolink/test_autolink.c $(AUTOLINK_SRCS) \
+    $(AUTOLINK_HDRS)
+	mkdir -p $(ASAN_BUILD)
+	gcc $(ASAN_CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/autolink/test_autolink.c $(AUTOLINK_SRCS) -lutf8proc
+
+test-asan: $(ASAN_BUILD)/test_autolink
+
+$(BUILD)/fuzz_autolink: t/fuzz/fuzz_autolink.c $(AUTOLINK_SRCS) \
+    $(AUTOLINK_HDRS) | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/fuzz/fuzz_autolink.c $(AUTOLINK_SRCS) -lutf8proc
+
+# The engine's own figures (t/bench/README-autolink.md): MB/s per core,
+# bytes per pattern byte, build time; a minute or two, no network.
+AUTOLINK_BENCH := $(BUILD)/autolink_bench
+
+$(AUTOLINK_BENCH): t/bench/autolink_bench.c $(AUTOLINK_SRCS) \
+    $(AUTOLINK_HDRS) | $(BUILD)
+	$(CC) -O2 -g $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/bench/autolink_bench.c $(AUTOLINK_SRCS) -lutf8proc
+
+$(BUILD)/autolink-gen: t/bench/gen.c | $(BUILD)
+	$(CC) -O2 $(OUR_CFLAGS) -o $@ t/bench/gen.c
+
+bench-autolink: deps $(AUTOLINK_BENCH) $(BUILD)/autolink-gen
+	$(AUTOLINK_BENCH) -g $(BUILD)/autolink-gen -d $(BUILD)/bench-autolink \
+	    $(AUTOLINK_BENCH_ARGS)
+
+# ---------------------------------------------------------------------------
+
+# ---- Full-text search (issue 17) ---------------------------------------
+# The search engine, nginx-free: the FTS image's reader and query engine
+# (src/blob/glossary_fts*.c), its writer (src/compiler/glossary_fts_build.c),
+# their C tests (t/fts/test_fts.c, run by t/130-search-engine.t), a command
+# line tool over glossary data (relevance and speed harnesses), and the
+# libFuzzer target.  make bench-search: relevance and speed at 100,000 terms.
+
+FTS_SRCS     := src/blob/glossary_fts.c src/blob/glossary_fts_query.c \
+                src/blob/glossary_fold.c src/blob/glossary_blob.c \
+                src/blob/glossary_autolink.c
+FTS_WRITER   := src/compiler/glossary_fts_build.c
+FTS_HDRS     := src/blob/glossary_fts.h src/blob/glossary_fold.h \
+                src/blob/glossary_blob.h src/compiler/glossary_fts_build.h
+TEST_FTS     := $(BUILD)/test_fts
+FTS_TOOL     := $(BUILD)/fts_tool
+FTS_WRAP     := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+
+.PHONY: test-fts bench-search
+
+$(TEST_FTS): t/fts/test_fts.c $(FTS_SRCS) $(FTS_WRITER) $(FTS_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ t/fts/test_fts.c \
+	    $(FTS_SRCS) $(FTS_WRITER) -lxxhash $(FTS_WRAP)
+
+$(FTS_TOOL): t/fts/fts_tool.c $(FTS_SRCS) $(FTS_WRITER) $(FTS_HDRS) \
+    $(FUZZ_INPUT_SRCS) $(CLI_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ t/fts/fts_tool.c \
+	    $(FTS_SRCS) $(FTS_WRITER) $(FUZZ_INPUT_SRCS) \
+	    -lyajl -lxxhash
+
+test: $(TEST_FTS) $(FTS_TOOL)
+
+test-fts: $(TEST_FTS)
+	$(TEST_FTS)
+
+# Relevance (t/bench/relevance: the engine against SQLite FTS5 and
+# Pagefind, over data/, 20,000 generated terms and WordNet's nouns) and
+# speed (t/bench/search-speed: 100,000 generated terms); minutes.
+bench-search: $(FTS_TOOL)
+	$(MAKE) deps PACKAGES="wordnet-base"
+	t/bench/relevance --pagefind --tool $(FTS_TOOL)
+	t/bench/search-speed --tool $(FTS_TOOL)
+
+$(BUILD)/fuzz_search: t/fuzz/fuzz_search.c $(FTS_SRCS) $(FTS_WRITER) \
+    $(FTS_HDRS) | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(OUR_CFLAGS) $(CLI_INC) -o $@ \
+	    t/fuzz/fuzz_search.c $(FTS_SRCS) $(FTS_WRITER) -lxxhash
+
+# ---- end of full-text search --------------------------------------------
 
 clean:
 	rm -rf $(BUILD)

@@ -1,5 +1,6 @@
 # glossaryc: input forms, exact bodies, atomic publishing, --max-size,
-# verify/info/get and reproducible builds.  Its error cases, each with its
+# verify/info/get, reproducible builds, streaming (the same blob and the
+# same messages in every read size) and the payload's memory bound.  Its error cases, each with its
 # exact FILE:LINE:COLUMN and exit status, are t/007-compiler-errors.t.
 # Fixtures are written into the working directory of Test::Glossary::CLI,
 # so messages name short relative paths.
@@ -623,6 +624,9 @@ EOF
         like($out, qr/^  \d   $s +\d+ +\d+$/m, "info: section $s");
     }
     like($out, qr/^  11  CHUNKS +\d+ +\d+$/m, 'info: section CHUNKS');
+    like($out, qr/^  12  AUTOLINK +\d+ +\d+$/m, 'info: section AUTOLINK');
+    like($out, qr/^autolink:      \d+ patterns, longest \d+ bytes, \d+ bytes /m,
+         'info: the automaton');
     like($out, qr/^chunks:        1 of 65536 bytes, eager \d+ bytes$/m,
          'info: one chunk of 64 KiB');
 
@@ -636,7 +640,7 @@ EOF
     is(sprintf('%016x', $sum), $id // '', 'header: checksum');
     is($fsize, $size, 'header: file size');
     is($hsize, 128, 'header: header size');
-    is($nsec, 11, 'header: eleven sections');
+    is($nsec, 12, 'header: twelve sections');
     is($table, 128, 'header: section table follows the header');
     is($btime, $EPOCH, 'header: build time');
     is("$nterms $dpt $glob $flags", '4 6 7 0', 'header: counts');
@@ -707,6 +711,136 @@ EOF
 }
 
 
+# aliases (every input form) and --autolink: the term pages link the terms
+# their explanation and FAQ answers name; the documents stay plain text
+
+{
+    my @terms = (
+        { slug => 'gpu', term => 'GPU', aliases => ['graphics processor'],
+          shortDefinition => "A chip for \"parallel\" work & more.",
+          explanation => "A GPU runs kernels. A TPU and a graphics processor "
+                         . "too.\n\nSee also tensor cores, then a TPU again.",
+          faq => [{ question => 'Is a TPU a GPU?',
+                    answer => 'No: a TPU is not a GPU; Tensor Cores help.' }] },
+        { slug => 'tpu', term => 'TPU', shortDefinition => 'Google\'s chip.',
+          explanation => 'Unlike a GPU, a TPU is a systolic array.' },
+        { slug => 'tensor-core', term => 'Tensor Core',
+          aliases => ['TC unit', 'matrix unit'],
+          explanation => 'Part of a GPU (graphics processors have them).' },
+    );
+
+    put('al.json', $json->encode(\@terms));
+    put('al.jsonl', join("\n", map { $json->encode($_) } @terms) . "\n");
+
+    # the same terms as a Nuxt payload: one element per value, in order
+    my @pl = ({ data => 1 }, [map { 2 + $_ } 0 .. $#terms]);
+    for my $t (@terms) {
+        my %obj;
+        for my $k (sort keys %$t) {
+            push @pl, undef;
+            my $at = $#pl;
+            if (ref $t->{$k} eq 'ARRAY') {
+                my @items;
+                for my $v (@{ $t->{$k} }) {
+                    if (ref $v) {
+                        my %o;
+                        for my $f (sort keys %$v) {
+                            push @pl, $v->{$f};
+                            $o{$f} = $#pl;
+                        }
+                        push @pl, \%o;
+                    } else {
+                        push @pl, $v;
+                    }
+                    push @items, $#pl;
+                }
+                $pl[$at] = \@items;
+            } else {
+                $pl[$at] = $t->{$k};
+            }
+            $obj{$k} = $at;
+        }
+        push @pl, \%obj;
+    }
+    # the term objects last: point the list at them
+    my @objs = grep { ref $pl[$_] eq 'HASH' && exists $pl[$_]{slug} }
+               0 .. $#pl;
+    $pl[1] = \@objs;
+    put('al.payload.json', $json->encode(\@pl));
+
+    my %page;
+    for my $in (qw(al.json al.jsonl al.payload.json)) {
+        my ($st, $err) = build("$in.blob", '-q', '--autolink', $in);
+        is($st, 0, "aliases: $in builds with --autolink") or diag($err);
+        $page{$in} = get('--html', "$in.blob", 'gpu');
+    }
+
+    my $p = $page{'al.json'};
+    is($page{'al.jsonl'}, $p, 'aliases: JSON Lines gives the same page');
+    is($page{'al.payload.json'}, $p, 'aliases: the payload the same page');
+
+    my @links = $p =~ /(<a href="[^"]*" class="glossary-term"[^>]*>[^<]*<\/a>)/g;
+    is_deeply(\@links, [
+        '<a href="tpu" class="glossary-term" data-glossary-slug="tpu" '
+        . 'title="Google&#39;s chip.">TPU</a>',
+        '<a href="tensor-core" class="glossary-term" '
+        . 'data-glossary-slug="tensor-core">tensor cores</a>',
+    ], '--autolink: the first TPU and the plural of an alias of Tensor Core, '
+       . 'escaped titles; the page\'s own term and its alias never')
+        or diag(join "\n", @links);
+    unlike($p, qr/<dt>[^<]*<a /, '--autolink: FAQ questions are not linked');
+    like($p, qr/<dd><p>No: a TPU is not a GPU; Tensor Cores help\.<\/p>/,
+         '--autolink: each term once per page, over explanation and answers');
+
+    my $tc = get('--html', 'al.json.blob', 'tensor-core');
+    like($tc, qr/Part of a <a href="gpu" class="glossary-term" data-glossary-slug="gpu" title="A chip for &quot;parallel&quot; work &amp; more\.">GPU<\/a> \(graphics processors have them\)/,
+         '--autolink: linked once, the plural of an alias not again');
+
+    # the JSON documents and the payload stay plain text
+    for my $in (qw(al.json al.jsonl)) {
+        my $j = get("$in.blob", 'gpu');
+        unlike($j, qr/glossary-term|aliases/,
+               "$in: the term's JSON has no links and no aliases");
+    }
+    unlike(get('al.json.blob', 'gpu/_payload.json'), qr/glossary-term/,
+           'the payload has no links');
+
+    # without --autolink: no links; aliases change no document
+    my ($st) = build('plain.blob', '-q', 'al.json');
+    is($st, 0, 'aliases: builds without --autolink');
+    unlike(get('--html', 'plain.blob', 'gpu'), qr/glossary-term/,
+           'without --autolink the pages have no links');
+
+    my @bare = map { my %t = %$_; delete $t{aliases}; \%t } @terms;
+    put('bare.json', $json->encode(\@bare));
+    ($st) = build('bare.blob', '-q', 'bare.json');
+    for my $route ('gpu', 'tensor-core', 'gpu/_payload.json') {
+        is(get('bare.blob', $route), get('plain.blob', $route),
+           "aliases change no document: $route");
+    }
+
+    my ($ist, $info) = glossaryc('info', 'al.json.blob');
+    like($info, qr/^autolink:      \d+ patterns/m, 'info: the automaton');
+
+    # --autolink-accents: a flag of the image
+    put('acc.json', qq{[{"slug": "coffee-house", "term": "Caf\xc3\xa9"},
+  {"slug": "menu", "term": "Menu",
+   "explanation": "Order at the CAFE, or the caf\xc3\xa9."}]\n});
+    ($st) = build('acc.blob', '-q', '--autolink', '--autolink-accents',
+                  'acc.json');
+    is($st, 0, '--autolink-accents builds');
+    like(get('--html', 'acc.blob', 'menu'),
+         qr/Order at the <a href="coffee-house"[^>]*>CAFE<\/a>, or the caf\xc3\xa9\./,
+         '--autolink-accents: "CAFE" matches "Caf\xc3\xa9"');
+    (undef, $info) = glossaryc('info', 'acc.blob');
+    like($info, qr/^autolink: .*, accents folded$/m, 'info: accents folded');
+    ($st) = build('noacc.blob', '-q', '--autolink', 'acc.json');
+    like(get('--html', 'noacc.blob', 'menu'),
+         qr/Order at the CAFE, or the <a href="coffee-house"[^>]*>caf\xc3\xa9<\/a>\./,
+         'without it "CAFE" does not match, "caf\xc3\xa9" does');
+}
+
+
 # reproducible builds
 
 {
@@ -729,6 +863,160 @@ EOF
     my $now = time;
     my $bt = unpack('Q<', substr(slurp('r4.blob'), 48, 8));
     cmp_ok(abs($bt - $now), '<', 60, 'without SOURCE_DATE_EPOCH: now');
+}
+
+
+# streaming: files are read in chunks (GLOSSARYC_READ_CHUNK, 64 KiB by
+# default); whatever the size, the same blob and the same message, at
+# the same place, also for a token, an escape or a UTF-8 sequence cut by
+# a chunk's end
+
+{
+    my @chunks = (1, 2, 3, 5, 7, 11, 13, 64, 4096);
+
+    # valid: escapes, astral and CJK text raw and escaped, numbers,
+    # ignored fields nested and with strings of every kind
+    my $valid = '[{"slug":"esc","term":"q\"uote \\\\ back\\/sl \u00e9 '
+        . '\ud83d\ude00 \u2028","x":[1,-2.5e+3,true,false,null,{"y":"\\""}],'
+        . qq("shortDefinition":"\xc3\xa9t\xc3\xa9 \xe6\xbc\xa2\xe5\xad\x97 )
+        . qq(\xf0\x9f\x98\x80","relatedTerms":[{"slug":"other","name":"\\"O\\""}]},\n)
+        . qq( {"slug":"other","term":"Other","faq":[{"question":"\\u0051?",)
+        . qq("answer":"A\\nB"}]}]\n);
+    put('stream.json', $valid);
+    put('stream.jsonl', qq({"slug":"a","term":"A\\"\xc3\xa9"}\r\n\n   \n)
+                        . qq({"slug":"b","term":"B","n":12345}\n)
+                        . qq({"slug":"c","term":"C"}));
+    put('stream-terms.json', qq({"version":1,"terms":[{"slug":"a","term":"A"},)
+                             . qq({"slug":"b","term":"B"}],"x":"y"}));
+    put('stream-payload.json', slurp($seed_src));
+    # yajl's white space has \v and \f besides JSON's
+    put('stream-vf.json', qq([\f{"slug":"a",\x0b"term":"A"}\f,\n\x0b)
+                          . qq({"slug":"b",\f"term":"B"}\x0b]));
+
+    for my $in (qw(stream.json stream.jsonl stream-terms.json
+                   stream-payload.json stream-vf.json))
+    {
+        my ($st, undef, $err) = glossaryc('build', '-q', '-o', "$in.blob",
+                                          $in);
+        is($st, 0, "stream: $in builds") or diag($err);
+        my $want = slurp("$in.blob");
+        my @diff;
+
+        for my $c (@chunks) {
+            my ($cs) = glossaryc({ env => { GLOSSARYC_READ_CHUNK => $c } },
+                                 'build', '-q', '-o', "$in-$c.blob", $in);
+            push @diff, $c if $cs != 0 || slurp("$in-$c.blob") ne $want;
+        }
+
+        is("@diff", '', "stream: $in, the same blob in chunks of "
+                        . join(', ', @chunks) . ' bytes');
+    }
+
+    my $got = $json->decode(get('stream.json.blob', 'esc'));
+    is($got->{term}, "q\"uote \\ back/sl \x{e9} \x{1F600} \x{2028}",
+       'stream: escapes and surrogate pairs decoded');
+    is($got->{shortDefinition}, "\x{e9}t\x{e9} \x{6f22}\x{5b57} \x{1F600}",
+       'stream: raw UTF-8 kept');
+
+    # invalid: each message is the same in every chunk size
+    my %bad = (
+        'b-after-element.json' => [qq([{"slug":"a","term":"A"}\n {"slug":"b"}]),
+            qq(b-after-element.json:2:2: parse error: after array element, )
+            . qq(I expect ',' or ']'\n)],
+        'b-after-value.json' => [qq({"slug":"a","term":"A" "x":1}),
+            qq(b-after-value.json:1:24: parse error: after key and value, )
+            . qq(inside map, I expect ',' or '}'\n)],
+        'b-overlong.json' => [qq({"slug":"a","term":"A\xc0\xaf"}),
+            qq(b-overlong.json:1:20: invalid UTF-8 in string at byte 1 of its )
+            . qq(value (0xc0: an overlong form, a surrogate or beyond U+10FFFF)\n)],
+        'b-escape.json' => [qq({"slug":"a","term":"A\\u00zz"}),
+            qq(b-escape.json:1:26: lexical error: invalid (non-hex) character )
+            . qq(occurs after '\\u' inside string\n)],
+        'b-eof.json' => [qq([{"slug":"a","term":"A"\n),
+            qq(b-eof.json:2:1: parse error: premature EOF\n)],
+        'b-garbage.json' => [qq({"slug":"a","term":"A"} x),
+            qq(b-garbage.json:1:25: parse error: trailing garbage\n)],
+        'b-blank.json' => [qq([{"slug":"a","term":"A"},{"slug":"b","term":"B"},\n)
+                           . qq({"slug":"c","term":"\\u3000"}]),
+            qq(b-blank.json:2:20: "term" is blank: only spaces, controls or )
+            . qq(invisible characters\n)],
+        'b-line.jsonl' => [qq({"slug":"a","term":"A"}\n\n{"slug":"b","term":2}\n),
+            qq(b-line.jsonl:3:20: "term" must be a string, found number\n)],
+        'b-vf.json' => [qq([\f{"slug":"a",\x0b"term":"A"}\f,\n\x0b{"slug":"b" "term":"B"}]),
+            qq(b-vf.json:2:14: parse error: after key and value, inside )
+            . qq(map, I expect ',' or '}'\n)],
+        'b-number.json' => [qq({"slug":"a","term":"A","n":12.}),
+            qq(b-number.json:1:31: lexical error: malformed number, a digit )
+            . qq(is required after the decimal point\n)],
+    );
+
+    for my $in (sort keys %bad) {
+        my ($text, $msg) = @{ $bad{$in} };
+        put($in, $text);
+
+        my ($st, undef, $err) = glossaryc('build', '-o', "$in.blob", $in);
+        is($st, 1, "stream: $in refused");
+        is($err, $msg, "stream: $in, its message");
+
+        my @diff;
+
+        for my $c (@chunks) {
+            my ($cs, undef, $ce) = glossaryc(
+                { env => { GLOSSARYC_READ_CHUNK => $c } },
+                'build', '-o', "$in.blob", $in);
+            push @diff, $c if $cs != 1 || $ce ne $err;
+        }
+
+        is("@diff", '', "stream: $in, the same message in every chunk size");
+    }
+
+    # the token the message names begins right at a chunk's end: the
+    # unwanted "{" is byte 25, the first of the second chunk of 24
+    my ($cs, undef, $ce) = glossaryc({ env => { GLOSSARYC_READ_CHUNK => 24 } },
+                                     'build', '-o', 'x.blob',
+                                     'b-after-element.json');
+    is($ce, $bad{'b-after-element.json'}[1],
+       'stream: an error at the first byte of a chunk');
+}
+
+
+# an object whose "terms" comes before its "slug": one term after all, the
+# terms streamed from "terms" given back
+
+{
+    put('late-slug.json', '{"terms":[{"slug":"a","term":"A"}],'
+                          . '"slug":"x","term":"X"}');
+    my ($st, undef, $err) = glossaryc('build', '-q', '-o', 'late.blob',
+                                      'late-slug.json');
+    is($st, 0, 'a term with a "terms" field before its slug builds')
+        or diag($err);
+    like(get('late.blob', 'x'), qr/^\{"slug":"x","term":"X"/,
+         'late slug: the object is the term');
+    like(get('late.blob', 'a'), qr/^EXIT 1: .*no term "a"/,
+         'late slug: the streamed "terms" given back');
+}
+
+
+# a Nuxt payload is read whole: within half of the machine's memory
+
+{
+    my ($st, undef, $err) = glossaryc(
+        { env => { GLOSSARYC_MEMORY => 4096 } },
+        'build', '-o', 'pl.blob', 'stream-payload.json');
+    is($st, 1, 'payload: refused on a machine of 4 KiB');
+    like($err, qr/\Astream-payload\.json:1:\d+: this Nuxt payload needs more than 2048 bytes of memory, half of this machine's: a payload is read whole, its references may point anywhere in it\n\z/,
+         'payload: the bound, with its place');
+    ok(!-e 'pl.blob', 'payload: nothing written');
+
+    ($st, undef, $err) = glossaryc(
+        { env => { GLOSSARYC_MEMORY => 4096 } },
+        'build', '-q', '-o', 'pl.blob', 'stream.json');
+    is($st, 0, 'payload: plain JSON of the same machine is streamed')
+        or diag($err);
+
+    ($st) = glossaryc({ env => { GLOSSARYC_MEMORY => 64 * 1024 * 1024 } },
+                      'build', '-q', '-o', 'pl.blob', 'stream-payload.json');
+    is($st, 0, 'payload: fits in half of 64 MiB');
 }
 
 done_testing();

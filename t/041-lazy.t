@@ -165,8 +165,8 @@ END
        'status: only the eager chunks verified before any request');
 
     my ($same, $n) = (1, 0);
-    my @paths = ('', 'category/', 'search?q=term', 'search?q=term+1',
-                 'sitemap.xml', 'no-such-term', 'category/cat-1');
+    my @paths = ('', '_category/', '_search?q=term', '_search?q=term+1',
+                 'sitemap.xml', 'no-such-term', '_category/cat-1');
     for my $id (0 .. $nterms - 1) {
         my $s = slug_of($id);
         push @paths, $s, "$s/related", "$s/_payload.json";
@@ -254,7 +254,7 @@ END
     my @r = doc_refs($victim, 4);
     my $hit_bad = grep { $_ == $vchunk } chunks_of($r[0], $r[1]);
     my $name = sprintf('term+%s', substr($vslug, 5));
-    is($srv->get("/c/search?q=$name")->status, $hit_bad ? 500 : 200,
+    is($srv->get("/c/_search?q=$name")->status, $hit_bad ? 500 : 200,
        'a search for it: ' . ($hit_bad ? '500, its hit is corrupt'
                                        : '200, its hit is elsewhere'));
 

@@ -41,6 +41,7 @@ static const char  *glossary_blob_errors[] = {
     "invalid search index",
     "invalid chunk table",
     "chunk checksum mismatch (file is corrupt or was modified)",
+    "invalid autolink section",
 };
 
 _Static_assert(sizeof(glossary_blob_errors) / sizeof(char *)
@@ -117,6 +118,9 @@ static glossary_status_t glossary_blob_check_search(glossary_blob_t *blob,
     const glossary_search_t *e, uint32_t n, const char *what);
 static glossary_status_t glossary_blob_check_search_page(
     glossary_blob_t *blob);
+static glossary_status_t glossary_blob_map_autolink(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s);
+static glossary_status_t glossary_blob_check_autolink(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_segments(glossary_blob_t *blob);
 
 #define glossary_min(a, b)  ((a) < (b) ? (a) : (b))
@@ -190,7 +194,11 @@ const glossary_section_def_t  glossary_sections[GLOSSARY_SECTIONS] = {
 
     { GLOSSARY_SECTION_SEARCH_PAGE, "SEARCH_PAGE",
       0, sizeof(glossary_segment_t), GLOSSARY_MAX_SEGMENTS, 0, 0, 1,
-      glossary_blob_map_search_page, glossary_blob_check_search_page }
+      glossary_blob_map_search_page, glossary_blob_check_search_page },
+
+    /* one image, sized by its own header; checked by its own reader */
+    { GLOSSARY_SECTION_AUTOLINK, "AUTOLINK", 0, 1, 0, 0, 0, 3,
+      glossary_blob_map_autolink, glossary_blob_check_autolink }
 };
 
 
@@ -1268,6 +1276,53 @@ glossary_blob_map_search_page(glossary_blob_t *blob,
 }
 
 
+/* the image's own header says its size: checked with the rest of it */
+static glossary_status_t
+glossary_blob_map_autolink(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    (void) def;
+
+    blob->autolink_data = (s->size != 0) ? blob->base + s->offset : NULL;
+    blob->autolink_size = s->size;
+
+    return GLOSSARY_OK;
+}
+
+
+static glossary_status_t
+glossary_blob_check_autolink(glossary_blob_t *blob)
+{
+    uint32_t                    n;
+    glossary_autolink_status_t  rc;
+
+    if (blob->autolink_data == NULL) {
+        return GLOSSARY_OK;
+    }
+
+    rc = glossary_autolink_open(&blob->autolink, blob->autolink_data,
+                                blob->autolink_size);
+
+    if (rc != GLOSSARY_AUTOLINK_OK) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_AUTOLINK, "%s: %s",
+                                  glossary_autolink_strerror(rc),
+                                  blob->autolink.detail);
+    }
+
+    n = blob->autolink.term_count;
+
+    if (n != blob->term_count) {
+        memset(&blob->autolink, 0, sizeof(glossary_autolink_t));
+
+        return glossary_blob_fail(blob, GLOSSARY_ERR_AUTOLINK,
+                                  "the image has %u terms, the blob %u",
+                                  (unsigned) n, (unsigned) blob->term_count);
+    }
+
+    return GLOSSARY_OK;
+}
+
+
 static glossary_status_t
 glossary_blob_check_terms(glossary_blob_t *blob)
 {
@@ -1364,8 +1419,7 @@ glossary_blob_check_terms(glossary_blob_t *blob)
 
         glossary_blob_term_range(blob, i, &first, &count);
 
-        if (count > GLOSSARY_MAX_RELATED
-            || first > blob->related_count
+        if (first > blob->related_count
             || count > blob->related_count - first)
         {
             return glossary_blob_fail(blob, GLOSSARY_ERR_TERMS,

@@ -24,13 +24,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "glossary_autolink.h"
+
 
 #define GLOSSARY_MAGIC               "GLOSSARY"
 #define GLOSSARY_MAGIC_LEN           8
 #define GLOSSARY_VERSION_MAJOR       2
 #define GLOSSARY_VERSION_MINOR       0
 
-/* the older major version this reader still reads (1.0 to 1.2) */
+/* the older major version this reader still reads (1.0 to 1.3) */
 #define GLOSSARY_VERSION_MAJOR_V1    1
 #define GLOSSARY_BYTE_ORDER          0x01020304u
 #define GLOSSARY_HEADER_SIZE         128
@@ -45,8 +47,17 @@
 #define GLOSSARY_MAX_TERMS           (1u << 24)               /* 16M */
 #define GLOSSARY_MAX_SECTIONS        64
 #define GLOSSARY_MAX_SLUG_LEN        128
-#define GLOSSARY_MAX_FIELD_LEN       (16u << 20)              /* 16 MiB */
-#define GLOSSARY_MAX_RELATED         1000
+/*
+ * a string of the index (a term's name, category and short definition, a
+ * related name, a category name, a search key): the module hands names to
+ * nginx variables, whose values have 28-bit lengths
+ */
+#define GLOSSARY_MAX_FIELD_LEN       0x0fffffffu              /* 2^28 - 1 */
+/*
+ * related entries of one term: its 32-bit related_count (and, in format
+ * 1.x, of the whole blob: a 32-bit related_first)
+ */
+#define GLOSSARY_MAX_RELATED         0xffffffffu
 #define GLOSSARY_MAX_DOCS_PER_TERM   64
 #define GLOSSARY_MAX_GLOBAL_DOCS     64
 #define GLOSSARY_MAX_PROBE           128
@@ -73,13 +84,14 @@ enum {
 
     /* 1.2; optional: without it a blob can only be verified in full */
     GLOSSARY_SECTION_CHUNKS = 11,     /* glossary_chunks_t + uint64_t[] */
-    GLOSSARY_SECTION_LAST = 11
 
     /*
-     * 12 and 13 are reserved for optional sections to come (the autolink
-     * automaton and the full-text search index): no other section takes
-     * them
+     * 1.3 and 2.0; optional: the autolink automaton image
+     * (glossary_autolink.h), read in place; a blob without it cannot serve
+     * glossary_autolink.  Id 13 is reserved (the full-text search index).
      */
+    GLOSSARY_SECTION_AUTOLINK = 12,
+    GLOSSARY_SECTION_LAST = 12
 };
 
 /* the ids are 1 to GLOSSARY_SECTION_LAST: one row each in glossary_sections */
@@ -130,7 +142,7 @@ enum {
     GLOSSARY_GLOBAL_SITEMAP    = 2,   /* {prefix}sitemap.xml */
     GLOSSARY_GLOBAL_NOT_FOUND_HTML = 3, /* 404 body, HTML format */
     GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML = 4, /* "no results" fragment */
-    GLOSSARY_GLOBAL_CATEGORIES_JSON = 5,   /* {prefix}category/ */
+    GLOSSARY_GLOBAL_CATEGORIES_JSON = 5,   /* {prefix}_category/ */
     GLOSSARY_GLOBAL_CATEGORIES_HTML = 6,
     GLOSSARY_GLOBAL_DOCS_V1_1  = 7
 };
@@ -343,7 +355,7 @@ typedef struct {
 /*
  * CATEGORIES section (1.1): one record of 168 bytes per category, sorted
  * by slug bytewise, strictly ascending.  The slug is the category name
- * folded to the canonical slug form; {prefix}category/{slug} serves the
+ * folded to the canonical slug form; {prefix}_category/{slug} serves the
  * JSON or HTML document, which list the category's terms.
  *
  *   off size field
@@ -414,6 +426,15 @@ typedef struct {
     uint64_t        eager_size;
 } glossary_chunks_t;
 
+
+/*
+ * AUTOLINK section (1.3): one autolink image, exactly as
+ * src/blob/glossary_autolink.h defines it (the matching automaton of the
+ * term names, aliases and slugs, for the glossary_autolink filter and
+ * "glossaryc build --autolink"), its size the section's.  The term ids in
+ * it are the blob's: its term_count must equal the header's.  The section
+ * is 8-byte aligned, so the image is read in place.  Size 0: no image.
+ */
 
 /*
  * SEARCH_PAGE section (1.1): the HTML search results page as segments, in
@@ -487,6 +508,7 @@ typedef enum {
     GLOSSARY_ERR_SEARCH,             /* the search index is invalid */
     GLOSSARY_ERR_CHUNKS,             /* the chunk table is invalid */
     GLOSSARY_ERR_CHUNK,              /* a chunk does not match its hash */
+    GLOSSARY_ERR_AUTOLINK,           /* the autolink image is invalid */
     GLOSSARY_ERR_LAST
 } glossary_status_t;
 
@@ -534,6 +556,10 @@ typedef struct {
     uint64_t                    chunk_count;
     uint64_t                    eager_size;
     uint32_t                    chunk_shift;
+    /* 1.3 AUTOLINK: the section, then the image opened from it */
+    const unsigned char        *autolink_data;
+    uint64_t                    autolink_size;
+    glossary_autolink_t         autolink;
     /* opened with GLOSSARY_OPEN_LAZY and the blob has CHUNKS */
     unsigned                    lazy:1;
     /* format 1.x: 32-bit related ranges, term-major DOCS */
@@ -734,6 +760,13 @@ const glossary_category_t *glossary_blob_category(const glossary_blob_t *blob,
 uint32_t glossary_blob_search_lower(const glossary_search_t *entries,
     uint32_t n, const glossary_blob_t *blob, const unsigned char *key,
     size_t len);
+
+/*
+ * the autolink image of the blob (checked: its term ids are the blob's),
+ * or NULL when the blob has no AUTOLINK section
+ */
+#define glossary_blob_autolink(blob)                                          \
+    ((blob)->autolink.base != NULL ? &(blob)->autolink : NULL)
 
 /* pointer to the bytes of a validated reference */
 #define glossary_blob_ptr(blob, ref)  ((blob)->base + (ref).off)

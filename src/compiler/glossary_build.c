@@ -26,6 +26,7 @@
 
 #include <xxhash.h>
 
+#include "glossary_autolink_build.h"
 #include "glossary_blob.h"
 #include "glossary_build.h"
 #include "glossary_out.h"
@@ -70,6 +71,9 @@ typedef struct {
     uint32_t                     *buckets;
     uint32_t                      nbuckets;
     uint32_t                      max_probe;
+    unsigned char                *autolink; /* the AUTOLINK image */
+    size_t                        autolink_size;
+    glossary_autolink_t           al;       /* opened, for --autolink */
     glossary_layout_t             lay;
     unsigned char                *fixed;    /* the file up to STRINGS */
     glossary_chunks_t            *chunks;   /* CHUNKS, its hashes after it */
@@ -94,6 +98,7 @@ typedef int (*glossary_build_step_pt)(glossary_builder_t *b);
 
 
 static int glossary_build_check(glossary_builder_t *b);
+static int glossary_build_autolink(glossary_builder_t *b);
 static int glossary_build_lay_out(glossary_builder_t *b);
 static int glossary_build_open(glossary_builder_t *b);
 static int glossary_build_index(glossary_builder_t *b);
@@ -106,7 +111,6 @@ static void glossary_build_free_chunks(glossary_builder_t *b);
 static void glossary_build_cleanup(glossary_builder_t *b);
 static int glossary_entry_cmp(const void *a, const void *b);
 static int glossary_check_duplicates(glossary_builder_t *b);
-static int glossary_check_reserved(glossary_builder_t *b);
 static uint32_t glossary_find(glossary_builder_t *b, const glossary_text_t *s);
 static void glossary_resolve(glossary_builder_t *b);
 static uint32_t *glossary_hash_table(glossary_builder_t *b,
@@ -124,6 +128,7 @@ static uint64_t glossary_index_checksum(glossary_builder_t *b);
 /* the steps, in order: each one runs only when the ones before succeeded */
 static glossary_build_step_pt  glossary_build_steps[] = {
     glossary_build_check,       /* options, template; the terms as a whole */
+    glossary_build_autolink,    /* the automaton of names, aliases, slugs */
     glossary_build_lay_out,     /* search keys, slug index, sections' places */
     glossary_build_open,        /* the temporary file, workers, writer */
     glossary_build_index,       /* TERMS to SEARCH_PAGE, their strings first */
@@ -169,7 +174,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
 /*
  * The options and the template, then the terms: some, sorted by slug,
- * unique, no route name; their links resolved; the site's orders.
+ * unique; their links resolved; the site's orders.
  */
 static int
 glossary_build_check(glossary_builder_t *b)
@@ -195,11 +200,6 @@ glossary_build_check(glossary_builder_t *b)
     qsort(b->entries, b->n, sizeof(glossary_entry_t), glossary_entry_cmp);
 
     rc = glossary_check_duplicates(b);
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_check_reserved(b);
-    }
-
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
@@ -208,6 +208,84 @@ glossary_build_check(glossary_builder_t *b)
 
     return glossary_site_init(&b->site, b->entries, b->n, b->targets,
                               b->first_link);
+}
+
+
+/*
+ * The AUTOLINK image: every term's name, aliases and slug (as words), its
+ * id the blob's.  With --autolink the term pages are rewritten with it as
+ * they are rendered, so it is opened by the module's own reader here.
+ */
+static int
+glossary_build_autolink(glossary_builder_t *b)
+{
+    int                           err;
+    uint32_t                      id, j;
+    glossary_entry_t             *e;
+    glossary_autolink_status_t    rc;
+    glossary_autolink_stats_t     stats;
+    glossary_autolink_builder_t  *ab;
+
+    ab = glossary_autolink_builder_create(b->n, b->conf->accents
+                                          ? GLOSSARY_AUTOLINK_BUILD_ACCENTS
+                                          : 0);
+    if (ab == NULL) {
+        glossary_out_of_memory(0);
+    }
+
+    err = 0;
+
+    for (id = 0; id < b->n && !err; id++) {
+        e = &b->entries[id];
+
+        err = glossary_autolink_builder_add(ab, id,
+                                            (const unsigned char *)
+                                            e->term.data, e->term.len,
+                                            GLOSSARY_AUTOLINK_NAME)
+              || glossary_autolink_builder_add(ab, id,
+                                               (const unsigned char *)
+                                               e->slug.data, e->slug.len,
+                                               GLOSSARY_AUTOLINK_SLUG);
+
+        for (j = 0; j < e->naliases && !err; j++) {
+            err = glossary_autolink_builder_add(ab, id,
+                                                (const unsigned char *)
+                                                e->aliases[j].data,
+                                                e->aliases[j].len,
+                                                GLOSSARY_AUTOLINK_ALIAS);
+        }
+    }
+
+    if (!err) {
+        err = glossary_autolink_builder_finish(ab, &b->autolink,
+                                               &b->autolink_size, &stats);
+    }
+
+    if (err) {
+        glossary_error("autolink automaton: %s",
+                       glossary_autolink_builder_error(ab));
+        glossary_autolink_builder_free(ab);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    glossary_autolink_builder_free(ab);
+
+    if (!b->conf->autolink) {
+        return GLOSSARY_EXIT_OK;
+    }
+
+    rc = glossary_autolink_open(&b->al, b->autolink, b->autolink_size);
+
+    if (rc != GLOSSARY_AUTOLINK_OK) {
+        glossary_error("internal error, the autolink automaton does not "
+                       "verify: %s: %s", glossary_autolink_strerror(rc),
+                       b->al.detail);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    glossary_site_autolink(&b->site, &b->al);
+
+    return GLOSSARY_EXIT_OK;
 }
 
 
@@ -267,6 +345,7 @@ glossary_build_lay_out(glossary_builder_t *b)
     l->count[GLOSSARY_SECTION_SEARCH_TERMS] = b->sk.nterms;
     l->count[GLOSSARY_SECTION_SEARCH_WORDS] = b->sk.nwords;
     l->count[GLOSSARY_SECTION_SEARCH_PAGE] = b->nseg;
+    l->count[GLOSSARY_SECTION_AUTOLINK] = b->autolink_size;
 
     glossary_layout_place(l);
 
@@ -368,6 +447,9 @@ glossary_build_index(glossary_builder_t *b)
     }
 
     glossary_buf_free(&b->page);
+
+    memcpy(glossary_fixed(b, GLOSSARY_SECTION_AUTOLINK), b->autolink,
+           b->autolink_size);
 
     b->eager = b->strings.len;
 
@@ -572,6 +654,8 @@ glossary_build_release(glossary_builder_t *b)
     free(b->first_link);
     free(b->buckets);
     free(b->fixed);
+    free(b->autolink);
+    b->autolink = NULL;
     b->targets = NULL;
     b->first_link = NULL;
     b->buckets = NULL;
@@ -660,45 +744,9 @@ glossary_check_duplicates(glossary_builder_t *b)
     }
 
     glossary_error_at(&dup->loc, "duplicate slug \"%s\" (first defined at "
-                      "%s:%u:%u)", dup->slug.data, e->loc.file,
-                      (unsigned) e->loc.line, (unsigned) e->loc.column);
-
-    return GLOSSARY_EXIT_DATA;
-}
-
-
-/* reserved slugs: route names that a term page would shadow */
-static int
-glossary_check_reserved(glossary_builder_t *b)
-{
-    size_t             i;
-    uint32_t           id;
-    glossary_entry_t  *e, *bad;
-
-    static const char  *reserved[] = { "category", "search", NULL };
-
-    bad = NULL;
-
-    for (id = 0; id < b->n; id++) {
-        e = &b->entries[id];
-
-        for (i = 0; reserved[i] != NULL; i++) {
-            if (e->slug.len == strlen(reserved[i])
-                && memcmp(e->slug.data, reserved[i], e->slug.len) == 0
-                && (bad == NULL || e->seq < bad->seq))
-            {
-                bad = e;
-            }
-        }
-    }
-
-    if (bad == NULL) {
-        return GLOSSARY_EXIT_OK;
-    }
-
-    glossary_error_at(&bad->loc, "slug \"%s\" is reserved: {prefix}%s is "
-                      "a route of the module", bad->slug.data,
-                      bad->slug.data);
+                      "%s:%llu:%llu)", dup->slug.data, e->loc.file,
+                      (unsigned long long) e->loc.line,
+                      (unsigned long long) e->loc.column);
 
     return GLOSSARY_EXIT_DATA;
 }

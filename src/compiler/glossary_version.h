@@ -1,7 +1,7 @@
 /*
  * The release of this project (module, compiler, packages); the blob
  * format has a version of its own (glossary_blob.h).  debian/changelog
- * carries the same number: t/ops.t checks that they agree.
+ * carries the same number: t/009-compiler-ops.t checks that they agree.
  */
 
 #ifndef GLOSSARY_VERSION_H

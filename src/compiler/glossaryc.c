@@ -2,9 +2,10 @@
  * glossaryc: compiles glossary sources into the blob that
  * ngx_http_glossary_module maps, and inspects blobs.  Here: main, the
  * usage text and the dispatch; the commands are in glossaryc_build.c,
- * glossaryc_verify.c, glossaryc_info.c and glossaryc_diff.c.
+ * glossaryc_verify.c, glossaryc_info.c, glossaryc_get.c and glossaryc_diff.c.
  *
- *   glossaryc build -o OUT [--quiet] [--kinds LIST] [--no-gzip] INPUT...
+ *   glossaryc build -o OUT [--quiet] [--kinds LIST] [--no-gzip] [--autolink]
+ *                   INPUT...
  *   glossaryc verify FILE
  *   glossaryc info [--json] FILE
  *   glossaryc get [--etag] [--gzip] FILE SLUG [related]
@@ -50,6 +51,13 @@ static const char  glossary_help[] =
 "                          m, g or t: KiB, MiB, GiB, TiB), stopping as\n"
 "                          soon as the documents pass it; at most and by\n"
 "                          default 1t, the format's limit\n"
+"        --autolink        link the terms named in each term page's\n"
+"                          explanation and FAQ answers to their pages (as\n"
+"                          the glossary_autolink filter links any page;\n"
+"                          a page never links its own term)\n"
+"        --autolink-accents  the automaton ignores accents: \"cafe\"\n"
+"                          matches \"café\" (glossary_autolink and\n"
+"                          --autolink); case is always ignored\n"
 "  verify FILE\n"
 "        run the check nginx runs when it loads FILE, and check the\n"
 "        hash of every chunk that verify=lazy checks at first use; the\n"
@@ -65,8 +73,8 @@ static const char  glossary_help[] =
 "        SLUG '' or --index prints the index; --etag prints the ETag\n"
 "        instead, --gzip selects the gzip variant, --html the HTML\n"
 "        format.  SLUG may also be a route below the prefix:\n"
-"        SLUG/_payload.json, sitemap.xml, category/, category/NAME,\n"
-"        search (the page; bytes 1 and 2 mark the query and results),\n"
+"        SLUG/_payload.json, sitemap.xml, _category/, _category/NAME,\n"
+"        _search (the page; bytes 1 and 2 mark the query and results),\n"
 "        or a fragment: #search-json/SLUG, #search-html/SLUG,\n"
 "        #not-found, #search-empty\n"
 "  diff [-q] OLD NEW\n"
@@ -87,11 +95,18 @@ static const char  glossary_help[] =
 "  - an array of term objects\n"
 "  - an object with a \"terms\" array (and no \"slug\" or \"term\")\n"
 "  - otherwise an object: one term\n"
+"files of any size are read as streams, a term at a time; a payload is\n"
+"kept whole (its references reach anywhere), within half of the memory.\n"
 "\n"
-"a term: slug, term (required non-empty strings); shortDefinition,\n"
-"seoTitle, seoDescription, explanation, category (strings or null);\n"
-"relatedTerms [{slug, name}], faq [{question, answer}].  Other fields are\n"
+"a term: slug, term (required strings); shortDefinition, seoTitle,\n"
+"seoDescription, explanation, category (strings or null); relatedTerms\n"
+"[{slug, name}], faq [{question, answer}] (all four required); aliases\n"
+"[string]: other names the autolinker links to the term (at most 64,\n"
+"each 1 to 256 bytes; not shown in any document).  Other fields are\n"
 "ignored.  Slugs must match [a-z0-9]+(-[a-z0-9]+)*, at most 128 bytes.\n"
+"A term, name or question must not be blank: only white space, controls\n"
+"and invisible characters (Unicode White_Space, Cc and\n"
+"Default_Ignorable_Code_Point).\n"
 "\n"
 "environment:\n"
 "  SOURCE_DATE_EPOCH     build time to record instead of the current time\n"

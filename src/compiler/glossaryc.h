@@ -28,8 +28,8 @@
 /* a place in an input file or template */
 typedef struct {
     const char  *file;
-    uint32_t     line;          /* 1-based */
-    uint32_t     column;        /* 1-based, in bytes */
+    uint64_t     line;          /* 1-based */
+    uint64_t     column;        /* 1-based, in bytes */
 } glossary_loc_t;
 
 

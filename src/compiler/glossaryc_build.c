@@ -43,7 +43,7 @@ static int glossary_parse_kinds(const char *arg, uint64_t *kinds);
 static void glossary_progress_start(const char **inputs, int n, int quiet);
 static void glossary_progress_scan(const char *path, unsigned depth);
 static void glossary_progress_file(const char *path, size_t size,
-    size_t terms);
+    size_t terms, int done);
 static void glossary_progress_message(void);
 static void glossary_progress_draw(size_t terms, int force);
 static void glossary_progress_rendering(size_t terms);
@@ -52,6 +52,27 @@ static uint64_t glossary_now_nsec(void);
 
 
 static glossary_progress_t  glossary_progress;
+
+
+/* a positive number of bytes from the environment, or 0 */
+static size_t
+glossary_env_size(const char *name)
+{
+    char                *end;
+    const char          *v;
+    unsigned long long   n;
+
+    v = getenv(name);
+
+    if (v == NULL || *v < '0' || *v > '9') {
+        return 0;
+    }
+
+    errno = 0;
+    n = strtoull(v, &end, 10);
+
+    return (errno == 0 && *end == '\0' && n <= SIZE_MAX) ? (size_t) n : 0;
+}
 
 
 int
@@ -71,12 +92,16 @@ glossary_cmd_build(int argc, char **argv)
     }
 
     /*
-     * Each input file is read whole and parsed into a tree, then both are
-     * freed: kept in the heap rather than unmapped, the memory serves the
-     * next file without being faulted in again.
+     * Each term's tree (a payload's: the file's) is freed once read: kept
+     * in the heap rather than unmapped, the memory serves the next one
+     * without being faulted in again.
      */
     mallopt(M_MMAP_THRESHOLD, 1 << 30);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
+
+    /* for the tests: the size of each read, the memory of the machine */
+    glossary_input_chunk = glossary_env_size("GLOSSARYC_READ_CHUNK");
+    glossary_input_memory_size = glossary_env_size("GLOSSARYC_MEMORY");
 
     glossary_model_init(&m);
     glossary_progress_start(inputs, ninputs, conf.quiet);
@@ -129,6 +154,12 @@ glossary_build_args(int argc, char **argv, glossary_build_conf_t *conf,
                    || strcmp(argv[i], "--quiet") == 0)
         {
             conf->quiet = 1;
+
+        } else if (strcmp(argv[i], "--autolink") == 0) {
+            conf->autolink = 1;
+
+        } else if (strcmp(argv[i], "--autolink-accents") == 0) {
+            conf->accents = 1;
 
         } else if (strcmp(argv[i], "-o") == 0
                    || strcmp(argv[i], "--output") == 0)
@@ -451,11 +482,12 @@ glossary_progress_draw(size_t terms, int force)
 
 
 static void
-glossary_progress_file(const char *path, size_t size, size_t terms)
+glossary_progress_file(const char *path, size_t size, size_t terms,
+    int done)
 {
     (void) path;
 
-    glossary_progress.files++;
+    glossary_progress.files += done;
     glossary_progress.bytes += size;
 
     glossary_progress_draw(terms, 0);

@@ -61,8 +61,8 @@ glossary_error_at(const glossary_loc_t *loc, const char *fmt, ...)
         glossary_error_hook();
     }
 
-    fprintf(stderr, "%s:%u:%u: ", loc->file, (unsigned) loc->line,
-            (unsigned) loc->column);
+    fprintf(stderr, "%s:%llu:%llu: ", loc->file,
+            (unsigned long long) loc->line, (unsigned long long) loc->column);
 
     va_start(args, fmt);
     vfprintf(stderr, fmt, args);

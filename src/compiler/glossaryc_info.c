@@ -73,6 +73,7 @@ glossary_info_text(glossary_file_blob_t *fb)
     glossary_kind_sum_t        sums[GLOSSARY_DOC_KINDS + 1];
     const glossary_header_t   *h;
     const glossary_section_t  *s;
+    const glossary_autolink_t *al;
 
     h = fb->blob.header;
     glossary_info_kinds(&fb->blob, kinds, sizeof(kinds));
@@ -119,6 +120,19 @@ glossary_info_text(glossary_file_blob_t *fb)
                (unsigned long long) sums[i].bytes,
                (unsigned long long) sums[i].gzip_count,
                (unsigned long long) sums[i].gzip_bytes);
+    }
+
+    al = glossary_blob_autolink(&fb->blob);
+
+    if (al != NULL) {
+        printf("autolink:      %u patterns, longest %u bytes, %llu bytes "
+               "(%.1f per pattern byte)%s\n",
+               (unsigned) al->header->pattern_count,
+               (unsigned) al->max_pattern, (unsigned long long) al->size,
+               al->header->pattern_bytes
+               ? (double) al->size / al->header->pattern_bytes : 0.0,
+               (al->header->flags & GLOSSARY_AUTOLINK_ACCENTS)
+               ? ", accents folded" : "");
     }
 
     printf("sections:      %u\n", (unsigned) h->section_count);
@@ -223,6 +237,12 @@ glossary_info_json(glossary_file_blob_t *fb)
           || glossary_gen_kv_int(g, "categories", fb->blob.category_count)
           || glossary_gen_kv_int(g, "hash_buckets",
                                  fb->blob.hash->bucket_count)
+          || glossary_gen_kv_int(g, "autolink_patterns",
+                                 fb->blob.autolink.base != NULL
+                                 ? (long long) fb->blob.autolink.header
+                                                 ->pattern_count : -1)
+          || glossary_gen_kv_int(g, "autolink_bytes",
+                                 (long long) fb->blob.autolink.size)
           || glossary_gen_str(g, "sections")
           || yajl_gen_array_open(g) != yajl_gen_status_ok;
 

@@ -30,8 +30,6 @@ static char *ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_glossary_status(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static ngx_http_glossary_data_t *ngx_http_glossary_load(ngx_conf_t *cf,
-    ngx_str_t *path, ngx_uint_t map, ngx_uint_t lazy);
 static void *ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd,
     size_t size, ngx_str_t *path, uint64_t *checksum);
 static void *ngx_http_glossary_map(ngx_conf_t *cf, ngx_fd_t fd,
@@ -170,8 +168,7 @@ ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_glossary_loc_conf_t  *glcf = conf;
 
-    ngx_str_t                 *value, path;
-    ngx_uint_t                 i, map, lazy, seen_map, seen_verify;
+    ngx_str_t                 *value;
     ngx_http_core_loc_conf_t  *clcf;
 
     if (glcf->data != NGX_CONF_UNSET_PTR) {
@@ -179,53 +176,11 @@ ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     value = cf->args->elts;
-    path = value[1];
-    map = 0;
-    lazy = 0;
-    seen_map = 0;
-    seen_verify = 0;
 
     /* glossary path [copy | mmap] [verify=full | verify=lazy] */
 
-    for (i = 2; i < cf->args->nelts; i++) {
-
-        if (!seen_map
-            && (ngx_strcmp(value[i].data, "mmap") == 0
-                || ngx_strcmp(value[i].data, "copy") == 0))
-        {
-            map = (value[i].data[0] == 'm');
-            seen_map = 1;
-            continue;
-        }
-
-        if (!seen_verify
-            && (ngx_strcmp(value[i].data, "verify=full") == 0
-                || ngx_strcmp(value[i].data, "verify=lazy") == 0))
-        {
-            lazy = (value[i].data[7] == 'l');
-            seen_verify = 1;
-            continue;
-        }
-
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid parameter \"%V\", it must be \"copy\", "
-                           "\"mmap\", \"verify=full\" or \"verify=lazy\", "
-                           "each at most once", &value[i]);
-        return NGX_CONF_ERROR;
-    }
-
-    if (path.len == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "empty path in \"%V\" directive", &cmd->name);
-        return NGX_CONF_ERROR;
-    }
-
-    /* relative to the configuration prefix, as ssl_certificate is */
-    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    glcf->data = ngx_http_glossary_load(cf, &path, map, lazy);
+    glcf->data = ngx_http_glossary_load_args(cf, cmd, &value[1], &value[2],
+                                             cf->args->nelts - 2, 0);
     if (glcf->data == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -269,9 +224,72 @@ ngx_http_glossary_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-static ngx_http_glossary_data_t *
-ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map,
-    ngx_uint_t lazy)
+/*
+ * "path [copy | mmap] [verify=full | verify=lazy]": the blob, loaded once
+ * per configuration cycle; with "any", options not given take those of a
+ * load of the same file by another directive
+ */
+ngx_http_glossary_data_t *
+ngx_http_glossary_load_args(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_str_t *name, ngx_str_t *opts, ngx_uint_t n, ngx_uint_t any)
+{
+    ngx_int_t   map, lazy;
+    ngx_str_t   path;
+    ngx_uint_t  i, seen_map, seen_verify;
+
+    map = any ? -1 : 0;
+    lazy = any ? -1 : 0;
+    seen_map = 0;
+    seen_verify = 0;
+
+    for (i = 0; i < n; i++) {
+
+        if (!seen_map
+            && (ngx_strcmp(opts[i].data, "mmap") == 0
+                || ngx_strcmp(opts[i].data, "copy") == 0))
+        {
+            map = (opts[i].data[0] == 'm');
+            seen_map = 1;
+            continue;
+        }
+
+        if (!seen_verify
+            && (ngx_strcmp(opts[i].data, "verify=full") == 0
+                || ngx_strcmp(opts[i].data, "verify=lazy") == 0))
+        {
+            lazy = (opts[i].data[7] == 'l');
+            seen_verify = 1;
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\", it must be \"copy\", "
+                           "\"mmap\", \"verify=full\" or \"verify=lazy\", "
+                           "each at most once", &opts[i]);
+        return NULL;
+    }
+
+    path = *name;
+
+    if (path.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "empty path in \"%V\" directive", &cmd->name);
+        return NULL;
+    }
+
+    /* relative to the configuration prefix, as ssl_certificate is */
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+        return NULL;
+    }
+
+    return ngx_http_glossary_load(cf, &path, map, lazy);
+}
+
+
+/* map, lazy: 0 or 1, or -1 for whatever a load of the same file chose */
+ngx_http_glossary_data_t *
+ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_int_t map,
+    ngx_int_t lazy)
 {
     void                            *p;
     size_t                           size;
@@ -293,7 +311,9 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map,
         if (d[i]->path.len == path->len
             && ngx_strncmp(d[i]->path.data, path->data, path->len) == 0)
         {
-            if (d[i]->mmap != map || d[i]->verify_lazy != lazy) {
+            if ((map != -1 && d[i]->mmap != (ngx_uint_t) map)
+                || (lazy != -1 && d[i]->verify_lazy != (ngx_uint_t) lazy))
+            {
                 ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                    "glossary \"%V\" is loaded with \"%s "
                                    "verify=%s\" in another location", path,
@@ -333,6 +353,10 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map,
 
         return data;
     }
+
+    /* the defaults: copy, verify=full */
+    map = (map == 1);
+    lazy = (lazy == 1);
 
     fd = ngx_open_file(path->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
     if (fd == NGX_INVALID_FILE) {

@@ -1,7 +1,8 @@
 /*
  * The test blob writer.  Layout: header, section table right after it,
  * then TERMS, RELATED, HASH, DOCS, GLOBALS, [an unknown section], [the 1.1
- * sections CATEGORIES, SEARCH_TERMS, SEARCH_WORDS, SEARCH_PAGE], and
+ * sections CATEGORIES, SEARCH_TERMS, SEARCH_WORDS, SEARCH_PAGE], [AUTOLINK,
+ * 1.3], and
  * STRINGS last, so that every record can be written in one pass while the
  * string pool grows; [CHUNKS, 1.2] after STRINGS, as glossaryc puts it.
  */
@@ -48,7 +49,7 @@ static const mb_related_t  mb_default_related[] = {
 
 const mb_model_t  mb_default_model = {
     mb_default_terms, 3, mb_default_related, 3, 0, 0, 0, 0, 0, 0,
-    NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0
+    NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0
 };
 
 uint16_t  mb_default_major = GLOSSARY_VERSION_MAJOR;
@@ -270,6 +271,82 @@ mb_category_docs(mb_pool_t *pool, glossary_category_t *c,
 }
 
 
+size_t
+mb_autolink_image(unsigned char *dst, uint32_t term_count)
+{
+    unsigned                     b;
+    unsigned char               *bytes, *labels;
+    glossary_autolink_slot_t    *slots;
+    glossary_autolink_header_t  *h;
+
+    if (dst == NULL) {
+        return MB_AUTOLINK_SIZE;
+    }
+
+    memset(dst, 0, MB_AUTOLINK_SIZE);
+
+    h = (glossary_autolink_header_t *) dst;
+    memcpy(h->magic, "GLAUTOLK", 8);
+    h->version_major = 1;
+    h->version_minor = 0;
+    h->size = MB_AUTOLINK_SIZE;
+    h->pattern_bytes = 2;
+    h->term_count = term_count;
+    h->pattern_count = 1;
+    h->max_pattern = 2;
+    h->label_count = 2;                 /* 'a' 2, 'b' 3 */
+    h->slot_count = MB_AUTOLINK_SLOTS;
+    h->fold_count = 1;
+    h->block_count = 1;
+
+    bytes = dst + 64;
+    labels = bytes + 256;
+
+    /* ASCII: letters, digits, '_' are WORD; white space and '-' SPACE */
+    for (b = 0; b < 0x80; b++) {
+        if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')
+            || (b >= '0' && b <= '9') || b == '_')
+        {
+            bytes[b] = 0x01;
+
+        } else if (b == '\t' || b == '\n' || b == '\f' || b == '\r'
+                   || b == ' ' || b == '-')
+        {
+            bytes[b] = 0x02;
+        }
+    }
+
+    bytes['&'] = 0x08;                  /* SLOW: a reference */
+    bytes['a'] |= 0x04;                 /* START */
+    bytes['A'] |= 0x04;
+    labels['a'] = labels['A'] = 2;
+    labels['b'] = labels['B'] = 3;
+
+    /* stage1, the one block and fold 0: all zero, as memset left them */
+
+    slots = (glossary_autolink_slot_t *) (dst + MB_AUTOLINK_SIZE
+                                          - 8 * MB_AUTOLINK_SLOTS);
+
+    for (b = 0; b < MB_AUTOLINK_SLOTS; b++) {
+        slots[b].base = 0;
+        slots[b].check = 0xffffffffu;
+    }
+
+    slots[0].base = 1;                  /* root */
+    slots[0].check = 0;
+    slots[3].base = 4;                  /* "a": root base 1 + label 2 */
+    slots[3].check = 0;
+    slots[7].base = 8;                  /* "ab": 4 + 3, terminal */
+    slots[7].check = 3 | 0x80000000u;
+    slots[9].base = 0;                  /* its end slot: 8 + 1, term 0 */
+    slots[9].check = 7;
+
+    glossary_autolink_make_filter(labels, slots, 2, dst + 64 + 512);
+
+    return MB_AUTOLINK_SIZE;
+}
+
+
 mb_blob_t
 mb_build(const mb_model_t *m)
 {
@@ -300,7 +377,7 @@ mb_build(const mb_model_t *m)
         GLOSSARY_SECTION_GLOBALS, MB_EXTRA_SLOT,
         GLOSSARY_SECTION_CATEGORIES, GLOSSARY_SECTION_SEARCH_TERMS,
         GLOSSARY_SECTION_SEARCH_WORDS, GLOSSARY_SECTION_SEARCH_PAGE,
-        GLOSSARY_SECTION_STRINGS
+        GLOSSARY_SECTION_AUTOLINK, GLOSSARY_SECTION_STRINGS
     };
 
     v1 = (m->version_major ? m->version_major : mb_default_major)
@@ -339,6 +416,7 @@ mb_build(const mb_model_t *m)
     present[GLOSSARY_SECTION_SEARCH_WORDS] = (m->search_words != NULL);
     present[GLOSSARY_SECTION_SEARCH_PAGE] = (m->segments != NULL);
     present[GLOSSARY_SECTION_CHUNKS] = (m->chunk_shift != 0);
+    present[GLOSSARY_SECTION_AUTOLINK] = (m->autolink != 0);
 
     /* 1.2: the documents after every string, as glossaryc writes them */
     late = (m->chunk_shift != 0);
@@ -364,6 +442,7 @@ mb_build(const mb_model_t *m)
         (uint64_t) m->nsearch_words * sizeof(glossary_search_t);
     sec_size[GLOSSARY_SECTION_SEARCH_PAGE] =
         (uint64_t) m->nsegments * sizeof(glossary_segment_t);
+    sec_size[GLOSSARY_SECTION_AUTOLINK] = m->autolink ? MB_AUTOLINK_SIZE : 0;
 
     off = hs + (uint64_t) nsec * 24;
 
@@ -462,6 +541,10 @@ mb_build(const mb_model_t *m)
             + i;
         g->kind = m->segments[i].kind;
         g->text = mb_pool_str(&pool, m->segments[i].text);
+    }
+
+    if (m->autolink) {
+        mb_autolink_image(p + sec_off[GLOSSARY_SECTION_AUTOLINK], m->nterms);
     }
 
     eager = pool.len;

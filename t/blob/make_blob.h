@@ -94,6 +94,11 @@ typedef struct {
      */
     uint16_t             version_major;
     uint64_t             doc_kinds;
+    /*
+     * 1.3 and 2.0: an AUTOLINK section after SEARCH_PAGE, the smallest image
+     * written by hand (mb_autolink_image()): "ab" links term 0
+     */
+    int                  autolink;
 } mb_model_t;
 
 
@@ -109,6 +114,20 @@ typedef struct {
 
 /* the model used by most tests: 3 terms, 3 related entries (1 dangling) */
 extern const mb_model_t  mb_default_model;
+
+/*
+ * Format 1.3: the smallest autolink image, written field by field from
+ * src/blob/glossary_autolink.h: the format's ASCII classes, one code point
+ * block (every code point OTHER, folding to itself), one pattern "ab"
+ * (case-insensitive) of term 0 in a double array of MB_AUTOLINK_SLOTS
+ * slots, and the filter the reader derives from it.  term_count is the
+ * blob's.  Returns the size; writes it when dst is not NULL.
+ */
+#define MB_AUTOLINK_SLOTS   16
+#define MB_AUTOLINK_SIZE    (64 + 256 + 256 + 16384 + 8704 * 2 + 256 + 8 \
+                             + 8 * MB_AUTOLINK_SLOTS)
+
+size_t mb_autolink_image(unsigned char *dst, uint32_t term_count);
 
 /* a fresh blob of the model; aborts on allocation failure */
 mb_blob_t mb_build(const mb_model_t *m);

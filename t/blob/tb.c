@@ -72,7 +72,7 @@ tb_name(glossary_status_t rc)
         "OK", "TRUNCATED", "MAGIC", "VERSION", "BYTE_ORDER", "SIZE",
         "TOO_LARGE", "CHECKSUM", "HEADER", "SECTION_TABLE", "SECTION",
         "MISSING_SECTION", "TERMS", "RELATED", "HASH", "DOCS", "CATEGORIES",
-        "SEARCH", "CHUNKS", "CHUNK"
+        "SEARCH", "CHUNKS", "CHUNK", "AUTOLINK"
     };
 
     if ((unsigned) rc >= GLOSSARY_ERR_LAST
@@ -145,6 +145,72 @@ tb_walk_doc(const glossary_blob_t *blob, const glossary_doc_t *d,
     tb_walk_ref(blob, d->etag, res, what, i);
     tb_walk_ref(blob, d->gzip_body, res, what, i);
     tb_walk_ref(blob, d->gzip_etag, res, what, i);
+}
+
+
+static int
+tb_walk_emit(void *ctx, const glossary_autolink_event_t *ev)
+{
+    uint32_t  *links = ctx;
+
+    *links += (ev->type == GLOSSARY_AUTOLINK_OPEN);
+
+    return 0;
+}
+
+
+/* 1.3: a page through the blob's automaton, as the filter would send it */
+static void
+tb_walk_autolink(const glossary_blob_t *blob, tb_result_t *res)
+{
+    void                        *mem;
+    uint32_t                     links;
+    const glossary_autolink_t   *al;
+    glossary_autolink_conf_t     conf;
+    glossary_autolink_stream_t  *st;
+
+    static const char  page[] =
+        "<p>ab AB ab&amp;x <b>a</b>b &#97;b caf\xc3\xa9 \xe4\xb8\xad ab";
+
+    al = glossary_blob_autolink(blob);
+
+    if (al == NULL) {
+        if (blob->autolink_data != NULL) {
+            tb_walk_error(res, "an AUTOLINK section, but no image");
+        }
+
+        return;
+    }
+
+    if (al->term_count != blob->term_count) {
+        tb_walk_error(res, "autolink: %u terms of %u",
+                      (unsigned) al->term_count,
+                      (unsigned) blob->term_count);
+    }
+
+    mem = malloc(glossary_autolink_stream_size(al));
+    if (mem == NULL) {
+        fprintf(stderr, "%s: out of memory\n", tb_program);
+        exit(2);
+    }
+
+    glossary_autolink_conf_init(&conf);
+    conf.links_per_term = 0;
+    links = 0;
+
+    st = glossary_autolink_stream_init(mem, al, &conf,
+                                       GLOSSARY_AUTOLINK_NO_TERM);
+
+    if (glossary_autolink_feed(st, (const unsigned char *) page,
+                               sizeof(page) - 1, 1, tb_walk_emit, &links)
+        != 0)
+    {
+        tb_walk_error(res, "autolink: the stream failed");
+    }
+
+    free(mem);
+
+    res->digest = (res->digest ^ links) * 0x100000001b3ull;
 }
 
 
@@ -250,6 +316,8 @@ tb_walk(const glossary_blob_t *blob, tb_result_t *res)
             tb_walk_doc(blob, d, res, "global document", k);
         }
     }
+
+    tb_walk_autolink(blob, res);
 }
 
 

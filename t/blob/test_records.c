@@ -665,9 +665,39 @@ tb_related(void)
     mb_set_related(&b, 1, 1, UINT32_MAX);
     tb_expect(&b, GLOSSARY_ERR_TERMS, "related_count 2^32-1");
 
-    b = mb_build_default();
-    mb_set_related(&b, 1, 2, GLOSSARY_MAX_RELATED + 1);
-    tb_expect(&b, GLOSSARY_ERR_TERMS, "related_count over the limit");
+    /* no count per term but the 32-bit index: 70,000 entries of one term */
+    {
+        uint32_t           k;
+        mb_model_t         m;
+        mb_related_t      *many;
+        static mb_term_t   hub[] = { { "hub", "Hub", "", "", 0, 70000 } };
+
+        many = calloc(70000, sizeof(mb_related_t));
+        if (many == NULL) {
+            abort();
+        }
+
+        for (k = 0; k < 70000; k++) {
+            many[k].term_id = (k % 7 == 0) ? 0 : GLOSSARY_NO_TERM;
+            many[k].slug = (k % 7 == 0) ? "hub" : "dangling";
+            many[k].name = "A name";
+        }
+
+        memset(&m, 0, sizeof(mb_model_t));
+        m.terms = hub;
+        m.nterms = 1;
+        m.related = many;
+        m.nrelated = 70000;
+
+        b = mb_build(&m);
+        tb_expect(&b, GLOSSARY_OK, "70,000 related entries of one term");
+
+        b = mb_build(&m);
+        mb_set_related(&b, 0, 0, 70001);
+        tb_expect(&b, GLOSSARY_ERR_TERMS, "70,001 of 70,000 related entries");
+
+        free(many);
+    }
 
     if (mb_default_major != GLOSSARY_VERSION_MAJOR_V1) {
         /* 2.0: 64 bits; a reader that kept 32 would take 2^32 for 0 */
