@@ -39,8 +39,8 @@ __DATA__
 --- glossary_blob eval: ::blob('--kinds', 'json')
 --- config eval: $::CONF
 --- request eval
-["GET /api/cuda", "GET /api/cuda/related", "GET /api/", "GET /api/category/",
- "GET /api/category/software", "GET /api/search?q=cu"]
+["GET /api/cuda", "GET /api/cuda/related", "GET /api/", "GET /api/_category/",
+ "GET /api/_category/software", "GET /api/_search?q=cu"]
 --- error_code eval
 [200, 200, 200, 200, 200, 200]
 --- response_body_like eval
@@ -54,8 +54,8 @@ __DATA__
 --- glossary_blob eval: ::blob('--kinds', 'json', '--base-url', 'https://example.com/pages/')
 --- config eval: $::CONF
 --- request eval
-["GET /pages/cuda", "GET /pages/", "GET /pages/category/",
- "GET /pages/category/software", "GET /pages/search?q=cu",
+["GET /pages/cuda", "GET /pages/", "GET /pages/_category/",
+ "GET /pages/_category/software", "GET /pages/_search?q=cu",
  "GET /pages/sitemap.xml", "GET /api/cuda/_payload.json",
  "GET /pages/cuda/_payload.json", "GET /api/sitemap.xml"]
 --- error_code eval
@@ -69,10 +69,10 @@ __DATA__
 --- glossary_blob eval: ::blob('--kinds', 'html')
 --- config eval: $::CONF
 --- request eval
-["GET /pages/cuda", "GET /pages/", "GET /pages/category/software",
- "GET /pages/search?q=cu", "GET /pages/nope",
- "GET /api/cuda", "GET /api/", "GET /api/category/",
- "GET /api/search?q=cu", "GET /api/cuda/_payload.json"]
+["GET /pages/cuda", "GET /pages/", "GET /pages/_category/software",
+ "GET /pages/_search?q=cu", "GET /pages/nope",
+ "GET /api/cuda", "GET /api/", "GET /api/_category/",
+ "GET /api/_search?q=cu", "GET /api/cuda/_payload.json"]
 --- error_code eval
 [200, 200, 200, 200, 404, 404, 404, 404, 404, 404]
 --- response_body_like eval
@@ -88,7 +88,7 @@ __DATA__
 --- config eval: $::CONF
 --- request eval
 ["GET /api/cuda/_payload.json", "GET /api/cuda", "GET /pages/cuda",
- "GET /api/category/software", "GET /api/search?q=cu", "GET /api/"]
+ "GET /api/_category/software", "GET /api/_search?q=cu", "GET /api/"]
 --- error_code eval
 [200, 404, 404, 404, 404, 404]
 --- response_body_like eval
@@ -150,7 +150,7 @@ GET /status
 location /api/ { glossary site.glossary mmap verify=lazy; }
 location /pages/ { glossary site.glossary mmap verify=lazy; glossary_format html; }
 --- request eval
-["GET /api/cuda", "GET /api/search?q=gp", "GET /pages/cuda",
- "GET /pages/search?q=gp", "GET /api/cuda/_payload.json"]
+["GET /api/cuda", "GET /api/_search?q=gp", "GET /pages/cuda",
+ "GET /pages/_search?q=gp", "GET /api/cuda/_payload.json"]
 --- error_code eval
 [200, 200, 404, 404, 404]

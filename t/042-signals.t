@@ -107,6 +107,52 @@ for my $args ('', ' mmap', ' mmap verify=lazy') {
 }
 
 
+subtest 'glossary_autolink: a broken blob, the signals go through' => sub {
+    my $s = Test::Glossary::Server->new(nginx => nginx_binary(),
+                                        module => Test::Glossary::module_path());
+    $s->write_config(config => "location /g/ { glossary site.glossary; }\n"
+                     . "location /a/ { glossary_autolink links.glossary /g/; "
+                     . "default_type text/html; return 200 'CUDA'; }");
+    $s->compile_into('site.glossary', { 'glossary.json' => $small });
+    $s->compile_into('links.glossary', { 'glossary.json' => $small });
+    $s->start;
+    my $master = $s->pid;
+    my @old = $s->workers;
+
+    like($s->get('/a/')->body, qr/<a href="\/g\/cuda"/, 'the filter links');
+
+    # a valid blob: the signaller does not open it, and does not stumble
+    my ($rc, $out) = nginx_run($s, '-s', 'reopen');
+    is($rc, 0, 'nginx -s reopen exits 0') or diag($out);
+    unlike($out, qr/glossary|alert|emerg/, 'and says nothing');
+
+    $s->write_file_atomic('conf/links.glossary', "not a glossary blob\n"
+                                                 x 16);
+    ($rc, $out) = nginx_run($s, '-t');
+    is($rc, 1, 'nginx -t fails');
+    like($out, qr/glossary ".*links\.glossary" is invalid: not a glossary/,
+         'nginx -t names the autolink blob');
+
+    my $mark = $s->log_mark;
+    ($rc, $out) = nginx_run($s, '-s', 'reload');
+    is($rc, 0, 'nginx -s reload exits 0') or diag($out);
+    unlike($out, qr/glossary/, 'the signaller says nothing of the blob');
+    ok(wait_for(sub {
+           grep { /\[emerg\].*links\.glossary.*is invalid/ }
+                $s->error_log_lines(since => $mark) }, 10),
+       'the master refuses the blob on reload');
+    Time::HiRes::sleep(0.3);
+    is_deeply([$s->workers], \@old, 'the old workers stay');
+    like($s->get('/a/')->body, qr/<a href="\/g\/cuda"/, 'and still link');
+
+    ($rc, $out) = nginx_run($s, '-s', 'stop');
+    is($rc, 0, 'nginx -s stop exits 0') or diag($out);
+    ok(wait_for(sub { !Test::Glossary::Server::alive($master) }, 10),
+       'the master stops');
+    $s->stop;
+};
+
+
 subtest 'a missing blob: nginx -s stop still stops nginx' => sub {
     my $s = server('');
     my $master = $s->pid;

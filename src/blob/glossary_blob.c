@@ -1671,6 +1671,26 @@ glossary_blob_doc(const glossary_blob_t *blob, uint32_t term_id,
 }
 
 
+uint32_t
+glossary_blob_doc_term(const glossary_blob_t *blob, const glossary_doc_t *doc)
+{
+    uint64_t  i;
+
+    if (blob->docs == NULL || blob->term_count == 0 || doc < blob->docs
+        || doc >= blob->docs
+                  + (uint64_t) blob->term_count * blob->docs_per_term)
+    {
+        return GLOSSARY_NO_TERM;
+    }
+
+    i = (uint64_t) (doc - blob->docs);
+
+    /* 1.x: term by term; 2.0: kind by kind */
+    return (uint32_t) (blob->v1 ? i / blob->docs_per_term
+                                : i % blob->term_count);
+}
+
+
 const glossary_related_t *
 glossary_blob_related(const glossary_blob_t *blob, uint32_t term_id,
     uint32_t *n)

@@ -728,6 +728,13 @@ uint32_t glossary_blob_lookup_doc(const glossary_blob_t *blob,
 const glossary_doc_t *glossary_blob_doc(const glossary_blob_t *blob,
     uint32_t term_id, uint32_t kind);
 
+/*
+ * the term a per-term document record belongs to, whatever the layout of
+ * DOCS; GLOSSARY_NO_TERM for any other record (a global one)
+ */
+uint32_t glossary_blob_doc_term(const glossary_blob_t *blob,
+    const glossary_doc_t *doc);
+
 /* global document, or NULL when the blob has no such kind */
 const glossary_doc_t *glossary_blob_global(const glossary_blob_t *blob,
     uint32_t kind);

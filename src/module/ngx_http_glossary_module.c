@@ -334,6 +334,10 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_int_t map,
     }
 
     data->path = *path;
+
+    /* the defaults: copy, verify=full */
+    map = (map == 1);
+    lazy = (lazy == 1);
     data->mmap = map;
     data->verify_lazy = lazy;
 
@@ -353,10 +357,6 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_int_t map,
 
         return data;
     }
-
-    /* the defaults: copy, verify=full */
-    map = (map == 1);
-    lazy = (lazy == 1);
 
     fd = ngx_open_file(path->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
     if (fd == NGX_INVALID_FILE) {

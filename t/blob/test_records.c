@@ -197,6 +197,25 @@ tb_valid(void)
 
     tb_ok(all, "doc(term, kind): bodies, ETags, gzip variant where written");
 
+    /* the way back, from a record to its term (the module's autolink) */
+    all = 1;
+    for (i = 0; i < 3; i++) {
+        for (k = 0; k < 2; k++) {
+            d = glossary_blob_doc(&blob, i, k);
+            if (d == NULL || glossary_blob_doc_term(&blob, d) != i) {
+                tb_diag("  doc_term(doc(%u, %u)) differs", (unsigned) i,
+                        (unsigned) k);
+                all = 0;
+            }
+        }
+    }
+
+    tb_ok(all && glossary_blob_doc_term(&blob, glossary_blob_global(
+                                           &blob, GLOSSARY_GLOBAL_INDEX_JSON))
+                 == GLOSSARY_NO_TERM
+          && glossary_blob_doc_term(&blob, NULL) == GLOSSARY_NO_TERM,
+          "doc_term: each term's records give the term, a global NO_TERM");
+
     tb_ok(glossary_blob_doc(&blob, 0, 2) == NULL
           && glossary_blob_doc(&blob, 0, GLOSSARY_MAX_DOCS_PER_TERM) == NULL
           && glossary_blob_doc(&blob, 0, UINT32_MAX) == NULL
