@@ -54,12 +54,12 @@ DATA         := $(shell find data -type f 2>/dev/null | sort)
 # The C tests of the blob reader, one program per concern (t/blob/test_*.c)
 # on shared helpers, and the writer of the nginx tests' blobs (pages_blob);
 # the .t files run what is built here.
-TEST_BLOB_PROGS := header records lazy chunks autolink
+TEST_BLOB_PROGS := header records lazy chunks large autolink
 TEST_BLOBS      := $(addprefix $(BUILD)/test_blob_,$(TEST_BLOB_PROGS))
 TEST_BLOB_LIB   := t/blob/tb.c t/blob/tb_lazy.c t/blob/make_blob.c
 TEST_BLOB_HDRS  := t/blob/tb.h t/blob/make_blob.h $(BLOB_HDRS)
 PAGES_BLOB      := $(BUILD)/pages_blob
-TEST_PROGS      := $(TEST_BLOBS) $(PAGES_BLOB)
+TEST_PROGS      := $(TEST_BLOBS) $(PAGES_BLOB) $(BUILD)/reseal $(BUILD)/timeit
 SAN_CFLAGS      := -g -O1 -fsanitize=address,undefined \
                    -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CC         ?= clang
@@ -154,6 +154,15 @@ $(BUILD)/test_blob_%: t/blob/test_%.c $(TEST_BLOB_LIB) $(BLOB_SRCS) \
     $(TEST_BLOB_HDRS) | $(BUILD)
 	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -o $@ $< $(TEST_BLOB_LIB) \
 	    $(BLOB_SRCS) -lxxhash
+
+# reseal FILE: a blob's checksum written anew after a test changed a byte;
+# timeit: the peak memory of a command (t/bench/timeit.c, also the bench's)
+$(BUILD)/reseal: t/blob/reseal.c $(BLOB_SRCS) $(BLOB_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -o $@ t/blob/reseal.c \
+	    $(BLOB_SRCS) -lxxhash
+
+$(BUILD)/timeit: t/bench/timeit.c | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) -o $@ t/bench/timeit.c
 
 $(PAGES_BLOB): t/blob/pages_blob.c t/blob/make_blob.c $(BLOB_SRCS) \
     $(TEST_BLOB_HDRS) | $(BUILD)

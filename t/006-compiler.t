@@ -12,6 +12,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Glossary;
 use Test::Glossary::CLI;
+use Test::Glossary::Blob qw(blob_parse blob_doc blob_areas);
 
 use File::Spec;
 use IO::Uncompress::Gunzip ();
@@ -408,11 +409,12 @@ EOF
     ($st, $out, $err) = glossaryc('build', '-q', '--max-size', $limit, '-o',
                                   'size.blob', 'many.jsonl');
     is($st, 1, 'max-size: a quarter of the size is refused');
-    like($err, qr/\Aglossaryc: the blob would be over the limit of $limit bytes \(--max-size\): the documents of (\d+) of its 300 terms take (\d+) bytes; stopped\n\z/,
+    like($err, qr/\Aglossaryc: the blob would be over the limit of $limit bytes \(--max-size\): the documents take (\d+) bytes at the (term-json|related-json|term-html|payload|search-json|search-html)( \(gzip\))? of term (\d+) of 300; stopped\n\z/,
          'max-size: the message');
-    my ($done, $bytes) = $err =~ /of (\d+) of its 300 terms take (\d+)/;
-    ok(defined $done && $done < 300,
-       'max-size: stopped before every term was rendered (' . ($done // '?')
+    my ($bytes, $kind, $gz, $done) = $err =~ /take (\d+) bytes at the (\S+)( \(gzip\))? of term (\d+) of 300/;
+    ok(defined $kind && $kind ne 'search-html',
+       'max-size: stopped before every document was rendered (at the '
+       . ($kind // '?') . ($gz // '') . ' of term ' . ($done // '?')
        . ' of 300)');
     ok(defined $bytes && $bytes > $limit / 2 && $bytes < $size,
        'max-size: stopped near the limit, far from the whole');
@@ -423,7 +425,8 @@ EOF
     closedir($dh);
     is_deeply(\@left, [], 'max-size: no temporary file left');
 
-    for my $good ('16g', '16G', '16384m', '17179869184', '4k') {
+    for my $good ('16g', '16G', '16384m', '17179869184', '17g', '1t', '1T',
+                  '1024g', '1099511627776', '4k') {
         ($st) = glossaryc('build', '-q', '--max-size', $good, '-o', 'g.blob',
                           'one.json');
         is($st, $good eq '4k' ? 1 : 0, "max-size \"$good\": "
@@ -431,6 +434,172 @@ EOF
                                                         : 'accepted'));
     }
 }
+
+# the terms' documents laid out by kind: each kind's bodies, their ETags,
+# the gzip variants, their ETags, one part after the other, in the order of
+# the kinds, right after the strings the index needs
+
+{
+    my $lines = '';
+    for my $i (1 .. 200) {
+        my @rel = map { { slug => 'kind-' . (($i + $_) % 200 + 1),
+                          name => "Kind $_" } } 1 .. 3;
+        $lines .= jstr({ slug => "kind-$i", term => "Kind $i",
+                         category => 'Cat ' . ($i % 5),
+                         shortDefinition => "Short $i " . ('words ' x 10),
+                         explanation => "Text $i " . ('lorem ipsum ' x 60),
+                         relatedTerms => \@rel,
+                         faq => [{ question => "Why $i?",
+                                   answer => 'Because ' x 20 }] })
+                  . "\n";
+    }
+    put('kinds.jsonl', $lines);
+
+    my ($st, $err) = build('layout.blob', 'kinds.jsonl');
+    is($st, 0, 'layout: builds');
+
+    my $b = blob_parse(slurp('layout.blob'));
+    my @a = blob_areas($b);
+    my ($eager) = unpack('Q<', substr(${ $b->{bytes} }, $b->{sec}{11}[0] + 8,
+                                      8));
+
+    is_deeply([map { "$_->[0] $_->[1]" } @a],
+              ['0 body', '0 etag', '0 gzip', '0 gzip-etag',
+               '1 body', '1 etag', '1 gzip', '1 gzip-etag',
+               '2 body', '2 etag', '2 gzip', '2 gzip-etag',
+               '3 body', '3 etag', '3 gzip', '3 gzip-etag',
+               '4 body', '4 etag', '5 body', '5 etag'],
+              'layout: every kind, its bodies, ETags, gzip variants and '
+              . 'their ETags');
+
+    my ($names) = unpack('Q<', substr(${ $b->{bytes} }, $b->{sec}{2}[0] + 16,
+                                      8));
+    ok($names >= $b->{sec}{1}[0] + $eager && $names < $a[0][2],
+       'layout: the eager strings (slugs, search keys), then the names, '
+       . 'then the documents');
+
+    my @gaps = grep { $a[$_][3] != $a[$_ + 1][2] } 0 .. $#a - 1;
+    is_deeply(\@gaps, [], 'layout: each part ends where the next begins')
+        or diag(join("\n", map { "$_->[0] $_->[1]: $_->[2] to $_->[3]" } @a));
+
+    my @mixed = grep { $_->[1] ne 'body' || $_->[0] != 1
+                       ? $_->[3] - $_->[2] != $_->[4]
+                       : $_->[3] - $_->[2] > $_->[4] } @a;
+    is_deeply([map { "$_->[0] $_->[1]" } @mixed], [],
+              'layout: each part holds its own bytes only (equal related '
+              . 'lists share theirs)');
+
+    my @etags = grep { $_->[1] =~ /etag/ && $_->[4] % 18 } @a;
+    is(scalar @etags, 0, 'layout: ETag parts of 18 bytes a document');
+
+    my ($goff) = unpack('Q<', substr(${ $b->{bytes} }, $b->{sec}{5}[0], 8));
+    cmp_ok($goff, '>=', $a[-1][3], 'layout: the global documents follow');
+
+    # a body byte changed and the checksum sealed again: only the chunk's
+    # hash tells, and verify (a window at a time) finds it
+    my $reseal = File::Spec->catfile(Test::Glossary::build_dir(), 'reseal');
+    my @d = blob_doc($b, 150, 0);
+    my $bad = ${ $b->{bytes} };
+    substr($bad, $d[0] + 10, 1) = chr(ord(substr($bad, $d[0] + 10, 1)) ^ 1);
+    put('chunk.blob', $bad);
+    my ($rst) = run($reseal, 'chunk.blob');
+    is($rst, 0, 'layout: a body byte flipped, the checksum sealed again');
+    my $chunk = ($d[0] + 10 - $b->{sec}{1}[0]) >> 16;
+    my ($vst, $vout, $verr) = glossaryc('verify', 'chunk.blob');
+    is($vst, 1, 'verify: refused');
+    like($verr, qr/\Achunk\.blob: chunk checksum mismatch \(file is corrupt or was modified\): STRINGS chunk $chunk \(bytes \d+ to \d+ of the file\): expected [0-9a-f]{16}, computed [0-9a-f]{16}\n\z/,
+         "verify: names chunk $chunk");
+    ($vst) = glossaryc('get', 'chunk.blob', 'kind-1');
+    is($vst, 0, 'get: the check nginx runs in full passes it');
+
+    # the same document through the reader as laid out here
+    my @r = blob_doc($b, 5, 2);
+    my ($soff, $slen) = unpack('Q< Q<', substr(${ $b->{bytes} },
+                                               $b->{sec}{2}[0] + 80 * 5, 16));
+    is(substr(${ $b->{bytes} }, $r[0], $r[1]),
+       get('--html', 'layout.blob', substr(${ $b->{bytes} }, $soff, $slen)),
+       'layout: the page read where the record says is the one get prints');
+}
+
+
+# --kinds and --no-gzip: a blob of the kinds a deployment serves
+
+{
+    my ($st, $err) = build('all.blob', 'kinds.jsonl');
+    is($st, 0, 'kinds: a full build');
+    ($st, $err) = build('explicit.blob', '--kinds', 'json,html,payload',
+                        'kinds.jsonl');
+    is($st, 0, 'kinds: --kinds json,html,payload');
+    ok(slurp('all.blob') eq slurp('explicit.blob'),
+       'kinds: the same bytes as without --kinds');
+
+    my $all = blob_parse(slurp('all.blob'));
+    is($all->{mask}, 0x3f, 'kinds: all six kinds by default');
+
+    ($st, $err) = build('json.blob', '--kinds=json', 'kinds.jsonl');
+    is($st, 0, 'kinds: --kinds=json') or diag($err);
+    my $j = blob_parse(slurp('json.blob'));
+    is($j->{mask}, 0x13, 'kinds json: term-json, related-json, search-json');
+    is($j->{dpt}, 3, 'kinds json: 3 documents per term');
+    is($j->{sec}{4}[1], 200 * 3 * 64, 'kinds json: DOCS holds those only');
+    is($j->{sec}{10}[1], 0, 'kinds json: no search page');
+    cmp_ok($j->{sec}{8}[1], '>', 0, 'kinds json: the search index');
+    cmp_ok($j->{sec}{7}[1], '>', 0, 'kinds json: the categories');
+    my @glob = map { [unpack('Q< Q< Q< Q< Q< Q< Q< Q<',
+                             substr(${ $j->{bytes} },
+                                    $j->{sec}{5}[0] + 64 * $_, 64))] } 0 .. 6;
+    is_deeply([map { $_->[1] + $_->[3] ? 1 : 0 } @glob], [1, 0, 0, 0, 0, 1, 0],
+              'kinds json: the JSON index and category list; the pages absent');
+    cmp_ok(-s "$tmp/json.blob", '<', (-s "$tmp/all.blob") / 2,
+           'kinds json: under half the full blob');
+
+    my ($ist, $info) = glossaryc('info', 'json.blob');
+    like($info, qr/^kinds:         json\ngzip:          yes\n/m,
+         'kinds json: info says so');
+    like($info, qr/^  term-json  +200 +\d+ +200 +\d+$/m,
+         'kinds json: info counts the term JSON and its gzip variants');
+    unlike($info, qr/^  term-html/m, 'kinds json: and no pages');
+    is(get('--html', 'json.blob', 'kind-1'),
+       "EXIT 1: glossaryc: json.blob: the blob has no such document\n",
+       'kinds json: get of a page');
+    is(get('json.blob', 'kind-1/_payload.json'),
+       "EXIT 1: glossaryc: json.blob: the blob has no such document\n",
+       'kinds json: get of a payload');
+
+    ($st, $err) = build('nogz.blob', '--kinds', 'json', '--no-gzip',
+                        'kinds.jsonl');
+    is($st, 0, 'kinds: --kinds json --no-gzip');
+    my $n = blob_parse(slurp('nogz.blob'));
+    is($n->{flags}, 1, 'no-gzip: the flag');
+    is_deeply([grep { $_->[1] =~ /gzip/ } blob_areas($n)], [],
+              'no-gzip: no gzip variant of any term document');
+    cmp_ok(-s "$tmp/nogz.blob", '<', -s "$tmp/json.blob",
+           'no-gzip: smaller again');
+    ($ist, $info) = glossaryc('info', 'nogz.blob');
+    like($info, qr/^gzip:          no \(--no-gzip\)$/m, 'no-gzip: info');
+    like(get('--gzip', 'nogz.blob', 'kind-1'), qr/no gzip variant/,
+         'no-gzip: get --gzip finds none');
+
+    ($st, $err) = build('pay.blob', '--kinds', 'payload', 'kinds.jsonl');
+    is($st, 0, 'kinds: --kinds payload');
+    my $p = blob_parse(slurp('pay.blob'));
+    is($p->{mask}, 0x08, 'kinds payload: the payloads only');
+    is("$p->{sec}{7}[1] $p->{sec}{8}[1] $p->{sec}{9}[1] $p->{sec}{10}[1]",
+       '0 0 0 0', 'kinds payload: no categories, no search');
+    like(get('pay.blob', 'kind-1/_payload.json'), qr/^\[\{"data":1,/,
+         'kinds payload: get of a payload');
+
+    ($st) = build('hp.blob', '--kinds', 'payload,html', 'kinds.jsonl');
+    my ($st2) = build('ph.blob', '--kinds', 'html,payload', 'kinds.jsonl');
+    ok($st == 0 && $st2 == 0 && slurp('hp.blob') eq slurp('ph.blob'),
+       'kinds: the order of the list does not matter');
+
+    ($st, my $dout) = glossaryc('diff', 'all.blob', 'json.blob');
+    is($st, 1, 'kinds: diff of a full and a JSON-only build: different');
+    like($dout, qr/; document kinds term-json,related-json,term-html,payload,search-json,search-html -> term-json,related-json,search-json\n\z/,
+         'kinds: diff names the kinds of each');
+}
+
 
 # verify, info, get
 
@@ -440,7 +609,7 @@ EOF
     my $size = -s "$tmp/small.blob";
     my ($id) = $out =~ /^build id:      ([0-9a-f]{16})$/m;
     ok($id, 'info: build id');
-    like($out, qr/\Afile:          small\.blob\nformat:        1\.3\n/,
+    like($out, qr/\Afile:          small\.blob\nformat:        2\.0\n/,
          'info: file and format');
     like($out, qr/^checksum:      0x$id$/m, 'info: checksum is the build id')
         if $id;
@@ -466,7 +635,7 @@ EOF
         $nterms, $dpt, $glob, $flags)
         = unpack('a8 v v V Q< Q< V V Q< Q< V V V V', $blob);
     is($magic, 'GLOSSARY', 'header: magic');
-    is("$maj.$min", '1.3', 'header: version');
+    is("$maj.$min", '2.0', 'header: version');
     is($bo, 0x01020304, 'header: byte order');
     is(sprintf('%016x', $sum), $id // '', 'header: checksum');
     is($fsize, $size, 'header: file size');
@@ -476,7 +645,8 @@ EOF
     is($btime, $EPOCH, 'header: build time');
     is("$nterms $dpt $glob $flags", '4 6 7 0', 'header: counts');
     isnt(unpack('Q<', substr($blob, 72, 8)), 0, 'header: index checksum');
-    is(substr($blob, 80, 48), "\0" x 48, 'header: reserved is zero');
+    is(unpack('Q<', substr($blob, 80, 8)), 0x3f, 'header: doc_kinds, all six');
+    is(substr($blob, 88, 40), "\0" x 40, 'header: reserved is zero');
 
     my @slugs;
     my %sec;

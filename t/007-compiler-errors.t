@@ -715,7 +715,7 @@ pd.json:1:32: duplicate key "term" in term object
 
 
 
-=== TEST 65: limits: 70,000 related terms of one term (1,000 were the limit; now 2^32 - 1 in all, the blob's 32-bit index)
+=== TEST 65: limits: 70,000 related terms of one term (1,000 were the limit; now 2^32 - 1 a term, its 32-bit count)
 --- input eval
 { 'manyrel.json' => '{"slug":"x","term":"X","relatedTerms":['
                     . join(',', map { qq({"slug":"r$_","name":"R"}) } 1 .. 70000)
@@ -783,43 +783,43 @@ huge.json:1:2: lexical error: invalid char in json text
 --- glossaryc: build --max-size 0 -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "0" is not a size from 1 to 16g
+glossaryc: build: --max-size "0" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
 
-=== TEST 71: --max-size "17g"
+=== TEST 71: --max-size "1025g"
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
---- glossaryc: build --max-size 17g -o x.blob one.json
+--- glossaryc: build --max-size 1025g -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "17g" is not a size from 1 to 16g
+glossaryc: build: --max-size "1025g" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
 
-=== TEST 72: --max-size one byte over 16g
+=== TEST 72: --max-size one byte over 1t
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
---- glossaryc: build --max-size 17179869185 -o x.blob one.json
+--- glossaryc: build --max-size 1099511627777 -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "17179869185" is not a size from 1 to 16g
+glossaryc: build: --max-size "1099511627777" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
 
-=== TEST 73: --max-size "1t"
+=== TEST 73: --max-size "2t"
 --- input
 >>> one.json
 {"slug":"a","term":"A"}
---- glossaryc: build --max-size 1t -o x.blob one.json
+--- glossaryc: build --max-size 2t -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "1t" is not a size from 1 to 16g
+glossaryc: build: --max-size "2t" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
@@ -831,7 +831,7 @@ Try 'glossaryc --help'.
 --- glossaryc: build --max-size 12q -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "12q" is not a size from 1 to 16g
+glossaryc: build: --max-size "12q" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
@@ -843,7 +843,7 @@ Try 'glossaryc --help'.
 --- glossaryc: build --max-size g -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "g" is not a size from 1 to 16g
+glossaryc: build: --max-size "g" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
@@ -855,7 +855,7 @@ Try 'glossaryc --help'.
 --- glossaryc: build --max-size -1 -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "-1" is not a size from 1 to 16g
+glossaryc: build: --max-size "-1" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
@@ -867,7 +867,7 @@ Try 'glossaryc --help'.
 --- glossaryc: build --max-size '' -o x.blob one.json
 --- exit_status: 2
 --- stderr
-glossaryc: build: --max-size "" is not a size from 1 to 16g
+glossaryc: build: --max-size "" is not a size from 1 to 1t
 Try 'glossaryc --help'.
 
 
@@ -878,6 +878,79 @@ Try 'glossaryc --help'.
 {"slug":"a","term":"A"}
 --- glossaryc: build -o x.blob one.json --max-size
 --- exit_status: 2
+
+
+
+=== TEST 78a: --kinds: a kind that does not exist
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --kinds xml -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --kinds "xml" is not a list of json, html and payload (comma-separated)
+Try 'glossaryc --help'.
+--- no_files: x.blob
+
+
+
+=== TEST 78b: --kinds: an empty list
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --kinds= -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --kinds "" is not a list of json, html and payload (comma-separated)
+Try 'glossaryc --help'.
+
+
+
+=== TEST 78c: --kinds: a kind twice
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --kinds json,html,json -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --kinds "json,html,json" is not a list of json, html and payload (comma-separated)
+Try 'glossaryc --help'.
+
+
+
+=== TEST 78d: --kinds: an empty element
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --kinds json, -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --kinds "json," is not a list of json, html and payload (comma-separated)
+Try 'glossaryc --help'.
+
+
+
+=== TEST 78e: --kinds in upper case
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build --kinds JSON -o x.blob one.json
+--- exit_status: 2
+--- stderr
+glossaryc: build: --kinds "JSON" is not a list of json, html and payload (comma-separated)
+Try 'glossaryc --help'.
+
+
+
+=== TEST 78f: --kinds without a value
+--- input
+>>> one.json
+{"slug":"a","term":"A"}
+--- glossaryc: build -o x.blob one.json --kinds
+--- exit_status: 2
+--- stderr
+glossaryc: build: --kinds needs a value
+Try 'glossaryc --help'.
 
 
 

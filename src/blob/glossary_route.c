@@ -310,9 +310,9 @@ glossary_route_answer_page(const glossary_blob_t *blob,
         /* the hits' fragments, and in the html format the page */
         if (blob->search_terms == NULL
             || ((flags & GLOSSARY_ANSWER_HTML)
-                ? blob->docs_per_term <= GLOSSARY_DOC_SEARCH_HTML
+                ? !glossary_blob_has_kind(blob, GLOSSARY_DOC_SEARCH_HTML)
                   || blob->search_page_count == 0
-                : blob->docs_per_term <= GLOSSARY_DOC_SEARCH_JSON))
+                : !glossary_blob_has_kind(blob, GLOSSARY_DOC_SEARCH_JSON)))
         {
             return GLOSSARY_ANSWER_NOT_FOUND;
         }

@@ -2444,15 +2444,12 @@ glossary_read_term(glossary_file_t *f, glossary_json_t *obj)
         return rc;
     }
 
-    /* the blob indexes related entries with 32 bits, all terms together */
-    if (related != NULL
-        && related->len > GLOSSARY_MAX_RELATED - m->nrelated)
-    {
+    /* a term's related entries are counted with 32 bits */
+    if (related != NULL && related->len > GLOSSARY_MAX_RELATED) {
         glossary_node_loc(f, glossary_get(obj, "relatedTerms"), &loc);
-        glossary_error_at(&loc, "\"relatedTerms\" has %zu entries, and the "
-                          "glossary %zu before it: over the format's limit "
-                          "of %u related entries in all", related->len,
-                          m->nrelated, GLOSSARY_MAX_RELATED);
+        glossary_error_at(&loc, "\"relatedTerms\" has %zu entries: over the "
+                          "format's limit of %u related entries a term",
+                          related->len, GLOSSARY_MAX_RELATED);
         return GLOSSARY_EXIT_DATA;
     }
 

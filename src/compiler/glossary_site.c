@@ -552,7 +552,7 @@ glossary_site_backlinks(glossary_site_t *s)
     qsort(pairs, np, sizeof(glossary_pair_t), glossary_pair_cmp);
 
     s->back = glossary_xmalloc((np + 1) * sizeof(uint32_t));
-    s->first_back = glossary_xmalloc(((size_t) s->n + 1) * sizeof(uint32_t));
+    s->first_back = glossary_xmalloc(((size_t) s->n + 1) * sizeof(uint64_t));
 
     k = 0;
     to = 0;
@@ -565,14 +565,14 @@ glossary_site_backlinks(glossary_site_t *s)
         }
 
         while (to <= pairs[i].to) {
-            s->first_back[to++] = (uint32_t) k;
+            s->first_back[to++] = k;
         }
 
         s->back[k++] = s->order[pairs[i].from_rank];
     }
 
     while (to <= s->n) {
-        s->first_back[to++] = (uint32_t) k;
+        s->first_back[to++] = k;
     }
 
     free(pairs);
@@ -611,7 +611,7 @@ glossary_site_open(glossary_site_t *s, const glossary_site_conf_t *conf,
 
 int
 glossary_site_init(glossary_site_t *s, glossary_entry_t *entries, uint32_t n,
-    const uint32_t *targets, const uint32_t *first_link)
+    const uint32_t *targets, const uint64_t *first_link)
 {
     int        rc;
     time_t     t;
@@ -1077,6 +1077,7 @@ void
 glossary_page_term(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
 {
     uint32_t           j, to, c;
+    uint64_t           k;
     glossary_buf_t     url, head, body, rich, *text;
     glossary_text_t    title, desc, none;
     glossary_entry_t  *e;
@@ -1180,8 +1181,8 @@ glossary_page_term(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
                          "<h2 id=\"backlinks\">Terms that link here</h2>\n"
                          "<ul>\n");
 
-        for (j = s->first_back[id]; j < s->first_back[id + 1]; j++) {
-            glossary_term_item(s, &body, "", s->back[j]);
+        for (k = s->first_back[id]; k < s->first_back[id + 1]; k++) {
+            glossary_term_item(s, &body, "", s->back[k]);
         }
 
         glossary_buf_str(&body, "</ul>\n</section>\n");

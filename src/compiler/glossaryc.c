@@ -4,7 +4,8 @@
  * usage text and the dispatch; the commands are in glossaryc_build.c,
  * glossaryc_verify.c, glossaryc_info.c, glossaryc_get.c and glossaryc_diff.c.
  *
- *   glossaryc build -o OUT [--quiet] [--autolink] INPUT...
+ *   glossaryc build -o OUT [--quiet] [--kinds LIST] [--no-gzip] [--autolink]
+ *                   INPUT...
  *   glossaryc verify FILE
  *   glossaryc info [--json] FILE
  *   glossaryc get [--etag] [--gzip] FILE SLUG [related]
@@ -39,10 +40,17 @@ static const char  glossary_help[] =
 "        --lang TAG        <html lang> of the pages (en)\n"
 "        --site-name NAME  the site's name in pages (Glossary)\n"
 "        --template FILE   page template (README.md, \"Templates\")\n"
+"        --kinds LIST      the kinds of documents to build, comma-separated:\n"
+"                          json (the JSON API: terms, related terms,\n"
+"                          index, categories, search), html (the pages,\n"
+"                          sitemap and search page), payload (the Nuxt\n"
+"                          payloads); by default all three.  The module\n"
+"                          answers the routes of a kind left out with 404\n"
+"        --no-gzip         no pre-compressed gzip variants\n"
 "        --max-size SIZE   refuse a blob larger than SIZE bytes (suffix k,\n"
-"                          m or g: KiB, MiB, GiB), stopping as soon as\n"
-"                          the documents pass it; at most and by default\n"
-"                          16g, the format's limit\n"
+"                          m, g or t: KiB, MiB, GiB, TiB), stopping as\n"
+"                          soon as the documents pass it; at most and by\n"
+"                          default 1t, the format's limit\n"
 "        --autolink        link the terms named in each term page's\n"
 "                          explanation and FAQ answers to their pages (as\n"
 "                          the glossary_autolink filter links any page;\n"
@@ -52,11 +60,14 @@ static const char  glossary_help[] =
 "                          --autolink); case is always ignored\n"
 "  verify FILE\n"
 "        run the check nginx runs when it loads FILE, and check the\n"
-"        hash of every chunk that verify=lazy checks at first use\n"
+"        hash of every chunk that verify=lazy checks at first use; the\n"
+"        file is read a window at a time (so are build's, info's, get's\n"
+"        and diff's): memory grows with the terms, not with the file\n"
 "  info [--json] FILE\n"
-"        verify FILE, then print its header and section table; --json\n"
-"        prints them as one JSON object, with the field names of the\n"
-"        module's glossary_status\n"
+"        verify FILE, then print its header, the kinds of documents it\n"
+"        holds with their counts and bytes, and its section table;\n"
+"        --json prints them as one JSON object, with the field names of\n"
+"        the module's glossary_status\n"
 "  get [--etag] [--gzip] [--html] FILE SLUG [related]\n"
 "        print the body the module sends for SLUG (or SLUG/related);\n"
 "        SLUG '' or --index prints the index; --etag prints the ETag\n"

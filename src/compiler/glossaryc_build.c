@@ -39,6 +39,7 @@ typedef struct {
 static int glossary_build_args(int argc, char **argv,
     glossary_build_conf_t *conf, const char **inputs, int *ninputs);
 static int glossary_parse_size(const char *arg, uint64_t *size);
+static int glossary_parse_kinds(const char *arg, uint64_t *kinds);
 static void glossary_progress_start(const char **inputs, int n, int quiet);
 static void glossary_progress_scan(const char *path, unsigned depth);
 static void glossary_progress_file(const char *path, size_t size,
@@ -192,8 +193,31 @@ glossary_build_args(int argc, char **argv, glossary_build_conf_t *conf,
 
             if (glossary_parse_size(arg, &conf->max_size) != 0) {
                 rc = glossary_usage_error("build: --max-size \"%s\" is not "
-                                          "a size from 1 to 16g", arg);
+                                          "a size from 1 to 1t", arg);
             }
+
+        } else if (strcmp(argv[i], "--kinds") == 0
+                   || strncmp(argv[i], "--kinds=", 8) == 0)
+        {
+            if (argv[i][7] == '=') {
+                arg = argv[i] + 8;
+
+            } else if (i + 1 < argc) {
+                arg = argv[++i];
+
+            } else {
+                return glossary_usage_error("build: %s needs a value",
+                                            argv[i]);
+            }
+
+            if (glossary_parse_kinds(arg, &conf->doc_kinds) != 0) {
+                rc = glossary_usage_error("build: --kinds \"%s\" is not a "
+                                          "list of json, html and payload "
+                                          "(comma-separated)", arg);
+            }
+
+        } else if (strcmp(argv[i], "--no-gzip") == 0) {
+            conf->no_gzip = 1;
 
         } else if ((k = glossary_site_option(&conf->site, argv[i],
                                              argv[i + 1])) != 0)
@@ -242,7 +266,10 @@ glossary_build_args(int argc, char **argv, glossary_build_conf_t *conf,
 }
 
 
-/* "N", "Nk", "Nm" or "Ng" (KiB, MiB, GiB), from 1 to the format's limit */
+/*
+ * "N", "Nk", "Nm", "Ng" or "Nt" (KiB, MiB, GiB, TiB), from 1 to the
+ * format's limit
+ */
 static int
 glossary_parse_size(const char *arg, uint64_t *size)
 {
@@ -279,6 +306,10 @@ glossary_parse_size(const char *arg, uint64_t *size)
         unit = (uint64_t) 1 << 30;
         p++;
         break;
+    case 't': case 'T':
+        unit = (uint64_t) 1 << 40;
+        p++;
+        break;
     default:
         return -1;
     }
@@ -290,6 +321,47 @@ glossary_parse_size(const char *arg, uint64_t *size)
     *size = n * unit;
 
     return 0;
+}
+
+
+/*
+ * "json,html,payload" or any of them, each once: the per-term kinds of the
+ * groups named (glossary_kind_groups)
+ */
+static int
+glossary_parse_kinds(const char *arg, uint64_t *kinds)
+{
+    size_t       len;
+    uint32_t     g;
+    uint64_t     seen;
+    const char  *p, *end;
+
+    seen = 0;
+    *kinds = 0;
+
+    for (p = arg; ; p = end + 1) {
+        end = strchr(p, ',');
+        len = end ? (size_t) (end - p) : strlen(p);
+
+        for (g = 0; g < GLOSSARY_KIND_GROUPS; g++) {
+            if (len == strlen(glossary_kind_groups[g].name)
+                && memcmp(p, glossary_kind_groups[g].name, len) == 0)
+            {
+                break;
+            }
+        }
+
+        if (g == GLOSSARY_KIND_GROUPS || (seen & ((uint64_t) 1 << g))) {
+            return -1;
+        }
+
+        seen |= (uint64_t) 1 << g;
+        *kinds |= glossary_kind_groups[g].kinds;
+
+        if (end == NULL) {
+            return 0;
+        }
+    }
 }
 
 

@@ -1009,7 +1009,10 @@ ngx_http_glossary_autolink(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    if (glossary_blob_autolink(&data->blob) == NULL) {
+    /* "nginx -s SIGNAL" records the path only: there is no blob to ask */
+    if (data->blob.header != NULL
+        && glossary_blob_autolink(&data->blob) == NULL)
+    {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "glossary \"%V\" has no autolink automaton "
                            "(format %ui.%ui): build it again with this "

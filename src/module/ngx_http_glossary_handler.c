@@ -149,15 +149,15 @@ ngx_http_glossary_autolink_page(ngx_http_request_t *r,
     al = ngx_http_glossary_autolink_data(r);
     blob = &glcf->data->blob;
 
-    if (al != glcf->data || route->kind != GLOSSARY_ROUTE_TERM
-        || answer->doc < blob->docs
-        || answer->doc >= blob->docs
-                          + (size_t) blob->term_count * blob->docs_per_term)
-    {
+    if (al != glcf->data || route->kind != GLOSSARY_ROUTE_TERM) {
         return NGX_OK;
     }
 
-    id = (uint32_t) ((answer->doc - blob->docs) / blob->docs_per_term);
+    id = glossary_blob_doc_term(blob, answer->doc);
+
+    if (id == GLOSSARY_NO_TERM) {
+        return NGX_OK;
+    }
 
     if (ngx_http_glossary_autolink_exclude(r, al, id) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

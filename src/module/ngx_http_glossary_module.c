@@ -12,6 +12,15 @@
 
 #include <sys/mman.h>
 
+#include <xxhash.h>
+
+
+/*
+ * copy mode reads the blob in this much at a time, each part hashed while
+ * it is in the CPU's cache
+ */
+#define NGX_HTTP_GLOSSARY_WINDOW  ((size_t) 1 << 20)
+
 
 static void *ngx_http_glossary_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_glossary_create_loc_conf(ngx_conf_t *cf);
@@ -22,7 +31,7 @@ static char *ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd,
 static char *ngx_http_glossary_status(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static void *ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd,
-    size_t size, ngx_str_t *path);
+    size_t size, ngx_str_t *path, uint64_t *checksum);
 static void *ngx_http_glossary_map(ngx_conf_t *cf, ngx_fd_t fd,
     size_t size, ngx_str_t *path, ngx_uint_t lazy);
 static void ngx_http_glossary_cleanup(void *data);
@@ -284,6 +293,7 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_int_t map,
 {
     void                            *p;
     size_t                           size;
+    uint64_t                         checksum;
     ngx_fd_t                         fd;
     ngx_uint_t                       i;
     ngx_file_info_t                  fi;
@@ -328,6 +338,25 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_int_t map,
     /* the defaults: copy, verify=full */
     map = (map == 1);
     lazy = (lazy == 1);
+    data->mmap = map;
+    data->verify_lazy = lazy;
+
+    /*
+     * "nginx -s reload|reopen|quit|stop" reads the configuration only to
+     * find the master's pid: the blob is the master's to load, and a
+     * signal must cost nothing at any size ("nginx -t", with -s or not,
+     * still checks it)
+     */
+    if (ngx_process == NGX_PROCESS_SIGNALLER && !ngx_test_config) {
+        d = ngx_array_push(&gmcf->blobs);
+        if (d == NULL) {
+            return NULL;
+        }
+
+        *d = data;
+
+        return data;
+    }
 
     fd = ngx_open_file(path->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
     if (fd == NGX_INVALID_FILE) {
@@ -365,13 +394,11 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_int_t map,
     size = (size_t) ngx_file_size(&fi);
 
     p = map ? ngx_http_glossary_map(cf, fd, size, path, lazy)
-            : ngx_http_glossary_snapshot(cf, fd, size, path);
+            : ngx_http_glossary_snapshot(cf, fd, size, path,
+                                         lazy ? NULL : &checksum);
     if (p == NULL) {
         goto failed;
     }
-
-    data->mmap = map;
-    data->verify_lazy = lazy;
 
     if (ngx_close_file(fd) == NGX_FILE_ERROR) {
         ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
@@ -390,8 +417,12 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_int_t map,
     cln->handler = ngx_http_glossary_cleanup;
     cln->data = data;
 
-    rc = glossary_blob_open_flags(&data->blob, data->start, data->size,
-                                  lazy ? GLOSSARY_OPEN_LAZY : 0);
+    /* copy mode summed the bytes as it read them in */
+    rc = (map || lazy)
+         ? glossary_blob_open_flags(&data->blob, data->start, data->size,
+                                    lazy ? GLOSSARY_OPEN_LAZY : 0)
+         : glossary_blob_open_summed(&data->blob, data->start, data->size,
+                                     0, checksum);
     if (rc != GLOSSARY_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "glossary \"%V\" is invalid: %s: %s",
@@ -465,20 +496,32 @@ failed:
 /*
  * The blob is read into anonymous memory rather than mapped from its file:
  * a file overwritten or truncated in place under a file mapping would
- * change bodies under live requests or kill workers with SIGBUS.  The
+ * change bodies under live requests or kill workers with SIGBUS (even a
+ * private mapping's copied pages go when the file is truncated).  The
  * snapshot is made read-only before the workers are forked, so master and
- * workers share its pages and none ever gets a private copy.  The cost is
- * that the memory is anonymous (not dropped under pressure as page cache
- * is), and that a reload holds two snapshots until the old workers exit.
+ * workers share its pages and none ever gets a private copy.  The costs:
+ * the memory is anonymous (not dropped under pressure as page cache is),
+ * and a reload holds two snapshots until the old workers exit.
+ *
+ * What filling gigabytes of fresh memory costs is mostly the kernel's:
+ * a fault and a zeroed page per 4 KiB.  So the file is read a window at a
+ * time, each window's pages made present at once (MADV_POPULATE_WRITE,
+ * one call instead of a fault a page; a hint, ignored where the kernel
+ * has none) and hashed while it is in the CPU's cache (checksum; NULL
+ * with verify=lazy).  No huge pages: where free memory goes back to a
+ * hypervisor, fresh 2 MiB pages are the slowest to get.
  */
 
 static void *
 ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd, size_t size,
-    ngx_str_t *path)
+    ngx_str_t *path, uint64_t *checksum)
 {
-    u_char   *p;
-    size_t    done, chunk;
-    ssize_t   n;
+    u_char        *p;
+    size_t         done, n, skip;
+    ssize_t        got;
+    XXH3_state_t  *st;
+
+    st = NULL;
 
     p = mmap(NULL, size, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS,
              -1, 0);
@@ -489,17 +532,26 @@ ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd, size_t size,
         return NULL;
     }
 
-#ifdef MADV_HUGEPAGE
-    /* fewer page faults while reading, fewer TLB misses while serving */
-    (void) madvise(p, size, MADV_HUGEPAGE);
-#endif
+    if (checksum != NULL) {
+        st = XXH3_createState();
+        if (st == NULL || XXH3_64bits_reset(st) != XXH_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "glossary \"%V\": no memory for its checksum",
+                               path);
+            goto failed;
+        }
+    }
 
     for (done = 0; done < size; done += n) {
-        chunk = ngx_min(size - done, (size_t) 1 << 30);
+        n = ngx_min(size - done, NGX_HTTP_GLOSSARY_WINDOW);
 
-        n = pread(fd, p + done, chunk, (off_t) done);
+#ifdef MADV_POPULATE_WRITE
+        (void) madvise(p + done, n, MADV_POPULATE_WRITE);
+#endif
 
-        if (n == -1) {
+        got = pread(fd, p + done, n, (off_t) done);
+
+        if (got == -1) {
             if (ngx_errno == NGX_EINTR) {
                 n = 0;
                 continue;
@@ -510,12 +562,26 @@ ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd, size_t size,
             goto failed;
         }
 
-        if (n == 0) {
+        if (got == 0) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "glossary \"%V\" shrank while being read "
                                "(%uz of %uz bytes)", path, done, size);
             goto failed;
         }
+
+        n = (size_t) got;
+
+        if (st != NULL) {
+            skip = (done < GLOSSARY_CHECKSUM_FROM)
+                   ? ngx_min(GLOSSARY_CHECKSUM_FROM - done, n) : 0;
+            (void) XXH3_64bits_update(st, p + done + skip, n - skip);
+        }
+    }
+
+    if (st != NULL) {
+        *checksum = XXH3_64bits_digest(st);
+        XXH3_freeState(st);
+        st = NULL;
     }
 
     if (mprotect(p, size, PROT_READ) == -1) {
@@ -527,6 +593,10 @@ ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd, size_t size,
     return p;
 
 failed:
+
+    if (st != NULL) {
+        XXH3_freeState(st);
+    }
 
     if (munmap(p, size) == -1) {
         ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,

@@ -49,8 +49,10 @@ static const mb_related_t  mb_default_related[] = {
 
 const mb_model_t  mb_default_model = {
     mb_default_terms, 3, mb_default_related, 3, 0, 0, 0, 0, 0, 0,
-    NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, 0, 0
+    NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0
 };
+
+uint16_t  mb_default_major = GLOSSARY_VERSION_MAJOR;
 
 
 static void *
@@ -193,21 +195,31 @@ mb_chunk_count(uint64_t len, uint32_t shift)
 }
 
 
-/* the documents of term i, bodies padded to m->body_pad */
+/*
+ * the documents of term i, bodies padded to m->body_pad: 1.x term by term,
+ * 2.0 kind by kind (the kinds of "kinds", in increasing order)
+ */
 static void
 mb_term_docs(mb_pool_t *pool, unsigned char *p, uint64_t docs_off,
-    const mb_model_t *m, uint32_t i, uint32_t dpt)
+    const mb_model_t *m, uint32_t i, uint32_t dpt, uint64_t kinds, int v1)
 {
     char            *body;
     size_t           len, size;
-    uint32_t         k;
+    uint32_t         k, slot;
     glossary_doc_t  *d;
 
     size = 256 + (size_t) m->body_pad;
     body = mb_alloc(size);
 
-    for (k = 0; k < dpt; k++) {
-        d = (glossary_doc_t *) (p + docs_off) + (uint64_t) i * dpt + k;
+    for (k = 0, slot = 0; k < 64 && slot < dpt; k++) {
+        if (!((kinds >> k) & 1)) {
+            continue;
+        }
+
+        d = (glossary_doc_t *) (p + docs_off)
+            + (v1 ? (uint64_t) i * dpt + slot
+                  : (uint64_t) slot * m->nterms + i);
+        slot++;
         len = mb_doc_body(body, size, m->terms[i].slug, k);
 
         while (len < m->body_pad) {
@@ -338,15 +350,16 @@ mb_autolink_image(unsigned char *dst, uint32_t term_count)
 mb_blob_t
 mb_build(const mb_model_t *m)
 {
-    int                   late;
+    int                   late, v1;
     uint32_t              i, k, dpt, ng, bc, nsec, b, mask, hs, id;
-    uint64_t              off, eager, nchunks;
+    uint64_t              off, eager, nchunks, kinds;
     uint64_t              sec_off[MB_SLOTS], sec_size[MB_SLOTS];
     mb_blob_t             blob;
     mb_pool_t             pool;
     unsigned char        *p;
     glossary_hash_t      *hash;
     glossary_term_t      *t;
+    glossary_term_v1_t   *t1;
     glossary_header_t    *h;
     glossary_search_t    *e;
     glossary_related_t   *r;
@@ -367,7 +380,18 @@ mb_build(const mb_model_t *m)
         GLOSSARY_SECTION_AUTOLINK, GLOSSARY_SECTION_STRINGS
     };
 
+    v1 = (m->version_major ? m->version_major : mb_default_major)
+         == GLOSSARY_VERSION_MAJOR_V1;
+
     dpt = m->docs_per_term ? m->docs_per_term : GLOSSARY_DOCS_PER_TERM_V1;
+    kinds = (dpt >= 64) ? UINT64_MAX : ((uint64_t) 1 << dpt) - 1;
+
+    if (!v1 && m->doc_kinds != 0) {
+        kinds = m->doc_kinds;
+        for (dpt = 0, k = 0; k < 64; k++) {
+            dpt += (kinds >> k) & 1;
+        }
+    }
     ng = m->global_docs == UINT32_MAX ? 0
          : m->global_docs ? m->global_docs : GLOSSARY_GLOBAL_DOCS_V1;
 
@@ -438,7 +462,9 @@ mb_build(const mb_model_t *m)
 
     h = (glossary_header_t *) p;
     memcpy(h->magic, GLOSSARY_MAGIC, GLOSSARY_MAGIC_LEN);
-    h->version_major = GLOSSARY_VERSION_MAJOR;
+    h->version_major = v1 ? GLOSSARY_VERSION_MAJOR_V1
+                          : (m->version_major ? m->version_major
+                                              : mb_default_major);
     h->version_minor = m->version_minor;
     h->byte_order = GLOSSARY_BYTE_ORDER;
     h->header_size = hs;
@@ -448,6 +474,7 @@ mb_build(const mb_model_t *m)
     h->term_count = m->nterms;
     h->docs_per_term = dpt;
     h->global_docs = ng;
+    h->doc_kinds = v1 ? 0 : kinds;
 
     for (i = 0; i < m->nterms; i++) {
         t = (glossary_term_t *) (p + sec_off[GLOSSARY_SECTION_TERMS]) + i;
@@ -455,11 +482,20 @@ mb_build(const mb_model_t *m)
         t->term = mb_pool_str(&pool, m->terms[i].term);
         t->category = mb_pool_str(&pool, m->terms[i].category);
         t->short_definition = mb_pool_str(&pool, m->terms[i].definition);
-        t->related_first = m->terms[i].related_first;
-        t->related_count = m->terms[i].related_count;
+
+        if (v1) {
+            t1 = (glossary_term_v1_t *) t;
+            t1->related_first = (uint32_t) m->terms[i].related_first;
+            t1->related_count = m->terms[i].related_count;
+
+        } else {
+            t->related_first = m->terms[i].related_first;
+            t->related_count = m->terms[i].related_count;
+        }
 
         if (!late) {
-            mb_term_docs(&pool, p, sec_off[GLOSSARY_SECTION_DOCS], m, i, dpt);
+            mb_term_docs(&pool, p, sec_off[GLOSSARY_SECTION_DOCS], m, i, dpt,
+                         kinds, v1);
         }
     }
 
@@ -515,7 +551,8 @@ mb_build(const mb_model_t *m)
 
     if (late) {
         for (i = 0; i < m->nterms; i++) {
-            mb_term_docs(&pool, p, sec_off[GLOSSARY_SECTION_DOCS], m, i, dpt);
+            mb_term_docs(&pool, p, sec_off[GLOSSARY_SECTION_DOCS], m, i, dpt,
+                         kinds, v1);
         }
 
         mb_global_docs(&pool, p, sec_off[GLOSSARY_SECTION_GLOBALS], m, ng);
@@ -831,6 +868,35 @@ mb_term(mb_blob_t *b, uint32_t i)
 }
 
 
+glossary_term_v1_t *
+mb_term_v1(mb_blob_t *b, uint32_t i)
+{
+    return (glossary_term_v1_t *) mb_section_data(b, GLOSSARY_SECTION_TERMS)
+           + i;
+}
+
+
+int
+mb_is_v1(mb_blob_t *b)
+{
+    return mb_header(b)->version_major == GLOSSARY_VERSION_MAJOR_V1;
+}
+
+
+void
+mb_set_related(mb_blob_t *b, uint32_t i, uint64_t first, uint32_t count)
+{
+    if (mb_is_v1(b)) {
+        mb_term_v1(b, i)->related_first = (uint32_t) first;
+        mb_term_v1(b, i)->related_count = count;
+        return;
+    }
+
+    mb_term(b, i)->related_first = first;
+    mb_term(b, i)->related_count = count;
+}
+
+
 glossary_related_t *
 mb_related(mb_blob_t *b, uint32_t i)
 {
@@ -856,8 +922,31 @@ mb_buckets(mb_blob_t *b)
 glossary_doc_t *
 mb_doc(mb_blob_t *b, uint32_t term, uint32_t kind)
 {
+    uint32_t            k, slot;
+    uint64_t            kinds;
+    glossary_header_t  *h;
+
+    h = mb_header(b);
+
+    if (mb_is_v1(b)) {
+        return (glossary_doc_t *) mb_section_data(b, GLOSSARY_SECTION_DOCS)
+               + (uint64_t) term * h->docs_per_term + kind;
+    }
+
+    kinds = h->doc_kinds;
+
+    if (kind >= 64 || !((kinds >> kind) & 1)) {
+        fprintf(stderr, "make_blob: no documents of kind %u\n",
+                (unsigned) kind);
+        abort();
+    }
+
+    for (k = 0, slot = 0; k < kind; k++) {
+        slot += (kinds >> k) & 1;
+    }
+
     return (glossary_doc_t *) mb_section_data(b, GLOSSARY_SECTION_DOCS)
-           + (uint64_t) term * mb_header(b)->docs_per_term + kind;
+           + (uint64_t) slot * h->term_count + term;
 }
 
 

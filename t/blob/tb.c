@@ -13,6 +13,7 @@
 
 static unsigned     tb_count;
 static unsigned     tb_failed;
+static const char  *tb_prefix = "";
 static const char  *tb_program = "test_blob";
 static const char  *tb_corpus_dir;
 static unsigned     tb_corpus_files;
@@ -30,12 +31,24 @@ tb_ok(int cond, const char *fmt, ...)
         tb_failed++;
     }
 
-    printf("%sok %u - ", cond ? "" : "not ", tb_count);
+    printf("%sok %u - %s", cond ? "" : "not ", tb_count, tb_prefix);
     va_start(args, fmt);
     vprintf(fmt, args);
     va_end(args);
     printf("\n");
     fflush(stdout);
+}
+
+
+/*
+ * the checks of a test program run once per major version the reader
+ * reads: mb_default_major, and "1.x: " before the names of the second run
+ */
+void
+tb_major(uint16_t major)
+{
+    mb_default_major = major;
+    tb_prefix = (major == GLOSSARY_VERSION_MAJOR_V1) ? "1.x: " : "";
 }
 
 
@@ -205,7 +218,7 @@ tb_walk_autolink(const glossary_blob_t *blob, tb_result_t *res)
 static void
 tb_walk(const glossary_blob_t *blob, tb_result_t *res)
 {
-    uint32_t                   i, k, id;
+    uint32_t                   i, k, id, count, stored;
     const glossary_doc_t      *d;
     const glossary_term_t     *t;
     const glossary_related_t  *r;
@@ -238,44 +251,52 @@ tb_walk(const glossary_blob_t *blob, tb_result_t *res)
             }
         }
 
-        if ((uint64_t) t->related_first + t->related_count
-            > blob->related_count)
+        r = glossary_blob_related(blob, i, &count);
+
+        if (r < blob->related
+            || (uint64_t) (r - blob->related) + count > blob->related_count)
         {
-            tb_walk_error(res, "term %u: related %u+%u of %u", (unsigned) i,
-                          (unsigned) t->related_first,
-                          (unsigned) t->related_count,
-                          (unsigned) blob->related_count);
+            tb_walk_error(res, "term %u: related %llu+%u of %llu",
+                          (unsigned) i,
+                          (unsigned long long) (r - blob->related),
+                          (unsigned) count,
+                          (unsigned long long) blob->related_count);
             continue;
         }
 
-        for (k = 0; k < t->related_count; k++) {
-            r = &blob->related[t->related_first + k];
+        for (k = 0; k < count; k++) {
+            tb_walk_ref(blob, r[k].slug, res, "related slug", k);
+            tb_walk_ref(blob, r[k].name, res, "related name", k);
 
-            tb_walk_ref(blob, r->slug, res, "related slug",
-                        t->related_first + k);
-            tb_walk_ref(blob, r->name, res, "related name",
-                        t->related_first + k);
-
-            if (r->term_id != GLOSSARY_NO_TERM
-                && glossary_blob_doc(blob, r->term_id, 0) == NULL)
+            if (r[k].term_id != GLOSSARY_NO_TERM
+                && r[k].term_id >= blob->term_count)
             {
-                tb_walk_error(res, "related target %u has no document",
-                              (unsigned) r->term_id);
+                tb_walk_error(res, "related target %u is not a term",
+                              (unsigned) r[k].term_id);
             }
         }
 
-        for (k = 0; k <= blob->docs_per_term; k++) {
+        /* every kind the blob holds, and NULL for every other */
+        for (k = 0, stored = 0; k <= GLOSSARY_MAX_DOCS_PER_TERM; k++) {
             d = glossary_blob_doc(blob, i, k);
 
-            if ((d == NULL) != (k == blob->docs_per_term)) {
+            if ((d != NULL)
+                != (k < 64 && ((blob->doc_kinds >> k) & 1) != 0))
+            {
                 tb_walk_error(res, "doc(%u, %u) %s", (unsigned) i,
                               (unsigned) k, d ? "not NULL" : "NULL");
             }
 
             if (d != NULL) {
+                stored++;
                 tb_walk_doc(blob, d, res, "term document",
                             (uint64_t) i * blob->docs_per_term + k);
             }
+        }
+
+        if (stored != blob->docs_per_term) {
+            tb_walk_error(res, "term %u: %u kinds of %u", (unsigned) i,
+                          (unsigned) stored, (unsigned) blob->docs_per_term);
         }
     }
 
@@ -387,13 +408,17 @@ tb_open(const unsigned char *p, size_t n)
 void
 tb_write_corpus(const mb_blob_t *b, const char *name)
 {
-    char    path[512], file[128];
+    char    path[512], file[128], full[256];
     FILE   *f;
     size_t  i, j;
 
     if (tb_corpus_dir == NULL || b->n > 65536) {
         return;
     }
+
+    /* the second run's blobs, 1.x, beside the first's */
+    snprintf(full, sizeof(full), "%s%s", tb_prefix, name);
+    name = full;
 
     for (i = 0, j = 0; name[i] && j < sizeof(file) - 1; i++) {
         if ((name[i] >= 'a' && name[i] <= 'z')

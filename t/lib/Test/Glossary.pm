@@ -217,6 +217,7 @@ sub glossaryc_path {
 # --- compiling data -------------------------------------------------------
 
 # compile_glossary(INPUT, OUT, %opt): INPUT is a file or a directory;
+# $opt{args}: more arguments of glossaryc build (--kinds json ...);
 # returns (ok, output of the compiler)
 sub compile_glossary {
     my ($input, $out, %opt) = @_;
@@ -228,7 +229,8 @@ sub compile_glossary {
     local $ENV{SOURCE_DATE_EPOCH} = $sde;
 
     my $rc = Test::Glossary::Server::run_command(
-        [glossaryc_path(), 'build', '-o', $out, $input],
+        [glossaryc_path(), 'build', @{ $opt{args} // [] }, '-o', $out,
+         $input],
         $log->filename, 30);
 
     my $output = Test::Glossary::Server::slurp($log->filename);
