@@ -19,9 +19,10 @@ BUILD        := build
 NGINX_SRC    ?= /usr/share/nginx/src
 NGINX_BIN    ?= /usr/sbin/nginx
 
+# dict-foldoc: the real glossary of t/085-real-glossary.t (FOLDOC, GFDL)
 PACKAGES     := nginx nginx-dev libyajl-dev zlib1g-dev libxxhash-dev libdeflate-dev \
                 libpcre2-dev libssl-dev perl make gcc \
-                chromium chromium-driver
+                chromium chromium-driver dict-foldoc
 
 # Satisfied by a command on the PATH, whichever package brought it (a
 # machine may carry its own Node.js with npm, which Debian's npm conflicts
@@ -53,12 +54,12 @@ DATA         := $(shell find data -type f 2>/dev/null | sort)
 # The C tests of the blob reader, one program per concern (t/blob/test_*.c)
 # on shared helpers, and the writer of the nginx tests' blobs (pages_blob);
 # the .t files run what is built here.
-TEST_BLOB_PROGS := header records lazy chunks search
+TEST_BLOB_PROGS := header records lazy chunks large autolink search
 TEST_BLOBS      := $(addprefix $(BUILD)/test_blob_,$(TEST_BLOB_PROGS))
 TEST_BLOB_LIB   := t/blob/tb.c t/blob/tb_lazy.c t/blob/make_blob.c
 TEST_BLOB_HDRS  := t/blob/tb.h t/blob/make_blob.h $(BLOB_HDRS)
 PAGES_BLOB      := $(BUILD)/pages_blob
-TEST_PROGS      := $(TEST_BLOBS) $(PAGES_BLOB)
+TEST_PROGS      := $(TEST_BLOBS) $(PAGES_BLOB) $(BUILD)/reseal $(BUILD)/timeit
 SAN_CFLAGS      := -g -O1 -fsanitize=address,undefined \
                    -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CC         ?= clang
@@ -154,6 +155,15 @@ $(BUILD)/test_blob_%: t/blob/test_%.c $(TEST_BLOB_LIB) $(BLOB_SRCS) \
 	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -o $@ $< $(TEST_BLOB_LIB) \
 	    $(BLOB_SRCS) -lxxhash
 
+# reseal FILE: a blob's checksum written anew after a test changed a byte;
+# timeit: the peak memory of a command (t/bench/timeit.c, also the bench's)
+$(BUILD)/reseal: t/blob/reseal.c $(BLOB_SRCS) $(BLOB_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -o $@ t/blob/reseal.c \
+	    $(BLOB_SRCS) -lxxhash
+
+$(BUILD)/timeit: t/bench/timeit.c | $(BUILD)
+	$(CC) $(CFLAGS) $(OUR_CFLAGS) -o $@ t/bench/timeit.c
+
 $(PAGES_BLOB): t/blob/pages_blob.c t/blob/make_blob.c $(BLOB_SRCS) \
     $(TEST_BLOB_HDRS) | $(BUILD)
 	$(CC) $(CFLAGS) $(OUR_CFLAGS) $(BLOB_INC) -o $@ t/blob/pages_blob.c \
@@ -241,6 +251,8 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 valgrind: $(CLI)
 	rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
 	$(VALGRIND) $(CLI) build -q -o $(BUILD)/valgrind/data.glossary data
+	$(VALGRIND) $(CLI) build -q --autolink --autolink-accents \
+	    -o $(BUILD)/valgrind/linked.glossary data
 	$(VALGRIND) $(CLI) verify $(BUILD)/valgrind/data.glossary
 	$(VALGRIND) $(CLI) info $(BUILD)/valgrind/data.glossary >/dev/null
 	$(VALGRIND) $(CLI) get $(BUILD)/valgrind/data.glossary \
@@ -355,7 +367,8 @@ bench-autolink: deps $(AUTOLINK_BENCH) $(BUILD)/autolink-gen
 # libFuzzer target.  make bench-search: relevance and speed at 100,000 terms.
 
 FTS_SRCS     := src/blob/glossary_fts.c src/blob/glossary_fts_query.c \
-                src/blob/glossary_fold.c src/blob/glossary_blob.c
+                src/blob/glossary_fold.c src/blob/glossary_blob.c \
+                src/blob/glossary_autolink.c
 FTS_WRITER   := src/compiler/glossary_fts_build.c
 FTS_HDRS     := src/blob/glossary_fts.h src/blob/glossary_fold.h \
                 src/blob/glossary_blob.h src/compiler/glossary_fts_build.h

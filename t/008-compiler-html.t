@@ -3,7 +3,7 @@
 # Nuxt payloads (byte for byte, and through devalue's own parser under
 # Node), the template language, options, a hostile glossary that must
 # render no executable markup, and the Nu HTML Checker over every page
-# kind.  The errors of options, templates and reserved slugs are in
+# kind.  The errors of options and templates are in
 # t/007-compiler-errors.t.  Node and Java parts skip when
 # t/js/node_modules is not installed ("npm ci --prefix t/js").
 
@@ -212,13 +212,13 @@ my $small = slurp('small.blob');
          'term: explanation as paragraphs, single breaks as <br>');
     like($page, qr{<dt>Is CUDA free\?</dt>\n<dd><p>Yes\.</p>\n</dd>},
          'term: FAQ');
-    like($page, qr{<a href="category/software-tools">Software Tools</a>},
-         'term: category link, relative');
+    like($page, qr{<a href="_category/software-tools">Software Tools</a>},
+         'term: category link, relative, to the module\'s "_category/"');
     like($page, qr{<li><a href="gpu">GPU</a> \x{e2}\x{80}\x{94} <span class="def">A graphics unit\.</span></li>\n<li>TPU</li>},
          'term: related terms linked with definitions, dangling as text');
     like($page, qr{<h2 id="backlinks">Terms that link here</h2>\n<ul>\n<li><a href="gpu">GPU</a>},
          'term: backlinks');
-    like($page, qr{<form action="search" method="get" role="search">\n<label for="q">Search terms</label>\n<input type="search" id="q" name="q">},
+    like($page, qr{<form action="_search" method="get" role="search">\n<label for="q">Search terms</label>\n<input type="search" id="q" name="q">},
          'term: search form, relative');
     like($page, qr{<a class="site" href="\./">AI Terms</a>}, 'term: index link');
     unlike($page, qr{<script(?! type="application/ld\+json")}, 'term: no script but JSON-LD');
@@ -257,7 +257,7 @@ my $small = slurp('small.blob');
          'index: jump links for the letters in use, accents folded');
     like($index, qr{<h2 id="letter-z">Z</h2>\n<ul>\n<li><a href="zero-shot">Z\x{c3}\x{a9}ro-Shot Learning</a></li>},
          'index: a section per letter, relative links');
-    like($index, qr{<a href="category/">Browse by category</a>},
+    like($index, qr{<a href="_category/">Browse by category</a>},
          'index: categories link');
     like($index, qr{<link rel="canonical" href="https://example\.com/glossary/">},
          'index: canonical');
@@ -269,31 +269,31 @@ my $small = slurp('small.blob');
 # categories
 
 {
-    is(get('small.blob', 'category/'),
+    is(get('small.blob', '_category/'),
        "[{\"slug\":\"equipe\",\"name\":\"\x{c3}\x{89}quipe\",\"count\":1},"
        . '{"slug":"hardware","name":"Hardware","count":2},'
        . '{"slug":"software-tools","name":"Software Tools","count":1}]',
        'categories: JSON list, sorted by slug, accents folded');
-    is(get('small.blob', 'category/hardware'),
+    is(get('small.blob', '_category/hardware'),
        '{"slug":"hardware","name":"Hardware","terms":['
        . '{"slug":"attention-mechanism","term":"Attention Mechanism",'
        . '"shortDefinition":null},'
        . '{"slug":"gpu","term":"GPU","shortDefinition":"A graphics unit."}]}',
        'category: JSON, terms in index order');
 
-    my $cat = get('--html', 'small.blob', 'category/hardware');
+    my $cat = get('--html', 'small.blob', '_category/hardware');
     like($cat, qr{<title>Hardware \x{e2}\x{80}\x{93} AI Terms</title>}, 'category: title');
     like($cat, qr{<li><a href="\.\./attention-mechanism">Attention Mechanism</a></li>\n<li><a href="\.\./gpu">GPU</a>},
          'category: terms linked one level up');
-    like($cat, qr{<form action="\.\./search"}, 'category: search form one level up');
+    like($cat, qr{<form action="\.\./_search"}, 'category: search form one level up');
     like($cat, qr{<a class="site" href="\.\./">}, 'category: index link one level up');
-    like($cat, qr{<link rel="canonical" href="https://example\.com/glossary/category/hardware">},
+    like($cat, qr{<link rel="canonical" href="https://example\.com/glossary/_category/hardware">},
          'category: canonical');
 
-    my $list = get('--html', 'small.blob', 'category/');
+    my $list = get('--html', 'small.blob', '_category/');
     like($list, qr{<li><a href="equipe">\x{c3}\x{89}quipe</a> \(1\)</li>\n<li><a href="hardware">Hardware</a> \(2\)</li>},
          'categories: HTML list');
-    like(get('small.blob', 'category/nothing'), qr/^EXIT 1: .*no category "nothing"/,
+    like(get('small.blob', '_category/nothing'), qr/^EXIT 1: .*no category "nothing"/,
          'category: unknown');
 }
 
@@ -354,8 +354,8 @@ my $small = slurp('small.blob');
        . qq{<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n}
        . join('', map { "<url><loc>$BASE$_</loc><lastmod>2023-11-14T22:13:20Z</lastmod></url>\n" }
               '', qw(attention-mechanism cuda gpu x86 zero-shot),
-              'category/', 'category/equipe', 'category/hardware',
-              'category/software-tools')
+              '_category/', '_category/equipe', '_category/hardware',
+              '_category/software-tools')
        . "</urlset>\n", 'sitemap: every page, lastmod from the build time');
     ok(length(get('--gzip', 'small.blob', 'sitemap.xml')) > 20, 'sitemap: gzip variant');
 
@@ -370,7 +370,7 @@ my $small = slurp('small.blob');
     like(get('nobase.blob', '#not-found'), qr{<a href="\./">See all terms</a>},
          'no base URL: 404 page links relative');
     my $nf = get('small.blob', '#not-found');
-    like($nf, qr{<form action="https://example\.com/glossary/search"},
+    like($nf, qr{<form action="https://example\.com/glossary/_search"},
          '404 page: absolute search form with a base URL');
     like($nf, qr{<a href="https://example\.com/glossary/">See all terms</a>},
          '404 page: absolute index link with a base URL');
@@ -404,7 +404,7 @@ my $small = slurp('small.blob');
     ]));
     my ($st, $err) = build('cats.blob', '-q', 'cats.json');
     is($st, 0, 'category slugs: builds') or diag($err);
-    my $list = $json->decode(get('cats.blob', 'category/'));
+    my $list = $json->decode(get('cats.blob', '_category/'));
     is_deeply([ map { $_->{slug} } @$list ],
               [ 'aeo-strasse', sort(grep { /^category-[0-9a-f]{16}$/ }
                                     map { $_->{slug} } @$list),
@@ -537,10 +537,10 @@ my @pages;      # [name, html] for the Nu HTML Checker
         'related term page' => get('--html', 'xss.blob', 'other'),
         'index' => get('--html', 'xss.blob', ''),
         'category page' => get('--html', 'xss.blob',
-                               'category/' . $json->decode(get('xss.blob', 'category/'))->[0]{slug}),
-        'category list' => get('--html', 'xss.blob', 'category/'),
+                               '_category/' . $json->decode(get('xss.blob', '_category/'))->[0]{slug}),
+        'category list' => get('--html', 'xss.blob', '_category/'),
         '404 page' => get('xss.blob', '#not-found'),
-        'search page' => get('xss.blob', 'search') =~ s/\x01/&lt;script&gt;/gr
+        'search page' => get('xss.blob', '_search') =~ s/\x01/&lt;script&gt;/gr
                          =~ s/\x02/get('xss.blob', '#search-html\/xss')
                                   . get('xss.blob', '#search-html\/other')/er,
     );
@@ -580,13 +580,13 @@ my @pages;      # [name, html] for the Nu HTML Checker
         my $results = join('', map { get($b, "#search-html/$_") }
                                ($b eq 'small.blob' ? qw(cuda gpu)
                                 : qw(hardware-software-co-design)));
-        my $search = get($b, 'search');
+        my $search = get($b, '_search');
         push @pages,
             [ "$b-term", get('--html', $b, $b eq 'small.blob' ? 'cuda'
                                             : 'hardware-software-co-design') ],
             [ "$b-index", get('--html', $b, '') ],
-            [ "$b-category", get('--html', $b, 'category/hardware') ],
-            [ "$b-categories", get('--html', $b, 'category/') ],
+            [ "$b-category", get('--html', $b, '_category/hardware') ],
+            [ "$b-categories", get('--html', $b, '_category/') ],
             [ "$b-404", get($b, '#not-found') ],
             [ "$b-search", $search =~ s/\x01/a &amp; &lt;b&gt; &quot;c&quot;/gr
                                    =~ s/\x02/$results/r ],

@@ -43,7 +43,7 @@ sub blob {
 
 my ($rc, $out, $err) = glossaryc('--version');
 is($rc, 0, '--version exits 0');
-like($out, qr/^glossaryc (\d+\.\d+\.\d+) \(blob format 1\.\d+\)\n\z/,
+like($out, qr/^glossaryc (\d+\.\d+\.\d+) \(blob format 2\.\d+\)\n\z/,
      '--version: release and blob format');
 my ($release) = $out =~ /^glossaryc (\S+)/;
 
@@ -89,6 +89,17 @@ is(scalar @{ $info->{sections} || [] }, $t{sections}, 'one entry per section');
 is_deeply([ (map { $_->{name} } @{ $info->{sections} })[0 .. 1] ],
           ['STRINGS', 'TERMS'], 'sections have names')
     or diag($out);
+is_deeply($info->{kinds}, [split /, /, $t{kinds}], 'kinds as in info');
+is_deeply($info->{kinds}, [qw(json html payload)], 'kinds: all three');
+ok($info->{gzip} && $t{gzip} eq 'yes', 'gzip: true');
+my %docs = map { $_->{kind} => $_ } @{ $info->{documents} || [] };
+is_deeply([sort keys %docs],
+          [sort qw(term-json related-json term-html payload search-json
+                   search-html global+category)],
+          'documents: one entry per kind held, and the others');
+is($docs{'term-json'}{count}, 4, 'documents: the term JSON of 4 terms');
+is($docs{'term-json'}{bytes}, ($text =~ /^  term-json +\d+ +(\d+)/m)[0],
+   'documents: bytes as in info');
 
 ($rc, $out, $err) = glossaryc('info', '--json', 'nothing.glossary');
 is($rc, 3, 'info --json on a missing file: I/O error');

@@ -128,7 +128,7 @@ __DATA__
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/category/", "GET /glossary/category/"]
+["GET /api/glossary/_category/", "GET /glossary/_category/"]
 --- response_body eval
 ['[{"index":5}]', "<!DOCTYPE html>\n<title>Categories</title>\n"]
 --- response_headers eval
@@ -140,8 +140,8 @@ __DATA__
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/category/hardware", "GET /glossary/category/hardware",
- "GET /api/glossary/category/security", "GET /glossary/category/software"]
+["GET /api/glossary/_category/hardware", "GET /glossary/_category/hardware",
+ "GET /api/glossary/_category/security", "GET /glossary/_category/software"]
 --- response_body eval
 ['{"category":"hardware","kind":"json"}',
  '{"category":"hardware","kind":"html"}',
@@ -159,8 +159,8 @@ __DATA__
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/category/nope", "GET /glossary/category/nope",
- "GET /glossary/category/hardware/gpu", "GET /api/glossary/category/a--b"]
+["GET /api/glossary/_category/nope", "GET /glossary/_category/nope",
+ "GET /glossary/_category/hardware/gpu", "GET /api/glossary/_category/a--b"]
 --- error_code eval
 [(404) x 4]
 --- response_body eval
@@ -218,9 +218,9 @@ __DATA__
 --- config eval: $::CONF
 --- request eval
 ["GET /api/glossary/cache", "GET /glossary/cache", "GET /glossary/",
- "GET /glossary/cache/_payload.json", "GET /api/glossary/category/",
- "GET /glossary/category/networking", "GET /api/glossary/search?q=cache",
- "GET /glossary/search?q=cache", "GET /glossary/sitemap.xml",
+ "GET /glossary/cache/_payload.json", "GET /api/glossary/_category/",
+ "GET /glossary/_category/networking", "GET /api/glossary/_search?q=cache",
+ "GET /glossary/_search?q=cache", "GET /glossary/sitemap.xml",
  "GET /api/glossary/", "GET /glossary/cache/related"]
 --- error_code eval
 [200, (404) x 8, 200, 200]
@@ -237,8 +237,8 @@ __DATA__
 --- glossary_blob eval: pages_blob('bare')
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=gpu", "GET /glossary/search?q=gpu",
- "GET /glossary/category/hardware", "GET /glossary/category/",
+["GET /api/glossary/_search?q=gpu", "GET /glossary/_search?q=gpu",
+ "GET /glossary/_category/hardware", "GET /glossary/_category/",
  "GET /glossary/gpu"]
 --- error_code eval
 [404, 404, 404, 200, 200]
@@ -252,46 +252,84 @@ __DATA__
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: "absolute_redirect off;\n$::CONF"
 --- request eval
-["GET /glossary/category", "GET /glossary/CATEGORY/",
- "GET /glossary/category/Hardware", "GET /glossary/category/hardware/",
- "GET /glossary/Category/HARDWARE/?x=1", "GET /glossary/search/?q=gpu",
- "GET /glossary/SEARCH?q=gpu", "GET /api/glossary/GPU/_payload.json",
- "GET /api/glossary/category?a=b", "GET /glossary/CATEGORY/hardware",
- "GET /api/glossary/Category/hardware"]
+["GET /glossary/_category", "GET /glossary/_CATEGORY/",
+ "GET /glossary/_category/Hardware", "GET /glossary/_category/hardware/",
+ "GET /glossary/_Category/HARDWARE/?x=1", "GET /glossary/_search/?q=gpu",
+ "GET /glossary/_SEARCH?q=gpu", "GET /api/glossary/GPU/_payload.json",
+ "GET /api/glossary/_category?a=b", "GET /glossary/_CATEGORY/hardware",
+ "GET /api/glossary/_Category/hardware"]
 --- error_code eval
 [(301) x 11]
 --- response_headers eval
-["Location: /glossary/category/", "Location: /glossary/category/",
- "Location: /glossary/category/hardware",
- "Location: /glossary/category/hardware",
- "Location: /glossary/category/hardware?x=1",
- "Location: /glossary/search?q=gpu", "Location: /glossary/search?q=gpu",
+["Location: /glossary/_category/", "Location: /glossary/_category/",
+ "Location: /glossary/_category/hardware",
+ "Location: /glossary/_category/hardware",
+ "Location: /glossary/_category/hardware?x=1",
+ "Location: /glossary/_search?q=gpu", "Location: /glossary/_search?q=gpu",
  "Location: /api/glossary/gpu/_payload.json",
- "Location: /api/glossary/category/?a=b",
- "Location: /glossary/category/hardware",
- "Location: /api/glossary/category/hardware"]
+ "Location: /api/glossary/_category/?a=b",
+ "Location: /glossary/_category/hardware",
+ "Location: /api/glossary/_category/hardware"]
 
 
 
-=== TEST 14: no redirect for a payload with a trailing slash; routes stay routes
+=== TEST 14: the old URLs "search" and "category/...": 301 to "_search" and "_category/" (no term holds those slugs), the query kept
+--- glossary_blob eval: pages_blob('pages')
+--- config eval: "absolute_redirect off;\n$::CONF"
+--- request eval
+["GET /glossary/search?q=gpu", "GET /api/glossary/search",
+ "GET /glossary/search/?q=gpu", "GET /glossary/SEARCH?q=gpu&limit=2",
+ "GET /glossary/category", "GET /api/glossary/category/",
+ "GET /glossary/category/hardware", "GET /glossary/Category/Hardware/?x=1",
+ "GET /api/glossary/category/related", "GET /glossary/CATEGORY/related/",
+ "HEAD /api/glossary/search?q=gpu"]
+--- error_code eval
+[(301) x 11]
+--- response_headers eval
+["Location: /glossary/_search?q=gpu", "Location: /api/glossary/_search",
+ "Location: /glossary/_search?q=gpu",
+ "Location: /glossary/_search?q=gpu&limit=2",
+ "Location: /glossary/_category/", "Location: /api/glossary/_category/",
+ "Location: /glossary/_category/hardware",
+ "Location: /glossary/_category/hardware?x=1",
+ "Location: /api/glossary/_category/related",
+ "Location: /glossary/_category/related",
+ "Location: /api/glossary/_search?q=gpu"]
+
+
+
+=== TEST 15: old URLs that never were routes stay 404: a term's paths
+--- glossary_blob eval: pages_blob('pages')
+--- config eval: $::CONF
+--- request eval
+["GET /glossary/search/related", "GET /glossary/search/x",
+ "GET /api/glossary/category/_payload.json", "GET /glossary/search/_payload.json",
+ "GET /glossary/category/a--b", "GET /glossary/category/hardware/x",
+ "GET /glossary/_x", "GET /glossary/_searchx", "GET /glossary/_categoryx/"]
+--- error_code eval
+[(404) x 9]
+
+
+
+=== TEST 16: no redirect for a payload with a trailing slash; routes stay routes
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
 ["GET /glossary/gpu/_payload.json/", "GET /glossary/gpu/_PAYLOAD.json",
- "GET /glossary/search/x", "GET /glossary/category/hardware/x/",
+ "GET /glossary/_search/x", "GET /glossary/_category/hardware/x/",
  "GET /glossary/GPU", "GET /glossary/gpu/"]
 --- error_code eval
 [404, 404, 404, 404, 301, 301]
 
 
 
-=== TEST 15: a location without the trailing slash
+=== TEST 17: a location without the trailing slash
 --- glossary_blob eval: pages_blob('pages')
 --- config
 location /glossary { glossary site.glossary; glossary_format html; }
 --- request eval
-["GET /glossary", "GET /glossary/", "GET /glossary/category/",
- "GET /glossary/search?q=cuda", "GET /glossary/category", "GET /glossary?x=1"]
+["GET /glossary", "GET /glossary/", "GET /glossary/_category/",
+ "GET /glossary/_search?q=cuda", "GET /glossary/_category", "GET /glossary?x=1"]
 --- error_code eval
 [301, 200, 200, 200, 301, 301]
 --- response_headers_like eval
@@ -301,14 +339,14 @@ location /glossary { glossary site.glossary; glossary_format html; }
 
 
 
-=== TEST 16: search, JSON: exact match, then term prefixes, then words
+=== TEST 18: search, JSON: exact match, then term prefixes, then words
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=gpu", "GET /api/glossary/search?q=g",
- "GET /api/glossary/search?q=GPU", "GET /api/glossary/search?q=gpu+m",
- "GET /api/glossary/search?q=mem", "GET /api/glossary/search?q=core",
- "GET /api/glossary/search?q=t", "GET /api/glossary/search?q=cuda"]
+["GET /api/glossary/_search?q=gpu", "GET /api/glossary/_search?q=g",
+ "GET /api/glossary/_search?q=GPU", "GET /api/glossary/_search?q=gpu+m",
+ "GET /api/glossary/_search?q=mem", "GET /api/glossary/_search?q=core",
+ "GET /api/glossary/_search?q=t", "GET /api/glossary/_search?q=cuda"]
 --- response_body eval
 [::hits(qw(gpu gpu-memory integrated-gpu)),
  ::hits(qw(gpu gpu-memory integrated-gpu)),
@@ -322,39 +360,39 @@ location /glossary { glossary site.glossary; glossary_format html; }
 
 
 
-=== TEST 17: search folds case and Latin accents as the compiler does
+=== TEST 19: search folds case and Latin accents as the compiler does
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=eclair", "GET /api/glossary/search?q=%C3%89clair",
- "GET /api/glossary/search?q=%C3%A9CLAIR", "GET /api/glossary/search?q=e%CC%81clair",
- "GET /api/glossary/search?q=ECL"]
+["GET /api/glossary/_search?q=eclair", "GET /api/glossary/_search?q=%C3%89clair",
+ "GET /api/glossary/_search?q=%C3%A9CLAIR", "GET /api/glossary/_search?q=e%CC%81clair",
+ "GET /api/glossary/_search?q=ECL"]
 --- response_body eval
 [(::hits('eclair')) x 5]
 
 
 
-=== TEST 18: spaces: "+", %20, slugs, punctuation and runs of separators
+=== TEST 20: spaces: "+", %20, slugs, punctuation and runs of separators
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=tensor+core", "GET /api/glossary/search?q=tensor%20core",
- "GET /api/glossary/search?q=tensor-core", "GET /api/glossary/search?q=++tensor,,,core++",
- "GET /api/glossary/search?q=tensor%2Bcore", "GET /api/glossary/search?q=zero%",
- "GET /api/glossary/search?q=%zero"]
+["GET /api/glossary/_search?q=tensor+core", "GET /api/glossary/_search?q=tensor%20core",
+ "GET /api/glossary/_search?q=tensor-core", "GET /api/glossary/_search?q=++tensor,,,core++",
+ "GET /api/glossary/_search?q=tensor%2Bcore", "GET /api/glossary/_search?q=zero%",
+ "GET /api/glossary/_search?q=%zero"]
 --- response_body eval
 [(::hits('tensor-core')) x 5, ::hits('zero-trust'), ::hits('zero-trust')]
 
 
 
-=== TEST 19: no hits, no query, an empty folded query: []
+=== TEST 21: no hits, no query, an empty folded query: []
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=xyz", "GET /api/glossary/search",
- "GET /api/glossary/search?q=", "GET /api/glossary/search?q=%20%2C+",
- "GET /api/glossary/search?limit=5", "GET /api/glossary/search?q=gpux",
- "GET /api/glossary/search?Q=cuda"]
+["GET /api/glossary/_search?q=xyz", "GET /api/glossary/_search",
+ "GET /api/glossary/_search?q=", "GET /api/glossary/_search?q=%20%2C+",
+ "GET /api/glossary/_search?limit=5", "GET /api/glossary/_search?q=gpux",
+ "GET /api/glossary/_search?Q=cuda"]
 --- response_body eval
 [('[]') x 6, ::hits('cuda')]
 --- response_headers eval
@@ -362,13 +400,13 @@ location /glossary { glossary site.glossary; glossary_format html; }
 
 
 
-=== TEST 20: limit: default 10, at most 50, larger asks get 50
+=== TEST 22: limit: default 10, at most 50, larger asks get 50
 --- glossary_blob eval: pages_blob('many')
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=term", "GET /api/glossary/search?q=term&limit=50",
- "GET /api/glossary/search?q=term&limit=100", "GET /api/glossary/search?limit=3&q=term",
- "GET /api/glossary/search?q=term+5&limit=50", "GET /api/glossary/search?q=term%2006"]
+["GET /api/glossary/_search?q=term", "GET /api/glossary/_search?q=term&limit=50",
+ "GET /api/glossary/_search?q=term&limit=100", "GET /api/glossary/_search?limit=3&q=term",
+ "GET /api/glossary/_search?q=term+5&limit=50", "GET /api/glossary/_search?q=term%2006"]
 --- response_body eval
 [::hits(map { sprintf 'term-%02d', $_ } 1 .. 10),
  ::hits(map { sprintf 'term-%02d', $_ } 1 .. 50),
@@ -379,14 +417,14 @@ location /glossary { glossary site.glossary; glossary_format html; }
 
 
 
-=== TEST 21: a limit that is not a positive number: 400 per format
+=== TEST 23: a limit that is not a positive number: 400 per format
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=gpu&limit=abc", "GET /api/glossary/search?q=gpu&limit=0",
- "GET /api/glossary/search?q=gpu&limit=-1", "GET /api/glossary/search?q=gpu&limit=",
- "GET /api/glossary/search?q=gpu&limit=99999999999999999999999",
- "GET /glossary/search?q=gpu&limit=x"]
+["GET /api/glossary/_search?q=gpu&limit=abc", "GET /api/glossary/_search?q=gpu&limit=0",
+ "GET /api/glossary/_search?q=gpu&limit=-1", "GET /api/glossary/_search?q=gpu&limit=",
+ "GET /api/glossary/_search?q=gpu&limit=99999999999999999999999",
+ "GET /glossary/_search?q=gpu&limit=x"]
 --- error_code eval
 [(400) x 6]
 --- response_body eval
@@ -396,13 +434,13 @@ location /glossary { glossary site.glossary; glossary_format html; }
 
 
 
-=== TEST 22: a query that is not UTF-8: 400
+=== TEST 24: a query that is not UTF-8: 400
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=%FF", "GET /api/glossary/search?q=caf%C3",
- "GET /api/glossary/search?q=%C0%AF", "GET /api/glossary/search?q=%ED%A0%80x%80",
- "GET /glossary/search?q=%E9t%E9", "GET /api/glossary/search?q=%F4%90%80%80"]
+["GET /api/glossary/_search?q=%FF", "GET /api/glossary/_search?q=caf%C3",
+ "GET /api/glossary/_search?q=%C0%AF", "GET /api/glossary/_search?q=%ED%A0%80x%80",
+ "GET /glossary/_search?q=%E9t%E9", "GET /api/glossary/_search?q=%F4%90%80%80"]
 --- error_code eval
 [(400) x 6]
 --- response_headers eval
@@ -410,28 +448,28 @@ location /glossary { glossary site.glossary; glossary_format html; }
 
 
 
-=== TEST 23: query length: 256 bytes after decoding, more is a 400
+=== TEST 25: query length: 256 bytes after decoding, more is a 400
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=" . ('a' x 256),
- "GET /api/glossary/search?q=" . ('a' x 257),
- "GET /api/glossary/search?q=" . ('%41' x 256),
- "GET /api/glossary/search?q=" . ('%41' x 257),
- "GET /api/glossary/search?q=" . ('%C3%A9' x 128),
- "GET /api/glossary/search?q=" . ('%C3%A9' x 129)]
+["GET /api/glossary/_search?q=" . ('a' x 256),
+ "GET /api/glossary/_search?q=" . ('a' x 257),
+ "GET /api/glossary/_search?q=" . ('%41' x 256),
+ "GET /api/glossary/_search?q=" . ('%41' x 257),
+ "GET /api/glossary/_search?q=" . ('%C3%A9' x 128),
+ "GET /api/glossary/_search?q=" . ('%C3%A9' x 129)]
 --- error_code eval
 [200, 400, 200, 400, 200, 400]
 
 
 
-=== TEST 24: search, HTML: the page's segments, the query escaped, the hits
+=== TEST 26: search, HTML: the page's segments, the query escaped, the hits
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
-["GET /glossary/search?q=gpu", "GET /glossary/search?q=%C3%89clair",
- "GET /glossary/search?q=%3Cb%3E%26%22x%22", "GET /glossary/search",
- "GET /glossary/search?q=gpu&limit=1"]
+["GET /glossary/_search?q=gpu", "GET /glossary/_search?q=%C3%89clair",
+ "GET /glossary/_search?q=%3Cb%3E%26%22x%22", "GET /glossary/_search",
+ "GET /glossary/_search?q=gpu&limit=1"]
 --- response_body eval
 [::page('gpu', qw(gpu gpu-memory integrated-gpu)),
  ::page("\xc3\x89clair", 'eclair'),
@@ -442,24 +480,24 @@ location /glossary { glossary site.glossary; glossary_format html; }
 
 
 
-=== TEST 25: search answers If-Modified-Since with 304
+=== TEST 27: search answers If-Modified-Since with 304
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request
-GET /api/glossary/search?q=gpu
+GET /api/glossary/_search?q=gpu
 --- more_headers
 If-Modified-Since: Tue, 14 Nov 2023 22:13:20 GMT
 --- error_code: 304
 
 
 
-=== TEST 26: HEAD on every route: headers and Content-Length, no body
+=== TEST 28: HEAD on every route: headers and Content-Length, no body
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
 ["HEAD /glossary/", "HEAD /glossary/gpu", "HEAD /glossary/gpu/_payload.json",
- "HEAD /glossary/category/", "HEAD /glossary/category/hardware",
- "HEAD /glossary/search?q=gpu", "HEAD /api/glossary/search?q=gpu",
+ "HEAD /glossary/_category/", "HEAD /glossary/_category/hardware",
+ "HEAD /glossary/_search?q=gpu", "HEAD /api/glossary/_search?q=gpu",
  "HEAD /glossary/sitemap.xml", "HEAD /glossary/nope"]
 --- error_code eval
 [(200) x 8, 404]
@@ -477,11 +515,11 @@ If-Modified-Since: Tue, 14 Nov 2023 22:13:20 GMT
 
 
 
-=== TEST 27: methods other than GET and HEAD: 405 per format
+=== TEST 29: methods other than GET and HEAD: 405 per format
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- request eval
-["POST /glossary/search?q=gpu", "DELETE /api/glossary/category/hardware"]
+["POST /glossary/_search?q=gpu", "DELETE /api/glossary/_category/hardware"]
 --- error_code eval
 [405, 405]
 --- response_headers eval
@@ -489,15 +527,15 @@ If-Modified-Since: Tue, 14 Nov 2023 22:13:20 GMT
 
 
 
-=== TEST 28: the pre-compressed variant of a page, category and payload
+=== TEST 30: the pre-compressed variant of a page, category and payload
 --- glossary_blob eval: pages_blob('pages')
 --- config eval: $::CONF
 --- more_headers
 Accept-Encoding: gzip
 --- request eval
 ["GET /glossary/tensor-core", "GET /glossary/gpu",
- "GET /api/glossary/category/hardware", "GET /glossary/category/models",
- "GET /api/glossary/search?q=gpu"]
+ "GET /api/glossary/_category/hardware", "GET /glossary/_category/models",
+ "GET /api/glossary/_search?q=gpu"]
 --- response_headers eval
 ["Content-Encoding: gzip\nVary: Accept-Encoding\nContent-Type: $::HTML",
  "!Content-Encoding\n!Vary",
@@ -507,7 +545,7 @@ Accept-Encoding: gzip
 
 
 
-=== TEST 29: variables: the term of a payload, the name of a category
+=== TEST 31: variables: the term of a payload, the name of a category
 --- glossary_blob eval: pages_blob('pages')
 --- config
 location /glossary/ {
@@ -518,8 +556,8 @@ location /glossary/ {
     add_header X-Category "$glossary_category" always;
 }
 --- request eval
-["GET /glossary/gpu/_payload.json", "GET /glossary/category/hardware",
- "GET /glossary/category/nope", "GET /glossary/search?q=gpu",
+["GET /glossary/gpu/_payload.json", "GET /glossary/_category/hardware",
+ "GET /glossary/_category/nope", "GET /glossary/_search?q=gpu",
  "GET /glossary/eclair"]
 --- error_code eval
 [200, 200, 404, 200, 200]
@@ -532,7 +570,7 @@ location /glossary/ {
 
 
 
-=== TEST 30: glossary_format is inherited from the server level
+=== TEST 32: glossary_format is inherited from the server level
 --- glossary_blob eval: pages_blob('pages')
 --- config
 glossary_format html;
@@ -545,7 +583,7 @@ location /api/glossary/ { glossary site.glossary; glossary_format json; }
 
 
 
-=== TEST 31: glossary_format at the http level
+=== TEST 33: glossary_format at the http level
 --- glossary_blob eval: pages_blob('pages')
 --- http_config
 glossary_format html;
@@ -557,7 +595,7 @@ GET /glossary/gpu
 
 
 
-=== TEST 32: glossary_format with a bad value stops nginx with a message
+=== TEST 34: glossary_format with a bad value stops nginx with a message
 --- glossary_blob eval: pages_blob('pages')
 --- config
 location /glossary/ { glossary site.glossary; glossary_format xml; }
@@ -567,7 +605,7 @@ invalid value "xml" in
 
 
 
-=== TEST 33: glossary_format given twice
+=== TEST 35: glossary_format given twice
 --- glossary_blob eval: pages_blob('pages')
 --- config
 location /glossary/ { glossary site.glossary; glossary_format html; glossary_format json; }
@@ -577,7 +615,7 @@ location /glossary/ { glossary site.glossary; glossary_format html; glossary_for
 
 
 
-=== TEST 34: X-Glossary-Build off also for the new routes
+=== TEST 36: X-Glossary-Build off also for the new routes
 --- glossary_blob eval: pages_blob('pages')
 --- config
 location /glossary/ {
@@ -586,7 +624,7 @@ location /glossary/ {
     glossary_build_header off;
 }
 --- request eval
-["GET /glossary/search?q=gpu", "GET /glossary/category/hardware",
+["GET /glossary/_search?q=gpu", "GET /glossary/_category/hardware",
  "GET /glossary/nope"]
 --- error_code eval
 [200, 200, 404]
@@ -595,16 +633,16 @@ location /glossary/ {
 
 
 
-=== TEST 35: a blob from glossaryc: every route of each format answers
+=== TEST 37: a blob from glossaryc: every route of each format answers
 --- glossary eval
 data_file('small.json')
 --- config eval: $::CONF
 --- request eval
-["GET /glossary/cuda", "GET /glossary/", "GET /glossary/category/",
- "GET /glossary/category/software", "GET /glossary/search?q=Cu",
+["GET /glossary/cuda", "GET /glossary/", "GET /glossary/_category/",
+ "GET /glossary/_category/software", "GET /glossary/_search?q=Cu",
  "GET /glossary/cuda/_payload.json", "GET /glossary/nope",
- "GET /api/glossary/category/software", "GET /api/glossary/search?q=cu",
- "GET /api/glossary/search?q=graphics", "GET /glossary/sitemap.xml"]
+ "GET /api/glossary/_category/software", "GET /api/glossary/_search?q=cu",
+ "GET /api/glossary/_search?q=graphics", "GET /glossary/sitemap.xml"]
 --- error_code eval
 [(200) x 6, 404, 200, 200, 200, 404]
 --- response_headers eval

@@ -80,10 +80,42 @@ location /glossary/ { glossary site.glossary; }
 
 
 
+=== TEST 6a: copy mode reads a blob of several MiB a window at a time, each hashed on the way
+--- glossary_blob eval
+$::big //= glossary_blob_bytes('[' . join(',', map {
+    qq({"slug":"t-$_","term":"T $_","explanation":") . ("word$_ " x 800) . '"}'
+} 1 .. 400) . ']');
+die 'the blob is not several MiB' unless length($::big) > 6 << 20;
+$::big
+--- config
+location /glossary/ { glossary site.glossary; }
+--- request
+GET /glossary/t-399
+--- response_body_like: "explanation":"word399 word399
+
+
+
+=== TEST 6b: ... and a byte flipped past its first MiBs fails its checksum
+--- glossary_blob eval
+$::big //= glossary_blob_bytes('[' . join(',', map {
+    qq({"slug":"t-$_","term":"T $_","explanation":") . ("word$_ " x 800) . '"}'
+} 1 .. 400) . ']');
+my $b = $::big;
+my $at = (5 << 20) + 12345;
+substr($b, $at, 1) = chr(ord(substr($b, $at, 1)) ^ 0x01);
+$b
+--- config
+location /glossary/ { glossary site.glossary; }
+--- must_die
+--- error_log eval
+[qr/\[emerg\] .*glossary ".*site\.glossary" is invalid: checksum mismatch/]
+
+
+
 === TEST 7: a wrong major version
 --- glossary_blob eval
 my $b = glossary_blob_bytes(data_file('small.json'));
-substr($b, 8, 2) = pack('v', 2);
+substr($b, 8, 2) = pack('v', 3);
 $b
 --- config
 location /glossary/ { glossary site.glossary; }

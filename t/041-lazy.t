@@ -51,6 +51,10 @@ my $pristine = glossary_blob_bytes($json);
 
 my ($nsec, $table) = unpack('V Q<', substr($pristine, 36, 12));
 my ($nterms, $dpt, $nglob) = unpack('V V V', substr($pristine, 56, 12));
+my ($major) = unpack('v', substr($pristine, 8, 2));
+my ($doc_kinds) = unpack('Q<', substr($pristine, 80, 8));
+my @kinds = $major == 1 ? (0 .. $dpt - 1)
+                        : grep { ($doc_kinds >> $_) & 1 } 0 .. 63;
 my %sec;
 for my $i (0 .. $nsec - 1) {
     my ($id, undef, $off, $size) = unpack('V V Q< Q<',
@@ -80,17 +84,20 @@ sub slug_of {
     return substr($pristine, $off, $len);
 }
 
+# DOCS: 2.0 kind by kind (the kinds of doc_kinds), 1.x term by term
 sub doc_refs {
     my ($id, $kind) = @_;
+    my ($slot) = grep { $kinds[$_] == $kind } 0 .. $#kinds;
+    my $i = $major == 1 ? $id * $dpt + $kind : $slot * $nterms + $id;
     return unpack('Q< Q< Q< Q< Q< Q< Q< Q<',
-                  substr($pristine, $sec{4}[0] + 64 * ($id * $dpt + $kind), 64));
+                  substr($pristine, $sec{4}[0] + 64 * $i, 64));
 }
 
 # every chunk any part of any document of term $id touches
 sub term_chunks {
     my ($id) = @_;
     my %c;
-    for my $k (0 .. $dpt - 1) {
+    for my $k (@kinds) {
         my @r = doc_refs($id, $k);
         $c{$_} = 1 for map { chunks_of($r[2 * $_], $r[2 * $_ + 1]) } 0 .. 3;
     }
@@ -123,11 +130,11 @@ sub flip {
 }
 
 my $corrupt_body = flip($pristine, $vpos);
-my $corrupt_index = flip($pristine, $sec{2}[0] + 72);    # a term's reserved bytes
-my ($d0off) = unpack('Q<', substr($pristine, $sec{2}[0] + 48, 8));
-my $corrupt_eager = flip($pristine, $d0off);             # a short definition
+my $corrupt_index = flip($pristine, $sec{2}[0] + 76);    # a term's reserved bytes
+my ($d0off) = unpack('Q<', substr($pristine, $sec{2}[0] + 80 * 3, 8));
+my $corrupt_eager = flip($pristine, $d0off + 1);         # a slug
 
-cmp_ok($d0off - $soff, '<', $eager, 'short definitions are eager strings');
+cmp_ok($d0off - $soff, '<', $eager, 'slugs are eager strings');
 
 my $json_pp = JSON::PP->new;
 
@@ -158,8 +165,8 @@ END
        'status: only the eager chunks verified before any request');
 
     my ($same, $n) = (1, 0);
-    my @paths = ('', 'category/', 'search?q=term', 'search?q=term+1',
-                 'sitemap.xml', 'no-such-term', 'category/cat-1');
+    my @paths = ('', '_category/', '_search?q=term', '_search?q=term+1',
+                 'sitemap.xml', 'no-such-term', '_category/cat-1');
     for my $id (0 .. $nterms - 1) {
         my $s = slug_of($id);
         push @paths, $s, "$s/related", "$s/_payload.json";
@@ -259,7 +266,7 @@ END
     my @r = doc_refs($victim, 4);
     my $hit_bad = grep { $_ == $vchunk } chunks_of($r[0], $r[1]);
     my $name = sprintf('term+%s', substr($vslug, 5));
-    is($srv->get("/c/search?q=$name")->status, $hit_bad ? 500 : 200,
+    is($srv->get("/c/_search?q=$name")->status, $hit_bad ? 500 : 200,
        'a search for it: ' . ($hit_bad ? '500, its hit is corrupt'
                                        : '200, its hit is elsewhere'));
 

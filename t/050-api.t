@@ -211,7 +211,7 @@ subtest 'search limits through the route: limit=, default, maximum' => sub {
     {
         my ($limit, $n) = @$case;
         my $arg = defined $limit ? "&limit=$limit" : '';
-        my $r = $s->get("/glossary/search?q=limit$arg");
+        my $r = $s->get("/glossary/_search?q=limit$arg");
         my $hits = eval { json_decode($r->body) } || [];
         is_deeply([map { $_->{slug} } @$hits], [@order[0 .. $n - 1]],
                   'limit ' . ($limit // 'not given') . ": the first $n "
@@ -219,7 +219,7 @@ subtest 'search limits through the route: limit=, default, maximum' => sub {
     }
 
     for my $bad ('0', '-5', 'ten', '') {
-        is($s->get("/glossary/search?q=limit&limit=$bad")->status, 400,
+        is($s->get("/glossary/_search?q=limit&limit=$bad")->status, 400,
            "limit \"$bad\": 400");
     }
 
@@ -227,16 +227,16 @@ subtest 'search limits through the route: limit=, default, maximum' => sub {
     for my $case ([undef, 10], [3, 3], [50, 50], [80, 50]) {
         my ($limit, $n) = @$case;
         my $arg = defined $limit ? "&limit=$limit" : '';
-        my $doc = html_parse($s->get("/pages/search?q=limit$arg")->body // '');
+        my $doc = html_parse($s->get("/pages/_search?q=limit$arg")->body // '');
         my ($ul) = html_find($doc, 'ul', class => 'results');
         is(scalar($ul ? html_find($ul, 'li') : ()), $n,
            'HTML, limit ' . ($limit // 'not given') . ": $n results");
     }
 
     # the query: 256 bytes once decoded, not one more
-    is($s->get('/glossary/search?q=' . ('%6C' x 256))->status, 200,
+    is($s->get('/glossary/_search?q=' . ('%6C' x 256))->status, 200,
        'a query of 256 bytes');
-    is($s->get('/glossary/search?q=' . ('%6C' x 257))->status, 400,
+    is($s->get('/glossary/_search?q=' . ('%6C' x 257))->status, 400,
        'a query of 257 bytes: 400');
 
     $s->stop;

@@ -131,7 +131,7 @@ END
         is($b->{path}, $file, "$name: path");
         like($b->{build}, qr/^[0-9a-f]{16}$/, "$name: build");
         is($b->{checksum}, "xxh3:$b->{build}", "$name: checksum");
-        like($b->{version}, qr/^1\.\d+$/, "$name: format version");
+        like($b->{version}, qr/^2\.\d+$/, "$name: format version");
         is($b->{terms}, $terms, "$name: terms");
         is($b->{bytes}, -s $file, "$name: bytes is the file size");
         is($b->{build_time}, '2023-11-14T22:13:20Z', "$name: build_time");

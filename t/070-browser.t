@@ -214,12 +214,12 @@ my $button = wd('POST', "/session/$session/element",
                 { using => 'css selector',
                   value => 'form[role="search"] button[type="submit"]' });
 wd('POST', "/session/$session/element/$button->{$ELEMENT}/click", {});
-wait_url(qr{/glossary/search\?q=});
+wait_url(qr{/glossary/_search\?q=});
 
-is(wd('GET', "/session/$session/url"), "$base/glossary/search?q=$query",
+is(wd('GET', "/session/$session/url"), "$base/glossary/_search?q=$query",
    "search: the form submitted q=$query");
 
-my $hits = $json->decode($srv->get("/api/glossary/search?q=$query")->{body});
+my $hits = $json->decode($srv->get("/api/glossary/_search?q=$query")->{body});
 ok(@$hits > 0, "search: the API has hits for \"$query\"");
 
 my @results = map { attr($_, 'href') }
@@ -275,7 +275,7 @@ is(text('h1'), 'Systolic Array', 'misspelled search: its page');
 # 4. a search without hits, and the sitemap
 
 wd('POST', "/session/$session/url",
-   { url => "$base/glossary/search?q=zzzzqx" });
+   { url => "$base/glossary/_search?q=zzzzqx" });
 is(scalar @{ wd('POST', "/session/$session/elements",
                 { using => 'css selector', value => 'ul.results li a' }) },
    0, 'search: no result links for a query without hits');

@@ -164,6 +164,11 @@ is($rc, 0, 'the installed glossaryc compiles data/') or diag($out);
 my $info = eval { JSON::PP->new->decode($out) } || {};
 like($info->{build} // '', qr/^[0-9a-f]{16}$/, 'info --json names the build');
 
+# a page for the glossary_autolink filter, the module's second part
+mkdir "$prefix/html" or die;
+mkdir "$prefix/html/blog" or die;
+spew("$prefix/html/blog/a.html", "<p>A TPU is not a GPU.</p>\n");
+
 my $port = Test::Glossary::Server::free_port();
 my $conf = "$prefix/nginx.conf";
 
@@ -187,8 +192,15 @@ http {
 
     server {
         listen 127.0.0.1:$port;
+        root $prefix/html;
         location /glossary/ { glossary $blob; }
         location = /glossary-status { glossary_status; }
+        location /blog/ {
+            types { text/html html; }
+            glossary_autolink $blob /glossary/;
+            gzip on;
+            gzip_min_length 1;
+        }
     }
 }
 END
@@ -212,7 +224,7 @@ for (1 .. 100) {
 chomp $pid if defined $pid;
 
 SKIP: {
-    skip 'nginx did not start', 5 unless $pid && kill(0, $pid);
+    skip 'nginx did not start', 7 unless $pid && kill(0, $pid);
 
     my $res;
     for (1 .. 50) {
@@ -226,6 +238,13 @@ SKIP: {
          'its body');
     is($res->header('X-Glossary-Build'), $info->{build},
        'X-Glossary-Build is the build glossaryc reports');
+
+    $res = http_get($port, '/blog/a.html');
+    like($res->{body}, qr{^<p>A <a href="/glossary/tpu" class="glossary-term" data-glossary-slug="tpu" title="[^"]+">TPU</a> is not a <a href="/glossary/gpu" }, 'the packaged filter links the terms of a page');
+
+    $res = http_get($port, '/blog/a.html', 'Accept-Encoding' => 'gzip');
+    is($res->header('Content-Encoding'), 'gzip',
+       'and nginx\'s gzip compresses its output');
 
     $res = http_get($port, '/glossary-status');
     my $st = eval { JSON::PP->new->decode($res->{body}) } || {};

@@ -21,9 +21,11 @@ my $tmp;
 
 my @fts = map { "$root/$_" } qw(src/blob/glossary_fts.c
     src/blob/glossary_fts_query.c src/blob/glossary_fold.c
-    src/blob/glossary_blob.c src/compiler/glossary_fts_build.c);
+    src/blob/glossary_blob.c src/blob/glossary_autolink.c
+    src/compiler/glossary_fts_build.c);
 my @hdrs = map { "$root/$_" } qw(src/blob/glossary_fts.h
     src/blob/glossary_fold.h src/blob/glossary_blob.h
+    src/blob/glossary_autolink.h
     src/compiler/glossary_fts_build.h src/compiler/glossary_input.h);
 
 sub binary {

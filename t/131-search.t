@@ -117,7 +117,7 @@ SKIP: {
         my $n = 0;
 
         for my $q (qw(cache systolic matrix+multiplication brulee nvidai)) {
-            my $body = $srv->get("/api/glossary/search?q=$q")->body;
+            my $body = $srv->get("/api/glossary/_search?q=$q")->body;
             my $hits = $json->decode($body);
             my $rank = 0;
 
@@ -147,9 +147,9 @@ SKIP: {
     };
 
     subtest 'meta=1: the same hits in an object that says how' => sub {
-        my $a = $json->decode($srv->get('/api/glossary/search?q=cache')->body);
+        my $a = $json->decode($srv->get('/api/glossary/_search?q=cache')->body);
         my $m = $json->decode(
-            $srv->get('/api/glossary/search?q=cache&meta=1')->body);
+            $srv->get('/api/glossary/_search?q=cache&meta=1')->body);
         is_deeply($m->{hits}, $a, 'hits as without meta');
         is($m->{query}, 'cache', 'query');
         is($m->{total}, 2, 'total');
@@ -189,10 +189,10 @@ SKIP: {
                    'compression+accuracy&meta=1', 'script+alert', 't', 'quantiz')
         {
             for my $f ('', 'h') {
-                my $a = $lazy->get("/$f" eq '/' ? "/f/search?q=$q"
-                                                : "/fh/search?q=$q");
-                my $b = $lazy->get("/$f" eq '/' ? "/l/search?q=$q"
-                                                : "/lh/search?q=$q");
+                my $a = $lazy->get("/$f" eq '/' ? "/f/_search?q=$q"
+                                                : "/fh/_search?q=$q");
+                my $b = $lazy->get("/$f" eq '/' ? "/l/_search?q=$q"
+                                                : "/lh/_search?q=$q");
                 $n++ if $a->status == 200 && $b->status == 200
                         && $a->body eq $b->body;
             }
@@ -224,7 +224,7 @@ SKIP: {
                    'sytsolik+arrya&category=hardware', 'zzzzqx',
                    '%3Cb%3E%22x%22%27&limit=1', 'compression+accuracy')
         {
-            my $r = $srv->get("/glossary/search?q=$q");
+            my $r = $srv->get("/glossary/_search?q=$q");
             is($r->status, 200, "page q=$q: 200");
             (my $name = $q) =~ s/[^A-Za-z0-9]+/-/g;
             my $f = File::Spec->catfile($tmp, "vnu-search-$name.html");
@@ -254,9 +254,9 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=systolic", "GET /api/glossary/search?q=brulee",
- "GET /api/glossary/search?q=multiplication",
- "GET /api/glossary/search?q=hurt", "GET /api/glossary/search?q=rhythmically"]
+["GET /api/glossary/_search?q=systolic", "GET /api/glossary/_search?q=brulee",
+ "GET /api/glossary/_search?q=multiplication",
+ "GET /api/glossary/_search?q=hurt", "GET /api/glossary/_search?q=rhythmically"]
 --- response_body_like eval
 ['^\[\{"slug":"systolic-array".*"match":"text","snippet":"Where are <mark>systolic</mark> arrays used\?\\\\nIn TPUs and other accelerators\.","snippetField":"faq"\}',
  '^\[\{"slug":"creme-brulee","term":"Crème Brûlée".*"match":"text".*\}\]$',
@@ -274,9 +274,9 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=cache", "GET /api/glossary/search?q=Cache%20Line",
- "GET /api/glossary/search?q=cache-line", "GET /api/glossary/search?q=tpu",
- "GET /api/glossary/search?q=systolic+array"]
+["GET /api/glossary/_search?q=cache", "GET /api/glossary/_search?q=Cache%20Line",
+ "GET /api/glossary/_search?q=cache-line", "GET /api/glossary/_search?q=tpu",
+ "GET /api/glossary/_search?q=systolic+array"]
 --- response_body_like eval
 ['^\[\{"slug":"cache",.*"rank":1,.*"match":"name".*\{"slug":"cache-line",.*"rank":2,.*"match":"text"',
  '^\[\{"slug":"cache-line",.*"rank":1,.*"words":2,.*"match":"name"',
@@ -290,11 +290,11 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=compression+accuracy&meta=1",
- "GET /api/glossary/search?q=compression+accuracy&match=all&meta=1",
- "GET /api/glossary/search?q=compression+zebrafish&meta=1",
- "GET /api/glossary/search?q=compression+zebrafish&match=all&meta=1",
- "GET /api/glossary/search?q=custard+quantization&match=all&meta=1"]
+["GET /api/glossary/_search?q=compression+accuracy&meta=1",
+ "GET /api/glossary/_search?q=compression+accuracy&match=all&meta=1",
+ "GET /api/glossary/_search?q=compression+zebrafish&meta=1",
+ "GET /api/glossary/_search?q=compression+zebrafish&match=all&meta=1",
+ "GET /api/glossary/_search?q=custard+quantization&match=all&meta=1"]
 --- response_body_like eval
 ['"total":2,"exhaustive":false,"fallback":true,.*"hits":\[\{"slug":"model-compression",.*"words":2,.*\},\{"slug":"quantization",.*"words":1,.*\}\]\}$',
  '"total":1,"exhaustive":true,"fallback":false,.*"hits":\[\{"slug":"model-compression",.*"words":2,[^\]]*\}\]\}$',
@@ -308,9 +308,9 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=quantiz", "GET /api/glossary/search?q=accel+",
- "GET /api/glossary/search?q=acceler", "GET /api/glossary/search?q=t",
- "GET /api/glossary/search?q=sys", "GET /api/glossary/search?q=matrix+multi"]
+["GET /api/glossary/_search?q=quantiz", "GET /api/glossary/_search?q=accel+",
+ "GET /api/glossary/_search?q=acceler", "GET /api/glossary/_search?q=t",
+ "GET /api/glossary/_search?q=sys", "GET /api/glossary/_search?q=matrix+multi"]
 --- response_body_like eval
 ['^\[\{"slug":"quantization",.*"snippet":"<mark>Quantized</mark> models are smaller, and <mark>quantizing</mark> them',
  '^\[\]$',
@@ -325,11 +325,11 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=cahce+", "GET /api/glossary/search?q=cachr+",
- "GET /api/glossary/search?q=acelerater+", "GET /api/glossary/search?q=nvidai",
- "GET /api/glossary/search?q=xache+&meta=1",
- "GET /api/glossary/search?q=sytsolik+&meta=1",
- "GET /api/glossary/search?q=tpux+", "GET /api/glossary/search?q=systolc+arry"]
+["GET /api/glossary/_search?q=cahce+", "GET /api/glossary/_search?q=cachr+",
+ "GET /api/glossary/_search?q=acelerater+", "GET /api/glossary/_search?q=nvidai",
+ "GET /api/glossary/_search?q=xache+&meta=1",
+ "GET /api/glossary/_search?q=sytsolik+&meta=1",
+ "GET /api/glossary/_search?q=tpux+", "GET /api/glossary/_search?q=systolc+arry"]
 --- response_body_like eval
 ['^\[\{"slug":"cache",.*"typos":1,.*\{"slug":"cache-line",',
  '^\[\{"slug":"cache",.*"typos":1,',
@@ -346,9 +346,9 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=caching+", "GET /api/glossary/search?q=models+",
- "GET /api/glossary/search?q=quantized+", "GET /api/glossary/search?q=array+",
- "GET /api/glossary/search?q=processors+"]
+["GET /api/glossary/_search?q=caching+", "GET /api/glossary/_search?q=models+",
+ "GET /api/glossary/_search?q=quantized+", "GET /api/glossary/_search?q=array+",
+ "GET /api/glossary/_search?q=processors+"]
 --- response_body_like eval
 ['^\[\{"slug":"cache",.*"snippet":"<mark>Caching</mark> avoids repeated work; a <mark>cached</mark> answer.*\{"slug":"cache-line",.*"snippet":"The unit moved between <mark>cache</mark> and memory\."',
  '^\[\{"slug":"model-compression",.*\{"slug":"quantization",.*"snippet":"Quantized <mark>models</mark> are smaller',
@@ -362,10 +362,10 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=%22alpha+beta%22",
- "GET /api/glossary/search?q=%22beta+alpha%22",
- "GET /api/glossary/search?q=alpha+beta",
- "GET /api/glossary/search?q=%22alpha+gamma%22"]
+["GET /api/glossary/_search?q=%22alpha+beta%22",
+ "GET /api/glossary/_search?q=%22beta+alpha%22",
+ "GET /api/glossary/_search?q=alpha+beta",
+ "GET /api/glossary/_search?q=%22alpha+gamma%22"]
 --- response_body_like eval
 ['^\[\{"slug":"alpha-beta",[^\]]*\}\]$', '^\[\{"slug":"beta-alpha",[^\]]*\}\]$',
  '^\[\{"slug":"alpha-beta",.*\{"slug":"beta-alpha",',
@@ -377,9 +377,9 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=cache+-line", "GET /api/glossary/search?q=cache+-lines",
- "GET /api/glossary/search?q=systolic+-tensor", "GET /api/glossary/search?q=systolic+-tpu",
- "GET /api/glossary/search?q=cache+-cache"]
+["GET /api/glossary/_search?q=cache+-line", "GET /api/glossary/_search?q=cache+-lines",
+ "GET /api/glossary/_search?q=systolic+-tensor", "GET /api/glossary/_search?q=systolic+-tpu",
+ "GET /api/glossary/_search?q=cache+-cache"]
 --- response_body_like eval
 ['^\[\{"slug":"cache",[^\]]*\}\]$', '^\[\{"slug":"cache",[^\]]*\}\]$',
  '^\[\{"slug":"systolic-array",.*\{"slug":"tpu",[^\]]*\}\]$',
@@ -391,12 +391,12 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=systolic&category=hardware",
- "GET /api/glossary/search?q=systolic&category=HARDWARE",
- "GET /api/glossary/search?q=systolic&category=models",
- "GET /api/glossary/search?q=systolic&category=nope",
- "GET /api/glossary/search?q=systolic&category=",
- "GET /glossary/search?q=smaller&category=models"]
+["GET /api/glossary/_search?q=systolic&category=hardware",
+ "GET /api/glossary/_search?q=systolic&category=HARDWARE",
+ "GET /api/glossary/_search?q=systolic&category=models",
+ "GET /api/glossary/_search?q=systolic&category=nope",
+ "GET /api/glossary/_search?q=systolic&category=",
+ "GET /glossary/_search?q=smaller&category=models"]
 --- response_body_like eval
 ['^\[\{"slug":"systolic-array",.*\{"slug":"(tpu|tensor-core)",.*\{"slug":"(tpu|tensor-core)",[^\]]*\}\]$',
  '^\[\{"slug":"systolic-array",.*\{"slug":"(tpu|tensor-core)",.*\{"slug":"(tpu|tensor-core)",[^\]]*\}\]$',
@@ -412,8 +412,8 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=custard", "GET /api/glossary/search?q=script+alert",
- "GET /api/glossary/search?q=crust", "GET /api/glossary/search?q=naive+cooks"]
+["GET /api/glossary/_search?q=custard", "GET /api/glossary/_search?q=script+alert",
+ "GET /api/glossary/_search?q=crust", "GET /api/glossary/_search?q=naive+cooks"]
 --- response_body_like eval
 [qr/"snippet":"A dessert of <mark>custard<\/mark> &amp; burnt &lt;sugar&gt; under a &quot;crust&quot;\.","snippetField":"shortDefinition"\}\]$/,
  qr/"snippet":"Na\x{c3}\x{af}ve cooks burn it; &#39;tis said &lt;<mark>script<\/mark>&gt;<mark>alert<\/mark>\(1\)&lt;\/<mark>script<\/mark>&gt; never \\\\ helps\.","snippetField":"explanation"\}\]$/,
@@ -428,8 +428,8 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /glossary/search?q=custard", "GET /glossary/search?q=script+alert",
- "GET /glossary/search?q=%3Cscript%3Ealert", "GET /glossary/search?q=rhythmically"]
+["GET /glossary/_search?q=custard", "GET /glossary/_search?q=script+alert",
+ "GET /glossary/_search?q=%3Cscript%3Ealert", "GET /glossary/_search?q=rhythmically"]
 --- response_body_like eval
 ['<li><a href="creme-brulee">Cr\x{c3}\x{a8}me Br\x{c3}\x{bb}l\x{c3}\x{a9}e</a> \x{e2}\x{80}\x{94} <span class="def">A dessert of <mark>custard</mark> &amp; burnt &lt;sugar&gt; under a &quot;crust&quot;\.</span></li>',
  '<span class="def">A dessert of custard &amp; burnt &lt;sugar&gt; under a &quot;crust&quot;\.</span><br>\n<span class="snippet">Na\x{c3}\x{af}ve cooks burn it; &#39;tis said &lt;<mark>script</mark>&gt;<mark>alert</mark>\(1\)&lt;/<mark>script</mark>&gt; never \\\\ helps\.</span></li>',
@@ -446,10 +446,10 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=sytsolik&meta=1", "GET /api/glossary/search?q=sytsolik",
- "GET /glossary/search?q=sytsolik", "GET /glossary/search?q=sytsolik+arrya&category=hardware",
- "GET /api/glossary/search?q=cache+sytsolik&meta=1", "GET /api/glossary/search?q=zzzzqx&meta=1",
- "GET /glossary/search?q=zzzzqx"]
+["GET /api/glossary/_search?q=sytsolik&meta=1", "GET /api/glossary/_search?q=sytsolik",
+ "GET /glossary/_search?q=sytsolik", "GET /glossary/_search?q=sytsolik+arrya&category=hardware",
+ "GET /api/glossary/_search?q=cache+sytsolik&meta=1", "GET /api/glossary/_search?q=zzzzqx&meta=1",
+ "GET /glossary/_search?q=zzzzqx"]
 --- response_body_like eval
 ['^\{"query":"sytsolik","total":0,"exhaustive":false,"fallback":false,"suggestion":"systolic","cut":\[\],"hits":\[\]\}$',
  '^\[\]$',
@@ -465,10 +465,10 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=cache&meta=2", "GET /api/glossary/search?q=cache&meta=",
- "GET /api/glossary/search?q=cache&match=some", "GET /glossary/search?q=cache&match=",
- "GET /api/glossary/search?q=cache&meta=0", "GET /api/glossary/search?q=cache&match=any",
- "GET /api/glossary/search?q=cache&category=" . ('%41' x 257)]
+["GET /api/glossary/_search?q=cache&meta=2", "GET /api/glossary/_search?q=cache&meta=",
+ "GET /api/glossary/_search?q=cache&match=some", "GET /glossary/_search?q=cache&match=",
+ "GET /api/glossary/_search?q=cache&meta=0", "GET /api/glossary/_search?q=cache&match=any",
+ "GET /api/glossary/_search?q=cache&category=" . ('%41' x 257)]
 --- error_code eval
 [400, 400, 400, 400, 200, 200, 400]
 
@@ -478,12 +478,12 @@ __DATA__
 --- glossary eval: $::G
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?meta=1&q=" . ('cache+' x 42) . 'cach',
- "GET /api/glossary/search?meta=1&q=" . ('cache+' x 43),
- "GET /api/glossary/search?meta=1&q=a+b+c+d+e+f+g+h+i+cache",
- "GET /api/glossary/search?meta=1&q=cache+-x1+-x2+-x3+-x4+-line",
- "GET /api/glossary/search?meta=1&q=widget",
- "GET /api/glossary/search?meta=1&q=cache&limit=500"]
+["GET /api/glossary/_search?meta=1&q=" . ('cache+' x 42) . 'cach',
+ "GET /api/glossary/_search?meta=1&q=" . ('cache+' x 43),
+ "GET /api/glossary/_search?meta=1&q=a+b+c+d+e+f+g+h+i+cache",
+ "GET /api/glossary/_search?meta=1&q=cache+-x1+-x2+-x3+-x4+-line",
+ "GET /api/glossary/_search?meta=1&q=widget",
+ "GET /api/glossary/_search?meta=1&q=cache&limit=500"]
 --- error_code eval
 [200, 400, 200, 200, 200, 200]
 --- response_body_like eval
@@ -499,12 +499,12 @@ __DATA__
 --- config eval: $::CONF
 --- timeout: 30
 --- request eval
-["GET /api/glossary/search?meta=1&limit=50&q=alpha+bravo+charlie+delta+echo+foxtrot+golf+hotel",
- "GET /api/glossary/search?meta=1&limit=50&match=all&q=alpha+bravo+charlie+delta+echo+foxtrot+golf+hotel",
- "GET /api/glossary/search?meta=1&limit=50&q=alphx+bravx+charlix+deltx+echx+foxtrox+golx+hotex",
- "GET /api/glossary/search?meta=1&limit=50&q=%22alpha+bravo%22+%22charlie+delta%22+%22echo+foxtrot%22+%22golf+hotel%22",
- "GET /api/glossary/search?meta=1&limit=50&q=alpha+-bravo+-charlie+-delta+-echo",
- "GET /glossary/search?limit=50&q=alpha+bravo+charlie+delta+echo+foxtrot+golf+hotel"]
+["GET /api/glossary/_search?meta=1&limit=50&q=alpha+bravo+charlie+delta+echo+foxtrot+golf+hotel",
+ "GET /api/glossary/_search?meta=1&limit=50&match=all&q=alpha+bravo+charlie+delta+echo+foxtrot+golf+hotel",
+ "GET /api/glossary/_search?meta=1&limit=50&q=alphx+bravx+charlix+deltx+echx+foxtrox+golx+hotex",
+ "GET /api/glossary/_search?meta=1&limit=50&q=%22alpha+bravo%22+%22charlie+delta%22+%22echo+foxtrot%22+%22golf+hotel%22",
+ "GET /api/glossary/_search?meta=1&limit=50&q=alpha+-bravo+-charlie+-delta+-echo",
+ "GET /glossary/_search?limit=50&q=alpha+bravo+charlie+delta+echo+foxtrot+golf+hotel"]
 --- response_body_like eval
 ['"fallback":true,.*"cut":\["postings"\],"hits":\[\{"slug":"t',
  '"fallback":true,.*"cut":\["postings"\],"hits":\[\{"slug":"t',
@@ -522,8 +522,8 @@ __DATA__
 --- config
 location /glossary/ { glossary site.glossary mmap verify=lazy; }
 --- request eval
-["GET /glossary/search?q=gpu", "GET /glossary/search?q=attention",
- "GET /glossary/search?q=attention", "GET /glossary/search?q=eclair",
+["GET /glossary/_search?q=gpu", "GET /glossary/_search?q=attention",
+ "GET /glossary/_search?q=attention", "GET /glossary/_search?q=eclair",
  "GET /glossary/gpu"]
 --- error_code eval
 [200, 500, 500, 200, 200]
@@ -551,8 +551,8 @@ qr/\[emerg\] .*glossary ".*site\.glossary" is invalid: invalid search index: FTS
 --- config
 location /glossary/ { glossary site.glossary; }
 --- request eval
-["GET /glossary/search?q=gpu", "GET /glossary/search?q=memory",
- "GET /glossary/search?q=eclair", "GET /glossary/search?q=integrated+gpu"]
+["GET /glossary/_search?q=gpu", "GET /glossary/_search?q=memory",
+ "GET /glossary/_search?q=eclair", "GET /glossary/_search?q=integrated+gpu"]
 --- response_body_like eval
 ['^\[\{"slug":"gpu","kind":4,"rank":1,.*"match":"name".*\{"slug":"gpu-memory","kind":4,.*\{"slug":"integrated-gpu","kind":4,',
  '^\[\{"slug":"gpu-memory","kind":4,"rank":1,',
@@ -565,10 +565,10 @@ location /glossary/ { glossary site.glossary; }
 --- glossary_blob eval: Test::Glossary::glossary_blob_bytes($::G, args => ['--no-search-index'])
 --- config eval: $::CONF
 --- request eval
-["GET /api/glossary/search?q=cache", "GET /api/glossary/search?q=rhythmically",
- "GET /api/glossary/search?q=cahce", "GET /api/glossary/search?q=line",
- "GET /api/glossary/search?q=c&category=memory",
- "GET /api/glossary/search?q=cache&meta=1"]
+["GET /api/glossary/_search?q=cache", "GET /api/glossary/_search?q=rhythmically",
+ "GET /api/glossary/_search?q=cahce", "GET /api/glossary/_search?q=line",
+ "GET /api/glossary/_search?q=c&category=memory",
+ "GET /api/glossary/_search?q=cache&meta=1"]
 --- response_body eval
 ['[{"slug":"cache","term":"Cache","shortDefinition":"A store of results kept to answer again faster.","category":"Memory"},{"slug":"cache-line","term":"Cache Line","shortDefinition":"The unit moved between cache and memory.","category":"Memory"}]',
  '[]', '[]',
@@ -582,7 +582,7 @@ location /glossary/ { glossary site.glossary; }
 --- glossary_blob eval: Test::Glossary::glossary_blob_bytes($::G, args => ['--no-search-index'])
 --- config eval: $::CONF
 --- request eval
-["GET /glossary/search?q=cache", "GET /glossary/search?q=zzzzqx"]
+["GET /glossary/_search?q=cache", "GET /glossary/_search?q=zzzzqx"]
 --- response_body_like eval
 [qr{<ul class="results">\n<li><a href="cache">Cache</a> \x{e2}\x{80}\x{94} <span class="def">A store of results kept to answer again faster\.</span></li>\n<li><a href="cache-line">Cache Line</a> \x{e2}\x{80}\x{94} <span class="def">The unit moved between cache and memory\.</span></li>\n</ul>},
  qr{<ul class="results">\n<li class="empty">No terms match this search\.</li>\n</ul>}]

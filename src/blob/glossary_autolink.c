@@ -1033,43 +1033,100 @@ glossary_autolink_escape_attr_size(const unsigned char *src, size_t len)
 }
 
 
+/* the bytes an attribute value escapes: their reference's length */
+static const uint8_t  glossary_al_esc[256] = {
+    ['&'] = 5, ['<'] = 4, ['>'] = 4, ['"'] = 6, ['\''] = 5
+};
+
+
 size_t
 glossary_autolink_escape_attr(unsigned char *dst, const unsigned char *src,
     size_t len)
 {
-    size_t          i;
+    size_t          i, run;
     unsigned char  *d;
 
     d = dst;
+    i = 0;
 
-    for (i = 0; i < len; i++) {
+    while (i < len) {
+
+        /* a run of bytes as they are, copied at once */
+        for (run = i; run < len && glossary_al_esc[src[run]] == 0; run++) {
+            /* void */
+        }
+
+        memcpy(d, src + i, run - i);
+        d += run - i;
+        i = run;
+
+        if (i == len) {
+            break;
+        }
+
         switch (src[i]) {
         case '&':
             memcpy(d, "&amp;", 5);
-            d += 5;
             break;
         case '<':
             memcpy(d, "&lt;", 4);
-            d += 4;
             break;
         case '>':
             memcpy(d, "&gt;", 4);
-            d += 4;
             break;
         case '"':
             memcpy(d, "&quot;", 6);
-            d += 6;
             break;
-        case '\'':
+        default: /* '\'' */
             memcpy(d, "&#39;", 5);
-            d += 5;
-            break;
-        default:
-            *d++ = src[i];
         }
+
+        d += glossary_al_esc[src[i]];
+        i++;
     }
 
     return d - dst;
+}
+
+
+#define AL_ELLIPSIS      "\xe2\x80\xa6"
+#define AL_WORD_BACK     48
+
+/*
+ * the bytes of a title that are kept: all, or at most MAX_TITLE cut after
+ * a word when one ends near the limit, else before a character (then an
+ * ellipsis follows)
+ */
+static size_t
+glossary_al_title_len(const unsigned char *p, size_t len)
+{
+    size_t  n, k;
+
+    if (len <= GLOSSARY_AUTOLINK_MAX_TITLE) {
+        return len;
+    }
+
+    n = GLOSSARY_AUTOLINK_MAX_TITLE;
+
+    for (k = n; k > n - AL_WORD_BACK; k--) {
+        if (p[k] == ' ') {
+            while (k > 0 && p[k - 1] == ' ') {
+                k--;
+            }
+
+            if (k > 0) {
+                return k;
+            }
+
+            break;
+        }
+    }
+
+    while (n > 0 && (p[n] & 0xc0) == 0x80) {
+        n--;
+    }
+
+    return n;
 }
 
 
@@ -1083,15 +1140,17 @@ glossary_autolink_escape_attr(unsigned char *dst, const unsigned char *src,
 size_t
 glossary_autolink_tag_size(const glossary_autolink_tag_t *tag)
 {
-    size_t  n;
+    size_t  n, k;
 
     n = AL_LEN(AL_TAG_1) + AL_LEN(AL_TAG_2) + AL_LEN(AL_TAG_4)
         + glossary_autolink_escape_attr_size(tag->prefix, tag->prefix_len)
         + 2 * glossary_autolink_escape_attr_size(tag->slug, tag->slug_len);
 
     if (tag->title != NULL) {
+        k = glossary_al_title_len(tag->title, tag->title_len);
         n += AL_LEN(AL_TAG_3)
-             + glossary_autolink_escape_attr_size(tag->title, tag->title_len);
+             + glossary_autolink_escape_attr_size(tag->title, k)
+             + (k < tag->title_len ? AL_LEN(AL_ELLIPSIS) : 0);
     }
 
     return n;
@@ -1102,6 +1161,7 @@ size_t
 glossary_autolink_tag_write(unsigned char *dst,
     const glossary_autolink_tag_t *tag)
 {
+    size_t          k;
     unsigned char  *d;
 
     d = dst;
@@ -1114,9 +1174,15 @@ glossary_autolink_tag_write(unsigned char *dst,
     d += glossary_autolink_escape_attr(d, tag->slug, tag->slug_len);
 
     if (tag->title != NULL) {
+        k = glossary_al_title_len(tag->title, tag->title_len);
         memcpy(d, AL_TAG_3, AL_LEN(AL_TAG_3));
         d += AL_LEN(AL_TAG_3);
-        d += glossary_autolink_escape_attr(d, tag->title, tag->title_len);
+        d += glossary_autolink_escape_attr(d, tag->title, k);
+
+        if (k < tag->title_len) {
+            memcpy(d, AL_ELLIPSIS, AL_LEN(AL_ELLIPSIS));
+            d += AL_LEN(AL_ELLIPSIS);
+        }
     }
 
     memcpy(d, AL_TAG_4, AL_LEN(AL_TAG_4));
@@ -2287,6 +2353,12 @@ glossary_autolink_feed(glossary_autolink_stream_t *st,
 
     if (st->done || st->failed) {
         return -1;
+    }
+
+    if (in == NULL) {
+        /* no bytes (an empty last buffer): no null pointer for memchr */
+        in = (const unsigned char *) "";
+        len = 0;
     }
 
     st->in = in;

@@ -452,9 +452,16 @@ int glossary_autolink_feed(glossary_autolink_stream_t *st,
  *
  * (on one line; title="..." only when title is not NULL).  Every value is
  * escaped for a double-quoted attribute (& < > " ' as character
- * references).  glossary_autolink_tag_size() is the exact length that
- * glossary_autolink_tag_write() writes.
+ * references).  A title over GLOSSARY_AUTOLINK_MAX_TITLE bytes is cut
+ * after a word (or before a character) at most that long and ends with an
+ * ellipsis (U+2026): a tooltip, not a page.  glossary_autolink_tag_size()
+ * is the exact length that glossary_autolink_tag_write() writes, at most
+ * GLOSSARY_AUTOLINK_TAG_MAX + 6 * (prefix_len + 2 * slug_len).
  */
+#define GLOSSARY_AUTOLINK_MAX_TITLE      300
+#define GLOSSARY_AUTOLINK_TAG_MAX        (64 + 6 * GLOSSARY_AUTOLINK_MAX_TITLE \
+                                          + 3)
+
 typedef struct {
     const unsigned char  *prefix;
     size_t                prefix_len;

@@ -42,6 +42,7 @@ static const char  *glossary_blob_errors[] = {
     "invalid search index",
     "invalid chunk table",
     "chunk checksum mismatch (file is corrupt or was modified)",
+    "invalid autolink section",
 };
 
 _Static_assert(sizeof(glossary_blob_errors) / sizeof(char *)
@@ -60,15 +61,24 @@ static int glossary_blob_etag_syntax_ok(const glossary_blob_t *blob,
 static glossary_status_t glossary_blob_check_chunks(
     const glossary_blob_t *blob, uint64_t from, uint64_t to, char *detail,
     size_t size);
+static glossary_status_t glossary_blob_open_steps(glossary_blob_t *blob,
+    unsigned flags, const uint64_t *checksum);
 static glossary_status_t glossary_blob_check_file(glossary_blob_t *blob);
-static glossary_status_t glossary_blob_check_whole(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_whole(glossary_blob_t *blob,
+    const uint64_t *checksum);
 static glossary_status_t glossary_blob_check_header(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_check_kinds(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_sections(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_parts(glossary_blob_t *blob,
     unsigned flags);
 static const void *glossary_blob_records(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s,
+    uint64_t *n);
+static const void *glossary_blob_records32(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s,
     uint32_t *n);
+static void glossary_blob_term_range(const glossary_blob_t *blob,
+    uint32_t i, uint64_t *first, uint32_t *count);
 static glossary_status_t glossary_blob_map_strings(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s);
 static glossary_status_t glossary_blob_map_chunks(glossary_blob_t *blob,
@@ -109,12 +119,31 @@ static glossary_status_t glossary_blob_check_search(glossary_blob_t *blob,
     const glossary_search_t *e, uint32_t n, const char *what);
 static glossary_status_t glossary_blob_check_search_page(
     glossary_blob_t *blob);
+static glossary_status_t glossary_blob_map_autolink(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s);
+static glossary_status_t glossary_blob_check_autolink(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_segments(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_map_fts(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s);
 static glossary_status_t glossary_blob_check_fts(glossary_blob_t *blob);
 
 #define glossary_min(a, b)  ((a) < (b) ? (a) : (b))
+
+/*
+ * what the checks of a large blob ask of memory ahead of use: the records
+ * they read in order point at random places (buckets, search keys)
+ */
+#define GLOSSARY_AHEAD      16
+
+#if (defined __GNUC__ || defined __clang__)
+#define glossary_blob_prefetch(p)  __builtin_prefetch(p)
+#else
+#define glossary_blob_prefetch(p)
+#endif
+
+/* the index checksum leaves out its own eight bytes, [72, 80) */
+#define GLOSSARY_INDEX_CHECKSUM_END                                           \
+    (offsetof(glossary_header_t, index_checksum) + sizeof(uint64_t))
 
 
 /*
@@ -171,6 +200,10 @@ const glossary_section_def_t  glossary_sections[GLOSSARY_SECTIONS] = {
       0, sizeof(glossary_segment_t), GLOSSARY_MAX_SEGMENTS, 0, 0, 1,
       glossary_blob_map_search_page, glossary_blob_check_search_page },
 
+    /* one image, sized by its own header; checked by its own reader */
+    { GLOSSARY_SECTION_AUTOLINK, "AUTOLINK", 0, 1, 0, 0, 0, 3,
+      glossary_blob_map_autolink, glossary_blob_check_autolink },
+
     { GLOSSARY_SECTION_FTS, "FTS",
       sizeof(glossary_fts_section_t), 1, 0, 0, 0, 3,
       glossary_blob_map_fts, glossary_blob_check_fts }
@@ -200,6 +233,29 @@ glossary_blob_section_name(uint32_t id)
     def = glossary_blob_section_def(id);
 
     return def != NULL ? def->name : "?";
+}
+
+
+const glossary_kind_group_t  glossary_kind_groups[GLOSSARY_KIND_GROUPS] = {
+    { "json", (1 << GLOSSARY_DOC_TERM_JSON) | (1 << GLOSSARY_DOC_RELATED_JSON)
+              | (1 << GLOSSARY_DOC_SEARCH_JSON) },
+    { "html", (1 << GLOSSARY_DOC_TERM_HTML) | (1 << GLOSSARY_DOC_SEARCH_HTML) },
+    { "payload", 1 << GLOSSARY_DOC_PAYLOAD }
+};
+
+
+const char *
+glossary_blob_kind_name(uint32_t kind)
+{
+    static const char  *names[] = {
+        "term-json", "related-json", "term-html", "payload", "search-json",
+        "search-html"
+    };
+
+    _Static_assert(sizeof(names) / sizeof(names[0]) == GLOSSARY_DOC_KINDS,
+                   "one name per kind");
+
+    return kind < GLOSSARY_DOC_KINDS ? names[kind] : "?";
 }
 
 
@@ -257,9 +313,8 @@ glossary_blob_index_checksum(const void *data, size_t size,
                     offsetof(glossary_header_t, index_checksum)
                     - GLOSSARY_CHECKSUM_FROM);
 
-    h = XXH3_64bits_withSeed(p + offsetof(glossary_header_t, reserved),
-                             strings_off
-                             - offsetof(glossary_header_t, reserved), h);
+    h = XXH3_64bits_withSeed(p + GLOSSARY_INDEX_CHECKSUM_END,
+                             strings_off - GLOSSARY_INDEX_CHECKSUM_END, h);
 
     return XXH3_64bits_withSeed(p + end, size - end, h);
 }
@@ -294,13 +349,36 @@ glossary_status_t
 glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
     unsigned flags)
 {
-    glossary_status_t              rc;
-    const glossary_section_def_t  *def;
-
     memset(blob, 0, sizeof(glossary_blob_t));
 
     blob->base = data;
     blob->size = size;
+
+    return glossary_blob_open_steps(blob, flags, NULL);
+}
+
+
+glossary_status_t
+glossary_blob_open_summed(glossary_blob_t *blob, const void *data,
+    size_t size, unsigned flags, uint64_t checksum)
+{
+    memset(blob, 0, sizeof(glossary_blob_t));
+
+    blob->base = data;
+    blob->size = size;
+
+    return glossary_blob_open_steps(blob, flags & ~GLOSSARY_OPEN_LAZY,
+                                    &checksum);
+}
+
+
+/* checksum: computed by the caller, or NULL for the reader to compute */
+static glossary_status_t
+glossary_blob_open_steps(glossary_blob_t *blob, unsigned flags,
+    const uint64_t *checksum)
+{
+    glossary_status_t              rc;
+    const glossary_section_def_t  *def;
 
     if (flags & GLOSSARY_OPEN_DEEP) {
         flags &= ~GLOSSARY_OPEN_LAZY;     /* every byte: nothing is left */
@@ -309,7 +387,7 @@ glossary_blob_open_flags(glossary_blob_t *blob, const void *data, size_t size,
     rc = glossary_blob_check_file(blob);
 
     if (rc == GLOSSARY_OK && !(flags & GLOSSARY_OPEN_LAZY)) {
-        rc = glossary_blob_check_whole(blob);
+        rc = glossary_blob_check_whole(blob, checksum);
     }
 
     /*
@@ -373,17 +451,28 @@ glossary_blob_check_file(glossary_blob_t *blob)
                                   "marker 0x%08x", (unsigned) h->byte_order);
     }
 
-    if (h->version_major != GLOSSARY_VERSION_MAJOR) {
+    if (h->version_major != GLOSSARY_VERSION_MAJOR
+        && h->version_major != GLOSSARY_VERSION_MAJOR_V1)
+    {
         return glossary_blob_fail(blob, GLOSSARY_ERR_VERSION,
-                                  "version %u.%u, this reader reads %d.x",
-                                  h->version_major, h->version_minor,
-                                  GLOSSARY_VERSION_MAJOR);
+                                  "version %u.%u, this reader reads %d.x "
+                                  "and %d.x", h->version_major,
+                                  h->version_minor, GLOSSARY_VERSION_MAJOR,
+                                  GLOSSARY_VERSION_MAJOR_V1);
     }
 
-    if (h->file_size > GLOSSARY_MAX_FILE_SIZE) {
+    blob->v1 = (h->version_major == GLOSSARY_VERSION_MAJOR_V1);
+
+    if (h->file_size > (blob->v1 ? GLOSSARY_MAX_FILE_SIZE_V1
+                                 : GLOSSARY_MAX_FILE_SIZE))
+    {
         return glossary_blob_fail(blob, GLOSSARY_ERR_TOO_LARGE,
-                                  "header says %llu bytes",
-                                  (unsigned long long) h->file_size);
+                                  "header says %llu bytes, format %u.x "
+                                  "allows %llu", (unsigned long long)
+                                  h->file_size, h->version_major,
+                                  (unsigned long long)
+                                  (blob->v1 ? GLOSSARY_MAX_FILE_SIZE_V1
+                                            : GLOSSARY_MAX_FILE_SIZE));
     }
 
     if (h->file_size != blob->size) {
@@ -440,6 +529,53 @@ glossary_blob_check_header(glossary_blob_t *blob)
     snprintf(blob->build_id, sizeof(blob->build_id), "%016llx",
              (unsigned long long) h->checksum);
 
+    return glossary_blob_check_kinds(blob);
+}
+
+
+/*
+ * Which kinds DOCS holds, and where: 2.0 says it in doc_kinds, kind by
+ * kind; 1.x holds kinds 0 to docs_per_term - 1, term by term.
+ */
+static glossary_status_t
+glossary_blob_check_kinds(glossary_blob_t *blob)
+{
+    uint32_t                  k, slot;
+    uint64_t                  kinds;
+    const glossary_header_t  *h;
+
+    h = blob->header;
+
+    if (blob->v1) {
+        kinds = (h->docs_per_term == 64)
+                ? UINT64_MAX : ((uint64_t) 1 << h->docs_per_term) - 1;
+        blob->doc_term_stride = h->docs_per_term;
+        blob->doc_kind_stride = 1;
+
+    } else {
+        kinds = h->doc_kinds;
+        blob->doc_term_stride = 1;
+        blob->doc_kind_stride = h->term_count;
+    }
+
+    slot = 0;
+
+    for (k = 0; k < GLOSSARY_MAX_DOCS_PER_TERM; k++) {
+        blob->kind_slot[k] = (kinds >> k) & 1 ? (unsigned char) slot++
+                                              : GLOSSARY_NO_SLOT;
+    }
+
+    if (slot != h->docs_per_term) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_HEADER,
+                                  "doc_kinds 0x%llx names %u kinds, "
+                                  "docs_per_term says %u",
+                                  (unsigned long long) kinds,
+                                  (unsigned) slot,
+                                  (unsigned) h->docs_per_term);
+    }
+
+    blob->doc_kinds = kinds;
+
     return GLOSSARY_OK;
 }
 
@@ -462,11 +598,12 @@ glossary_blob_check_parts(glossary_blob_t *blob, unsigned flags)
 
         /* an older blob: nothing to verify it by but the whole checksum */
 
-        return glossary_blob_check_whole(blob);
+        return glossary_blob_check_whole(blob, NULL);
     }
 
     if (blob->chunk_hashes == NULL
-        || !(flags & (GLOSSARY_OPEN_LAZY|GLOSSARY_OPEN_DEEP)))
+        || !(flags & (GLOSSARY_OPEN_LAZY|GLOSSARY_OPEN_DEEP
+                      |GLOSSARY_OPEN_INDEX)))
     {
         return GLOSSARY_OK;
     }
@@ -485,7 +622,7 @@ glossary_blob_check_parts(glossary_blob_t *blob, unsigned flags)
     to = (flags & GLOSSARY_OPEN_LAZY)
          ? (blob->eager_size + ((uint64_t) 1 << blob->chunk_shift) - 1)
            >> blob->chunk_shift
-         : blob->chunk_count;
+         : (flags & GLOSSARY_OPEN_DEEP) ? blob->chunk_count : 0;
 
     rc = glossary_blob_check_chunks(blob, 0, to, blob->detail,
                                     sizeof(blob->detail));
@@ -548,13 +685,14 @@ glossary_blob_check_segments(glossary_blob_t *blob)
 /* the checksum over every byte after the first 24 */
 
 static glossary_status_t
-glossary_blob_check_whole(glossary_blob_t *blob)
+glossary_blob_check_whole(glossary_blob_t *blob, const uint64_t *sum)
 {
     uint64_t                  checksum;
     const glossary_header_t  *h;
 
     h = (const glossary_header_t *) blob->base;
-    checksum = glossary_blob_checksum(blob->base, blob->size);
+    checksum = (sum != NULL) ? *sum
+                             : glossary_blob_checksum(blob->base, blob->size);
 
     if (checksum != h->checksum) {
         return glossary_blob_fail(blob, GLOSSARY_ERR_CHECKSUM,
@@ -642,6 +780,14 @@ glossary_blob_check_search(glossary_blob_t *blob, const glossary_search_t *e,
     uint32_t  i;
 
     for (i = 0; i < n; i++) {
+
+        /* a key ahead, once its place is known to be inside the file */
+        if (i + GLOSSARY_AHEAD < n
+            && e[i + GLOSSARY_AHEAD].key.off < blob->size)
+        {
+            glossary_blob_prefetch(blob->base + e[i + GLOSSARY_AHEAD].key.off);
+        }
+
         if (!glossary_blob_ref_ok(blob, &e[i].key, GLOSSARY_MAX_FIELD_LEN)
             || e[i].term_id >= blob->term_count
             || e[i].order >= blob->term_count)
@@ -863,10 +1009,11 @@ glossary_blob_check_sections(glossary_blob_t *blob)
  */
 static const void *
 glossary_blob_records(glossary_blob_t *blob, const glossary_section_def_t *def,
-    const glossary_section_t *s, uint32_t *n)
+    const glossary_section_t *s, uint64_t *n)
 {
     uint64_t  max;
 
+    /* term_count <= 2^24 and max_count <= 2^32: no overflow */
     max = def->per_term ? (uint64_t) blob->term_count * def->max_count
                         : def->max_count;
 
@@ -877,9 +1024,34 @@ glossary_blob_records(glossary_blob_t *blob, const glossary_section_def_t *def,
         return NULL;
     }
 
-    *n = (uint32_t) (s->size / def->record_size);
+    *n = s->size / def->record_size;
 
     return blob->base + s->offset;
+}
+
+
+/* the same for sections of at most 2^32 - 1 records (every one but RELATED) */
+static const void *
+glossary_blob_records32(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s,
+    uint32_t *n)
+{
+    uint64_t     count;
+    const void  *p;
+
+    count = 0;
+    p = glossary_blob_records(blob, def, s, &count);
+
+    if (p != NULL && count > UINT32_MAX) {
+        (void) glossary_blob_fail(blob, GLOSSARY_ERR_SECTION,
+                                  "%s has %llu records", def->name,
+                                  (unsigned long long) count);
+        return NULL;
+    }
+
+    *n = (uint32_t) count;
+
+    return p;
 }
 
 
@@ -1073,8 +1245,8 @@ static glossary_status_t
 glossary_blob_map_categories(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s)
 {
-    blob->categories = glossary_blob_records(blob, def, s,
-                                             &blob->category_count);
+    blob->categories = glossary_blob_records32(blob, def, s,
+                                               &blob->category_count);
 
     return blob->categories != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
 }
@@ -1084,8 +1256,8 @@ static glossary_status_t
 glossary_blob_map_search_terms(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s)
 {
-    blob->search_terms = glossary_blob_records(blob, def, s,
-                                               &blob->search_term_count);
+    blob->search_terms = glossary_blob_records32(blob, def, s,
+                                                 &blob->search_term_count);
 
     return blob->search_terms != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
 }
@@ -1095,8 +1267,8 @@ static glossary_status_t
 glossary_blob_map_search_words(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s)
 {
-    blob->search_words = glossary_blob_records(blob, def, s,
-                                               &blob->search_word_count);
+    blob->search_words = glossary_blob_records32(blob, def, s,
+                                                 &blob->search_word_count);
 
     return blob->search_words != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
 }
@@ -1106,10 +1278,24 @@ static glossary_status_t
 glossary_blob_map_search_page(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s)
 {
-    blob->search_page = glossary_blob_records(blob, def, s,
-                                              &blob->search_page_count);
+    blob->search_page = glossary_blob_records32(blob, def, s,
+                                                &blob->search_page_count);
 
     return blob->search_page != NULL ? GLOSSARY_OK : GLOSSARY_ERR_SECTION;
+}
+
+
+/* the image's own header says its size: checked with the rest of it */
+static glossary_status_t
+glossary_blob_map_autolink(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    (void) def;
+
+    blob->autolink_data = (s->size != 0) ? blob->base + s->offset : NULL;
+    blob->autolink_size = s->size;
+
+    return GLOSSARY_OK;
 }
 
 
@@ -1132,6 +1318,39 @@ glossary_blob_map_fts(glossary_blob_t *blob,
     blob->fts_image = (const unsigned char *) (f + 1);
     blob->fts_size = s->size - def->header_size;
     blob->fts_text = f->text;
+
+    return GLOSSARY_OK;
+}
+
+
+static glossary_status_t
+glossary_blob_check_autolink(glossary_blob_t *blob)
+{
+    uint32_t                    n;
+    glossary_autolink_status_t  rc;
+
+    if (blob->autolink_data == NULL) {
+        return GLOSSARY_OK;
+    }
+
+    rc = glossary_autolink_open(&blob->autolink, blob->autolink_data,
+                                blob->autolink_size);
+
+    if (rc != GLOSSARY_AUTOLINK_OK) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_AUTOLINK, "%s: %s",
+                                  glossary_autolink_strerror(rc),
+                                  blob->autolink.detail);
+    }
+
+    n = blob->autolink.term_count;
+
+    if (n != blob->term_count) {
+        memset(&blob->autolink, 0, sizeof(glossary_autolink_t));
+
+        return glossary_blob_fail(blob, GLOSSARY_ERR_AUTOLINK,
+                                  "the image has %u terms, the blob %u",
+                                  (unsigned) n, (unsigned) blob->term_count);
+    }
 
     return GLOSSARY_OK;
 }
@@ -1211,19 +1430,28 @@ static glossary_status_t
 glossary_blob_check_terms(glossary_blob_t *blob)
 {
     size_t                     min;
-    uint32_t                   i;
+    uint32_t                   i, count;
+    uint64_t                   k, first;
     const unsigned char       *slug, *prev;
     const glossary_term_t     *t;
     const glossary_related_t  *r;
 
-    for (i = 0; i < blob->related_count; i++) {
-        r = &blob->related[i];
+    for (k = 0; k < blob->related_count; k++) {
+        r = &blob->related[k];
+
+        /* a slug ahead, once its place is known to be inside the file */
+        if (k + GLOSSARY_AHEAD < blob->related_count
+            && r[GLOSSARY_AHEAD].slug.off < blob->size)
+        {
+            glossary_blob_prefetch(blob->base + r[GLOSSARY_AHEAD].slug.off);
+        }
 
         if (r->term_id != GLOSSARY_NO_TERM && r->term_id >= blob->term_count)
         {
             return glossary_blob_fail(blob, GLOSSARY_ERR_RELATED,
-                                      "entry %u names term %u of %u",
-                                      (unsigned) i, (unsigned) r->term_id,
+                                      "entry %llu names term %u of %u",
+                                      (unsigned long long) k,
+                                      (unsigned) r->term_id,
                                       (unsigned) blob->term_count);
         }
 
@@ -1233,8 +1461,9 @@ glossary_blob_check_terms(glossary_blob_t *blob)
             || !glossary_blob_ref_ok(blob, &r->name, GLOSSARY_MAX_FIELD_LEN))
         {
             return glossary_blob_fail(blob, GLOSSARY_ERR_RELATED,
-                                      "entry %u: slug or name out of range "
-                                      "or not canonical", (unsigned) i);
+                                      "entry %llu: slug or name out of range "
+                                      "or not canonical",
+                                      (unsigned long long) k);
         }
     }
 
@@ -1242,6 +1471,12 @@ glossary_blob_check_terms(glossary_blob_t *blob)
 
     for (i = 0; i < blob->term_count; i++) {
         t = &blob->terms[i];
+
+        if (i + GLOSSARY_AHEAD < blob->term_count
+            && t[GLOSSARY_AHEAD].slug.off < blob->size)
+        {
+            glossary_blob_prefetch(blob->base + t[GLOSSARY_AHEAD].slug.off);
+        }
 
         if (!glossary_blob_ref_ok(blob, &t->slug, GLOSSARY_MAX_SLUG_LEN)) {
             return glossary_blob_fail(blob, GLOSSARY_ERR_TERMS,
@@ -1285,16 +1520,18 @@ glossary_blob_check_terms(glossary_blob_t *blob)
                                       "the name is empty", (unsigned) i);
         }
 
-        if (t->related_count > GLOSSARY_MAX_RELATED
-            || t->related_first > blob->related_count
-            || t->related_count > blob->related_count - t->related_first)
+        glossary_blob_term_range(blob, i, &first, &count);
+
+        if (first > blob->related_count
+            || count > blob->related_count - first)
         {
             return glossary_blob_fail(blob, GLOSSARY_ERR_TERMS,
-                                      "term %u: related entries %u+%u out of "
-                                      "%u", (unsigned) i,
-                                      (unsigned) t->related_first,
-                                      (unsigned) t->related_count,
-                                      (unsigned) blob->related_count);
+                                      "term %u: related entries %llu+%u out "
+                                      "of %llu", (unsigned) i,
+                                      (unsigned long long) first,
+                                      (unsigned) count,
+                                      (unsigned long long)
+                                      blob->related_count);
         }
     }
 
@@ -1305,7 +1542,8 @@ glossary_blob_check_terms(glossary_blob_t *blob)
 static glossary_status_t
 glossary_blob_check_hash(glossary_blob_t *blob)
 {
-    uint32_t                i, n, used;
+    uint32_t                i, n, used, mask, b, k;
+    uint32_t                home[GLOSSARY_AHEAD];
     const glossary_term_t  *t;
 
     n = blob->hash->bucket_count;
@@ -1353,13 +1591,39 @@ glossary_blob_check_hash(glossary_blob_t *blob)
                                   (unsigned) blob->term_count);
     }
 
-    for (i = 0; i < blob->term_count; i++) {
-        t = &blob->terms[i];
+    /*
+     * The slugs are unique (TERMS is checked first), so a lookup of term
+     * i's slug returns i exactly when probing from its first bucket meets
+     * i before an empty bucket, within max_probe: the ids are compared,
+     * not the other terms' slugs, which would be a random read each.
+     */
 
-        if (glossary_blob_lookup(blob, glossary_blob_ptr(blob, t->slug),
-                                 t->slug.len)
-            != i)
-        {
+    mask = n - 1;
+
+    for (i = 0; i < blob->term_count; i++) {
+
+        /* the first buckets of the next terms asked of memory ahead */
+        if (i % GLOSSARY_AHEAD == 0) {
+            for (k = 0; k < GLOSSARY_AHEAD && i + k < blob->term_count; k++) {
+                t = &blob->terms[i + k];
+                home[k] = (uint32_t) glossary_blob_hash(
+                              glossary_blob_ptr(blob, t->slug), t->slug.len)
+                          & mask;
+                glossary_blob_prefetch(&blob->buckets[home[k]]);
+            }
+        }
+
+        b = home[i % GLOSSARY_AHEAD];
+
+        for (k = 0; k <= blob->hash->max_probe; k++) {
+            if (blob->buckets[b] == i + 1 || blob->buckets[b] == 0) {
+                break;
+            }
+
+            b = (b + 1) & mask;
+        }
+
+        if (k > blob->hash->max_probe || blob->buckets[b] != i + 1) {
             return glossary_blob_fail(blob, GLOSSARY_ERR_HASH,
                                       "term %u is not found under its slug",
                                       (unsigned) i);
@@ -1397,6 +1661,16 @@ glossary_blob_check_docs(glossary_blob_t *blob, const glossary_doc_t *docs,
     for (i = 0; i < n; i++) {
         d = &docs[i];
 
+        /* a kind the build left out: nothing, but in range */
+        if (glossary_doc_absent(d)
+            && glossary_blob_ref_ok(blob, &d->body, 0)
+            && glossary_blob_ref_ok(blob, &d->etag, 0)
+            && glossary_blob_ref_ok(blob, &d->gzip_body, 0)
+            && glossary_blob_ref_ok(blob, &d->gzip_etag, 0))
+        {
+            continue;
+        }
+
         if (!glossary_blob_ref_ok(blob, &d->body, UINT64_MAX)
             || !glossary_blob_etag_ok(blob, &d->etag)
             || !glossary_blob_ref_ok(blob, &d->gzip_body, UINT64_MAX)
@@ -1423,13 +1697,6 @@ glossary_blob_lookup(const glossary_blob_t *blob, const unsigned char *slug,
 }
 
 
-#if (defined __GNUC__ || defined __clang__)
-#define glossary_blob_prefetch(p)  __builtin_prefetch(p)
-#else
-#define glossary_blob_prefetch(p)
-#endif
-
-
 /*
  * A prefetch never faults, but the address is still kept inside the
  * mapping; the loads of the record are within DOCS (validated at open).
@@ -1443,11 +1710,11 @@ glossary_blob_prefetch_doc(const glossary_blob_t *blob, uint32_t id,
     uint64_t               body, etag, use;
     const glossary_doc_t  *d;
 
-    if (id >= blob->term_count || kind >= blob->docs_per_term) {
+    d = glossary_blob_doc(blob, id, kind);
+
+    if (d == NULL) {
         return;
     }
-
-    d = &blob->docs[(uint64_t) id * blob->docs_per_term + kind];
 
     use = (uint64_t) 0 - (uint64_t) (gzip && d->gzip_body.len != 0);
     body = (d->gzip_body.off & use) | (d->body.off & ~use);
@@ -1498,11 +1765,68 @@ const glossary_doc_t *
 glossary_blob_doc(const glossary_blob_t *blob, uint32_t term_id,
     uint32_t kind)
 {
-    if (term_id >= blob->term_count || kind >= blob->docs_per_term) {
+    if (term_id >= blob->term_count || !glossary_blob_has_kind(blob, kind)) {
         return NULL;
     }
 
-    return &blob->docs[(uint64_t) term_id * blob->docs_per_term + kind];
+    return &blob->docs[term_id * blob->doc_term_stride
+                       + blob->kind_slot[kind] * blob->doc_kind_stride];
+}
+
+
+uint32_t
+glossary_blob_doc_term(const glossary_blob_t *blob, const glossary_doc_t *doc)
+{
+    uint64_t  i;
+
+    if (blob->docs == NULL || blob->term_count == 0 || doc < blob->docs
+        || doc >= blob->docs
+                  + (uint64_t) blob->term_count * blob->docs_per_term)
+    {
+        return GLOSSARY_NO_TERM;
+    }
+
+    i = (uint64_t) (doc - blob->docs);
+
+    /* 1.x: term by term; 2.0: kind by kind */
+    return (uint32_t) (blob->v1 ? i / blob->docs_per_term
+                                : i % blob->term_count);
+}
+
+
+const glossary_related_t *
+glossary_blob_related(const glossary_blob_t *blob, uint32_t term_id,
+    uint32_t *n)
+{
+    uint64_t  first;
+
+    if (term_id >= blob->term_count) {
+        *n = 0;
+        return NULL;
+    }
+
+    glossary_blob_term_range(blob, term_id, &first, n);
+
+    return blob->related + first;
+}
+
+
+/* the related range of term i, as its format's record holds it */
+static void
+glossary_blob_term_range(const glossary_blob_t *blob, uint32_t i,
+    uint64_t *first, uint32_t *count)
+{
+    const glossary_term_v1_t  *t1;
+
+    if (blob->v1) {
+        t1 = (const glossary_term_v1_t *) blob->terms + i;
+        *first = t1->related_first;
+        *count = t1->related_count;
+        return;
+    }
+
+    *first = blob->terms[i].related_first;
+    *count = blob->terms[i].related_count;
 }
 
 
@@ -1528,31 +1852,50 @@ glossary_blob_ref_ok(const glossary_blob_t *blob, const glossary_ref_t *ref,
 }
 
 
+/*
+ * a byte's class in a slug: 1 a-z and 0-9, 2 the hyphen, 0 anything else;
+ * a table and no branch a byte, for a load checks millions of slugs
+ */
+static const unsigned char  glossary_slug_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+
 int
 glossary_blob_slug_ok(const unsigned char *p, uint64_t len)
 {
+    unsigned  k, prev, bad;
     uint64_t  i;
-    int       hyphen;
 
     if (len == 0 || len > GLOSSARY_MAX_SLUG_LEN) {
         return 0;
     }
 
-    hyphen = 1;     /* no leading hyphen */
+    prev = 2;       /* as after a hyphen: no leading one */
+    bad = 0;
 
     for (i = 0; i < len; i++) {
-        if ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9')) {
-            hyphen = 0;
-
-        } else if (p[i] == '-' && !hyphen) {
-            hyphen = 1;
-
-        } else {
-            return 0;
-        }
+        k = glossary_slug_class[p[i]];
+        bad |= (k == 0) | (k & prev & 2);
+        prev = k;
     }
 
-    return !hyphen;
+    return !bad && prev != 2;
 }
 
 
@@ -1579,6 +1922,10 @@ glossary_blob_etag_syntax_ok(const glossary_blob_t *blob,
     uint64_t              i;
     const unsigned char  *p;
 
+    if (ref->len < 2) {
+        return 0;
+    }
+
     p = glossary_blob_ptr(blob, *ref);
 
     if (p[0] != '"' || p[ref->len - 1] != '"') {
@@ -1592,6 +1939,22 @@ glossary_blob_etag_syntax_ok(const glossary_blob_t *blob,
     }
 
     return 1;
+}
+
+
+glossary_status_t
+glossary_blob_verify_chunks(glossary_blob_t *blob, uint64_t from, uint64_t to)
+{
+    if (blob->chunk_hashes == NULL || from > to || to > blob->chunk_count) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_CHUNKS,
+                                  "chunks %llu to %llu of %llu",
+                                  (unsigned long long) from,
+                                  (unsigned long long) to,
+                                  (unsigned long long) blob->chunk_count);
+    }
+
+    return glossary_blob_check_chunks(blob, from, to, blob->detail,
+                                      sizeof(blob->detail));
 }
 
 
@@ -1766,7 +2129,8 @@ glossary_lazy_doc(const glossary_blob_t *blob, glossary_lazy_t *lz,
     uint64_t           slot;
     glossary_status_t  rc;
 
-    if (!blob->lazy) {
+    /* an absent document has nothing to send: its ETag is not one */
+    if (!blob->lazy || glossary_doc_absent(doc)) {
         return GLOSSARY_OK;
     }
 

@@ -24,11 +24,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "glossary_autolink.h"
+
 
 #define GLOSSARY_MAGIC               "GLOSSARY"
 #define GLOSSARY_MAGIC_LEN           8
-#define GLOSSARY_VERSION_MAJOR       1
-#define GLOSSARY_VERSION_MINOR       3
+#define GLOSSARY_VERSION_MAJOR       2
+#define GLOSSARY_VERSION_MINOR       0
+
+/* the older major version this reader still reads (1.0 to 1.3) */
+#define GLOSSARY_VERSION_MAJOR_V1    1
 #define GLOSSARY_BYTE_ORDER          0x01020304u
 #define GLOSSARY_HEADER_SIZE         128
 #define GLOSSARY_ALIGN               8
@@ -37,12 +42,22 @@
 #define GLOSSARY_CHECKSUM_FROM       24
 
 /* limits, enforced by the compiler and again by the reader */
-#define GLOSSARY_MAX_FILE_SIZE       ((uint64_t) 16 << 30)    /* 16 GiB */
+#define GLOSSARY_MAX_FILE_SIZE       ((uint64_t) 1 << 40)     /* 1 TiB */
+#define GLOSSARY_MAX_FILE_SIZE_V1    ((uint64_t) 16 << 30)    /* 16 GiB */
 #define GLOSSARY_MAX_TERMS           (1u << 24)               /* 16M */
 #define GLOSSARY_MAX_SECTIONS        64
 #define GLOSSARY_MAX_SLUG_LEN        128
-#define GLOSSARY_MAX_FIELD_LEN       (16u << 20)              /* 16 MiB */
-#define GLOSSARY_MAX_RELATED         1000
+/*
+ * a string of the index (a term's name, category and short definition, a
+ * related name, a category name, a search key): the module hands names to
+ * nginx variables, whose values have 28-bit lengths
+ */
+#define GLOSSARY_MAX_FIELD_LEN       0x0fffffffu              /* 2^28 - 1 */
+/*
+ * related entries of one term: its 32-bit related_count (and, in format
+ * 1.x, of the whole blob: a 32-bit related_first)
+ */
+#define GLOSSARY_MAX_RELATED         0xffffffffu
 #define GLOSSARY_MAX_DOCS_PER_TERM   64
 #define GLOSSARY_MAX_GLOBAL_DOCS     64
 #define GLOSSARY_MAX_PROBE           128
@@ -70,16 +85,20 @@ enum {
     /* 1.2; optional: without it a blob can only be verified in full */
     GLOSSARY_SECTION_CHUNKS = 11,     /* glossary_chunks_t + uint64_t[] */
 
-    /* 1.3; optional: without it search is the 1.1 prefix search */
+    /*
+     * 1.3 and 2.0; optional: the autolink automaton image
+     * (glossary_autolink.h), read in place; a blob without it cannot serve
+     * glossary_autolink.
+     */
+    GLOSSARY_SECTION_AUTOLINK = 12,
+
+    /* 1.3 and 2.0; optional: without it search is the 1.1 prefix search */
     GLOSSARY_SECTION_FTS = 13,        /* glossary_fts_section_t + image */
     GLOSSARY_SECTION_LAST = 13
 };
 
-/*
- * the rows of glossary_sections, one per id this reader knows: 1 to
- * GLOSSARY_SECTION_LAST but 12 (the autolink automaton's, not read here)
- */
-#define GLOSSARY_SECTIONS            12
+/* the ids are 1 to GLOSSARY_SECTION_LAST: one row each in glossary_sections */
+#define GLOSSARY_SECTIONS            GLOSSARY_SECTION_LAST
 
 
 /* per-term document kinds: index into a term's row of DOCS */
@@ -93,8 +112,27 @@ enum {
     GLOSSARY_DOC_PAYLOAD      = 3,    /* {prefix}{slug}/_payload.json */
     GLOSSARY_DOC_SEARCH_JSON  = 4,    /* one search result, JSON object */
     GLOSSARY_DOC_SEARCH_HTML  = 5,    /* one search result, HTML fragment */
-    GLOSSARY_DOCS_PER_TERM_V1_1 = 6
+    GLOSSARY_DOCS_PER_TERM_V1_1 = 6,
+    GLOSSARY_DOC_KINDS        = 6     /* the kinds this reader knows */
 };
+
+
+/*
+ * What a build can leave out (glossaryc build --kinds): the groups of
+ * kinds a deployment serves or not.  json: the JSON API (terms, related
+ * terms, search hits; the index, the category lists); html: the pages
+ * (term pages, search fragments; the index, 404, category and search
+ * pages, the sitemap); payload: the Nuxt payloads.  A blob holds a group
+ * when it holds any kind of it.
+ */
+typedef struct {
+    const char  *name;
+    uint64_t     kinds;                 /* per-term kinds, bit by bit */
+} glossary_kind_group_t;
+
+#define GLOSSARY_KIND_GROUPS         3
+
+extern const glossary_kind_group_t  glossary_kind_groups[GLOSSARY_KIND_GROUPS];
 
 
 /* global document kinds: index into GLOBALS */
@@ -107,7 +145,7 @@ enum {
     GLOSSARY_GLOBAL_SITEMAP    = 2,   /* {prefix}sitemap.xml */
     GLOSSARY_GLOBAL_NOT_FOUND_HTML = 3, /* 404 body, HTML format */
     GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML = 4, /* "no results" fragment */
-    GLOSSARY_GLOBAL_CATEGORIES_JSON = 5,   /* {prefix}category/ */
+    GLOSSARY_GLOBAL_CATEGORIES_JSON = 5,   /* {prefix}_category/ */
     GLOSSARY_GLOBAL_CATEGORIES_HTML = 6,
     GLOSSARY_GLOBAL_DOCS_V1_1  = 7
 };
@@ -118,7 +156,7 @@ enum {
  *
  *   off size field
  *     0    8 magic            "GLOSSARY", no terminating NUL
- *     8    2 version_major    1: a reader refuses any other major
+ *     8    2 version_major    2 (or 1): a reader refuses any other major
  *    10    2 version_minor    0: a reader accepts any minor
  *    12    4 byte_order       0x01020304 as written by the host
  *    16    8 checksum         XXH3-64 (seed 0) of bytes [24, file_size)
@@ -128,11 +166,13 @@ enum {
  *    40    8 section_table    offset of the section table
  *    48    8 build_time       seconds since the epoch, UTC
  *    56    4 term_count       terms in TERMS
- *    60    4 docs_per_term    documents per term in DOCS
+ *    60    4 docs_per_term    documents per term in DOCS: 2.0, the kinds
+ *                             in doc_kinds; 1.x, kinds 0 to this - 1
  *    64    4 global_docs      documents in GLOBALS
- *    68    4 flags            0
+ *    68    4 flags            2.0: GLOSSARY_FLAG_*; 1.x: 0
  *    72    8 index_checksum   1.2: XXH3-64 of all but STRINGS (below)
- *    80   48 reserved         zero
+ *    80    8 doc_kinds        2.0: bit k set when DOCS holds kind k
+ *    88   40 reserved         zero
  *
  * The build identifier is the checksum printed as 16 lower-case hex
  * digits: two blobs with the same identifier hold the same bytes.
@@ -165,8 +205,16 @@ typedef struct {
     uint32_t    global_docs;
     uint32_t    flags;
     uint64_t    index_checksum;
-    uint8_t     reserved[48];
+    uint64_t    doc_kinds;
+    uint8_t     reserved[40];
 } glossary_header_t;
+
+
+/*
+ * flags (2.0): what the build left out, for "glossaryc info" and the
+ * status page.  A reader ignores the bits it does not know.
+ */
+#define GLOSSARY_FLAG_NO_GZIP        1        /* no gzip variant at all */
 
 
 /*
@@ -206,8 +254,29 @@ typedef struct {
  *    16   16 term             display name
  *    32   16 category         may be empty
  *    48   16 short_definition may be empty
- *    64    4 related_first    index of the first entry in RELATED
- *    68    4 related_count    entries, in source order
+ *    64    8 related_first    index of the first entry in RELATED
+ *    72    4 related_count    entries, in source order
+ *    76    4 reserved         zero
+ *
+ * Format 1.x has a 32-bit related_first (glossary_term_v1_t): read a
+ * term's related entries through glossary_blob_related().
+ */
+typedef struct {
+    glossary_ref_t  slug;
+    glossary_ref_t  term;
+    glossary_ref_t  category;
+    glossary_ref_t  short_definition;
+    uint64_t        related_first;
+    uint32_t        related_count;
+    uint32_t        reserved;
+} glossary_term_t;
+
+
+/*
+ * Term record of format 1.x, 80 bytes: the same to offset 64, then
+ *
+ *    64    4 related_first
+ *    68    4 related_count
  *    72    8 reserved         zero
  */
 typedef struct {
@@ -218,7 +287,7 @@ typedef struct {
     uint32_t        related_first;
     uint32_t        related_count;
     uint8_t         reserved[8];
-} glossary_term_t;
+} glossary_term_v1_t;
 
 
 /*
@@ -242,7 +311,16 @@ typedef struct {
 /*
  * A pre-rendered document, 64 bytes: the body and its strong ETag (with
  * the double quotes), and the same for the gzip-compressed body.  A gzip
- * length of 0 means there is no compressed variant (it was not smaller).
+ * length of 0 means there is no compressed variant (it was not smaller,
+ * or the build left them out).  A record whose four lengths are all 0 is
+ * an absent document (a kind the build left out): its route is a 404, as
+ * for an empty body.
+ *
+ * DOCS holds term_count records per kind.  Format 2.0 stores them kind by
+ * kind (all the term JSON records, then all the related JSON records...,
+ * only the kinds in doc_kinds, in increasing order), so that one route
+ * reads one part of DOCS; 1.x term by term (docs_per_term records per
+ * term).  glossary_blob_doc() finds a record either way.
  *
  *   off size field
  *     0   16 body
@@ -280,7 +358,7 @@ typedef struct {
 /*
  * CATEGORIES section (1.1): one record of 168 bytes per category, sorted
  * by slug bytewise, strictly ascending.  The slug is the category name
- * folded to the canonical slug form; {prefix}category/{slug} serves the
+ * folded to the canonical slug form; {prefix}_category/{slug} serves the
  * JSON or HTML document, which list the category's terms.
  *
  *   off size field
@@ -331,9 +409,9 @@ typedef struct {
  * CHUNKS section (1.2): the STRINGS section cut into chunks of
  * 2^chunk_shift bytes (the last one shorter), each with its XXH3-64 (seed
  * 0), so that a reader can verify STRINGS piece by piece as it uses it.
- * The first eager_size bytes of STRINGS (the term, related-term and search
- * page strings, which the compiler writes before any document) are
- * verified at load even then.
+ * The first eager_size bytes of STRINGS (the strings the reader's checks
+ * read: slugs, search keys, the search page, which the compiler writes
+ * first) are verified at load even then.
  *
  *   off size field
  *     0    4 chunk_shift      12 to 24 (4 KiB to 16 MiB chunks)
@@ -353,7 +431,17 @@ typedef struct {
 
 
 /*
- * FTS section (1.3): the full-text search index.  This 32-byte header,
+ * AUTOLINK section (1.3): one autolink image, exactly as
+ * src/blob/glossary_autolink.h defines it (the matching automaton of the
+ * term names, aliases and slugs, for the glossary_autolink filter and
+ * "glossaryc build --autolink"), its size the section's.  The term ids in
+ * it are the blob's: its term_count must equal the header's.  The section
+ * is 8-byte aligned, so the image is read in place.  Size 0: no image.
+ */
+
+
+/*
+ * FTS section (1.3 and 2.0): the full-text search index.  This 32-byte header,
  * then an FTS image (src/blob/glossary_fts.h; SEARCH.md in prose) to the
  * end of the section, 8-byte aligned, its TEXT part empty: the documents'
  * texts lie in STRINGS (text), one after the other as the image's DOCS
@@ -404,6 +492,8 @@ _Static_assert(sizeof(glossary_section_t) == 24,
                "glossary_section_t must be 24 bytes");
 _Static_assert(sizeof(glossary_ref_t) == 16, "glossary_ref_t: 16 bytes");
 _Static_assert(sizeof(glossary_term_t) == 80, "glossary_term_t: 80 bytes");
+_Static_assert(sizeof(glossary_term_v1_t) == 80,
+               "glossary_term_v1_t: 80 bytes");
 _Static_assert(sizeof(glossary_related_t) == 40,
                "glossary_related_t: 40 bytes");
 _Static_assert(sizeof(glossary_doc_t) == 64, "glossary_doc_t: 64 bytes");
@@ -417,6 +507,10 @@ _Static_assert(sizeof(glossary_segment_t) == 24,
 _Static_assert(sizeof(glossary_chunks_t) == 16, "glossary_chunks_t: 16 bytes");
 _Static_assert(sizeof(glossary_fts_section_t) == 32,
                "glossary_fts_section_t: 32 bytes");
+
+
+/* kind_slot of a kind a blob does not hold */
+#define GLOSSARY_NO_SLOT             0xff
 
 
 /* reader status codes; glossary_blob_strerror() names each */
@@ -441,6 +535,7 @@ typedef enum {
     GLOSSARY_ERR_SEARCH,             /* the search index is invalid */
     GLOSSARY_ERR_CHUNKS,             /* the chunk table is invalid */
     GLOSSARY_ERR_CHUNK,              /* a chunk does not match its hash */
+    GLOSSARY_ERR_AUTOLINK,           /* the autolink image is invalid */
     GLOSSARY_ERR_LAST
 } glossary_status_t;
 
@@ -456,13 +551,21 @@ typedef struct {
     const glossary_header_t    *header;
     uint64_t                    strings_off;
     uint64_t                    strings_size;
+    /* glossary_term_t[] (2.0), glossary_term_v1_t[] (1.x): the first 64
+       bytes agree; the related range through glossary_blob_related() */
     const glossary_term_t      *terms;
     const glossary_related_t   *related;
-    uint32_t                    related_count;
+    uint64_t                    related_count;
     const glossary_hash_t      *hash;
     const uint32_t             *buckets;
     const glossary_doc_t       *docs;
     const glossary_doc_t       *globals;
+    /* record of kind k of term i: docs[i * doc_term_stride
+       + kind_slot[k] * doc_kind_stride]; kind_slot 0xff: not stored */
+    uint64_t                    doc_kinds;
+    uint64_t                    doc_term_stride;
+    uint64_t                    doc_kind_stride;
+    unsigned char               kind_slot[GLOSSARY_MAX_DOCS_PER_TERM];
     /* 1.1 sections: NULL and 0 when the blob has none */
     const glossary_category_t  *categories;
     uint32_t                    category_count;
@@ -480,12 +583,18 @@ typedef struct {
     uint64_t                    chunk_count;
     uint64_t                    eager_size;
     uint32_t                    chunk_shift;
+    /* 1.3 AUTOLINK: the section, then the image opened from it */
+    const unsigned char        *autolink_data;
+    uint64_t                    autolink_size;
+    glossary_autolink_t         autolink;
     /* 1.3 FTS: NULL and 0 when the blob has none (glossary_blob_fts()) */
     const unsigned char        *fts_image;
     uint64_t                    fts_size;
     glossary_ref_t              fts_text;
     /* opened with GLOSSARY_OPEN_LAZY and the blob has CHUNKS */
     unsigned                    lazy:1;
+    /* format 1.x: 32-bit related ranges, term-major DOCS */
+    unsigned                    v1:1;
     char                        build_id[17];
     /* what exactly was wrong, for messages: "term 12: slug ..." */
     char                        detail[160];
@@ -519,7 +628,7 @@ struct glossary_section_def_s {
     const char         *name;
     uint32_t            header_size;
     uint32_t            record_size;
-    uint32_t            max_count;
+    uint64_t            max_count;
     unsigned            per_term:1;
     unsigned            required:1;
     unsigned            minor:8;
@@ -552,8 +661,30 @@ glossary_status_t glossary_blob_open(glossary_blob_t *blob, const void *data,
 #define GLOSSARY_OPEN_LAZY   1
 #define GLOSSARY_OPEN_DEEP   2
 
+/*
+ * GLOSSARY_OPEN_INDEX: with a full open, also check index_checksum (a
+ * caller that checks the chunk hashes itself, a window at a time, with
+ * glossary_blob_verify_chunks(): glossaryc verify)
+ */
+#define GLOSSARY_OPEN_INDEX  4
+
 glossary_status_t glossary_blob_open_flags(glossary_blob_t *blob,
     const void *data, size_t size, unsigned flags);
+
+/*
+ * glossary_blob_open_flags() (flags 0 or GLOSSARY_OPEN_DEEP) for a caller
+ * that has computed the checksum of bytes [GLOSSARY_CHECKSUM_FROM, size)
+ * itself, as it read them in (nginx's copy mode) or window by window
+ * (glossaryc, so that its memory does not grow with the file): the reader
+ * compares "checksum" with the header's instead of hashing every byte
+ * again, then checks everything else as glossary_blob_open_flags() does.
+ */
+glossary_status_t glossary_blob_open_summed(glossary_blob_t *blob,
+    const void *data, size_t size, unsigned flags, uint64_t checksum);
+
+/* chunks [from, to) of an opened blob's STRINGS against their hashes */
+glossary_status_t glossary_blob_verify_chunks(glossary_blob_t *blob,
+    uint64_t from, uint64_t to);
 
 /* index_checksum of a blob whose STRINGS section lies at [off, off + len) */
 uint64_t glossary_blob_index_checksum(const void *data, size_t size,
@@ -600,6 +731,9 @@ const char *glossary_blob_strerror(glossary_status_t rc);
 /* "STRINGS", "TERMS", ...; "?" for an id this reader does not know */
 const char *glossary_blob_section_name(uint32_t id);
 
+/* "term-json", "related-json", ... of a per-term kind; "?" for others */
+const char *glossary_blob_kind_name(uint32_t kind);
+
 /* XXH3-64 of bytes [GLOSSARY_CHECKSUM_FROM, size) */
 uint64_t glossary_blob_checksum(const void *data, size_t size);
 
@@ -625,9 +759,30 @@ uint32_t glossary_blob_lookup_doc(const glossary_blob_t *blob,
 const glossary_doc_t *glossary_blob_doc(const glossary_blob_t *blob,
     uint32_t term_id, uint32_t kind);
 
+/*
+ * the term a per-term document record belongs to, whatever the layout of
+ * DOCS; GLOSSARY_NO_TERM for any other record (a global one)
+ */
+uint32_t glossary_blob_doc_term(const glossary_blob_t *blob,
+    const glossary_doc_t *doc);
+
 /* global document, or NULL when the blob has no such kind */
 const glossary_doc_t *glossary_blob_global(const glossary_blob_t *blob,
     uint32_t kind);
+
+/* does the blob hold per-term documents of this kind */
+#define glossary_blob_has_kind(blob, kind)                                    \
+    ((kind) < GLOSSARY_MAX_DOCS_PER_TERM                                      \
+     && (blob)->kind_slot[kind] != GLOSSARY_NO_SLOT)
+
+/* a document record that stands for a document the build left out */
+#define glossary_doc_absent(d)                                                \
+    ((d)->body.len == 0 && (d)->etag.len == 0 && (d)->gzip_body.len == 0    \
+     && (d)->gzip_etag.len == 0)
+
+/* a term's related entries, in source order: the first, *n of them */
+const glossary_related_t *glossary_blob_related(const glossary_blob_t *blob,
+    uint32_t term_id, uint32_t *n);
 
 /* is this a canonical slug: [a-z0-9]+(-[a-z0-9]+)*, 1 to 128 bytes */
 int glossary_blob_slug_ok(const unsigned char *p, uint64_t len);
@@ -643,6 +798,13 @@ const glossary_category_t *glossary_blob_category(const glossary_blob_t *blob,
 uint32_t glossary_blob_search_lower(const glossary_search_t *entries,
     uint32_t n, const glossary_blob_t *blob, const unsigned char *key,
     size_t len);
+
+/*
+ * the autolink image of the blob (checked: its term ids are the blob's),
+ * or NULL when the blob has no AUTOLINK section
+ */
+#define glossary_blob_autolink(blob)                                          \
+    ((blob)->autolink.base != NULL ? &(blob)->autolink : NULL)
 
 /* pointer to the bytes of a validated reference */
 #define glossary_blob_ptr(blob, ref)  ((blob)->base + (ref).off)

@@ -26,10 +26,12 @@ static const unsigned char  glossary_route_class[256] = {
 };
 
 
+static void glossary_route_category(const unsigned char *p,
+    const unsigned char *end, unsigned redirect, glossary_route_t *route);
 static size_t glossary_route_slug(const unsigned char *p,
     const unsigned char *end, unsigned *upper);
 static int glossary_route_is(const unsigned char *p, size_t len,
-    const char *name);
+    const char *name, unsigned *upper);
 
 
 void
@@ -45,8 +47,8 @@ void
 glossary_route_split(const unsigned char *p, size_t len,
     glossary_route_t *route)
 {
-    size_t                n, n2;
-    unsigned              upper, upper2, trailing;
+    size_t                n;
+    unsigned              upper, trailing;
     const unsigned char  *end, *slug, *slash;
 
     memset(route, 0, sizeof(glossary_route_t));
@@ -82,48 +84,18 @@ glossary_route_split(const unsigned char *p, size_t len,
 
     p += n;
 
-    if (glossary_route_is(slug, n, GLOSSARY_ROUTE_CATEGORY_NAME)) {
-        /* a reserved name is a slug: only its case is to know */
-        (void) glossary_route_slug(slug, slug + n, &upper);
+    if (*slug == '_') {
+        /* a name of the module's: no slug starts with "_" */
 
-        if (p == end || p + 1 == end) {
-            /* "category" and "CATEGORY/" -> "category/" */
-            route->kind = GLOSSARY_ROUTE_CATEGORIES;
-            route->redirect = (p == end) || upper;
+        if (glossary_route_is(slug, n, GLOSSARY_ROUTE_CATEGORY_NAME, &upper))
+        {
+            glossary_route_category(p, end, upper, route);
             return;
         }
 
-        p++;    /* '/' */
-
-        slug = p;
-
-        n2 = glossary_route_slug(p, end, &upper2);
-        if (n2 == 0) {
-            return;
-        }
-
-        p += n2;
-        trailing = 0;
-
-        if (p < end) {
-            if (*p != '/' || p + 1 != end) {
-                return;
-            }
-
-            trailing = 1;
-        }
-
-        route->kind = GLOSSARY_ROUTE_CATEGORY;
-        route->slug = slug;
-        route->slug_len = n2;
-        route->redirect = upper || upper2 || trailing;
-        return;
-    }
-
-    if (glossary_route_is(slug, n, GLOSSARY_ROUTE_SEARCH_NAME)) {
-        (void) glossary_route_slug(slug, slug + n, &upper);
-
-        if (p == end || p + 1 == end) {
+        if (glossary_route_is(slug, n, GLOSSARY_ROUTE_SEARCH_NAME, &upper)
+            && (p == end || p + 1 == end))
+        {
             route->kind = GLOSSARY_ROUTE_SEARCH;
             route->redirect = (p != end) || upper;
         }
@@ -142,19 +114,13 @@ glossary_route_split(const unsigned char *p, size_t len,
 
         } else if ((size_t) (end - p) >= sizeof(GLOSSARY_ROUTE_RELATED_NAME) - 1
                    && memcmp(p, GLOSSARY_ROUTE_RELATED_NAME,
-                             sizeof(GLOSSARY_ROUTE_RELATED_NAME) - 1) == 0)
+                             sizeof(GLOSSARY_ROUTE_RELATED_NAME) - 1) == 0
+                   && (end - p == sizeof(GLOSSARY_ROUTE_RELATED_NAME) - 1
+                       || (p[sizeof(GLOSSARY_ROUTE_RELATED_NAME) - 1] == '/'
+                           && end - p == sizeof(GLOSSARY_ROUTE_RELATED_NAME))))
         {
-            p += sizeof(GLOSSARY_ROUTE_RELATED_NAME) - 1;
             route->kind = GLOSSARY_ROUTE_RELATED;
-
-            if (p < end) {
-                if (*p != '/' || p + 1 != end) {
-                    route->kind = GLOSSARY_ROUTE_NONE;
-                    return;
-                }
-
-                trailing = 1;
-            }
+            trailing = (end - p == sizeof(GLOSSARY_ROUTE_RELATED_NAME));
 
         } else if ((size_t) (end - p) == sizeof(GLOSSARY_ROUTE_PAYLOAD_NAME) - 1
                    && memcmp(p, GLOSSARY_ROUTE_PAYLOAD_NAME,
@@ -165,6 +131,15 @@ glossary_route_split(const unsigned char *p, size_t len,
 
         } else {
             route->kind = GLOSSARY_ROUTE_NONE;
+
+            /* the old "category/{slug}": a term has no such path */
+            if (n == sizeof(GLOSSARY_ROUTE_OLD_CATEGORY) - 1
+                && glossary_route_is(slug, n, GLOSSARY_ROUTE_OLD_CATEGORY,
+                                     &upper))
+            {
+                glossary_route_category(p - 1, end, 1, route);
+            }
+
             return;
         }
     }
@@ -173,6 +148,65 @@ glossary_route_split(const unsigned char *p, size_t len,
     route->slug_len = n;
     route->redirect = trailing;
     route->unchecked = 1;
+
+    /*
+     * the old scheme's paths that are also a term's (see glossary_route_t);
+     * the length first, as every term's request comes this way
+     */
+
+    if (n == sizeof(GLOSSARY_ROUTE_OLD_CATEGORY) - 1
+        && glossary_route_is(slug, n, GLOSSARY_ROUTE_OLD_CATEGORY, &upper))
+    {
+        route->old = (route->kind == GLOSSARY_ROUTE_RELATED)
+                     ? GLOSSARY_ROUTE_CATEGORY
+                     : (route->kind == GLOSSARY_ROUTE_TERM)
+                       ? GLOSSARY_ROUTE_CATEGORIES : GLOSSARY_ROUTE_NONE;
+
+    } else if (n == sizeof(GLOSSARY_ROUTE_OLD_SEARCH) - 1
+               && route->kind == GLOSSARY_ROUTE_TERM
+               && glossary_route_is(slug, n, GLOSSARY_ROUTE_OLD_SEARCH,
+                                    &upper))
+    {
+        route->old = GLOSSARY_ROUTE_SEARCH;
+    }
+}
+
+
+/*
+ * "_category" was at p: what follows it, "" or "/" (the list), or
+ * "/{slug}" with or without a trailing slash; redirect for an upper-case
+ * or an old route word
+ */
+
+static void
+glossary_route_category(const unsigned char *p, const unsigned char *end,
+    unsigned redirect, glossary_route_t *route)
+{
+    size_t    n;
+    unsigned  upper;
+
+    if (p == end || p + 1 == end) {
+        /* "_category" and "_CATEGORY/" -> "_category/" */
+        route->kind = GLOSSARY_ROUTE_CATEGORIES;
+        route->redirect = (p == end) || redirect;
+        return;
+    }
+
+    p++;    /* '/' */
+
+    n = glossary_route_slug(p, end, &upper);
+    if (n == 0) {
+        return;
+    }
+
+    if (p + n < end && (p[n] != '/' || p + n + 1 != end)) {
+        return;
+    }
+
+    route->kind = GLOSSARY_ROUTE_CATEGORY;
+    route->slug = p;
+    route->slug_len = n;
+    route->redirect = redirect || upper || (p + n < end);
 }
 
 
@@ -205,6 +239,52 @@ glossary_route_check(glossary_route_t *route)
 
 
 /*
+ * glossary_route_answer() for a term route of an old word that the blob
+ * does not hold as it is: the term's when the blob holds its word (then
+ * only its case or a trailing slash is to redirect), else the old route's
+ * redirect to its new path
+ */
+
+glossary_answer_kind_t
+glossary_route_answer_old(const glossary_blob_t *blob,
+    glossary_route_t *route)
+{
+    const char  *word;
+
+    glossary_route_check(route);
+
+    word = (route->old == GLOSSARY_ROUTE_SEARCH) ? GLOSSARY_ROUTE_OLD_SEARCH
+                                                 : GLOSSARY_ROUTE_OLD_CATEGORY;
+
+    if (glossary_blob_lookup(blob, (const unsigned char *) word,
+                             strlen(word))
+        != GLOSSARY_NO_TERM)
+    {
+        route->old = GLOSSARY_ROUTE_NONE;
+
+        return route->redirect ? GLOSSARY_ANSWER_REDIRECT
+                               : GLOSSARY_ANSWER_NOT_FOUND;
+    }
+
+    if (route->old == GLOSSARY_ROUTE_CATEGORY) {
+        /* "category/related": the category "related" */
+        route->slug += route->slug_len + 1;
+        route->slug_len = sizeof(GLOSSARY_ROUTE_RELATED_NAME) - 1;
+
+    } else {
+        route->slug = NULL;
+        route->slug_len = 0;
+    }
+
+    route->kind = route->old;
+    route->old = GLOSSARY_ROUTE_NONE;
+    route->redirect = 1;
+
+    return GLOSSARY_ANSWER_REDIRECT;
+}
+
+
+/*
  * glossary_route_answer() for the routes without a term: their redirect
  * is known from their bytes
  */
@@ -233,9 +313,9 @@ glossary_route_answer_page(const glossary_blob_t *blob,
          */
         if ((blob->search_terms == NULL && blob->fts_image == NULL)
             || ((flags & GLOSSARY_ANSWER_HTML)
-                ? blob->docs_per_term <= GLOSSARY_DOC_SEARCH_HTML
+                ? !glossary_blob_has_kind(blob, GLOSSARY_DOC_SEARCH_HTML)
                   || blob->search_page_count == 0
-                : blob->docs_per_term <= GLOSSARY_DOC_SEARCH_JSON))
+                : !glossary_blob_has_kind(blob, GLOSSARY_DOC_SEARCH_JSON)))
         {
             return GLOSSARY_ANSWER_NOT_FOUND;
         }
@@ -384,13 +464,19 @@ glossary_route_slug(const unsigned char *p, const unsigned char *end,
 }
 
 
-/* whether len bytes at p are name, ignoring the case of ASCII letters */
+/*
+ * whether len bytes at p are name, ignoring the case of ASCII letters;
+ * *upper tells whether they hold upper case
+ */
 
 static int
-glossary_route_is(const unsigned char *p, size_t len, const char *name)
+glossary_route_is(const unsigned char *p, size_t len, const char *name,
+    unsigned *upper)
 {
     size_t         i;
     unsigned char  c;
+
+    *upper = 0;
 
     if (len != strlen(name)) {
         return 0;
@@ -401,6 +487,7 @@ glossary_route_is(const unsigned char *p, size_t len, const char *name)
 
         if (c >= 'A' && c <= 'Z') {
             c |= 0x20;
+            *upper = 1;
         }
 
         if (c != (unsigned char) name[i]) {

@@ -19,22 +19,34 @@ typedef enum {
     GLOSSARY_ROUTE_TERM,           /* "{slug}" */
     GLOSSARY_ROUTE_RELATED,        /* "{slug}/related" */
     GLOSSARY_ROUTE_PAYLOAD,        /* "{slug}/_payload.json" */
-    GLOSSARY_ROUTE_CATEGORIES,     /* "category/" */
-    GLOSSARY_ROUTE_CATEGORY,       /* "category/{slug}" */
-    GLOSSARY_ROUTE_SEARCH,         /* "search" */
+    GLOSSARY_ROUTE_CATEGORIES,     /* "_category/" */
+    GLOSSARY_ROUTE_CATEGORY,       /* "_category/{slug}" */
+    GLOSSARY_ROUTE_SEARCH,         /* "_search" */
     GLOSSARY_ROUTE_SITEMAP         /* "sitemap.xml" */
 } glossary_route_kind_t;
 
 
 /*
+ * The module's own pages are named with a byte no slug can hold, a
+ * leading "_" ("_search", "_category/", "_payload.json") or a "."
+ * ("sitemap.xml"), so every canonical slug is a term's, whatever it is;
+ * a page kind added later takes another such name.
+ *
+ * The words of the scheme before, "search" and "category", are slugs like
+ * any other: a term that holds one answers its paths.  When the blob has
+ * no such term, the old paths ("search", "category/", "category/{slug}")
+ * redirect to the new ones; "old" is then the route the path had in the
+ * old scheme, for glossary_route_answer() to fall back on.
+ *
  * slug is the term's slug, or the category's for GLOSSARY_ROUTE_CATEGORY;
- * NULL for the other routes.  The compiler refuses the slugs "category"
- * and "search", so these names never hide a term.
+ * NULL for the other routes.
  */
 typedef struct {
     glossary_route_kind_t   kind;
     const unsigned char    *slug;          /* inside the parsed path */
     size_t                  slug_len;
+    /* a term route of an old word: its route when there is no such term */
+    glossary_route_kind_t   old;
     /* not canonical: redirect to the lower-case form, no trailing slash */
     unsigned                redirect:1;
     /* the slug's bytes are not checked yet: see glossary_route_split() */
@@ -42,11 +54,15 @@ typedef struct {
 } glossary_route_t;
 
 
-#define GLOSSARY_ROUTE_CATEGORY_NAME  "category"
-#define GLOSSARY_ROUTE_SEARCH_NAME    "search"
+#define GLOSSARY_ROUTE_CATEGORY_NAME  "_category"
+#define GLOSSARY_ROUTE_SEARCH_NAME    "_search"
 #define GLOSSARY_ROUTE_RELATED_NAME   "related"
 #define GLOSSARY_ROUTE_PAYLOAD_NAME   "_payload.json"
 #define GLOSSARY_ROUTE_SITEMAP_NAME   "sitemap.xml"
+
+/* the old scheme's words, now slugs: redirected when no term holds them */
+#define GLOSSARY_ROUTE_OLD_CATEGORY   "category"
+#define GLOSSARY_ROUTE_OLD_SEARCH     "search"
 
 
 /*
@@ -108,12 +124,15 @@ typedef struct {
  * A term route is the hot path, inline here: a slug the blob holds is
  * canonical (the reader has checked every stored one), so only a miss, or
  * a redirect for a trailing slash, needs glossary_route_check(), which may
- * turn the route into a redirect or none.  The other routes are answered
- * by glossary_route_answer_page().
+ * turn the route into a redirect or none; a miss on an old word ("search",
+ * "category/") is glossary_route_answer_old()'s.  The other routes are
+ * answered by glossary_route_answer_page().
  */
 
 glossary_answer_kind_t glossary_route_answer_page(const glossary_blob_t *blob,
     glossary_route_t *route, unsigned flags, glossary_answer_t *answer);
+glossary_answer_kind_t glossary_route_answer_old(const glossary_blob_t *blob,
+    glossary_route_t *route);
 
 
 static inline glossary_answer_kind_t
@@ -156,6 +175,10 @@ glossary_route_answer(const glossary_blob_t *blob, glossary_route_t *route,
         }
     }
 
+    if (route->old != GLOSSARY_ROUTE_NONE) {
+        return glossary_route_answer_old(blob, route);
+    }
+
     glossary_route_check(route);
 
     return route->redirect ? GLOSSARY_ANSWER_REDIRECT
@@ -171,7 +194,7 @@ glossary_route_answer(const glossary_blob_t *blob, glossary_route_t *route,
 /*
  * writes the canonical form of a (checked) route's path below the prefix
  * to buf, at most GLOSSARY_ROUTE_CANONICAL_LEN bytes, and returns its
- * length: lower-case slugs, no trailing slash but "category/"'s
+ * length: lower-case slugs, no trailing slash but "_category/"'s
  */
 size_t glossary_route_canonical(const glossary_route_t *route,
     unsigned char *buf);

@@ -6,9 +6,14 @@
  * is rendered (glossary_out.h): the STRINGS section (nearly all of the
  * bytes) streams out as the documents are stored (glossary_strings.h,
  * glossary_render.h), the sections before it are filled in memory and
- * written once STRINGS is complete, CHUNKS and the checksums last.  The
- * file is then mapped and verified by the same reader the module uses,
- * and only then renamed over the target.
+ * written once STRINGS is complete, with CHUNKS (hashed as STRINGS was
+ * written) and the index checksum.  The file is then read once, a window
+ * at a time, for the checksum, every chunk checked against what was
+ * written on the way (glossary_scan()); then verified by the same reader
+ * the module uses, lazily and in full, which reads the index and the
+ * ETags; and only then renamed over the target.  Neither step keeps the
+ * documents' bytes in memory: the compiler's memory grows with the terms,
+ * not with the blob.
  */
 
 #include <errno.h>
@@ -19,6 +24,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
+#include "glossary_autolink_build.h"
 #include "glossary_blob.h"
 #include "glossary_build.h"
 #include "glossary_fts_blob.h"
@@ -55,8 +63,8 @@ typedef struct {
     glossary_entry_t             *entries;  /* sorted by slug: id = index */
     uint32_t                      n;
     uint32_t                     *targets;  /* per link: id or NO_TERM */
-    uint32_t                     *first_link;   /* per entry: into targets */
-    uint32_t                      nlinks;
+    uint64_t                     *first_link;   /* per entry: into targets */
+    uint64_t                      nlinks;
     glossary_site_t               site;
     glossary_search_keys_t        sk;
     glossary_buf_t                page;     /* the search page */
@@ -64,18 +72,27 @@ typedef struct {
     uint32_t                     *buckets;
     uint32_t                      nbuckets;
     uint32_t                      max_probe;
+    unsigned char                *autolink; /* the AUTOLINK image */
+    size_t                        autolink_size;
+    glossary_autolink_t           al;       /* opened, for --autolink */
     glossary_layout_t             lay;
     unsigned char                *fixed;    /* the file up to STRINGS */
+    glossary_chunks_t            *chunks;   /* CHUNKS, its hashes after it */
+    uint64_t                      chunks_size;
     glossary_out_t                out;
     glossary_strings_t            strings;
     glossary_render_t             render;
     glossary_fts_blob_t           fts;      /* the search index */
+    uint64_t                      kinds;    /* the per-term kinds to build */
+    uint32_t                      nkinds;
     uint64_t                      eager;    /* STRINGS before the documents */
     uint64_t                      max_size; /* the largest blob to write */
     uint64_t                      total;    /* the size of the blob */
+    uint64_t                      checksum;
     unsigned char                *map;      /* the blob, sealed */
     glossary_blob_t               check;    /* the blob as nginx reads it */
     unsigned                      committed:1;
+    unsigned                      fts_on:1; /* writing the search index */
     unsigned                      no_base:1;
 } glossary_builder_t;
 
@@ -84,6 +101,7 @@ typedef int (*glossary_build_step_pt)(glossary_builder_t *b);
 
 
 static int glossary_build_check(glossary_builder_t *b);
+static int glossary_build_autolink(glossary_builder_t *b);
 static int glossary_build_lay_out(glossary_builder_t *b);
 static int glossary_build_open(glossary_builder_t *b);
 static int glossary_build_index(glossary_builder_t *b);
@@ -93,10 +111,10 @@ static int glossary_build_finish(glossary_builder_t *b);
 static int glossary_build_seal(glossary_builder_t *b);
 static int glossary_build_publish(glossary_builder_t *b);
 static void glossary_build_release(glossary_builder_t *b);
+static void glossary_build_free_chunks(glossary_builder_t *b);
 static void glossary_build_cleanup(glossary_builder_t *b);
 static int glossary_entry_cmp(const void *a, const void *b);
 static int glossary_check_duplicates(glossary_builder_t *b);
-static int glossary_check_reserved(glossary_builder_t *b);
 static uint32_t glossary_find(glossary_builder_t *b, const glossary_text_t *s);
 static void glossary_resolve(glossary_builder_t *b);
 static uint32_t *glossary_hash_table(glossary_builder_t *b,
@@ -108,18 +126,20 @@ static uint32_t glossary_layout_table(const glossary_layout_t *l,
 static void *glossary_fixed(glossary_builder_t *b, uint32_t id);
 static void glossary_write_header(glossary_builder_t *b);
 static int glossary_write_chunks(glossary_builder_t *b);
+static uint64_t glossary_index_checksum(glossary_builder_t *b);
 
 
 /* the steps, in order: each one runs only when the ones before succeeded */
 static glossary_build_step_pt  glossary_build_steps[] = {
     glossary_build_check,       /* options, template; the terms as a whole */
+    glossary_build_autolink,    /* the automaton of names, aliases, slugs */
     glossary_build_lay_out,     /* search keys, slug index, sections' places */
     glossary_build_open,        /* the temporary file, workers, writers */
     glossary_build_index,       /* TERMS to SEARCH_PAGE, their strings first */
     glossary_build_render,      /* every document into STRINGS */
     glossary_build_search,      /* the search index and its texts done */
-    glossary_build_finish,      /* the header and the records into the file */
-    glossary_build_seal,        /* CHUNKS, the index checksum, the checksum */
+    glossary_build_finish,      /* the records, CHUNKS, the index checksum */
+    glossary_build_seal,        /* the checksum, read back a window a time */
     glossary_build_publish,     /* verified as nginx verifies it, renamed */
     NULL
 };
@@ -138,6 +158,17 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     b.max_size = (conf->max_size != 0
                   && conf->max_size < GLOSSARY_MAX_FILE_SIZE)
                  ? conf->max_size : GLOSSARY_MAX_FILE_SIZE;
+    b.kinds = conf->doc_kinds ? conf->doc_kinds
+                              : ((uint64_t) 1 << GLOSSARY_DOC_KINDS) - 1;
+
+    for (i = 0; i < GLOSSARY_DOC_KINDS; i++) {
+        b.nkinds += (b.kinds >> i) & 1;
+    }
+
+    /* the search index answers with the hits' documents */
+    b.fts_on = !conf->no_fts
+               && (b.kinds & (((uint64_t) 1 << GLOSSARY_DOC_SEARCH_JSON)
+                              | ((uint64_t) 1 << GLOSSARY_DOC_SEARCH_HTML)));
 
     rc = GLOSSARY_EXIT_OK;
 
@@ -153,7 +184,7 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
 
 /*
  * The options and the template, then the terms: some, sorted by slug,
- * unique, no route name; their links resolved; the site's orders.
+ * unique; their links resolved; the site's orders.
  */
 static int
 glossary_build_check(glossary_builder_t *b)
@@ -179,11 +210,6 @@ glossary_build_check(glossary_builder_t *b)
     qsort(b->entries, b->n, sizeof(glossary_entry_t), glossary_entry_cmp);
 
     rc = glossary_check_duplicates(b);
-
-    if (rc == GLOSSARY_EXIT_OK) {
-        rc = glossary_check_reserved(b);
-    }
-
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
@@ -196,19 +222,105 @@ glossary_build_check(glossary_builder_t *b)
 
 
 /*
+ * The AUTOLINK image: every term's name, aliases and slug (as words), its
+ * id the blob's.  With --autolink the term pages are rewritten with it as
+ * they are rendered, so it is opened by the module's own reader here.
+ */
+static int
+glossary_build_autolink(glossary_builder_t *b)
+{
+    int                           err;
+    uint32_t                      id, j;
+    glossary_entry_t             *e;
+    glossary_autolink_status_t    rc;
+    glossary_autolink_stats_t     stats;
+    glossary_autolink_builder_t  *ab;
+
+    ab = glossary_autolink_builder_create(b->n, b->conf->accents
+                                          ? GLOSSARY_AUTOLINK_BUILD_ACCENTS
+                                          : 0);
+    if (ab == NULL) {
+        glossary_out_of_memory(0);
+    }
+
+    err = 0;
+
+    for (id = 0; id < b->n && !err; id++) {
+        e = &b->entries[id];
+
+        err = glossary_autolink_builder_add(ab, id,
+                                            (const unsigned char *)
+                                            e->term.data, e->term.len,
+                                            GLOSSARY_AUTOLINK_NAME)
+              || glossary_autolink_builder_add(ab, id,
+                                               (const unsigned char *)
+                                               e->slug.data, e->slug.len,
+                                               GLOSSARY_AUTOLINK_SLUG);
+
+        for (j = 0; j < e->naliases && !err; j++) {
+            err = glossary_autolink_builder_add(ab, id,
+                                                (const unsigned char *)
+                                                e->aliases[j].data,
+                                                e->aliases[j].len,
+                                                GLOSSARY_AUTOLINK_ALIAS);
+        }
+    }
+
+    if (!err) {
+        err = glossary_autolink_builder_finish(ab, &b->autolink,
+                                               &b->autolink_size, &stats);
+    }
+
+    if (err) {
+        glossary_error("autolink automaton: %s",
+                       glossary_autolink_builder_error(ab));
+        glossary_autolink_builder_free(ab);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    glossary_autolink_builder_free(ab);
+
+    if (!b->conf->autolink) {
+        return GLOSSARY_EXIT_OK;
+    }
+
+    rc = glossary_autolink_open(&b->al, b->autolink, b->autolink_size);
+
+    if (rc != GLOSSARY_AUTOLINK_OK) {
+        glossary_error("internal error, the autolink automaton does not "
+                       "verify: %s: %s", glossary_autolink_strerror(rc),
+                       b->al.detail);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    glossary_site_autolink(&b->site, &b->al);
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/*
  * The search keys, the search page and the slug index: then every section
  * but STRINGS and CHUNKS has a known size and a place, and their records
- * go into "fixed", the file up to STRINGS.
+ * go into "fixed", the file up to STRINGS.  A build without the kinds
+ * that search (the hits, JSON or HTML) has no search keys, one without
+ * the pages no search page.
  */
 static int
 glossary_build_lay_out(glossary_builder_t *b)
 {
     glossary_layout_t  *l;
 
-    glossary_search_keys(&b->sk, &b->site);
+    if (b->kinds & (((uint64_t) 1 << GLOSSARY_DOC_SEARCH_JSON)
+                    | ((uint64_t) 1 << GLOSSARY_DOC_SEARCH_HTML)))
+    {
+        glossary_search_keys(&b->sk, &b->site);
+    }
 
-    glossary_page_search(&b->site, &b->page);
-    b->nseg = glossary_search_segments(&b->page);
+    if (b->kinds & ((uint64_t) 1 << GLOSSARY_DOC_SEARCH_HTML)) {
+        glossary_page_search(&b->site, &b->page);
+        b->nseg = glossary_search_segments(&b->page);
+    }
 
     if (b->nseg > GLOSSARY_MAX_SEGMENTS) {
         glossary_error("the search page has %zu parts, over the limit of %d: "
@@ -234,13 +346,17 @@ glossary_build_lay_out(glossary_builder_t *b)
     l->count[GLOSSARY_SECTION_TERMS] = b->n;
     l->count[GLOSSARY_SECTION_RELATED] = b->nlinks;
     l->count[GLOSSARY_SECTION_HASH] = b->nbuckets;
-    l->count[GLOSSARY_SECTION_DOCS] = (uint64_t) b->n
-                                      * GLOSSARY_DOCS_PER_TERM_V1_1;
+    l->count[GLOSSARY_SECTION_DOCS] = (uint64_t) b->n * b->nkinds;
     l->count[GLOSSARY_SECTION_GLOBALS] = GLOSSARY_GLOBAL_DOCS_V1_1;
-    l->count[GLOSSARY_SECTION_CATEGORIES] = b->site.ncats;
+    /* a category is only its JSON document and its page */
+    l->count[GLOSSARY_SECTION_CATEGORIES] =
+        (b->kinds & (((uint64_t) 1 << GLOSSARY_DOC_TERM_JSON)
+                     | ((uint64_t) 1 << GLOSSARY_DOC_TERM_HTML)))
+        ? b->site.ncats : 0;
     l->count[GLOSSARY_SECTION_SEARCH_TERMS] = b->sk.nterms;
     l->count[GLOSSARY_SECTION_SEARCH_WORDS] = b->sk.nwords;
     l->count[GLOSSARY_SECTION_SEARCH_PAGE] = b->nseg;
+    l->count[GLOSSARY_SECTION_AUTOLINK] = b->autolink_size;
 
     glossary_layout_place(l);
 
@@ -267,6 +383,9 @@ glossary_build_open(glossary_builder_t *b)
     b->render.docs = glossary_fixed(b, GLOSSARY_SECTION_DOCS);
     b->render.globals = glossary_fixed(b, GLOSSARY_SECTION_GLOBALS);
     b->render.cats = glossary_fixed(b, GLOSSARY_SECTION_CATEGORIES);
+    b->render.doc_kinds = b->kinds;
+    b->render.gzip = !b->conf->no_gzip;
+    b->render.ncats = (uint32_t) b->lay.count[GLOSSARY_SECTION_CATEGORIES];
     b->render.max_size = b->max_size;
 
     rc = glossary_render_start(&b->render);
@@ -288,7 +407,8 @@ glossary_build_open(glossary_builder_t *b)
 static int
 glossary_build_index(glossary_builder_t *b)
 {
-    uint32_t             id, j, link;
+    uint32_t             id, j;
+    uint64_t             link;
     glossary_hash_t     *hash;
     glossary_term_t     *t;
     glossary_entry_t    *e;
@@ -297,14 +417,17 @@ glossary_build_index(glossary_builder_t *b)
     t = glossary_fixed(b, GLOSSARY_SECTION_TERMS);
     rel = glossary_fixed(b, GLOSSARY_SECTION_RELATED);
 
+    /*
+     * First, what the reader's checks read at load: the slugs, each term's
+     * followed by its related entries' (stored again, not shared with
+     * their terms': read in order then, not one term record away each),
+     * the search keys and the search page.  A lazily verifying reader
+     * hashes these first "eager" bytes at load.
+     */
     for (id = 0; id < b->n; id++) {
         e = &b->entries[id];
 
         t[id].slug = glossary_text(&b->strings, &e->slug);
-        t[id].term = glossary_text(&b->strings, &e->term);
-        t[id].category = glossary_text(&b->strings, &e->category);
-        t[id].short_definition = glossary_text(&b->strings,
-                                               &e->short_definition);
         t[id].related_first = b->first_link[id];
         t[id].related_count = e->nrelated;
 
@@ -312,8 +435,9 @@ glossary_build_index(glossary_builder_t *b)
             link = b->first_link[id] + j;
 
             rel[link].term_id = b->targets[link];
-            rel[link].slug = glossary_text(&b->strings, &e->related[j].slug);
-            rel[link].name = glossary_text(&b->strings, &e->related[j].name);
+            rel[link].slug = glossary_string_raw(&b->strings,
+                                                 e->related[j].slug.data,
+                                                 e->related[j].slug.len);
         }
     }
 
@@ -323,23 +447,49 @@ glossary_build_index(glossary_builder_t *b)
     hash->max_probe = b->max_probe;
     memcpy(hash + 1, b->buckets, (size_t) b->nbuckets * sizeof(uint32_t));
 
-    glossary_search_write(&b->sk, &b->strings,
-                          glossary_fixed(b, GLOSSARY_SECTION_SEARCH_TERMS),
-                          glossary_fixed(b, GLOSSARY_SECTION_SEARCH_WORDS));
+    if (b->sk.n != 0) {
+        glossary_search_write(&b->sk, &b->strings,
+                            glossary_fixed(b, GLOSSARY_SECTION_SEARCH_TERMS),
+                            glossary_fixed(b, GLOSSARY_SECTION_SEARCH_WORDS));
+    }
 
-    glossary_search_page(&b->page, &b->strings,
-                         glossary_fixed(b, GLOSSARY_SECTION_SEARCH_PAGE));
+    if (b->nseg != 0) {
+        glossary_search_page(&b->page, &b->strings,
+                             glossary_fixed(b, GLOSSARY_SECTION_SEARCH_PAGE));
+    }
+
     glossary_buf_free(&b->page);
+
+    memcpy(glossary_fixed(b, GLOSSARY_SECTION_AUTOLINK), b->autolink,
+           b->autolink_size);
 
     b->eager = b->strings.len;
 
-    if (b->conf->no_fts) {
+    /*
+     * Then the texts no check reads, verified at first use (a variable's
+     * name or category): names, categories, short definitions
+     */
+    for (id = 0; id < b->n; id++) {
+        e = &b->entries[id];
+
+        t[id].term = glossary_text(&b->strings, &e->term);
+        t[id].category = glossary_text(&b->strings, &e->category);
+        t[id].short_definition = glossary_text(&b->strings,
+                                               &e->short_definition);
+
+        for (j = 0; j < e->nrelated; j++) {
+            link = b->first_link[id] + j;
+            rel[link].name = glossary_text(&b->strings, &e->related[j].name);
+        }
+    }
+
+    if (!b->fts_on) {
         return GLOSSARY_EXIT_OK;
     }
 
     /*
-     * the search index's thread: the terms' texts into STRINGS, after the
-     * eager strings, then the index, while the documents are rendered
+     * the search index's thread: the terms' texts into STRINGS, after
+     * those, then the index, while the documents are rendered
      */
     return glossary_fts_blob_start(&b->fts, b->entries, b->n,
                                    b->site.cat_of, &b->strings);
@@ -363,8 +513,9 @@ glossary_build_search(glossary_builder_t *b)
 
 /*
  * STRINGS is complete: CHUNKS goes after it, the blob's size is known and
- * checked, and the file gets everything before STRINGS.  What that needed
- * is released, the model too: the blob is mapped whole next.
+ * checked, and the file gets everything before STRINGS and after it, with
+ * the index checksum, computed from memory.  What that needed is released,
+ * the model too.
  */
 static int
 glossary_build_finish(glossary_builder_t *b)
@@ -375,13 +526,17 @@ glossary_build_finish(glossary_builder_t *b)
 
     glossary_strings_stop(&b->strings);
 
+    if (b->fts_on) {
+        glossary_fts_blob_hashes(&b->fts, &b->strings);
+    }
+
     l = &b->lay;
     l->count[GLOSSARY_SECTION_STRINGS] = b->strings.len;
     l->count[GLOSSARY_SECTION_CHUNKS] = (b->strings.len
                                          + ((uint64_t) 1
                                             << GLOSSARY_CHUNK_SHIFT) - 1)
                                         >> GLOSSARY_CHUNK_SHIFT;
-    if (!b->conf->no_fts) {
+    if (b->fts_on) {
         l->count[GLOSSARY_SECTION_FTS] = b->fts.img.size;
     }
 
@@ -401,7 +556,14 @@ glossary_build_finish(glossary_builder_t *b)
         return rc;
     }
 
+    rc = glossary_write_chunks(b);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
     glossary_write_header(b);
+    ((glossary_header_t *) b->fixed)->index_checksum =
+        glossary_index_checksum(b);
 
     rc = glossary_out_write(&b->out, b->fixed,
                             l->offset[GLOSSARY_SECTION_STRINGS], 0);
@@ -409,25 +571,29 @@ glossary_build_finish(glossary_builder_t *b)
         return rc;
     }
 
-    if (b->conf->no_fts) {
-        goto written;
-    }
-
-    glossary_fts_blob_header(&b->fts, &fts);
-
-    rc = glossary_out_write(&b->out, &fts, sizeof(fts),
-                            l->offset[GLOSSARY_SECTION_FTS]);
+    /* the padding before it is the file's hole: zeros */
+    rc = glossary_out_write(&b->out, b->chunks, b->chunks_size,
+                            l->offset[GLOSSARY_SECTION_CHUNKS]);
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
 
-    rc = glossary_out_write(&b->out, b->fts.img.data, b->fts.img.size,
-                            l->offset[GLOSSARY_SECTION_FTS] + sizeof(fts));
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
-    }
+    if (b->fts_on) {
+        glossary_fts_blob_header(&b->fts, &fts);
 
-written:
+        rc = glossary_out_write(&b->out, &fts, sizeof(fts),
+                                l->offset[GLOSSARY_SECTION_FTS]);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+
+        rc = glossary_out_write(&b->out, b->fts.img.data, b->fts.img.size,
+                                l->offset[GLOSSARY_SECTION_FTS]
+                                + sizeof(fts));
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+    }
 
     b->no_base = (b->site.base.len == 0);
     glossary_build_release(b);
@@ -437,22 +603,21 @@ written:
 
 
 /*
- * The file as written is what is checksummed and checked: CHUNKS from the
- * bytes of STRINGS, then the index checksum, then the checksum.
+ * The file as written is what is checksummed: read back a window at a
+ * time (the file, not what was meant to go into it), every chunk of
+ * STRINGS compared with the hash taken as it was written.
  */
 static int
 glossary_build_seal(glossary_builder_t *b)
 {
-    int       rc;
-    uint64_t  checksum;
+    uint64_t  bad, strings_off;
 
     if (ftruncate(b->out.fd, (off_t) b->total) == -1) {
         glossary_error("%s: truncate: %s", b->out.tmp, strerror(errno));
         return GLOSSARY_EXIT_IO;
     }
 
-    b->map = mmap(NULL, b->total, PROT_READ, MAP_SHARED | MAP_POPULATE,
-                  b->out.fd, 0);
+    b->map = mmap(NULL, b->total, PROT_READ, MAP_SHARED, b->out.fd, 0);
 
     if (b->map == MAP_FAILED) {
         b->map = NULL;
@@ -460,31 +625,32 @@ glossary_build_seal(glossary_builder_t *b)
         return GLOSSARY_EXIT_IO;
     }
 
-    (void) madvise(b->map, b->total, MADV_SEQUENTIAL);
+    strings_off = b->lay.offset[GLOSSARY_SECTION_STRINGS];
 
-    rc = glossary_write_chunks(b);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
+    b->checksum = glossary_scan(b->map, b->total, strings_off,
+                                b->lay.count[GLOSSARY_SECTION_STRINGS],
+                                GLOSSARY_CHUNK_SHIFT,
+                                (uint64_t *) (b->chunks + 1),
+                                &bad);
+
+    if (bad != UINT64_MAX) {
+        glossary_error("%s: internal error, chunk %llu of the strings reads "
+                       "back otherwise than it was written", b->out.tmp,
+                       (unsigned long long) bad);
+        return GLOSSARY_EXIT_IO;
     }
 
-    checksum = glossary_blob_index_checksum(b->map, b->total,
-                                      b->lay.offset[GLOSSARY_SECTION_STRINGS],
-                                      b->lay.count[GLOSSARY_SECTION_STRINGS]);
-
-    rc = glossary_out_write(&b->out, &checksum, sizeof(checksum),
-                            offsetof(glossary_header_t, index_checksum));
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
-    }
-
-    checksum = glossary_blob_checksum(b->map, b->total);
-
-    return glossary_out_write(&b->out, &checksum, sizeof(checksum),
+    return glossary_out_write(&b->out, &b->checksum, sizeof(uint64_t),
                               offsetof(glossary_header_t, checksum));
 }
 
 
-/* what nginx will refuse, opening it either way, is never published */
+/*
+ * What nginx will refuse, opening it either way, is never published: the
+ * lazy open reads the index (index checksum, eager chunks, structure), the
+ * full one the ETags too, with the checksum just read back; every chunk
+ * was checked on the way
+ */
 static int
 glossary_build_publish(glossary_builder_t *b)
 {
@@ -495,7 +661,8 @@ glossary_build_publish(glossary_builder_t *b)
                                   GLOSSARY_OPEN_LAZY);
 
     if (st == GLOSSARY_OK) {
-        st = glossary_blob_open(&b->check, b->map, b->total);
+        st = glossary_blob_open_summed(&b->check, b->map, b->total, 0,
+                                       b->checksum);
     }
 
     if (st != GLOSSARY_OK) {
@@ -544,12 +711,23 @@ glossary_build_release(glossary_builder_t *b)
     free(b->first_link);
     free(b->buckets);
     free(b->fixed);
+    free(b->autolink);
+    b->autolink = NULL;
     b->targets = NULL;
     b->first_link = NULL;
     b->buckets = NULL;
     b->fixed = NULL;
 
     malloc_trim(0);
+}
+
+
+/* the last of it: what seal read the file back against */
+static void
+glossary_build_free_chunks(glossary_builder_t *b)
+{
+    free(b->chunks);
+    b->chunks = NULL;
 }
 
 
@@ -560,6 +738,8 @@ glossary_build_cleanup(glossary_builder_t *b)
     if (b->map != NULL) {
         munmap(b->map, b->total);
     }
+
+    glossary_build_free_chunks(b);
 
     /* the writer stops before the file is closed */
     glossary_strings_stop(&b->strings);
@@ -621,45 +801,9 @@ glossary_check_duplicates(glossary_builder_t *b)
     }
 
     glossary_error_at(&dup->loc, "duplicate slug \"%s\" (first defined at "
-                      "%s:%u:%u)", dup->slug.data, e->loc.file,
-                      (unsigned) e->loc.line, (unsigned) e->loc.column);
-
-    return GLOSSARY_EXIT_DATA;
-}
-
-
-/* reserved slugs: route names that a term page would shadow */
-static int
-glossary_check_reserved(glossary_builder_t *b)
-{
-    size_t             i;
-    uint32_t           id;
-    glossary_entry_t  *e, *bad;
-
-    static const char  *reserved[] = { "category", "search", NULL };
-
-    bad = NULL;
-
-    for (id = 0; id < b->n; id++) {
-        e = &b->entries[id];
-
-        for (i = 0; reserved[i] != NULL; i++) {
-            if (e->slug.len == strlen(reserved[i])
-                && memcmp(e->slug.data, reserved[i], e->slug.len) == 0
-                && (bad == NULL || e->seq < bad->seq))
-            {
-                bad = e;
-            }
-        }
-    }
-
-    if (bad == NULL) {
-        return GLOSSARY_EXIT_OK;
-    }
-
-    glossary_error_at(&bad->loc, "slug \"%s\" is reserved: {prefix}%s is "
-                      "a route of the module", bad->slug.data,
-                      bad->slug.data);
+                      "%s:%llu:%llu)", dup->slug.data, e->loc.file,
+                      (unsigned long long) e->loc.line,
+                      (unsigned long long) e->loc.column);
 
     return GLOSSARY_EXIT_DATA;
 }
@@ -698,10 +842,11 @@ static void
 glossary_resolve(glossary_builder_t *b)
 {
     size_t             dangling;
-    uint32_t           id, j, link, first_from, first_to;
+    uint32_t           id, j, first_from, first_to;
+    uint64_t           link;
     glossary_entry_t  *e;
 
-    b->first_link = glossary_xmalloc((size_t) b->n * sizeof(uint32_t));
+    b->first_link = glossary_xmalloc((size_t) b->n * sizeof(uint64_t));
     b->nlinks = 0;
 
     for (id = 0; id < b->n; id++) {
@@ -871,8 +1016,10 @@ glossary_write_header(glossary_builder_t *b)
     hd->section_table = GLOSSARY_HEADER_SIZE;
     hd->build_time = b->conf->build_time;
     hd->term_count = b->n;
-    hd->docs_per_term = GLOSSARY_DOCS_PER_TERM_V1_1;
+    hd->docs_per_term = b->nkinds;
+    hd->doc_kinds = b->kinds;
     hd->global_docs = GLOSSARY_GLOBAL_DOCS_V1_1;
+    hd->flags = b->conf->no_gzip ? GLOSSARY_FLAG_NO_GZIP : 0;
 
     hd->section_count = glossary_layout_table(&b->lay, (glossary_section_t *)
                                               (b->fixed
@@ -880,36 +1027,86 @@ glossary_write_header(glossary_builder_t *b)
 }
 
 
-/* CHUNKS: the hash of each chunk of STRINGS as written */
+/*
+ * CHUNKS, with the hash of each chunk of STRINGS that the writer took as
+ * it wrote it (it follows STRINGS after zeros to its 8-byte boundary)
+ */
 static int
 glossary_write_chunks(glossary_builder_t *b)
 {
-    int                 rc;
-    size_t              size;
-    uint64_t            i, n, *hashes;
-    glossary_chunks_t  *c;
+    uint64_t  n, got, *hashes;
 
     n = b->lay.count[GLOSSARY_SECTION_CHUNKS];
-    size = sizeof(glossary_chunks_t) + n * sizeof(uint64_t);
 
-    c = glossary_xmalloc(size);
-    c->chunk_shift = GLOSSARY_CHUNK_SHIFT;
-    c->reserved = 0;
-    c->eager_size = b->eager;
+    hashes = glossary_strings_hashes(&b->strings, &got);
 
-    hashes = (uint64_t *) (c + 1);
-
-    for (i = 0; i < n; i++) {
-        hashes[i] = glossary_blob_chunk_hash(b->map,
-                                      b->lay.offset[GLOSSARY_SECTION_STRINGS],
-                                      b->lay.count[GLOSSARY_SECTION_STRINGS],
-                                      GLOSSARY_CHUNK_SHIFT, i);
+    if (got != n) {
+        glossary_error("%s: internal error, %llu chunks hashed of %llu",
+                       b->out.tmp, (unsigned long long) got,
+                       (unsigned long long) n);
+        free(hashes);
+        return GLOSSARY_EXIT_IO;
     }
 
-    rc = glossary_out_write(&b->out, c, size,
-                            b->lay.offset[GLOSSARY_SECTION_CHUNKS]);
+    b->chunks_size = sizeof(glossary_chunks_t) + n * sizeof(uint64_t);
+    b->chunks = glossary_xcalloc(1, b->chunks_size);
+    b->chunks->chunk_shift = GLOSSARY_CHUNK_SHIFT;
+    b->chunks->eager_size = b->eager;
 
-    free(c);
+    if (n != 0) {
+        memcpy(b->chunks + 1, hashes, n * sizeof(uint64_t));
+    }
 
-    return rc;
+    free(hashes);
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/* glossary_blob_index_checksum() of the file, from what goes into it */
+static uint64_t
+glossary_index_checksum(glossary_builder_t *b)
+{
+    uint64_t                 h, strings_off, end, pad;
+    XXH3_state_t            *st;
+    glossary_fts_section_t   fts;
+
+    static const unsigned char  zeros[GLOSSARY_ALIGN];
+
+    strings_off = b->lay.offset[GLOSSARY_SECTION_STRINGS];
+    end = strings_off + b->lay.count[GLOSSARY_SECTION_STRINGS];
+    pad = b->lay.offset[GLOSSARY_SECTION_CHUNKS] - end;
+
+    h = XXH3_64bits(b->fixed + GLOSSARY_CHECKSUM_FROM,
+                    offsetof(glossary_header_t, index_checksum)
+                    - GLOSSARY_CHECKSUM_FROM);
+    h = XXH3_64bits_withSeed(b->fixed + offsetof(glossary_header_t,
+                                                 index_checksum) + 8,
+                             strings_off - offsetof(glossary_header_t,
+                                                    index_checksum) - 8, h);
+
+    /* what follows STRINGS: the zeros before CHUNKS, and CHUNKS */
+    st = XXH3_createState();
+    if (st == NULL) {
+        glossary_out_of_memory(0);
+    }
+
+    XXH3_64bits_reset_withSeed(st, h);
+    XXH3_64bits_update(st, zeros, (size_t) pad);
+    XXH3_64bits_update(st, b->chunks, (size_t) b->chunks_size);
+
+    /* then the zeros before FTS, and FTS */
+    if (b->fts_on) {
+        glossary_fts_blob_header(&b->fts, &fts);
+        pad = b->lay.offset[GLOSSARY_SECTION_FTS]
+              - b->lay.offset[GLOSSARY_SECTION_CHUNKS] - b->chunks_size;
+        XXH3_64bits_update(st, zeros, (size_t) pad);
+        XXH3_64bits_update(st, &fts, sizeof(fts));
+        XXH3_64bits_update(st, b->fts.img.data, (size_t) b->fts.img.size);
+    }
+
+    h = XXH3_64bits_digest(st);
+    XXH3_freeState(st);
+
+    return h;
 }

@@ -18,6 +18,10 @@ typedef struct {
     uint64_t               build_time;  /* seconds since the epoch */
     int                    quiet;       /* no summary on stderr */
     uint64_t               max_size;    /* largest blob; 0: the format's */
+    uint64_t               doc_kinds;   /* per-term kinds; 0: every one */
+    int                    no_gzip;     /* no gzip variant at all */
+    int                    autolink;    /* link terms in the term pages */
+    int                    accents;     /* the automaton folds accents */
     int                    no_fts;      /* no search index (FTS section) */
     glossary_site_conf_t   site;        /* the pages' options */
 } glossary_build_conf_t;

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <xxhash.h>
+
 #include "glossary_out.h"
 
 #include "glossary_fts.h"
@@ -50,7 +52,7 @@ glossary_fts_blob_start(glossary_fts_blob_t *f,
     nstr = 0;
 
     for (id = 0; id < n; id++) {
-        nstr += 2 * (size_t) entries[id].nfaq;
+        nstr += 2 * (size_t) entries[id].nfaq + entries[id].naliases;
     }
 
     f->docs = glossary_xcalloc((size_t) n + 1, sizeof(glossary_fts_input_t));
@@ -69,9 +71,12 @@ glossary_fts_blob_start(glossary_fts_blob_t *f,
         d->category = cat_of[id] == GLOSSARY_NO_TERM
                       ? GLOSSARY_FTS_NO_CATEGORY : cat_of[id];
 
-        /* no aliases in the model yet: the field stays empty */
-        d->aliases = NULL;
-        d->naliases = 0;
+        d->aliases = f->strs + nstr;
+        d->naliases = e->naliases;
+
+        for (k = 0; k < e->naliases; k++) {
+            f->strs[nstr++] = glossary_fts_blob_str(&e->aliases[k]);
+        }
 
         d->faq = f->strs + nstr;
         d->nfaq = 2 * e->nfaq;
@@ -107,57 +112,102 @@ glossary_fts_blob_start(glossary_fts_blob_t *f,
 
 
 /* the texts, a megabyte at a time, into their room in the file */
+/*
+ * n bytes of texts at *off, padded with zeros to a whole chunk (the room is
+ * whole chunks), each chunk hashed as the strings' writer hashes its own
+ */
+static int
+glossary_fts_blob_flush(glossary_fts_blob_t *f, unsigned char *buf,
+    size_t n, uint64_t *off)
+{
+    size_t  chunk, k;
+
+    chunk = (size_t) 1 << GLOSSARY_CHUNK_SHIFT;
+
+    if (n % chunk) {
+        memset(buf + n, 0, chunk - n % chunk);
+        n += chunk - n % chunk;
+    }
+
+    for (k = 0; k < n; k += chunk) {
+        f->hashes[f->nhashes++] = XXH3_64bits(buf + k, chunk);
+    }
+
+    if (glossary_pwrite_all(f->fd, buf, n, (off_t) *off) == -1) {
+        return errno ? errno : EIO;
+    }
+
+    *off += n;
+
+    return 0;
+}
+
+
 static int
 glossary_fts_blob_write(glossary_fts_blob_t *f)
 {
-    size_t          len, cap, n;
+    int             err;
+    size_t          len, cap, n, k, room, doc_cap;
     uint32_t        id;
-    uint64_t        off;
-    unsigned char  *buf;
+    uint64_t        off, nchunks;
+    unsigned char  *buf, *doc;
 
-    cap = 1 << 20;
+    cap = (size_t) 16 << GLOSSARY_CHUNK_SHIFT;
+    nchunks = (f->text.len + ((uint64_t) 1 << GLOSSARY_CHUNK_SHIFT) - 1)
+              >> GLOSSARY_CHUNK_SHIFT;
     buf = malloc(cap);
+    doc = NULL;
+    doc_cap = 0;
+    f->hashes = calloc(nchunks + 1, sizeof(uint64_t));
     off = f->text.off;
     n = 0;
+    err = 0;
 
-    if (buf == NULL) {
+    if (buf == NULL || f->hashes == NULL) {
+        free(buf);
         return ENOMEM;
     }
 
-    for (id = 0; id <= f->n; id++) {
-        len = id < f->n ? glossary_fts_doc_text(&f->docs[id], NULL, NULL) : 0;
+    for (id = 0; id < f->n && err == 0; id++) {
+        len = glossary_fts_doc_text(&f->docs[id], NULL, NULL);
 
-        if (n && (id == f->n || n + len > cap)) {
-            if (glossary_pwrite_all(f->fd, buf, n, (off_t) off) == -1) {
+        if (len > doc_cap) {
+            free(doc);
+            doc_cap = len;
+            doc = malloc(doc_cap);
+
+            if (doc == NULL) {
                 free(buf);
-                return errno ? errno : EIO;
-            }
-
-            off += n;
-            n = 0;
-        }
-
-        if (id == f->n) {
-            break;
-        }
-
-        if (len > cap) {
-            free(buf);
-            cap = len;
-            buf = malloc(cap);
-
-            if (buf == NULL) {
                 return ENOMEM;
             }
         }
 
-        (void) glossary_fts_doc_text(&f->docs[id], buf + n, NULL);
-        n += len;
+        (void) glossary_fts_doc_text(&f->docs[id], doc, NULL);
+
+        for (k = 0; k < len && err == 0; k += room) {
+            room = (cap - n < len - k) ? cap - n : len - k;
+            memcpy(buf + n, doc + k, room);
+            n += room;
+
+            if (n == cap) {
+                err = glossary_fts_blob_flush(f, buf, n, &off);
+                n = 0;
+            }
+        }
+    }
+
+    if (err == 0 && n) {
+        err = glossary_fts_blob_flush(f, buf, n, &off);
     }
 
     free(buf);
+    free(doc);
 
-    return off == f->text.off + f->text.len ? 0 : EIO;
+    if (err) {
+        return err;
+    }
+
+    return f->nhashes == nchunks ? 0 : EIO;
 }
 
 
@@ -226,6 +276,15 @@ glossary_fts_blob_header(const glossary_fts_blob_t *f,
 
 
 void
+glossary_fts_blob_hashes(glossary_fts_blob_t *f, glossary_strings_t *s)
+{
+    glossary_strings_set_hashes(s, (f->text.off - s->base)
+                                   >> GLOSSARY_CHUNK_SHIFT,
+                                f->hashes, f->nhashes);
+}
+
+
+void
 glossary_fts_blob_free(glossary_fts_blob_t *f)
 {
     if (f->started) {
@@ -236,6 +295,8 @@ glossary_fts_blob_free(glossary_fts_blob_t *f)
     glossary_fts_image_free(&f->img);
     free(f->docs);
     free(f->strs);
+    free(f->hashes);
     f->docs = NULL;
     f->strs = NULL;
+    f->hashes = NULL;
 }

@@ -20,10 +20,12 @@
 
 typedef struct {
     glossary_fts_input_t   *docs;       /* one per term, by id */
-    glossary_fts_str_t     *strs;       /* their FAQ strings */
+    glossary_fts_str_t     *strs;       /* their aliases and FAQ strings */
     uint32_t                n;
     glossary_fts_image_t    img;        /* TEXT empty: the texts in STRINGS */
     glossary_ref_t          text;       /* in the file */
+    uint64_t               *hashes;     /* of its chunks, as CHUNKS has */
+    uint64_t                nhashes;
     int                     fd;
     int                     werror;     /* errno of writing the texts */
     int                     rc;         /* of the writer */
@@ -54,6 +56,9 @@ uint64_t glossary_fts_blob_size(const glossary_fts_blob_t *f);
 /* the section's header, to write before the image (f->img.data) */
 void glossary_fts_blob_header(const glossary_fts_blob_t *f,
     glossary_fts_section_t *h);
+
+/* after glossary_strings_stop(): the texts' chunks' hashes into s's */
+void glossary_fts_blob_hashes(glossary_fts_blob_t *f, glossary_strings_t *s);
 
 /* the thread joined, the memory freed; may be called again */
 void glossary_fts_blob_free(glossary_fts_blob_t *f);

@@ -109,7 +109,7 @@ static const char  glossary_default_template[] =
 "</main>\n"
 "<footer>\n"
 "<p><a href=\"{{root}}\">All terms</a> &middot; "
-"<a href=\"{{root}}category/\">Categories</a></p>\n"
+"<a href=\"{{root}}_category/\">Categories</a></p>\n"
 "</footer>\n"
 "</body>\n"
 "</html>\n";
@@ -404,7 +404,7 @@ glossary_template_loc(glossary_loc_t *loc, const char *file,
         }
     }
 
-    loc->column = (uint32_t) (off - line_start + 1);
+    loc->column = off - line_start + 1;
 }
 
 
@@ -569,11 +569,11 @@ glossary_template_parse(const char *file, const char *text, size_t len)
 
                 glossary_template_loc(&oloc, file, text, open_at[depth - 1]);
                 glossary_error_at(&loc, "\"{{/%s}}\" closes the section "
-                                  "\"%s\" opened at line %u, column %u",
+                                  "\"%s\" opened at line %llu, column %llu",
                                   glossary_tvar_names[var],
                                   glossary_tvar_names[t->ops[k].var],
-                                  (unsigned) oloc.line,
-                                  (unsigned) oloc.column);
+                                  (unsigned long long) oloc.line,
+                                  (unsigned long long) oloc.column);
                 goto failed;
             }
 

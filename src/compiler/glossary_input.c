@@ -1,17 +1,28 @@
 /*
  * glossaryc input readers.
  *
- * Every file is parsed with yajl's callback parser into a small tree of our
- * own that remembers where each value starts (yajl itself only reports a
- * byte offset within the last chunk).  The tree is then read as one of the
- * input forms:
+ * Every file is read as a stream, in chunks fed to yajl's callback parser,
+ * which builds a small tree of our own that remembers where each value
+ * starts.  yajl only reports a byte offset within the chunk it is given,
+ * so a lexer of our own runs over each chunk first and queues the place
+ * of every token; each callback takes its token's place from the queue,
+ * whatever chunk the token began in.  The tree holds one term at a time:
+ * each term is handed to the model as soon as it ends, and its tree freed.
+ * The forms:
  *
  *   - JSON Lines (.jsonl, .ndjson): one term object per non-blank line;
  *   - a Nuxt payload: a top-level array whose element 0 is an object whose
- *     values are all integers, in devalue's flattened form;
+ *     values are all integers, in devalue's flattened form: its references
+ *     may point anywhere in it, so it is kept whole, within a bound of the
+ *     machine's memory (glossary_input_memory());
  *   - a top-level array of term objects;
  *   - a top-level object with a "terms" array;
  *   - a top-level object that is one term.
+ *
+ * No value is built deeper than a term's shape can use (a term, its lists,
+ * their entries, their fields): a deeper array or object is kept as an
+ * empty one at its place, so that it is refused as the wrong type where a
+ * type is checked and costs nothing where it is ignored.
  */
 
 #include <ctype.h>
@@ -33,6 +44,16 @@
 
 #define GLOSSARY_READ_CHUNK     (64 * 1024)
 
+/* glossary_get_string()'s "required": 0, 1, or required and not blank */
+#define GLOSSARY_SHOWN          2
+
+/*
+ * Arrays and objects are built down to this level, the deepest a term can
+ * use: {"terms": [{"faq": [{"question": "..."}]}]}, levels 0 to 4 (their
+ * strings at 5); a deeper one is kept empty
+ */
+#define GLOSSARY_LEVELS         5
+
 
 typedef enum {
     GLOSSARY_JSON_NULL = 0,
@@ -50,8 +71,8 @@ struct glossary_json_s {
     uint8_t             type;
     uint8_t             is_int;     /* NUMBER: an integer literal */
     uint8_t             state;      /* payload walk: 0, 1 on stack, 2 done */
-    uint32_t            line;
-    uint32_t            column;
+    uint64_t            line;
+    uint64_t            column;
     int64_t             integer;
     size_t              len;        /* string bytes or item count */
     char               *str;        /* STRING, NUMBER text */
@@ -70,28 +91,83 @@ typedef struct {
 } glossary_frame_t;
 
 
+/* a token's place, queued by the lexer for the callbacks */
+typedef struct {
+    uint64_t            off;
+    uint64_t            line;
+    uint64_t            column;
+    unsigned char       c;          /* its first byte */
+} glossary_token_t;
+
+
+/* what the top-level value turned out to be */
+typedef enum {
+    GLOSSARY_ROOT_NONE = 0,
+    GLOSSARY_ROOT_FIRST,            /* an array: its element 0 decides */
+    GLOSSARY_ROOT_TERMS,            /* an array of terms, streamed */
+    GLOSSARY_ROOT_PAYLOAD,          /* a payload, kept whole */
+    GLOSSARY_ROOT_OBJECT            /* an object: a term, or "terms" */
+} glossary_root_t;
+
+
 typedef struct {
     glossary_model_t      *model;
     const char            *file;        /* in the model's arena */
-    const unsigned char   *text;        /* the whole file */
-    size_t                 size;
+    int                    fd;          /* -1: from memory */
+    const unsigned char   *mem;
+    size_t                 mem_size;
+    size_t                 chunk;
+    unsigned char         *buf;         /* chunk buffer of a file */
+    uint64_t               size;        /* bytes read so far */
 
     /* parser state */
     yajl_handle            yh;
-    size_t                 base;        /* offset of the chunk being fed */
-    size_t                 end;         /* end of the text being parsed */
+    const unsigned char   *cur;         /* the chunk being fed */
+    size_t                 cur_len;
+    uint64_t               base;        /* offset of the chunk being fed */
+    uint64_t               end;         /* offset after the text parsed */
     int                    finishing;
-    glossary_arena_t       tree;
-    glossary_frame_t       stack[GLOSSARY_MAX_DEPTH];
-    int                    depth;
-    glossary_json_t       *root;
     int                    failed;
-    size_t                 last_end;    /* end of the last value parsed */
 
-    /* offset to line:column, moving forward */
-    size_t                 cur_off;
-    size_t                 cur_line_start;
-    uint32_t               cur_line;
+    /* the lexer: where it is, and the tokens not yet taken */
+    int                    lex;
+    uint64_t               lex_off;
+    uint64_t               lex_line;
+    uint64_t               lex_line_start;
+    uint64_t               chunk_line;      /* the lexer at the chunk */
+    uint64_t               chunk_line_start;
+
+    /* a token that a chunk ended inside, held until it ends */
+    unsigned char         *held;
+    size_t                 held_len;
+    size_t                 held_alloc;
+    uint64_t               held_off;
+    uint64_t               held_line;
+    uint64_t               held_line_start;
+    glossary_token_t      *toks;
+    size_t                 tok_head;
+    size_t                 tok_n;
+    size_t                 tok_alloc;
+
+    /* the tree: frames of the values being built, and the levels skipped */
+    glossary_arena_t       tree;        /* what outlives one term */
+    glossary_arena_t       term_tree;   /* the term being read */
+    glossary_arena_t      *arena;
+    glossary_frame_t       stack[GLOSSARY_LEVELS];
+    int                    depth;
+    uint64_t               skip;        /* levels open below it */
+    glossary_json_t       *root;
+    uint64_t               tree_bytes;
+
+    /* streaming: the level whose values are terms, 0 when none */
+    glossary_root_t        form;
+    int                    jsonl;
+    int                    terms_depth;
+    int                    terms_key;   /* the top-level key is "terms" */
+    int                    slug_seen;   /* a top-level "slug" or "term" */
+    size_t                 rollback;    /* entries before "terms" */
+    size_t                 rollback_related;
+    int                    streamed;
 
     /* payload: the top-level array, or NULL for plain JSON */
     glossary_json_t       *payload;
@@ -99,6 +175,7 @@ typedef struct {
     size_t                 nfound;
     size_t                 nfound_alloc;
     unsigned               ref_depth;
+    uint64_t               payload_max;
 } glossary_file_t;
 
 
@@ -114,17 +191,29 @@ static int glossary_read_path(glossary_model_t *m, const char *path,
     unsigned depth, int explicit);
 static int glossary_read_dir(glossary_model_t *m, const char *path,
     unsigned depth);
-static int glossary_read_file(glossary_model_t *m, const char *path);
-static int glossary_read_text(glossary_model_t *m, const char *path,
-    unsigned char *text, size_t size);
-static int glossary_slurp(const char *path, unsigned char **text,
-    size_t *size);
-static int glossary_parse(glossary_file_t *f, size_t start, size_t end);
-static void glossary_locate(glossary_file_t *f, size_t off,
+static int glossary_read_source(glossary_model_t *m, const char *path,
+    int fd, const unsigned char *mem, size_t size);
+static ssize_t glossary_next(glossary_file_t *f, const unsigned char **p);
+static int glossary_read_json(glossary_file_t *f);
+static int glossary_read_jsonl(glossary_file_t *f);
+static int glossary_parse_line(glossary_file_t *f, const unsigned char *p,
+    size_t len, uint64_t off, uint64_t line);
+static void glossary_parse_start(glossary_file_t *f, uint64_t off,
+    uint64_t line);
+static int glossary_parse_feed(glossary_file_t *f, const unsigned char *p,
+    size_t len);
+static int glossary_parse_end(glossary_file_t *f);
+static void glossary_hold(glossary_file_t *f, const unsigned char *p,
+    size_t len);
+static int glossary_parse_bytes(glossary_file_t *f, const unsigned char *p,
+    size_t len, uint64_t off, uint64_t line, uint64_t line_start);
+static int glossary_parse_error(glossary_file_t *f);
+static void glossary_lex(glossary_file_t *f, const unsigned char *p,
+    size_t len);
+static void glossary_locate(glossary_file_t *f, uint64_t off,
     glossary_loc_t *loc);
 static void glossary_node_loc(glossary_file_t *f, const glossary_json_t *n,
     glossary_loc_t *loc);
-static int glossary_read_jsonl(glossary_file_t *f);
 static int glossary_read_plain(glossary_file_t *f);
 static int glossary_read_payload(glossary_file_t *f);
 static int glossary_payload_visit(glossary_file_t *f, glossary_json_t *ref);
@@ -139,10 +228,13 @@ static glossary_val_t glossary_deref(glossary_file_t *f, glossary_json_t *ref,
 static int glossary_get_string(glossary_file_t *f, glossary_json_t *obj,
     const char *key, int required, const char *what,
     glossary_text_t *out, glossary_loc_t *loc);
+static int glossary_indexed(const char *key);
 static int glossary_get_array(glossary_file_t *f, glossary_json_t *obj,
     const char *key, glossary_json_t **out);
 static int glossary_get_object(glossary_file_t *f, glossary_json_t *ref,
     const char *what, glossary_json_t **out);
+static int glossary_get_aliases(glossary_file_t *f, glossary_json_t *obj,
+    glossary_entry_t *e);
 static const char *glossary_type_name(const glossary_json_t *n);
 static const char *glossary_special_name(int64_t v);
 static void glossary_quote(char *buf, size_t size, const char *p, size_t len);
@@ -183,6 +275,34 @@ glossary_quote(char *buf, size_t size, const char *p, size_t len)
 
 glossary_input_hooks_t  glossary_input_hooks;
 
+size_t  glossary_input_chunk;
+uint64_t  glossary_input_memory_size;
+
+
+/*
+ * The bound of a payload's tree: half of this machine's memory (or of
+ * glossary_input_memory_size when set: the tests' stand-in for a small
+ * machine).
+ */
+uint64_t
+glossary_input_memory(void)
+{
+    long  pages, size;
+
+    if (glossary_input_memory_size != 0) {
+        return glossary_input_memory_size / 2;
+    }
+
+    pages = sysconf(_SC_PHYS_PAGES);
+    size = sysconf(_SC_PAGESIZE);
+
+    if (pages <= 0 || size <= 0) {
+        return UINT64_MAX;
+    }
+
+    return (uint64_t) pages * (uint64_t) size / 2;
+}
+
 
 int
 glossary_input_read(glossary_model_t *m, const char *path)
@@ -195,6 +315,7 @@ static int
 glossary_read_path(glossary_model_t *m, const char *path, unsigned depth,
     int explicit)
 {
+    int          fd, rc;
     struct stat  st;
 
     if (stat(path, &st) == -1) {
@@ -217,7 +338,17 @@ glossary_read_path(glossary_model_t *m, const char *path, unsigned depth,
         return GLOSSARY_EXIT_OK;
     }
 
-    return glossary_read_file(m, path);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1) {
+        glossary_error("%s: %s", path, strerror(errno));
+        return GLOSSARY_EXIT_IO;
+    }
+
+    rc = glossary_read_source(m, path, fd, NULL, 0);
+
+    close(fd);
+
+    return rc;
 }
 
 
@@ -325,50 +456,18 @@ glossary_has_suffix(const char *s, const char *suffix)
 }
 
 
-static int
-glossary_read_file(glossary_model_t *m, const char *path)
-{
-    int             rc;
-    size_t          size;
-    unsigned char  *text;
-
-    rc = glossary_slurp(path, &text, &size);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
-    }
-
-    return glossary_read_text(m, path, text, size);
-}
-
-
 int
 glossary_input_read_memory(glossary_model_t *m, const char *name,
     const void *data, size_t size)
 {
-    unsigned char   *text;
-    glossary_loc_t   loc;
-
-    if (size > GLOSSARY_MAX_INPUT_SIZE) {
-        loc.file = name;
-        loc.line = 1;
-        loc.column = 1;
-        glossary_error_at(&loc, "file is over the limit of %zu MiB",
-                          GLOSSARY_MAX_INPUT_SIZE >> 20);
-        return GLOSSARY_EXIT_DATA;
-    }
-
-    /* an exact-size copy: a reader that over-reads is caught by ASan */
-    text = glossary_xmalloc(size ? size : 1);
-    memcpy(text, data, size);
-
-    return glossary_read_text(m, name, text, size);
+    return glossary_read_source(m, name, -1, data, size);
 }
 
 
-/* parses a file's bytes, and frees them */
+/* a file (fd), or bytes in memory (mem), read in chunks */
 static int
-glossary_read_text(glossary_model_t *m, const char *path,
-    unsigned char *text, size_t size)
+glossary_read_source(glossary_model_t *m, const char *path, int fd,
+    const unsigned char *mem, size_t size)
 {
     int              rc;
     size_t           i;
@@ -378,107 +477,105 @@ glossary_read_text(glossary_model_t *m, const char *path,
 
     f.model = m;
     f.file = glossary_arena_strdup(&m->arena, path, strlen(path));
-    f.cur_line = 1;
-    f.text = text;
-    f.size = size;
+    f.fd = fd;
+    f.mem = mem;
+    f.mem_size = size;
+    f.chunk = glossary_input_chunk ? glossary_input_chunk
+                                   : GLOSSARY_READ_CHUNK;
+    f.payload_max = glossary_input_memory();
 
-    if (glossary_has_suffix(path, ".jsonl")
-        || glossary_has_suffix(path, ".ndjson"))
-    {
+    if (fd != -1) {
+        f.buf = glossary_xmalloc(f.chunk);
+    }
+
+    f.jsonl = glossary_has_suffix(path, ".jsonl")
+              || glossary_has_suffix(path, ".ndjson");
+
+    if (f.jsonl) {
         rc = glossary_read_jsonl(&f);
 
     } else {
-        rc = glossary_parse(&f, 0, f.size);
-
-        if (rc == GLOSSARY_EXIT_OK) {
-            rc = glossary_read_plain(&f);
-        }
+        rc = glossary_read_json(&f);
     }
 
     if (glossary_input_hooks.file_read != NULL) {
-        glossary_input_hooks.file_read(path, f.size, m->nentries);
+        glossary_input_hooks.file_read(path, 0, m->nentries, 1);
     }
 
-    for (i = 0; i < GLOSSARY_MAX_DEPTH; i++) {
+    if (f.yh != NULL) {
+        yajl_free(f.yh);
+    }
+
+    for (i = 0; i < GLOSSARY_LEVELS; i++) {
         free(f.stack[i].items);
         free(f.stack[i].keys);
     }
 
+    free(f.toks);
+    free(f.held);
     free(f.found);
+    free(f.buf);
     glossary_arena_free(&f.tree);
-    free((void *) f.text);
+    glossary_arena_free(&f.term_tree);
 
     return rc;
 }
 
 
-/*
- * The whole file stays in memory: locations are computed from it, and a
- * payload needs all of its elements anyway.  The cap is checked before and
- * while reading (the file may grow, or not be a regular file).
- */
-static int
-glossary_slurp(const char *path, unsigned char **text, size_t *size)
+/* the next chunk: its length, 0 at the end, -1 after an error */
+static ssize_t
+glossary_next(glossary_file_t *f, const unsigned char **p)
 {
-    int             fd;
-    size_t          len, nalloc;
-    ssize_t         n;
-    struct stat     st;
-    unsigned char  *p;
-    glossary_loc_t  loc;
+    size_t   n;
+    ssize_t  r;
 
-    *text = NULL;
-    *size = 0;
-
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd == -1) {
-        glossary_error("%s: %s", path, strerror(errno));
-        return GLOSSARY_EXIT_IO;
+    if (f->fd == -1) {
+        n = f->mem_size - f->size;
+        n = n < f->chunk ? n : f->chunk;
+        *p = f->mem + f->size;
+        f->size += n;
+        return (ssize_t) n;
     }
-
-    loc.file = path;
-    loc.line = 1;
-    loc.column = 1;
-
-    if (fstat(fd, &st) == -1) {
-        glossary_error("%s: fstat: %s", path, strerror(errno));
-        close(fd);
-        return GLOSSARY_EXIT_IO;
-    }
-
-    if (S_ISREG(st.st_mode) && (uint64_t) st.st_size > GLOSSARY_MAX_INPUT_SIZE)
-    {
-        glossary_error_at(&loc, "file is %llu bytes, over the limit of "
-                          "%zu MiB", (unsigned long long) st.st_size,
-                          GLOSSARY_MAX_INPUT_SIZE >> 20);
-        close(fd);
-        return GLOSSARY_EXIT_DATA;
-    }
-
-    nalloc = S_ISREG(st.st_mode) ? (size_t) st.st_size + 1 : 0;
-    if (nalloc < GLOSSARY_READ_CHUNK) {
-        nalloc = GLOSSARY_READ_CHUNK;
-    }
-
-    p = glossary_xmalloc(nalloc);
-    len = 0;
 
     for ( ;; ) {
-        if (len == nalloc) {
-            nalloc *= 2;
-            p = glossary_xrealloc(p, nalloc);
+        r = read(f->fd, f->buf, f->chunk);
+
+        if (r >= 0) {
+            break;
         }
 
-        n = read(fd, p + len, nalloc - len);
+        if (errno != EINTR) {
+            glossary_error("%s: read: %s", f->file, strerror(errno));
+            return -1;
+        }
+    }
 
-        if (n == -1) {
-            if (errno == EINTR) {
-                continue;
-            }
+    *p = f->buf;
+    f->size += (size_t) r;
 
-            glossary_error("%s: read: %s", path, strerror(errno));
-            free(p);
-            close(fd);
+    if (glossary_input_hooks.file_read != NULL) {
+        glossary_input_hooks.file_read(f->file, (size_t) r,
+                                       f->model->nentries, 0);
+    }
+
+    return r;
+}
+
+
+/* a JSON file: one value, fed to the parser chunk by chunk */
+static int
+glossary_read_json(glossary_file_t *f)
+{
+    int                   rc;
+    ssize_t               n;
+    const unsigned char  *p;
+
+    glossary_parse_start(f, 0, 1);
+
+    for ( ;; ) {
+        n = glossary_next(f, &p);
+
+        if (n < 0) {
             return GLOSSARY_EXIT_IO;
         }
 
@@ -486,60 +583,198 @@ glossary_slurp(const char *path, unsigned char **text, size_t *size)
             break;
         }
 
-        len += n;
-
-        if (len > GLOSSARY_MAX_INPUT_SIZE) {
-            glossary_error_at(&loc, "file is over the limit of %zu MiB",
-                              GLOSSARY_MAX_INPUT_SIZE >> 20);
-            free(p);
-            close(fd);
-            return GLOSSARY_EXIT_DATA;
+        rc = glossary_parse_feed(f, p, (size_t) n);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
         }
     }
 
-    close(fd);
+    rc = glossary_parse_end(f);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
 
-    *text = p;
-    *size = len;
+    return glossary_read_plain(f);
+}
 
-    return GLOSSARY_EXIT_OK;
+
+/*
+ * JSON Lines: each line is parsed on its own; a line that spans chunks is
+ * gathered first, so memory holds one line at most
+ */
+static int
+glossary_read_jsonl(glossary_file_t *f)
+{
+    int                   rc;
+    size_t                i, len, nalloc;
+    ssize_t               n;
+    uint64_t              off, start, line;
+    unsigned char        *held;
+    const unsigned char  *p, *q, *nl;
+
+    held = NULL;
+    len = 0;
+    nalloc = 0;
+    off = 0;
+    start = 0;
+    line = 1;
+    rc = GLOSSARY_EXIT_OK;
+
+    for ( ;; ) {
+        n = glossary_next(f, &p);
+
+        if (n < 0) {
+            rc = GLOSSARY_EXIT_IO;
+            break;
+        }
+
+        q = p;
+
+        while (q < p + n) {
+            nl = memchr(q, '\n', p + n - q);
+
+            if (nl == NULL) {
+                i = p + n - q;
+
+                if (len + i > nalloc) {
+                    nalloc = (len + i) * 2;
+                    held = glossary_xrealloc(held, nalloc);
+                }
+
+                memcpy(held + len, q, i);
+                len += i;
+                break;
+            }
+
+            if (len > 0) {
+                i = nl - q;
+
+                if (len + i > nalloc) {
+                    nalloc = (len + i) * 2;
+                    held = glossary_xrealloc(held, nalloc);
+                }
+
+                memcpy(held + len, q, i);
+                len += i;
+
+                rc = glossary_parse_line(f, held, len, start, line);
+                len = 0;
+
+            } else {
+                rc = glossary_parse_line(f, q, nl - q, start, line);
+            }
+
+            if (rc != GLOSSARY_EXIT_OK) {
+                goto done;
+            }
+
+            start = off + (uint64_t) (nl - p) + 1;
+            line++;
+            q = nl + 1;
+        }
+
+        if (n == 0) {
+            if (len > 0) {
+                rc = glossary_parse_line(f, held, len, start, line);
+            }
+
+            break;
+        }
+
+        off += (uint64_t) n;
+    }
+
+done:
+
+    free(held);
+
+    return rc;
+}
+
+
+/* one line of JSON Lines, at offset off of the file: a term, or blank */
+static int
+glossary_parse_line(glossary_file_t *f, const unsigned char *p, size_t len,
+    uint64_t off, uint64_t line)
+{
+    int              rc;
+    size_t           i, n;
+    glossary_loc_t   loc;
+
+    for (i = 0; i < len; i++) {
+        if (!isspace(p[i])) {
+            break;
+        }
+    }
+
+    if (i == len) {
+        return GLOSSARY_EXIT_OK;
+    }
+
+    glossary_parse_start(f, off, line);
+
+    /* in pieces of the chunk size, as a file is: the same places */
+    for (i = 0; i < len; i += n) {
+        n = len - i < f->chunk ? len - i : f->chunk;
+
+        rc = glossary_parse_feed(f, p + i, n);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+    }
+
+    rc = glossary_parse_end(f);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    if (f->root->type != GLOSSARY_JSON_OBJECT) {
+        glossary_node_loc(f, f->root, &loc);
+        glossary_error_at(&loc, "a JSON Lines line must be a term "
+                          "object, found %s", glossary_type_name(f->root));
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    rc = glossary_read_term(f, f->root);
+
+    /* the tree of one line is not needed once its term is read */
+    glossary_arena_free(&f->tree);
+    glossary_arena_free(&f->term_tree);
+
+    return rc;
 }
 
 
 /* locations */
 
+/* a place in the chunk being fed, or at the end of the text */
 static void
-glossary_locate(glossary_file_t *f, size_t off, glossary_loc_t *loc)
+glossary_locate(glossary_file_t *f, uint64_t off, glossary_loc_t *loc)
 {
-    const unsigned char  *p;
+    size_t    i, n;
+    uint64_t  line, line_start;
 
-    /* offsets asked for mostly grow; start over when one does not */
-    if (off < f->cur_off) {
-        f->cur_off = 0;
-        f->cur_line_start = 0;
-        f->cur_line = 1;
-    }
+    if (off >= f->base + f->cur_len) {
+        /* the lexer has seen all of it */
+        line = f->lex_line;
+        line_start = f->lex_line_start;
 
-    if (off > f->size) {
-        off = f->size;
-    }
+    } else {
+        line = f->chunk_line;
+        line_start = f->chunk_line_start;
+        n = off > f->base ? (size_t) (off - f->base) : 0;
 
-    while (f->cur_off < off) {
-        p = memchr(f->text + f->cur_off, '\n', off - f->cur_off);
-
-        if (p == NULL) {
-            f->cur_off = off;
-            break;
+        for (i = 0; i < n; i++) {
+            if (f->cur[i] == '\n') {
+                line++;
+                line_start = f->base + i + 1;
+            }
         }
-
-        f->cur_line++;
-        f->cur_off = p - f->text + 1;
-        f->cur_line_start = f->cur_off;
     }
 
     loc->file = f->file;
-    loc->line = f->cur_line;
-    loc->column = (uint32_t) (off - f->cur_line_start + 1);
+    loc->line = line;
+    loc->column = (off > line_start ? off - line_start : 0) + 1;
 }
 
 
@@ -553,91 +788,158 @@ glossary_node_loc(glossary_file_t *f, const glossary_json_t *n,
 }
 
 
-/* parser callbacks */
+/* the lexer: the place of every token, queued for the callbacks */
 
-/*
- * Inside a callback yajl's byte count points just past the token it has
- * lexed; walk back over the token to its first byte.
- */
-static size_t
-glossary_token_end(glossary_file_t *f)
+enum {
+    GLOSSARY_LEX_BETWEEN = 0,
+    GLOSSARY_LEX_STRING,
+    GLOSSARY_LEX_ESCAPE,
+    GLOSSARY_LEX_BARE           /* a number or a literal */
+};
+
+
+static void
+glossary_token_push(glossary_file_t *f, uint64_t off, unsigned char c)
 {
-    size_t  end;
+    glossary_token_t  *t;
 
-    if (f->finishing) {
-        return f->end;
+    if (f->tok_head == f->tok_n) {
+        f->tok_head = 0;
+        f->tok_n = 0;
+
+    } else if (f->tok_n == f->tok_alloc && f->tok_head > 0) {
+        memmove(f->toks, f->toks + f->tok_head,
+                (f->tok_n - f->tok_head) * sizeof(glossary_token_t));
+        f->tok_n -= f->tok_head;
+        f->tok_head = 0;
     }
 
-    end = f->base + yajl_get_bytes_consumed(f->yh);
+    if (f->tok_n == f->tok_alloc) {
+        f->tok_alloc = f->tok_alloc ? f->tok_alloc * 2 : 256;
+        f->toks = glossary_xrealloc(f->toks,
+                                    f->tok_alloc * sizeof(glossary_token_t));
+    }
 
-    return end > f->end ? f->end : end;
+    t = &f->toks[f->tok_n++];
+    t->off = off;
+    t->line = f->lex_line;
+    t->column = off - f->lex_line_start + 1;
+    t->c = c;
 }
 
 
-static size_t
-glossary_token_start(glossary_file_t *f, size_t end,
-    glossary_json_type_t type, size_t len)
+static void
+glossary_lex(glossary_file_t *f, const unsigned char *p, size_t len)
 {
-    size_t                i, k;
-    const unsigned char  *t;
+    int            st;
+    size_t         i;
+    uint64_t       off;
+    unsigned char  c;
 
-    t = f->text;
+    st = f->lex;
 
-    switch (type) {
+    for (i = 0; i < len; i++) {
+        c = p[i];
+        off = f->lex_off + i;
 
-    case GLOSSARY_JSON_STRING:
-        if (end < 2 || t[end - 1] != '"') {
-            return end;
-        }
+        switch (st) {
 
-        /* a quote inside a string is always escaped: count backslashes */
-        for (i = end - 1; i > 0; i--) {
-            if (t[i - 1] != '"') {
-                continue;
+        case GLOSSARY_LEX_STRING:
+            if (c == '\\') {
+                st = GLOSSARY_LEX_ESCAPE;
+
+            } else if (c == '"') {
+                st = GLOSSARY_LEX_BETWEEN;
             }
 
-            for (k = 0; i - 1 - k > 0 && t[i - 2 - k] == '\\'; k++) {
-                /* void */
+            break;
+
+        case GLOSSARY_LEX_ESCAPE:
+            st = GLOSSARY_LEX_STRING;
+            break;
+
+        case GLOSSARY_LEX_BARE:
+            if (isalnum(c) || c == '-' || c == '+' || c == '.') {
+                break;
             }
 
-            if (k % 2 == 0) {
-                return i - 1;
+            st = GLOSSARY_LEX_BETWEEN;
+
+            /* fall through */
+
+        default: /* GLOSSARY_LEX_BETWEEN */
+
+            /* yajl's white space: JSON's, and \v and \f */
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n'
+                || c == '\v' || c == '\f')
+            {
+                break;
             }
+
+            glossary_token_push(f, off, c);
+
+            if (c == '"') {
+                st = GLOSSARY_LEX_STRING;
+
+            } else if (strchr("{}[],:", c) == NULL || c == '\0') {
+                st = GLOSSARY_LEX_BARE;
+            }
+
+            break;
         }
 
-        return 0;
-
-    case GLOSSARY_JSON_NUMBER:
-        i = end;
-        while (i > 0 && (isalnum(t[i - 1]) || t[i - 1] == '-'
-                         || t[i - 1] == '+' || t[i - 1] == '.'))
-        {
-            i--;
+        if (c == '\n') {
+            f->lex_line++;
+            f->lex_line_start = off + 1;
         }
-
-        return i;
-
-    default:
-        return end >= len ? end - len : 0;
     }
+
+    f->lex = st;
+    f->lex_off += len;
 }
 
+
+/* the place of the callback's token: the next one but "," and ":" */
+static glossary_token_t *
+glossary_token_take(glossary_file_t *f)
+{
+    glossary_token_t  *t;
+
+    while (f->tok_head < f->tok_n) {
+        t = &f->toks[f->tok_head++];
+
+        if (t->c != ',' && t->c != ':') {
+            return t;
+        }
+    }
+
+    return NULL;    /* not reached: the lexer sees every token first */
+}
+
+
+/* the tree */
 
 static glossary_json_t *
-glossary_node(glossary_file_t *f, glossary_json_type_t type, size_t toklen)
+glossary_node(glossary_file_t *f, glossary_json_type_t type,
+    glossary_token_t *t)
 {
-    glossary_loc_t    loc;
     glossary_json_t  *n;
 
-    n = glossary_arena_alloc(&f->tree, sizeof(glossary_json_t));
+    n = glossary_arena_alloc(f->arena, sizeof(glossary_json_t));
     memset(n, 0, sizeof(glossary_json_t));
 
     n->type = type;
 
-    glossary_locate(f, glossary_token_start(f, glossary_token_end(f), type,
-                                            toklen), &loc);
-    n->line = loc.line;
-    n->column = loc.column;
+    if (t != NULL) {
+        n->line = t->line;
+        n->column = t->column;
+
+    } else {
+        n->line = f->lex_line;
+        n->column = 1;
+    }
+
+    f->tree_bytes += sizeof(glossary_json_t);
 
     return n;
 }
@@ -661,61 +963,204 @@ glossary_frame_push(glossary_frame_t *fr, glossary_json_t *key,
 }
 
 
+/* is a value at this level a term read as soon as it ends? */
 static int
-glossary_add(glossary_file_t *f, glossary_json_t *n)
+glossary_streamed(glossary_file_t *f, int level)
 {
-    glossary_frame_t  *fr;
+    return (f->form == GLOSSARY_ROOT_TERMS && level == 1)
+           || (f->terms_depth != 0 && level == f->terms_depth);
+}
 
-    if (n->type != GLOSSARY_JSON_OBJECT && n->type != GLOSSARY_JSON_ARRAY) {
-        f->last_end = glossary_token_end(f);
+
+/* a term of the stream has ended: to the model, and its tree freed */
+static int
+glossary_term_done(glossary_file_t *f, glossary_json_t *n)
+{
+    int             rc;
+    glossary_loc_t  loc;
+
+    if (n->type != GLOSSARY_JSON_OBJECT) {
+        glossary_node_loc(f, n, &loc);
+        glossary_error_at(&loc, "expected a term object, found %s",
+                          glossary_type_name(n));
+        f->failed = 1;
+        return 0;
     }
 
-    if (f->depth == 0) {
-        f->root = n;
-        return 1;
+    rc = glossary_read_term(f, n);
+
+    glossary_arena_free(&f->term_tree);
+    f->arena = &f->tree;
+    f->streamed = 1;
+
+    if (rc != GLOSSARY_EXIT_OK) {
+        f->failed = 1;
+        return 0;
     }
-
-    fr = &f->stack[f->depth - 1];
-
-    glossary_frame_push(fr, fr->key, n);
-    fr->key = NULL;
 
     return 1;
 }
 
 
+/* element 0 of a top-level array has ended: a payload, or terms */
+static int
+glossary_first_done(glossary_file_t *f, glossary_json_t *first)
+{
+    size_t  i;
+
+    f->form = GLOSSARY_ROOT_PAYLOAD;
+
+    if (first->type != GLOSSARY_JSON_OBJECT || first->len == 0) {
+        f->form = GLOSSARY_ROOT_TERMS;
+    }
+
+    for (i = 0; f->form == GLOSSARY_ROOT_PAYLOAD && i < first->len; i++) {
+        if (first->items[i]->type != GLOSSARY_JSON_NUMBER
+            || !first->items[i]->is_int)
+        {
+            f->form = GLOSSARY_ROOT_TERMS;
+        }
+    }
+
+    if (f->form == GLOSSARY_ROOT_PAYLOAD) {
+        glossary_frame_push(&f->stack[0], NULL, first);
+        return 1;
+    }
+
+    return glossary_term_done(f, first);
+}
+
+
+/* a payload is kept whole: within half of the machine's memory */
+static int
+glossary_payload_fits(glossary_file_t *f, glossary_json_t *n)
+{
+    glossary_loc_t  loc;
+
+    if (f->form != GLOSSARY_ROOT_PAYLOAD || f->tree_bytes <= f->payload_max)
+    {
+        return 1;
+    }
+
+    glossary_node_loc(f, n, &loc);
+
+    glossary_error_at(&loc, "this Nuxt payload needs more than %llu bytes "
+                      "of memory, half of this machine's: a payload is read "
+                      "whole, its references may point anywhere in it",
+                      (unsigned long long) f->payload_max);
+    f->failed = 1;
+
+    return 0;
+}
+
+
+/*
+ * A value that has ended (a scalar) or begun (an array or object, which
+ * its frame fills): into its parent, or read as a term
+ */
+static int
+glossary_add(glossary_file_t *f, glossary_json_t *n, int container)
+{
+    int                level;
+    glossary_frame_t  *fr;
+
+    level = f->depth;
+
+    if (level == 0) {
+        f->root = n;
+
+        if (container && n->type == GLOSSARY_JSON_ARRAY && !f->jsonl) {
+            f->form = GLOSSARY_ROOT_FIRST;
+
+        } else if (container && !f->jsonl) {
+            f->form = GLOSSARY_ROOT_OBJECT;
+
+            /* what an object turning out to be one term gives back */
+            f->rollback = f->model->nentries;
+            f->rollback_related = f->model->nrelated;
+        }
+
+        return 1;
+    }
+
+    fr = &f->stack[level - 1];
+
+    if (f->form == GLOSSARY_ROOT_FIRST && level == 1) {
+        if (!container) {
+            return glossary_first_done(f, n);
+        }
+
+        return 1;   /* element 0: glossary_end() decides */
+    }
+
+    if (glossary_streamed(f, level)) {
+        fr->key = NULL;
+        return container ? 1 : glossary_term_done(f, n);
+    }
+
+    glossary_frame_push(fr, fr->key, n);
+    fr->key = NULL;
+
+    return glossary_payload_fits(f, n);
+}
+
+
+/* parser callbacks: each takes its token, builds nothing below the levels */
+
 static int
 glossary_cb_null(void *ctx)
 {
-    glossary_file_t  *f = ctx;
+    glossary_file_t   *f = ctx;
+    glossary_token_t  *t;
 
-    return glossary_add(f, glossary_node(f, GLOSSARY_JSON_NULL, 4));
+    t = glossary_token_take(f);
+
+    if (f->skip) {
+        return 1;
+    }
+
+    return glossary_add(f, glossary_node(f, GLOSSARY_JSON_NULL, t), 0);
 }
 
 
 static int
 glossary_cb_boolean(void *ctx, int value)
 {
-    glossary_file_t  *f = ctx;
-    glossary_json_t  *n;
+    glossary_file_t   *f = ctx;
+    glossary_json_t   *n;
+    glossary_token_t  *t;
 
-    n = glossary_node(f, GLOSSARY_JSON_BOOL, value ? 4 : 5);
+    t = glossary_token_take(f);
+
+    if (f->skip) {
+        return 1;
+    }
+
+    n = glossary_node(f, GLOSSARY_JSON_BOOL, t);
     n->integer = value;
 
-    return glossary_add(f, n);
+    return glossary_add(f, n, 0);
 }
 
 
 static int
 glossary_cb_number(void *ctx, const char *s, size_t len)
 {
-    glossary_file_t  *f = ctx;
-    size_t            i;
-    glossary_json_t  *n;
+    glossary_file_t   *f = ctx;
+    size_t             i;
+    glossary_json_t   *n;
+    glossary_token_t  *t;
 
-    n = glossary_node(f, GLOSSARY_JSON_NUMBER, len);
-    n->str = glossary_arena_strdup(&f->tree, s, len);
+    t = glossary_token_take(f);
+
+    if (f->skip) {
+        return 1;
+    }
+
+    n = glossary_node(f, GLOSSARY_JSON_NUMBER, t);
+    n->str = glossary_arena_strdup(f->arena, s, len);
     n->len = len;
+    f->tree_bytes += len + 1;
 
     /* only an integer literal can be a payload reference */
     n->is_int = 1;
@@ -732,7 +1177,7 @@ glossary_cb_number(void *ctx, const char *s, size_t len)
         n->integer = strtoll(n->str, NULL, 10);
     }
 
-    return glossary_add(f, n);
+    return glossary_add(f, n, 0);
 }
 
 
@@ -760,64 +1205,86 @@ glossary_utf8_invalid(const unsigned char *s, size_t len)
 }
 
 
-static int
-glossary_string_ok(glossary_file_t *f, glossary_json_t *n,
+static glossary_json_t *
+glossary_string(glossary_file_t *f, glossary_token_t *t,
     const unsigned char *s, size_t len)
 {
-    size_t          bad;
-    glossary_loc_t  loc;
+    size_t            bad;
+    glossary_loc_t    loc;
+    glossary_json_t  *n;
+
+    n = glossary_node(f, GLOSSARY_JSON_STRING, t);
 
     bad = glossary_utf8_invalid(s, len);
 
-    if (bad == len) {
-        return 1;
+    if (bad != len) {
+        glossary_node_loc(f, n, &loc);
+        glossary_error_at(&loc, "invalid UTF-8 in string at byte %zu of its "
+                          "value (0x%02x: an overlong form, a surrogate or "
+                          "beyond U+10FFFF)", bad, s[bad]);
+        f->failed = 1;
+        return NULL;
     }
 
-    glossary_node_loc(f, n, &loc);
-    glossary_error_at(&loc, "invalid UTF-8 in string at byte %zu of its "
-                      "value (0x%02x: an overlong form, a surrogate or "
-                      "beyond U+10FFFF)", bad, s[bad]);
-    f->failed = 1;
+    n->str = glossary_arena_strdup(f->arena, (const char *) s, len);
+    n->len = len;
+    f->tree_bytes += len + 1;
 
-    return 0;
+    return n;
 }
 
 
 static int
 glossary_cb_string(void *ctx, const unsigned char *s, size_t len)
 {
-    glossary_file_t  *f = ctx;
-    glossary_json_t  *n;
+    glossary_file_t   *f = ctx;
+    glossary_json_t   *n;
+    glossary_token_t  *t;
 
-    n = glossary_node(f, GLOSSARY_JSON_STRING, 0);
+    t = glossary_token_take(f);
 
-    if (!glossary_string_ok(f, n, s, len)) {
-        return 0;
+    if (f->skip) {
+        return 1;
     }
 
-    n->str = glossary_arena_strdup(&f->tree, (const char *) s, len);
-    n->len = len;
+    n = glossary_string(f, t, s, len);
 
-    return glossary_add(f, n);
+    return n != NULL && glossary_add(f, n, 0);
 }
 
 
 static int
 glossary_cb_map_key(void *ctx, const unsigned char *s, size_t len)
 {
-    glossary_file_t  *f = ctx;
-    glossary_json_t  *n;
+    glossary_file_t   *f = ctx;
+    glossary_json_t   *n;
+    glossary_token_t  *t;
 
-    n = glossary_node(f, GLOSSARY_JSON_STRING, 0);
+    t = glossary_token_take(f);
 
-    if (!glossary_string_ok(f, n, s, len)) {
+    if (f->skip) {
+        return 1;
+    }
+
+    n = glossary_string(f, t, s, len);
+
+    if (n == NULL) {
         return 0;
     }
 
-    n->str = glossary_arena_strdup(&f->tree, (const char *) s, len);
-    n->len = len;
-
     f->stack[f->depth - 1].key = n;
+
+    /* the top level of an object: is it one term, or has it "terms"? */
+    if (f->form == GLOSSARY_ROOT_OBJECT && f->depth == 1) {
+        if ((len == 4 && memcmp(s, "slug", 4) == 0)
+            || (len == 4 && memcmp(s, "term", 4) == 0))
+        {
+            f->slug_seen = 1;
+        }
+
+        f->terms_key = (len == 5 && memcmp(s, "terms", 5) == 0
+                        && !f->slug_seen);
+    }
 
     return 1;
 }
@@ -826,21 +1293,41 @@ glossary_cb_map_key(void *ctx, const unsigned char *s, size_t len)
 static int
 glossary_start(glossary_file_t *f, glossary_json_type_t type)
 {
-    glossary_loc_t     loc;
+    int                level;
     glossary_json_t   *n;
+    glossary_token_t  *t;
     glossary_frame_t  *fr;
 
-    n = glossary_node(f, type, 1);
+    t = glossary_token_take(f);
+    level = f->depth;
 
-    if (f->depth == GLOSSARY_MAX_DEPTH) {
-        glossary_node_loc(f, n, &loc);
-        glossary_error_at(&loc, "nesting deeper than %d levels",
-                          GLOSSARY_MAX_DEPTH);
-        f->failed = 1;
+    if (f->skip || level == GLOSSARY_LEVELS) {
+        /* too deep for a term: empty, at its place, for type errors */
+        if (f->skip++ == 0) {
+            n = glossary_node(f, type, t);
+            return glossary_add(f, n, 0);
+        }
+
+        return 1;
+    }
+
+    /* a term of the stream, or element 0 that may be one: a tree apart */
+    if (glossary_streamed(f, level)) {
+        f->arena = &f->term_tree;
+    }
+
+    n = glossary_node(f, type, t);
+
+    if (!glossary_add(f, n, 1)) {
         return 0;
     }
 
-    glossary_add(f, n);
+    /* "terms": [ in a top-level object: its terms are streamed */
+    if (level == 1 && f->form == GLOSSARY_ROOT_OBJECT && f->terms_key
+        && type == GLOSSARY_JSON_ARRAY)
+    {
+        f->terms_depth = 2;
+    }
 
     fr = &f->stack[f->depth++];
     fr->node = n;
@@ -854,32 +1341,55 @@ glossary_start(glossary_file_t *f, glossary_json_type_t type)
 static int
 glossary_end(glossary_file_t *f)
 {
+    int                level;
     size_t             size;
     glossary_json_t   *n;
     glossary_frame_t  *fr;
 
+    (void) glossary_token_take(f);
+
+    if (f->skip) {
+        f->skip--;
+        return 1;
+    }
+
     fr = &f->stack[--f->depth];
     n = fr->node;
-    f->last_end = glossary_token_end(f);
+    level = f->depth;
 
-    /* the frame's vectors are reused by the next container at this depth */
+    /* no other array starts at level 1 while "terms" is open */
+    if (level == 1 && f->terms_depth == 2) {
+        f->terms_depth = 0;
+    }
+
+    /* the frame's vectors are reused by the next container at this level */
     size = fr->n * sizeof(glossary_json_t *);
     n->len = fr->n;
-    n->items = glossary_arena_alloc(&f->tree, size);
+    n->items = glossary_arena_alloc(f->arena, size ? size : 1);
+    f->tree_bytes += size;
 
     if (size) {
         memcpy(n->items, fr->items, size);
     }
 
     if (n->type == GLOSSARY_JSON_OBJECT) {
-        n->keys = glossary_arena_alloc(&f->tree, size);
+        n->keys = glossary_arena_alloc(f->arena, size ? size : 1);
+        f->tree_bytes += size;
 
         if (size) {
             memcpy(n->keys, fr->keys, size);
         }
     }
 
-    return 1;
+    if (level == 1 && f->form == GLOSSARY_ROOT_FIRST) {
+        return glossary_first_done(f, n);
+    }
+
+    if (glossary_streamed(f, level)) {
+        return glossary_term_done(f, n);
+    }
+
+    return glossary_payload_fits(f, n);
 }
 
 
@@ -926,18 +1436,13 @@ static const yajl_callbacks  glossary_callbacks = {
 };
 
 
-/*
- * Parses text[start, end) into f->root, feeding yajl in chunks.  The tree
- * arena is reused from one parse to the next of the same file.
- */
-static int
-glossary_parse(glossary_file_t *f, size_t start, size_t end)
+/* a parse: one JSON file, or one line of JSON Lines at offset off */
+static void
+glossary_parse_start(glossary_file_t *f, uint64_t off, uint64_t line)
 {
-    size_t           off, n;
-    yajl_status      st;
-    unsigned char   *msg;
-    size_t           len;
-    glossary_loc_t   loc;
+    if (f->yh != NULL) {
+        yajl_free(f->yh);
+    }
 
     f->yh = yajl_alloc(&glossary_callbacks, NULL, f);
     if (f->yh == NULL) {
@@ -953,95 +1458,219 @@ glossary_parse(glossary_file_t *f, size_t start, size_t end)
 
     f->root = NULL;
     f->depth = 0;
+    f->skip = 0;
     f->failed = 0;
     f->finishing = 0;
-    f->end = end;
-    f->last_end = start;
+    f->arena = &f->tree;
+    f->form = GLOSSARY_ROOT_NONE;
+    f->terms_depth = 0;
+    f->terms_key = 0;
+    f->slug_seen = 0;
+    f->streamed = 0;
 
-    st = yajl_status_ok;
+    f->lex = GLOSSARY_LEX_BETWEEN;
+    f->lex_off = off;
+    f->lex_line = line;
+    f->lex_line_start = off;
+    f->tok_head = 0;
+    f->tok_n = 0;
 
-    for (off = start; off < end; off += n) {
-        n = end - off < GLOSSARY_READ_CHUNK ? end - off : GLOSSARY_READ_CHUNK;
-        f->base = off;
+    f->base = off;
+    f->cur = NULL;
+    f->cur_len = 0;
+    f->held_len = 0;
+}
 
-        st = yajl_parse(f->yh, f->text + off, n);
-        if (st != yajl_status_ok) {
-            break;
+
+/*
+ * Feeds a chunk, but for a token it ends inside: that one is held until
+ * it ends and then fed whole, since yajl lexes a token again from its
+ * start with every chunk that adds to it (a string of many chunks would
+ * cost their square).
+ */
+static int
+glossary_parse_feed(glossary_file_t *f, const unsigned char *p, size_t len)
+{
+    int                rc;
+    size_t             n;
+    uint64_t           off, cut, line, line_start;
+    glossary_token_t  *t;
+
+    off = f->lex_off;
+    line = f->lex_line;
+    line_start = f->lex_line_start;
+
+    glossary_lex(f, p, len);
+
+    cut = f->lex_off;
+
+    if (f->lex != GLOSSARY_LEX_BETWEEN) {
+        cut = f->toks[f->tok_n - 1].off;
+    }
+
+    if (f->held_len > 0) {
+        if (cut <= off) {
+            glossary_hold(f, p, len);       /* the held token goes on */
+            return GLOSSARY_EXIT_OK;
         }
+
+        n = (size_t) (cut - off);
+        glossary_hold(f, p, n);
+
+        rc = glossary_parse_bytes(f, f->held, f->held_len, f->held_off,
+                                  f->held_line, f->held_line_start);
+        f->held_len = 0;
+
+    } else {
+        n = (size_t) (cut - off);
+        rc = glossary_parse_bytes(f, p, n, off, line, line_start);
     }
 
-    if (st == yajl_status_ok) {
-        f->finishing = 1;
-        f->base = end;
-        st = yajl_complete_parse(f->yh);
+    if (rc != GLOSSARY_EXIT_OK || n == len) {
+        return rc;
     }
 
-    if (st == yajl_status_ok) {
-        yajl_free(f->yh);
-        f->yh = NULL;
+    t = &f->toks[f->tok_n - 1];
+
+    f->held_off = cut;
+    f->held_line = t->line;
+    f->held_line_start = t->off - (t->column - 1);
+    glossary_hold(f, p + n, len - n);
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+static void
+glossary_hold(glossary_file_t *f, const unsigned char *p, size_t len)
+{
+    if (f->held_len + len > f->held_alloc) {
+        f->held_alloc = (f->held_len + len) * 2;
+        f->held = glossary_xrealloc(f->held, f->held_alloc);
+    }
+
+    memcpy(f->held + f->held_len, p, len);
+    f->held_len += len;
+}
+
+
+/* bytes at offset off of the text, where the lexer was at line:line_start */
+static int
+glossary_parse_bytes(glossary_file_t *f, const unsigned char *p, size_t len,
+    uint64_t off, uint64_t line, uint64_t line_start)
+{
+    if (len == 0) {
         return GLOSSARY_EXIT_OK;
     }
 
-    if (!f->failed) {
-        /* yajl's own words, without its "parse error: " style decoration */
-        msg = yajl_get_error(f->yh, 0, NULL, 0);
+    f->cur = p;
+    f->cur_len = len;
+    f->base = off;
+    f->chunk_line = line;
+    f->chunk_line_start = line_start;
 
-        len = strlen((char *) msg);
-        while (len > 0 && (isspace(msg[len - 1]) || msg[len - 1] == '.')) {
-            len--;
+    if (yajl_parse(f->yh, p, len) != yajl_status_ok) {
+        return glossary_parse_error(f);
+    }
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+static int
+glossary_parse_end(glossary_file_t *f)
+{
+    int  rc;
+
+    if (f->held_len > 0) {
+        rc = glossary_parse_bytes(f, f->held, f->held_len, f->held_off,
+                                  f->held_line, f->held_line_start);
+        f->held_len = 0;
+
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
         }
+    }
 
-        off = glossary_token_end(f);
+    f->finishing = 1;
+    f->end = f->lex_off;
+    f->base = f->end;
+    f->cur = NULL;
+    f->cur_len = 0;
 
-        /*
-         * After a parse error yajl points past the token it did not want;
-         * point at its first byte instead.  A lexical error points where
-         * the lexer gave up, which is already the useful place.
-         */
-        if (!f->finishing
-            && strstr((char *) msg, "after key and value") != NULL)
-        {
-            /*
-             * Here yajl moves its count back by the token's content length,
-             * which for a string is not its start: the unwanted token is
-             * the first one after the value just parsed.
-             */
-            for (off = f->last_end;
-                 off < end && f->text[off] != '\0'
-                 && strchr(" \t\r\n", f->text[off]) != NULL;
-                 off++)
-            {
-                /* void */
-            }
-
-        } else if (!f->finishing && off > start
-                   && strncmp((char *) msg, "parse error", 11) == 0)
-        {
-            if (f->text[off - 1] != '\0'
-                && strchr("{}[],:", f->text[off - 1]) != NULL)
-            {
-                off--;
-
-            } else if (f->text[off - 1] == '"') {
-                off = glossary_token_start(f, off, GLOSSARY_JSON_STRING, 0);
-
-            } else {
-                off = glossary_token_start(f, off, GLOSSARY_JSON_NUMBER, 0);
-            }
-
-            if (off < start) {
-                off = start;
-            }
-        }
-
-        glossary_locate(f, off, &loc);
-        glossary_error_at(&loc, "%.*s", (int) len, (char *) msg);
-
-        yajl_free_error(f->yh, msg);
+    if (yajl_complete_parse(f->yh) != yajl_status_ok) {
+        return glossary_parse_error(f);
     }
 
     yajl_free(f->yh);
     f->yh = NULL;
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/*
+ * yajl's message at the place it means.  After a parse error yajl points
+ * past the token it did not want: the place is that token's first byte,
+ * the last token lexed before the point.  After a key and value it has
+ * moved its count back by the token's content length, which for a string
+ * is not its start: the unwanted token is the first one after the value,
+ * the next in the queue.  A lexical error points where the lexer gave up,
+ * already the useful place.
+ */
+static int
+glossary_parse_error(glossary_file_t *f)
+{
+    size_t             len, i;
+    uint64_t           off;
+    unsigned char     *msg;
+    glossary_loc_t     loc;
+    glossary_token_t  *t;
+
+    if (f->failed) {
+        return GLOSSARY_EXIT_DATA;      /* said already */
+    }
+
+    /* yajl's own words, without its "parse error: " style decoration */
+    msg = yajl_get_error(f->yh, 0, NULL, 0);
+
+    len = strlen((char *) msg);
+    while (len > 0 && (isspace(msg[len - 1]) || msg[len - 1] == '.')) {
+        len--;
+    }
+
+    off = f->finishing ? f->end
+                       : f->base + yajl_get_bytes_consumed(f->yh);
+    t = NULL;
+
+    if (!f->finishing && strstr((char *) msg, "after key and value") != NULL)
+    {
+        if (f->tok_head < f->tok_n) {
+            t = &f->toks[f->tok_head];
+        }
+
+    } else if (!f->finishing && strncmp((char *) msg, "parse error", 11) == 0)
+    {
+        for (i = f->tok_n; i > f->tok_head; i--) {
+            if (f->toks[i - 1].off < off) {
+                t = &f->toks[i - 1];
+                break;
+            }
+        }
+    }
+
+    if (t != NULL) {
+        loc.file = f->file;
+        loc.line = t->line;
+        loc.column = t->column;
+
+    } else {
+        glossary_locate(f, off, &loc);
+    }
+
+    glossary_error_at(&loc, "%.*s", (int) len, (char *) msg);
+
+    yajl_free_error(f->yh, msg);
 
     return GLOSSARY_EXIT_DATA;
 }
@@ -1049,144 +1678,62 @@ glossary_parse(glossary_file_t *f, size_t start, size_t end)
 
 /* input forms */
 
-static int
-glossary_read_jsonl(glossary_file_t *f)
-{
-    int                   rc;
-    size_t                start, end, i;
-    glossary_loc_t        loc;
-    const unsigned char  *nl;
-
-    for (start = 0; start < f->size; start = end + 1) {
-        nl = memchr(f->text + start, '\n', f->size - start);
-        end = nl ? (size_t) (nl - f->text) : f->size;
-
-        for (i = start; i < end; i++) {
-            if (!isspace(f->text[i])) {
-                break;
-            }
-        }
-
-        if (i == end) {
-            continue;
-        }
-
-        rc = glossary_parse(f, start, end);
-        if (rc != GLOSSARY_EXIT_OK) {
-            return rc;
-        }
-
-        if (f->root->type != GLOSSARY_JSON_OBJECT) {
-            glossary_node_loc(f, f->root, &loc);
-            glossary_error_at(&loc, "a JSON Lines line must be a term "
-                              "object, found %s",
-                              glossary_type_name(f->root));
-            return GLOSSARY_EXIT_DATA;
-        }
-
-        rc = glossary_read_term(f, f->root);
-        if (rc != GLOSSARY_EXIT_OK) {
-            return rc;
-        }
-
-        /* the tree of one line is not needed once its term is read */
-        glossary_arena_free(&f->tree);
-    }
-
-    return GLOSSARY_EXIT_OK;
-}
-
-
-static int
-glossary_is_payload(const glossary_json_t *root)
-{
-    size_t                  i;
-    const glossary_json_t  *first;
-
-    if (root->type != GLOSSARY_JSON_ARRAY || root->len == 0) {
-        return 0;
-    }
-
-    first = root->items[0];
-
-    if (first->type != GLOSSARY_JSON_OBJECT || first->len == 0) {
-        return 0;
-    }
-
-    for (i = 0; i < first->len; i++) {
-        if (first->items[i]->type != GLOSSARY_JSON_NUMBER
-            || !first->items[i]->is_int)
-        {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
+/* the file's top-level value, once parsed: what streaming has not read */
 static int
 glossary_read_plain(glossary_file_t *f)
 {
     int               rc;
-    size_t            i;
     glossary_loc_t    loc;
     glossary_json_t  *root, *terms;
 
     root = f->root;
 
-    if (glossary_is_payload(root)) {
+    switch (f->form) {
+
+    case GLOSSARY_ROOT_PAYLOAD:
         return glossary_read_payload(f);
-    }
 
-    if (root->type == GLOSSARY_JSON_ARRAY) {
-        terms = root;
+    case GLOSSARY_ROOT_FIRST:       /* [] */
+    case GLOSSARY_ROOT_TERMS:
+        return GLOSSARY_EXIT_OK;
 
-    } else if (root->type == GLOSSARY_JSON_OBJECT
-               && glossary_get(root, "terms") != NULL
-               && glossary_get(root, "slug") == NULL
-               && glossary_get(root, "term") == NULL)
-    {
-        rc = glossary_check_keys(f, root, "top-level object");
-        if (rc != GLOSSARY_EXIT_OK) {
-            return rc;
-        }
-
+    case GLOSSARY_ROOT_OBJECT:
         terms = glossary_get(root, "terms");
 
-        if (terms->type != GLOSSARY_JSON_ARRAY) {
-            glossary_node_loc(f, terms, &loc);
-            glossary_error_at(&loc, "\"terms\" must be an array, found %s",
-                              glossary_type_name(terms));
-            return GLOSSARY_EXIT_DATA;
+        if (terms != NULL
+            && glossary_get(root, "slug") == NULL
+            && glossary_get(root, "term") == NULL)
+        {
+            rc = glossary_check_keys(f, root, "top-level object");
+            if (rc != GLOSSARY_EXIT_OK) {
+                return rc;
+            }
+
+            if (terms->type != GLOSSARY_JSON_ARRAY) {
+                glossary_node_loc(f, terms, &loc);
+                glossary_error_at(&loc, "\"terms\" must be an array, found "
+                                  "%s", glossary_type_name(terms));
+                return GLOSSARY_EXIT_DATA;
+            }
+
+            return GLOSSARY_EXIT_OK;    /* its terms are read */
         }
 
-    } else if (root->type == GLOSSARY_JSON_OBJECT) {
+        /* one term after all, whose "terms" is just another field */
+        if (f->streamed) {
+            f->model->nentries = f->rollback;
+            f->model->nrelated = f->rollback_related;
+        }
+
         return glossary_read_term(f, root);
 
-    } else {
+    default:
         glossary_node_loc(f, root, &loc);
         glossary_error_at(&loc, "expected a term object, an array of terms, "
                           "{\"terms\": [...]} or a Nuxt payload, found %s",
                           glossary_type_name(root));
         return GLOSSARY_EXIT_DATA;
     }
-
-    for (i = 0; i < terms->len; i++) {
-        if (terms->items[i]->type != GLOSSARY_JSON_OBJECT) {
-            glossary_node_loc(f, terms->items[i], &loc);
-            glossary_error_at(&loc, "expected a term object, found %s",
-                              glossary_type_name(terms->items[i]));
-            return GLOSSARY_EXIT_DATA;
-        }
-
-        rc = glossary_read_term(f, terms->items[i]);
-        if (rc != GLOSSARY_EXIT_OK) {
-            return rc;
-        }
-    }
-
-    return GLOSSARY_EXIT_OK;
 }
 
 
@@ -1642,14 +2189,25 @@ glossary_get_string(glossary_file_t *f, glossary_json_t *obj, const char *key,
     rc = glossary_deref(f, ref, &val);
 
     if (rc == GLOSSARY_VAL_OK && val->type == GLOSSARY_JSON_STRING) {
-        if (val->len > GLOSSARY_MAX_FIELD_LEN) {
+        if (val->len > GLOSSARY_MAX_FIELD_LEN && glossary_indexed(key)) {
             glossary_error_at(loc, "\"%s\" is %zu bytes, over the limit of "
-                              "%u", key, val->len, GLOSSARY_MAX_FIELD_LEN);
+                              "%u of the index's strings (an nginx "
+                              "variable's length)", key, val->len,
+                              GLOSSARY_MAX_FIELD_LEN);
             return GLOSSARY_EXIT_DATA;
         }
 
         if (required && val->len == 0) {
             glossary_error_at(loc, "\"%s\" must not be empty", key);
+            return GLOSSARY_EXIT_DATA;
+        }
+
+        /* a name or a question that a page would show as nothing */
+        if (required == GLOSSARY_SHOWN
+            && glossary_text_blank(val->str, val->len))
+        {
+            glossary_error_at(loc, "\"%s\" is blank: only spaces, "
+                              "controls or invisible characters", key);
             return GLOSSARY_EXIT_DATA;
         }
 
@@ -1759,6 +2317,70 @@ glossary_get_object(glossary_file_t *f, glossary_json_t *ref,
 }
 
 
+/* "aliases": an optional array of non-empty strings, the term's other names */
+static int
+glossary_get_aliases(glossary_file_t *f, glossary_json_t *obj,
+    glossary_entry_t *e)
+{
+    int               rc;
+    char              type[32];
+    size_t            i;
+    glossary_loc_t    loc;
+    glossary_val_t    vrc;
+    glossary_json_t  *list, *val;
+    glossary_text_t  *a;
+
+    rc = glossary_get_array(f, obj, "aliases", &list);
+    if (rc != GLOSSARY_EXIT_OK || list == NULL || list->len == 0) {
+        return rc;
+    }
+
+    if (list->len > GLOSSARY_MAX_ALIASES) {
+        glossary_node_loc(f, glossary_get(obj, "aliases"), &loc);
+        glossary_error_at(&loc, "\"aliases\" has %zu entries, over the limit "
+                          "of %d", list->len, GLOSSARY_MAX_ALIASES);
+        return GLOSSARY_EXIT_DATA;
+    }
+
+    a = glossary_arena_alloc(&f->model->arena,
+                             list->len * sizeof(glossary_text_t));
+
+    for (i = 0; i < list->len; i++) {
+        glossary_node_loc(f, list->items[i], &loc);
+        vrc = glossary_deref(f, list->items[i], &val);
+
+        if (vrc != GLOSSARY_VAL_OK || val->type != GLOSSARY_JSON_STRING) {
+            if (vrc == GLOSSARY_VAL_ABSENT) {
+                snprintf(type, sizeof(type), "null");
+
+            } else {
+                glossary_found(vrc, val, type, sizeof(type));
+            }
+
+            glossary_error_at(&loc, "an \"aliases\" entry must be a string, "
+                              "found %s", type);
+            return GLOSSARY_EXIT_DATA;
+        }
+
+        if (val->len == 0 || val->len > GLOSSARY_MAX_SLUG_LEN * 2) {
+            glossary_error_at(&loc, "an \"aliases\" entry must be 1 to %d "
+                              "bytes, found %zu", GLOSSARY_MAX_SLUG_LEN * 2,
+                              val->len);
+            return GLOSSARY_EXIT_DATA;
+        }
+
+        a[i].data = glossary_arena_strdup(&f->model->arena, val->str,
+                                          val->len);
+        a[i].len = val->len;
+    }
+
+    e->aliases = a;
+    e->naliases = (uint32_t) list->len;
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
 static int
 glossary_read_term(glossary_file_t *f, glossary_json_t *obj)
 {
@@ -1801,7 +2423,8 @@ glossary_read_term(glossary_file_t *f, glossary_json_t *obj)
         return GLOSSARY_EXIT_DATA;
     }
 
-    if (glossary_get_string(f, obj, "term", 1, "term object", &e->term, &loc)
+    if (glossary_get_string(f, obj, "term", GLOSSARY_SHOWN, "term object",
+                            &e->term, &loc)
         || glossary_get_string(f, obj, "shortDefinition", 0, NULL,
                                &e->short_definition, &loc)
         || glossary_get_string(f, obj, "seoTitle", 0, NULL, &e->seo_title,
@@ -1821,10 +2444,12 @@ glossary_read_term(glossary_file_t *f, glossary_json_t *obj)
         return rc;
     }
 
+    /* a term's related entries are counted with 32 bits */
     if (related != NULL && related->len > GLOSSARY_MAX_RELATED) {
         glossary_node_loc(f, glossary_get(obj, "relatedTerms"), &loc);
-        glossary_error_at(&loc, "\"relatedTerms\" has %zu entries, over the "
-                          "limit of %d", related->len, GLOSSARY_MAX_RELATED);
+        glossary_error_at(&loc, "\"relatedTerms\" has %zu entries: over the "
+                          "format's limit of %u related entries a term",
+                          related->len, GLOSSARY_MAX_RELATED);
         return GLOSSARY_EXIT_DATA;
     }
 
@@ -1841,8 +2466,9 @@ glossary_read_term(glossary_file_t *f, glossary_json_t *obj)
                                     "entry", &item)
                 || glossary_get_string(f, item, "slug", 1, "a relatedTerms "
                                        "entry", &link->slug, &link->loc)
-                || glossary_get_string(f, item, "name", 1, "a relatedTerms "
-                                       "entry", &link->name, &sloc))
+                || glossary_get_string(f, item, "name", GLOSSARY_SHOWN,
+                                       "a relatedTerms entry", &link->name,
+                                       &sloc))
             {
                 return GLOSSARY_EXIT_DATA;
             }
@@ -1858,9 +2484,21 @@ glossary_read_term(glossary_file_t *f, glossary_json_t *obj)
         }
     }
 
+    rc = glossary_get_aliases(f, obj, e);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
     rc = glossary_get_array(f, obj, "faq", &faq);
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
+    }
+
+    if (faq != NULL && faq->len > UINT32_MAX) {
+        glossary_node_loc(f, glossary_get(obj, "faq"), &loc);
+        glossary_error_at(&loc, "\"faq\" has %zu entries, over the limit of "
+                          "%u (a 32-bit count)", faq->len, UINT32_MAX);
+        return GLOSSARY_EXIT_DATA;
     }
 
     if (faq != NULL && faq->len > 0) {
@@ -1870,7 +2508,8 @@ glossary_read_term(glossary_file_t *f, glossary_json_t *obj)
 
         for (i = 0; i < faq->len; i++) {
             if (glossary_get_object(f, faq->items[i], "a faq entry", &item)
-                || glossary_get_string(f, item, "question", 1, "a faq entry",
+                || glossary_get_string(f, item, "question", GLOSSARY_SHOWN,
+                                       "a faq entry",
                                        &e->faq[i].question, &loc)
                 || glossary_get_string(f, item, "answer", 1, "a faq entry",
                                        &e->faq[i].answer, &loc))
@@ -1887,8 +2526,23 @@ glossary_read_term(glossary_file_t *f, glossary_json_t *obj)
 
     e->seq = (uint32_t) m->nentries;
     m->nentries++;
+    m->nrelated += e->nrelated;
 
     return GLOSSARY_EXIT_OK;
+}
+
+
+/*
+ * the strings the blob's index holds, within GLOSSARY_MAX_FIELD_LEN; the
+ * others (explanation, SEO texts, FAQ) are in documents only, bounded by
+ * the blob's size alone
+ */
+static int
+glossary_indexed(const char *key)
+{
+    return strcmp(key, "term") == 0 || strcmp(key, "category") == 0
+           || strcmp(key, "shortDefinition") == 0
+           || strcmp(key, "name") == 0 || strcmp(key, "slug") == 0;
 }
 
 

@@ -31,10 +31,10 @@ int glossary_json_index(const glossary_site_t *s, glossary_buf_t *out);
 int glossary_json_search_result(const glossary_site_t *s, uint32_t id,
     glossary_buf_t *out);
 
-/* {prefix}category/ */
+/* {prefix}_category/ */
 int glossary_json_categories(const glossary_site_t *s, glossary_buf_t *out);
 
-/* {prefix}category/{slug} */
+/* {prefix}_category/{slug} */
 int glossary_json_category(const glossary_site_t *s, uint32_t c,
     glossary_buf_t *out);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "glossary_blob.h"
+#include "glossary_fold.h"
 #include "glossary_model.h"
 
 
@@ -40,6 +41,51 @@ int
 glossary_slug_valid(const char *p, size_t len)
 {
     return glossary_blob_slug_ok((const unsigned char *) p, len);
+}
+
+
+/* White_Space, Cc and Default_Ignorable_Code_Point, merged and sorted */
+static const uint32_t  glossary_blank_ranges[][2] = {
+    { 0x0000, 0x0020 }, { 0x007f, 0x00a0 }, { 0x00ad, 0x00ad },
+    { 0x034f, 0x034f }, { 0x061c, 0x061c }, { 0x115f, 0x1160 },
+    { 0x1680, 0x1680 }, { 0x17b4, 0x17b5 }, { 0x180b, 0x180f },
+    { 0x2000, 0x200f }, { 0x2028, 0x202f }, { 0x205f, 0x206f },
+    { 0x3000, 0x3000 }, { 0x3164, 0x3164 }, { 0xfe00, 0xfe0f },
+    { 0xfeff, 0xfeff }, { 0xffa0, 0xffa0 }, { 0xfff0, 0xfff8 },
+    { 0x1bca0, 0x1bca3 }, { 0x1d173, 0x1d17a }, { 0xe0000, 0xe0fff }
+};
+
+
+int
+glossary_text_blank(const char *p, size_t len)
+{
+    size_t    i, k, n;
+    uint32_t  c;
+
+    for (i = 0; i < len; i += n) {
+        n = glossary_utf8_decode((const unsigned char *) p + i, len - i, &c);
+
+        if (n == 0) {
+            return 0;       /* not text: the reader says so elsewhere */
+        }
+
+        for (k = 0; k < sizeof(glossary_blank_ranges)
+                        / sizeof(glossary_blank_ranges[0]); k++)
+        {
+            if (c <= glossary_blank_ranges[k][1]) {
+                break;
+            }
+        }
+
+        if (k == sizeof(glossary_blank_ranges)
+                 / sizeof(glossary_blank_ranges[0])
+            || c < glossary_blank_ranges[k][0])
+        {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 

@@ -45,17 +45,24 @@ typedef struct {
     glossary_text_t   payload_key;  /* a payload's key of the term's data */
     glossary_link_t  *related;
     glossary_faq_t   *faq;
+    glossary_text_t  *aliases;  /* other names, for autolinking only */
     uint32_t          nrelated;
     uint32_t          nfaq;
+    uint32_t          naliases;
     uint32_t          seq;      /* order of appearance in the input */
     glossary_loc_t    loc;      /* of the slug value */
 } glossary_entry_t;
+
+
+/* aliases of one term, at most */
+#define GLOSSARY_MAX_ALIASES  64
 
 
 typedef struct {
     glossary_entry_t  *entries;
     size_t             nentries;
     size_t             nalloc;
+    size_t             nrelated;    /* of all entries: RELATED's records */
     glossary_arena_t   arena;
 } glossary_model_t;
 
@@ -67,6 +74,13 @@ void glossary_model_free(glossary_model_t *m);
 
 /* 1 when the slug has the canonical form [a-z0-9]+(-[a-z0-9]+)* */
 int glossary_slug_valid(const char *p, size_t len);
+
+/*
+ * 1 when valid UTF-8 text shows nothing: every code point is White_Space,
+ * a control (Cc) or Default_Ignorable_Code_Point (Unicode 15), such as
+ * " \t\n", U+00A0, U+3000, U+200B or U+FEFF; the empty text too
+ */
+int glossary_text_blank(const char *p, size_t len);
 
 
 void *glossary_arena_alloc(glossary_arena_t *a, size_t size);

@@ -22,6 +22,12 @@
 #define GLOSSARY_BATCH          (GLOSSARY_BATCH_TERMS                         \
                                  * GLOSSARY_DOCS_PER_TERM_V1_1)
 
+/*
+ * and at most about this many bytes of bodies: the batches rendered ahead
+ * hold a few MiB whatever the documents' sizes
+ */
+#define GLOSSARY_BATCH_BYTES    ((size_t) 2 << 20)
+
 /* batches rendered ahead of the one to store next */
 #define GLOSSARY_BATCHES        4
 
@@ -56,6 +62,7 @@ typedef struct {
 typedef struct {
     glossary_job_t      jobs[GLOSSARY_BATCH];
     size_t              n;
+    size_t              bytes;          /* of the bodies rendered */
     size_t              next;           /* jobs handed to the workers */
     size_t              finished;       /* jobs compressed */
     int                 queued;         /* submitted and not stored yet */

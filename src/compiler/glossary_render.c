@@ -3,15 +3,16 @@
  *
  * Documents are rendered in batches by the main thread; the workers hash
  * and compress a batch while the next ones are rendered, and batches are
- * stored in the order they were submitted.  An item is a term (its six
- * documents), the global documents, or a category (two).  The global
- * documents (the index, the sitemap, the category list: as big as all the
- * terms' names together) and the first categories are rendered and
- * compressed first, while the terms are rendered, and stored after them;
- * then the other categories follow.
+ * stored in the order they were submitted.  An item is a term (its
+ * document of the pass's kind), the global documents, or a category
+ * (two).  The global documents (the index, the sitemap, the category
+ * list: as big as all the terms' names together) and the first categories
+ * are rendered and compressed first, while the terms are rendered, and
+ * stored after them; then the other categories follow.
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "glossary_json.h"
 #include "glossary_render.h"
@@ -24,6 +25,9 @@
 #define GLOSSARY_ITEM_DOCS      GLOSSARY_GLOBAL_DOCS_V1_1
 
 
+static int glossary_render_terms(glossary_render_t *r);
+static int glossary_render_pass(glossary_render_t *r);
+static void glossary_render_etags(glossary_render_t *r);
 static int glossary_render_items(glossary_render_t *r, uint64_t from,
     uint64_t to);
 static int glossary_render_drain(glossary_render_t *r, int cur, int rc);
@@ -35,11 +39,14 @@ static int glossary_render_globals(glossary_render_t *r,
     glossary_batch_t *batch);
 static int glossary_render_category(glossary_render_t *r,
     glossary_batch_t *batch, uint32_t c);
+static void glossary_doc_absent_at(glossary_doc_t *d, uint64_t base);
 static glossary_job_t *glossary_job_add(glossary_batch_t *batch,
     glossary_doc_t *doc, const char *what, uint32_t id, int gzip);
 static int glossary_batch_commit(glossary_render_t *r,
     glossary_batch_t *batch);
 static int glossary_job_commit(glossary_render_t *r, glossary_job_t *job);
+static int glossary_term_commit(glossary_render_t *r, glossary_job_t *job);
+static int glossary_job_failed(glossary_render_t *r, glossary_job_t *job);
 static glossary_ref_t glossary_etag(glossary_strings_t *s, uint64_t hash);
 
 
@@ -47,6 +54,8 @@ int
 glossary_render_start(glossary_render_t *r)
 {
     r->batches = glossary_xcalloc(GLOSSARY_QUEUE, sizeof(glossary_batch_t));
+    r->etags = glossary_xcalloc((size_t) r->site->n + 1, sizeof(uint64_t));
+    r->gz_etags = glossary_xcalloc((size_t) r->site->n + 1, sizeof(uint64_t));
     r->started = 1;
 
     return glossary_pool_start(&r->pool);
@@ -61,7 +70,7 @@ glossary_render(glossary_render_t *r)
     glossary_batch_t  *gbatch;
 
     n = r->site->n;
-    nitems = n + 1 + r->site->ncats;
+    nitems = n + 1 + r->ncats;
     gbatch = &r->batches[GLOSSARY_BATCHES];
 
     rc = glossary_render_item(r, gbatch, n);
@@ -78,12 +87,17 @@ glossary_render(glossary_render_t *r)
         return rc;
     }
 
-    glossary_pool_submit(&r->pool, gbatch);
+    /* none with payloads alone */
+    if (gbatch->n != 0) {
+        glossary_pool_submit(&r->pool, gbatch);
+    }
 
-    rc = glossary_render_items(r, 0, n);
+    rc = glossary_render_terms(r);
 
-    glossary_pool_wait(&r->pool, gbatch);
-    gbatch->queued = 0;
+    if (gbatch->n != 0) {
+        glossary_pool_wait(&r->pool, gbatch);
+        gbatch->queued = 0;
+    }
 
     if (rc == GLOSSARY_EXIT_OK) {
         rc = glossary_batch_commit(r, gbatch);
@@ -106,7 +120,11 @@ glossary_render_stop(glossary_render_t *r)
 
     glossary_pool_stop(&r->pool);
     glossary_batches_free(r->batches);
+    free(r->etags);
+    free(r->gz_etags);
     r->batches = NULL;
+    r->etags = NULL;
+    r->gz_etags = NULL;
     r->started = 0;
 }
 
@@ -120,6 +138,90 @@ glossary_limit_name(uint64_t max_size)
 
 
 /*
+ * The terms' documents, a kind at a time: its bodies and their ETags, then,
+ * for a kind with gzip variants, a second pass for those and their ETags.
+ */
+static int
+glossary_render_terms(glossary_render_t *r)
+{
+    int       rc;
+    uint32_t  k, slot;
+
+    slot = 0;
+
+    for (k = 0; k < GLOSSARY_DOC_KINDS; k++) {
+        if (!((r->doc_kinds >> k) & 1)) {
+            continue;
+        }
+
+        r->kind = k;
+        r->pass_docs = &r->docs[(size_t) slot++ * r->site->n];
+        r->compress = 0;
+
+        rc = glossary_render_pass(r);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+
+        if (!r->gzip || !glossary_kind_gzip(k)) {
+            continue;
+        }
+
+        r->compress = 1;
+
+        rc = glossary_render_pass(r);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+    }
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+static int
+glossary_render_pass(glossary_render_t *r)
+{
+    int  rc;
+
+    r->pass_start = r->strings->len;
+
+    rc = glossary_render_items(r, 0, r->site->n);
+    if (rc != GLOSSARY_EXIT_OK) {
+        return rc;
+    }
+
+    glossary_render_etags(r);
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/*
+ * The pass's ETags, together after its bodies: what the reader checks of
+ * every document lies in a part of the blob of its own, and the
+ * documents' bodies hold nothing else
+ */
+static void
+glossary_render_etags(glossary_render_t *r)
+{
+    uint32_t         id;
+    glossary_doc_t  *d;
+
+    for (id = 0; id < r->site->n; id++) {
+        d = &r->pass_docs[id];
+
+        if (!r->compress) {
+            d->etag = glossary_etag(r->strings, r->etags[id]);
+
+        } else if (d->gzip_body.len != 0) {
+            d->gzip_etag = glossary_etag(r->strings, r->gz_etags[id]);
+        }
+    }
+}
+
+
+/*
  * Items [from, to) through the ring of batches: a batch goes to the
  * workers when it is full or holds the last item, and the oldest one is
  * stored before its buffers are filled again.  Every batch is stored, or
@@ -129,19 +231,27 @@ static int
 glossary_render_items(glossary_render_t *r, uint64_t from, uint64_t to)
 {
     int                rc, cur;
+    size_t             k;
     uint64_t           item;
     glossary_batch_t  *batch;
 
     batch = r->batches;
     cur = 0;
     batch[cur].n = 0;
+    batch[cur].bytes = 0;
     rc = GLOSSARY_EXIT_OK;
 
     for (item = from; item < to && rc == GLOSSARY_EXIT_OK; item++) {
+        k = batch[cur].n;
         rc = glossary_render_item(r, &batch[cur], item);
+
+        while (k < batch[cur].n) {
+            batch[cur].bytes += batch[cur].jobs[k++].body.len;
+        }
 
         if (rc != GLOSSARY_EXIT_OK
             || (batch[cur].n + GLOSSARY_ITEM_DOCS <= GLOSSARY_BATCH
+                && batch[cur].bytes < GLOSSARY_BATCH_BYTES
                 && item + 1 < to))
         {
             continue;
@@ -159,6 +269,7 @@ glossary_render_items(glossary_render_t *r, uint64_t from, uint64_t to)
         }
 
         batch[cur].n = 0;
+        batch[cur].bytes = 0;
     }
 
     return glossary_render_drain(r, cur, rc);
@@ -217,115 +328,156 @@ glossary_render_item(glossary_render_t *r, glossary_batch_t *batch,
 }
 
 
+/* the term's document of the pass's kind */
 static int
 glossary_render_term(glossary_render_t *r, glossary_batch_t *batch,
     uint32_t id)
 {
-    int              rc;
     glossary_job_t  *job;
-    glossary_doc_t  *d;
 
-    d = &r->docs[(size_t) id * GLOSSARY_DOCS_PER_TERM_V1_1];
+    job = glossary_job_add(batch, &r->pass_docs[id], NULL, id, r->compress);
 
-    job = glossary_job_add(batch, &d[GLOSSARY_DOC_TERM_JSON], NULL, id, 1);
-    rc = glossary_json_term(r->site, id, &job->body);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
+    switch (r->kind) {
+
+    case GLOSSARY_DOC_TERM_JSON:
+        return glossary_json_term(r->site, id, &job->body);
+
+    case GLOSSARY_DOC_RELATED_JSON:
+        return glossary_json_related(r->site, id, &job->body);
+
+    case GLOSSARY_DOC_TERM_HTML:
+        glossary_page_term(r->site, id, &job->body);
+        return GLOSSARY_EXIT_OK;
+
+    case GLOSSARY_DOC_PAYLOAD:
+        glossary_payload(r->site, id, &job->body);
+        return GLOSSARY_EXIT_OK;
+
+    case GLOSSARY_DOC_SEARCH_JSON:
+        return glossary_json_search_result(r->site, id, &job->body);
+
+    default: /* GLOSSARY_DOC_SEARCH_HTML */
+        glossary_search_html(r->site, id, &job->body);
+        return GLOSSARY_EXIT_OK;
     }
-
-    job = glossary_job_add(batch, &d[GLOSSARY_DOC_RELATED_JSON], NULL, id, 1);
-    rc = glossary_json_related(r->site, id, &job->body);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
-    }
-
-    job = glossary_job_add(batch, &d[GLOSSARY_DOC_TERM_HTML], NULL, id, 1);
-    glossary_page_term(r->site, id, &job->body);
-
-    job = glossary_job_add(batch, &d[GLOSSARY_DOC_PAYLOAD], NULL, id, 1);
-    glossary_payload(r->site, id, &job->body);
-
-    job = glossary_job_add(batch, &d[GLOSSARY_DOC_SEARCH_JSON], NULL, id, 0);
-    rc = glossary_json_search_result(r->site, id, &job->body);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
-    }
-
-    job = glossary_job_add(batch, &d[GLOSSARY_DOC_SEARCH_HTML], NULL, id, 0);
-    glossary_search_html(r->site, id, &job->body);
-
-    return GLOSSARY_EXIT_OK;
 }
 
 
+/*
+ * The global documents of the kinds built: the JSON ones with the terms'
+ * JSON, the pages with the terms' pages; the others absent
+ */
 static int
 glossary_render_globals(glossary_render_t *r, glossary_batch_t *batch)
 {
-    int              rc;
+    int              rc, json, html;
+    uint32_t         k;
     glossary_job_t  *job;
     glossary_doc_t  *d;
 
     d = r->globals;
+    json = (r->doc_kinds >> GLOSSARY_DOC_TERM_JSON) & 1;
+    html = (r->doc_kinds >> GLOSSARY_DOC_TERM_HTML) & 1;
 
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_INDEX_JSON],
-                           "the index", 0, 1);
-    rc = glossary_json_index(r->site, &job->body);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
+    for (k = 0; k < GLOSSARY_GLOBAL_DOCS_V1_1; k++) {
+        glossary_doc_absent_at(&d[k], r->strings->base);
     }
 
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_INDEX_HTML],
-                           "the index", 0, 1);
-    glossary_page_index(r->site, &job->body);
-
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_SITEMAP],
-                           "the sitemap", 0, 1);
-    glossary_sitemap(r->site, &job->body);
-
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_NOT_FOUND_HTML],
-                           "the 404 page", 0, 1);
-    glossary_page_not_found(r->site, &job->body);
-
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML],
-                           "the empty search result", 0, 0);
-    glossary_search_empty(r->site, &job->body);
-
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_CATEGORIES_JSON],
-                           "the category list", 0, 1);
-    rc = glossary_json_categories(r->site, &job->body);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
+    if (json) {
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_INDEX_JSON],
+                               "the index", 0, r->gzip);
+        rc = glossary_json_index(r->site, &job->body);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
     }
 
-    job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_CATEGORIES_HTML],
-                           "the category list", 0, 1);
-    glossary_page_categories(r->site, &job->body);
+    if (html) {
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_INDEX_HTML],
+                               "the index", 0, r->gzip);
+        glossary_page_index(r->site, &job->body);
+
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_SITEMAP],
+                               "the sitemap", 0, r->gzip);
+        glossary_sitemap(r->site, &job->body);
+
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_NOT_FOUND_HTML],
+                               "the 404 page", 0, r->gzip);
+        glossary_page_not_found(r->site, &job->body);
+
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_SEARCH_EMPTY_HTML],
+                               "the empty search result", 0, 0);
+        glossary_search_empty(r->site, &job->body);
+    }
+
+    if (json) {
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_CATEGORIES_JSON],
+                               "the category list", 0, r->gzip);
+        rc = glossary_json_categories(r->site, &job->body);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+    }
+
+    if (html) {
+        job = glossary_job_add(batch, &d[GLOSSARY_GLOBAL_CATEGORIES_HTML],
+                               "the category list", 0, r->gzip);
+        glossary_page_categories(r->site, &job->body);
+    }
 
     return GLOSSARY_EXIT_OK;
 }
 
 
+/*
+ * A category's documents of the kinds built (there are categories only
+ * with JSON or pages); the record's slug and name are stored just before
+ * the first of them
+ */
 static int
 glossary_render_category(glossary_render_t *r, glossary_batch_t *batch,
     uint32_t c)
 {
-    int              rc;
-    glossary_job_t  *job;
+    int                   rc;
+    glossary_job_t       *job;
+    glossary_category_t  *cat;
 
-    /* the record's slug and name are stored just before its documents */
-    job = glossary_job_add(batch, &r->cats[c].json, NULL, c, 1);
-    job->cat = &r->cats[c];
-    job->category = 1;
-    rc = glossary_json_category(r->site, c, &job->body);
-    if (rc != GLOSSARY_EXIT_OK) {
-        return rc;
+    cat = &r->cats[c];
+    glossary_doc_absent_at(&cat->json, r->strings->base);
+    glossary_doc_absent_at(&cat->html, r->strings->base);
+
+    if ((r->doc_kinds >> GLOSSARY_DOC_TERM_JSON) & 1) {
+        job = glossary_job_add(batch, &cat->json, NULL, c, r->gzip);
+        job->cat = cat;
+        job->category = 1;
+        rc = glossary_json_category(r->site, c, &job->body);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+
+        cat = NULL;     /* stored with the JSON */
     }
 
-    job = glossary_job_add(batch, &r->cats[c].html, NULL, c, 1);
-    job->category = 1;
-    glossary_page_category(r->site, c, &job->body);
+    if ((r->doc_kinds >> GLOSSARY_DOC_TERM_HTML) & 1) {
+        job = glossary_job_add(batch, &r->cats[c].html, NULL, c, r->gzip);
+        job->cat = cat;
+        job->category = 1;
+        glossary_page_category(r->site, c, &job->body);
+    }
 
     return GLOSSARY_EXIT_OK;
+}
+
+
+/* a document the build leaves out: four empty references, in STRINGS */
+static void
+glossary_doc_absent_at(glossary_doc_t *d, uint64_t base)
+{
+    d->body.off = base;
+    d->body.len = 0;
+    d->etag = d->body;
+    d->gzip_body = d->body;
+    d->gzip_etag = d->body;
 }
 
 
@@ -357,34 +509,101 @@ glossary_job_add(glossary_batch_t *batch, glossary_doc_t *doc,
 static int
 glossary_batch_commit(glossary_render_t *r, glossary_batch_t *batch)
 {
-    int       rc;
-    size_t    i;
-    uint32_t  terms;
+    int              rc;
+    size_t           i;
+    glossary_job_t  *job, *last;
 
-    terms = 0;
+    last = NULL;
 
     for (i = 0; i < batch->n; i++) {
-        rc = glossary_job_commit(r, &batch->jobs[i]);
+        job = &batch->jobs[i];
+
+        if (job->what == NULL && !job->category) {
+            rc = glossary_term_commit(r, job);
+            last = job;
+
+        } else {
+            rc = glossary_job_commit(r, job);
+        }
+
         if (rc != GLOSSARY_EXIT_OK) {
             return rc;
         }
-
-        if (batch->jobs[i].what == NULL && !batch->jobs[i].category) {
-            terms = batch->jobs[i].id + 1;
-        }
     }
 
-    if (r->strings->base + r->strings->len > r->max_size) {
-        if (terms == 0) {
-            terms = r->site->n;     /* the global documents, stored last */
-        }
+    if (r->strings->base + r->strings->len <= r->max_size) {
+        return GLOSSARY_EXIT_OK;
+    }
 
+    if (last != NULL) {
         glossary_error("the blob would be over the limit of %llu bytes%s: "
-                       "the documents of %u of its %u terms take %llu "
-                       "bytes; stopped", (unsigned long long) r->max_size,
-                       glossary_limit_name(r->max_size), terms, r->site->n,
+                       "the documents take %llu bytes at the %s%s of term "
+                       "%u of %u; stopped", (unsigned long long) r->max_size,
+                       glossary_limit_name(r->max_size),
+                       (unsigned long long) r->strings->len,
+                       glossary_blob_kind_name(r->kind),
+                       r->compress ? " (gzip)" : "", last->id + 1,
+                       r->site->n);
+
+    } else {
+        glossary_error("the blob would be over the limit of %llu bytes%s: "
+                       "the documents take %llu bytes with the global "
+                       "documents; stopped", (unsigned long long) r->max_size,
+                       glossary_limit_name(r->max_size),
                        (unsigned long long) r->strings->len);
+    }
+
+    return GLOSSARY_EXIT_DATA;
+}
+
+
+/*
+ * A term's document of the pass: its body (stored as it is: every kind but
+ * the related terms' list carries the term's own slug, so none repeats),
+ * or its gzip variant; the ETags go after the pass's bodies.  The gzip
+ * pass renders the body again: it must be the same.
+ */
+static int
+glossary_term_commit(glossary_render_t *r, glossary_job_t *job)
+{
+    glossary_doc_t      *doc;
+    glossary_strings_t  *s;
+
+    s = r->strings;
+    doc = job->doc;
+
+    if (!r->compress) {
+        doc->body = (r->kind == GLOSSARY_DOC_RELATED_JSON)
+                    ? glossary_string_hashed(s, job->body.data, job->body.len,
+                                             job->etag)
+                    : glossary_string_raw(s, job->body.data, job->body.len);
+        doc->etag = glossary_string(s, NULL, 0);
+        doc->gzip_body = doc->etag;
+        doc->gzip_etag = doc->etag;
+        r->etags[job->id] = job->etag;
+
+        return GLOSSARY_EXIT_OK;
+    }
+
+    if (job->etag != r->etags[job->id] || job->body.len != doc->body.len) {
+        glossary_error("internal error: the %s of term \"%s\" came out "
+                       "differently when rendered again",
+                       glossary_blob_kind_name(r->kind),
+                       r->site->entries[job->id].slug.data);
         return GLOSSARY_EXIT_DATA;
+    }
+
+    if (!glossary_job_compressed(job)) {
+        return GLOSSARY_EXIT_OK;
+    }
+
+    if (job->failed) {
+        return glossary_job_failed(r, job);
+    }
+
+    if (job->gz_len < job->body.len) {
+        doc->gzip_body = glossary_string_raw(s, job->gz, job->gz_len);
+        r->gz_etags[job->id] = job->gz_etag;
     }
 
     return GLOSSARY_EXIT_OK;
@@ -425,17 +644,7 @@ glossary_job_commit(glossary_render_t *r, glossary_job_t *job)
     }
 
     if (job->failed) {
-        if (job->what != NULL) {
-            glossary_error("%s: gzip compression failed", job->what);
-
-        } else {
-            glossary_error("%s \"%s\": gzip compression failed",
-                           job->category ? "category" : "term",
-                           job->category ? r->site->cats[job->id].slug.data
-                                         : r->site->entries[job->id].slug.data);
-        }
-
-        return GLOSSARY_EXIT_IO;
+        return glossary_job_failed(r, job);
     }
 
     if (job->gz_len < job->body.len) {
@@ -448,6 +657,23 @@ glossary_job_commit(glossary_render_t *r, glossary_job_t *job)
 }
 
 
+static int
+glossary_job_failed(glossary_render_t *r, glossary_job_t *job)
+{
+    if (job->what != NULL) {
+        glossary_error("%s: gzip compression failed", job->what);
+
+    } else {
+        glossary_error("%s \"%s\": gzip compression failed",
+                       job->category ? "category" : "term",
+                       job->category ? r->site->cats[job->id].slug.data
+                                     : r->site->entries[job->id].slug.data);
+    }
+
+    return GLOSSARY_EXIT_IO;
+}
+
+
 static glossary_ref_t
 glossary_etag(glossary_strings_t *s, uint64_t hash)
 {
@@ -455,5 +681,5 @@ glossary_etag(glossary_strings_t *s, uint64_t hash)
 
     snprintf(etag, sizeof(etag), "\"%016llx\"", (unsigned long long) hash);
 
-    return glossary_string(s, etag, GLOSSARY_ETAG_LEN);
+    return glossary_string_raw(s, etag, GLOSSARY_ETAG_LEN);
 }

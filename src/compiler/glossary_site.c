@@ -3,7 +3,8 @@
  *
  * Every link between pages is relative, so one blob serves any location
  * prefix: a page at {prefix}{slug} (term, search, index) reaches a term as
- * "{slug}", a page at {prefix}category/{slug} as "../{slug}".  Absolute
+ * "{slug}", a page at {prefix}_category/{slug} as "../{slug}".  The module's
+ * own pages are named as its router names them (glossary_route.h).  Absolute
  * URLs (canonical, og:url, JSON-LD, sitemap) come from --base-url only.
  */
 
@@ -18,6 +19,7 @@
 
 #include "glossary_blob.h"
 #include "glossary_fold.h"
+#include "glossary_route.h"
 #include "glossary_site.h"
 
 
@@ -37,6 +39,18 @@ static const glossary_where_t  glossary_sub = { "../", "../" };
 
 
 static void glossary_text_set(glossary_text_t *t, const char *s);
+static int glossary_full(const glossary_text_t *t);
+static int glossary_autolink_emit(void *ctx,
+    const glossary_autolink_event_t *ev);
+static void glossary_autolink_text(glossary_site_t *s, uint32_t id,
+    const glossary_buf_t *html, glossary_buf_t *out);
+
+
+/* what the events of a page's stream go to */
+typedef struct {
+    glossary_site_t  *site;
+    glossary_buf_t   *out;
+} glossary_autolink_sink_t;
 
 
 /* options */
@@ -538,7 +552,7 @@ glossary_site_backlinks(glossary_site_t *s)
     qsort(pairs, np, sizeof(glossary_pair_t), glossary_pair_cmp);
 
     s->back = glossary_xmalloc((np + 1) * sizeof(uint32_t));
-    s->first_back = glossary_xmalloc(((size_t) s->n + 1) * sizeof(uint32_t));
+    s->first_back = glossary_xmalloc(((size_t) s->n + 1) * sizeof(uint64_t));
 
     k = 0;
     to = 0;
@@ -551,14 +565,14 @@ glossary_site_backlinks(glossary_site_t *s)
         }
 
         while (to <= pairs[i].to) {
-            s->first_back[to++] = (uint32_t) k;
+            s->first_back[to++] = k;
         }
 
         s->back[k++] = s->order[pairs[i].from_rank];
     }
 
     while (to <= s->n) {
-        s->first_back[to++] = (uint32_t) k;
+        s->first_back[to++] = k;
     }
 
     free(pairs);
@@ -597,7 +611,7 @@ glossary_site_open(glossary_site_t *s, const glossary_site_conf_t *conf,
 
 int
 glossary_site_init(glossary_site_t *s, glossary_entry_t *entries, uint32_t n,
-    const uint32_t *targets, const uint32_t *first_link)
+    const uint32_t *targets, const uint64_t *first_link)
 {
     int        rc;
     time_t     t;
@@ -660,9 +674,99 @@ glossary_site_free(glossary_site_t *s)
     free(s->back);
     free(s->first_back);
     free((char *) s->base.data);
+    free(s->autolink_conf);
+    free(s->autolink_mem);
     glossary_template_free(s->tpl);
 
     memset(s, 0, sizeof(glossary_site_t));
+}
+
+
+void
+glossary_site_autolink(glossary_site_t *s, const glossary_autolink_t *al)
+{
+    s->autolink = al;
+    s->autolink_conf = glossary_xmalloc(sizeof(glossary_autolink_conf_t));
+    s->autolink_mem = glossary_xmalloc(glossary_autolink_stream_size(al));
+
+    /* the questions are headings of their answers: not linked */
+    glossary_autolink_conf_init(s->autolink_conf);
+    (void) glossary_autolink_conf_add_skip(s->autolink_conf,
+                                           (const unsigned char *) "dt", 2);
+}
+
+
+/*
+ * html (the explanation and the FAQ of term id, as rendered) into out,
+ * with links to the terms it names; relative, as every link between pages
+ */
+static void
+glossary_autolink_text(glossary_site_t *s, uint32_t id,
+    const glossary_buf_t *html, glossary_buf_t *out)
+{
+    glossary_autolink_sink_t     sink;
+    glossary_autolink_stream_t  *st;
+
+    sink.site = s;
+    sink.out = out;
+
+    st = glossary_autolink_stream_init(s->autolink_mem, s->autolink,
+                                       s->autolink_conf, id);
+
+    /* the sink takes everything: a feed can only fail on a bug */
+    if (glossary_autolink_feed(st, html->data, html->len, 1,
+                               glossary_autolink_emit, &sink)
+        != 0)
+    {
+        glossary_error("internal error: the autolink stream failed");
+        abort();
+    }
+}
+
+
+static int
+glossary_autolink_emit(void *ctx, const glossary_autolink_event_t *ev)
+{
+    size_t                     n;
+    unsigned char             *p;
+    glossary_entry_t          *e;
+    glossary_autolink_tag_t    tag;
+    glossary_autolink_sink_t  *sink;
+
+    sink = ctx;
+
+    switch (ev->type) {
+
+    case GLOSSARY_AUTOLINK_PASS:
+    case GLOSSARY_AUTOLINK_HELD:
+        glossary_buf_add(sink->out, ev->data, ev->len);
+        break;
+
+    case GLOSSARY_AUTOLINK_OPEN:
+        e = &sink->site->entries[ev->term];
+
+        tag.prefix = (const unsigned char *) "";
+        tag.prefix_len = 0;
+        tag.slug = (const unsigned char *) e->slug.data;
+        tag.slug_len = e->slug.len;
+        tag.title = glossary_full(&e->short_definition)
+                    ? (const unsigned char *) e->short_definition.data : NULL;
+        tag.title_len = e->short_definition.len;
+
+        n = glossary_autolink_tag_size(&tag);
+        p = glossary_xmalloc(n);
+        n = glossary_autolink_tag_write(p, &tag);
+        glossary_buf_add(sink->out, p, n);
+        free(p);
+        break;
+
+    case GLOSSARY_AUTOLINK_CLOSE:
+        glossary_buf_add(sink->out, GLOSSARY_AUTOLINK_CLOSE_TAG,
+                         GLOSSARY_AUTOLINK_CLOSE_TAG_LEN);
+        break;
+    }
+
+    return 0;
 }
 
 
@@ -908,7 +1012,8 @@ glossary_frame(glossary_site_t *s, const char *page,
 
     glossary_buf_str(&form, "<form action=\"");
     glossary_buf_html(&form, w->up, strlen(w->up), 0);
-    glossary_buf_str(&form, "search\" method=\"get\" role=\"search\">\n"
+    glossary_buf_str(&form, GLOSSARY_ROUTE_SEARCH_NAME "\" method=\"get\" "
+                     "role=\"search\">\n"
                      "<label for=\"q\">Search terms</label>\n"
                      "<input type=\"search\" id=\"q\" name=\"q\"");
 
@@ -972,12 +1077,14 @@ void
 glossary_page_term(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
 {
     uint32_t           j, to, c;
-    glossary_buf_t     url, head, body;
+    uint64_t           k;
+    glossary_buf_t     url, head, body, rich, *text;
     glossary_text_t    title, desc, none;
     glossary_entry_t  *e;
 
     e = &s->entries[id];
 
+    memset(&rich, 0, sizeof(glossary_buf_t));
     memset(&url, 0, sizeof(glossary_buf_t));
     memset(&head, 0, sizeof(glossary_buf_t));
     memset(&body, 0, sizeof(glossary_buf_t));
@@ -1005,34 +1112,42 @@ glossary_page_term(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
         glossary_buf_str(&body, "</p>\n");
     }
 
+    /* with --autolink, these two parts go through the automaton */
+    text = (s->autolink != NULL) ? &rich : &body;
+
     if (glossary_full(&e->explanation)) {
-        glossary_buf_str(&body, "<div class=\"explanation\">\n");
-        glossary_paragraphs(&body, &e->explanation);
-        glossary_buf_str(&body, "</div>\n");
+        glossary_buf_str(text, "<div class=\"explanation\">\n");
+        glossary_paragraphs(text, &e->explanation);
+        glossary_buf_str(text, "</div>\n");
     }
 
     if (e->nfaq > 0) {
-        glossary_buf_str(&body, "<section class=\"faq\" "
+        glossary_buf_str(text, "<section class=\"faq\" "
                          "aria-labelledby=\"faq\">\n"
                          "<h2 id=\"faq\">Frequently asked questions</h2>\n"
                          "<dl>\n");
 
         for (j = 0; j < e->nfaq; j++) {
-            glossary_buf_str(&body, "<dt>");
-            glossary_html_text(&body, &e->faq[j].question);
-            glossary_buf_str(&body, "</dt>\n<dd>");
-            glossary_paragraphs(&body, &e->faq[j].answer);
-            glossary_buf_str(&body, "</dd>\n");
+            glossary_buf_str(text, "<dt>");
+            glossary_html_text(text, &e->faq[j].question);
+            glossary_buf_str(text, "</dt>\n<dd>");
+            glossary_paragraphs(text, &e->faq[j].answer);
+            glossary_buf_str(text, "</dd>\n");
         }
 
-        glossary_buf_str(&body, "</dl>\n</section>\n");
+        glossary_buf_str(text, "</dl>\n</section>\n");
+    }
+
+    if (text == &rich) {
+        glossary_autolink_text(s, id, &rich, &body);
+        glossary_buf_free(&rich);
     }
 
     c = s->cat_of[id];
 
     if (c != GLOSSARY_NO_TERM) {
         glossary_buf_str(&body, "<p class=\"category\">Category: "
-                         "<a href=\"category/");
+                         "<a href=\"" GLOSSARY_ROUTE_CATEGORY_NAME "/");
         glossary_buf_add(&body, s->cats[c].slug.data, s->cats[c].slug.len);
         glossary_buf_str(&body, "\">");
         glossary_html_text(&body, &s->cats[c].name);
@@ -1066,8 +1181,8 @@ glossary_page_term(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
                          "<h2 id=\"backlinks\">Terms that link here</h2>\n"
                          "<ul>\n");
 
-        for (j = s->first_back[id]; j < s->first_back[id + 1]; j++) {
-            glossary_term_item(s, &body, "", s->back[j]);
+        for (k = s->first_back[id]; k < s->first_back[id + 1]; k++) {
+            glossary_term_item(s, &body, "", s->back[k]);
         }
 
         glossary_buf_str(&body, "</ul>\n</section>\n");
@@ -1167,8 +1282,8 @@ glossary_page_index(glossary_site_t *s, glossary_buf_t *out)
     glossary_buf_str(&body, "</h1>\n");
 
     if (s->ncats > 0) {
-        glossary_buf_str(&body, "<p><a href=\"category/\">Browse by "
-                         "category</a></p>\n");
+        glossary_buf_str(&body, "<p><a href=\"" GLOSSARY_ROUTE_CATEGORY_NAME
+                         "/\">Browse by category</a></p>\n");
     }
 
     glossary_buf_str(&body, "<nav class=\"letters\" aria-label=\"Terms by "
@@ -1241,7 +1356,7 @@ glossary_page_category(glossary_site_t *s, uint32_t c, glossary_buf_t *out)
 
     if (s->base.len) {
         glossary_buf_add(&url, s->base.data, s->base.len);
-        glossary_buf_str(&url, "category/");
+        glossary_buf_str(&url, GLOSSARY_ROUTE_CATEGORY_NAME "/");
         glossary_buf_add(&url, cat->slug.data, cat->slug.len);
     }
 
@@ -1289,7 +1404,7 @@ glossary_page_categories(glossary_site_t *s, glossary_buf_t *out)
 
     if (s->base.len) {
         glossary_buf_add(&url, s->base.data, s->base.len);
-        glossary_buf_str(&url, "category/");
+        glossary_buf_str(&url, GLOSSARY_ROUTE_CATEGORY_NAME "/");
     }
 
     glossary_title(s, &title, "Categories", 10);
@@ -1453,10 +1568,11 @@ glossary_sitemap(glossary_site_t *s, glossary_buf_t *out)
         glossary_sitemap_url(s, out, "", &s->entries[i].slug);
     }
 
-    glossary_sitemap_url(s, out, "category/", NULL);
+    glossary_sitemap_url(s, out, GLOSSARY_ROUTE_CATEGORY_NAME "/", NULL);
 
     for (i = 0; i < s->ncats; i++) {
-        glossary_sitemap_url(s, out, "category/", &s->cats[i].slug);
+        glossary_sitemap_url(s, out, GLOSSARY_ROUTE_CATEGORY_NAME "/",
+                             &s->cats[i].slug);
     }
 
     glossary_buf_str(out, "</urlset>\n");
@@ -1473,12 +1589,21 @@ glossary_sitemap(glossary_site_t *s, glossary_buf_t *out)
  * byte for byte as it went in.
  */
 
-typedef struct {
+typedef struct glossary_devalue_s  glossary_devalue_t;
+
+static void glossary_devalue_grow(glossary_devalue_t *d);
+
+
+struct glossary_devalue_s {
     glossary_buf_t    *elems;
     uint32_t           n;
     uint32_t           nalloc;
     uint32_t           null_index;      /* 0: none yet */
-} glossary_devalue_t;
+    /* the strings' elements by their bytes: index + 1, 0 empty */
+    uint32_t          *strings;
+    uint32_t           nstrings;        /* a power of two, or 0 */
+    uint32_t           used;
+};
 
 
 /* the bytes glossary_devalue_string() looks at: the rest is copied */
@@ -1593,7 +1718,7 @@ glossary_devalue_new(glossary_devalue_t *d)
 static uint32_t
 glossary_devalue_text(glossary_devalue_t *d, const glossary_text_t *t)
 {
-    uint32_t         i, k;
+    uint32_t         i, k, mask;
     glossary_buf_t   probe;
 
     if (t->data == NULL) {
@@ -1608,20 +1733,65 @@ glossary_devalue_text(glossary_devalue_t *d, const glossary_text_t *t)
     memset(&probe, 0, sizeof(glossary_buf_t));
     glossary_devalue_string(&probe, t->data, t->len);
 
-    for (i = 0; i < d->n; i++) {
-        if (d->elems[i].len == probe.len
-            && memcmp(d->elems[i].data, probe.data, probe.len) == 0
-            && probe.data[0] == '"')
+    /* a table of the strings, so that a term of many related is linear */
+    if (2 * (d->used + 1) > d->nstrings) {
+        glossary_devalue_grow(d);
+    }
+
+    mask = d->nstrings - 1;
+
+    for (i = XXH3_64bits(probe.data, probe.len) & mask;
+         d->strings[i] != 0;
+         i = (i + 1) & mask)
+    {
+        k = d->strings[i] - 1;
+
+        if (d->elems[k].len == probe.len
+            && memcmp(d->elems[k].data, probe.data, probe.len) == 0)
         {
             glossary_buf_free(&probe);
-            return i;
+            return k;
         }
     }
 
     k = glossary_devalue_new(d);
     d->elems[k] = probe;
+    d->strings[i] = k + 1;
+    d->used++;
 
     return k;
+}
+
+
+static void
+glossary_devalue_grow(glossary_devalue_t *d)
+{
+    uint32_t   i, j, n, mask, *old;
+
+    old = d->strings;
+    n = d->nstrings;
+
+    d->nstrings = n ? n * 2 : 64;
+    d->strings = glossary_xcalloc(d->nstrings, sizeof(uint32_t));
+    mask = d->nstrings - 1;
+
+    for (i = 0; i < n; i++) {
+        if (old[i] == 0) {
+            continue;
+        }
+
+        for (j = XXH3_64bits(d->elems[old[i] - 1].data,
+                             d->elems[old[i] - 1].len) & mask;
+             d->strings[j] != 0;
+             j = (j + 1) & mask)
+        {
+            /* void */
+        }
+
+        d->strings[j] = old[i];
+    }
+
+    free(old);
 }
 
 
@@ -1809,5 +1979,6 @@ glossary_payload(glossary_site_t *s, uint32_t id, glossary_buf_t *out)
     glossary_buf_add(out, "]", 1);
 
     free(d.elems);
+    free(d.strings);
     glossary_buf_free(&data);
 }

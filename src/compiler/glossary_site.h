@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "glossary_autolink.h"
 #include "glossary_html.h"
 #include "glossary_model.h"
 
@@ -39,18 +40,22 @@ typedef struct {
     glossary_entry_t             *entries;      /* sorted by slug */
     uint32_t                      n;
     const uint32_t               *targets;      /* per link: id or NO_TERM */
-    const uint32_t               *first_link;   /* per term */
+    const uint64_t               *first_link;   /* per term */
     uint32_t                     *order;        /* index order: ids */
     uint32_t                     *rank;         /* id: index position */
     uint32_t                     *cat_of;       /* id: category or NO_TERM */
     glossary_cat_t               *cats;         /* sorted by slug */
     uint32_t                      ncats;
     uint32_t                     *back;         /* backlinks, index order */
-    uint32_t                     *first_back;   /* n + 1 entries */
+    uint64_t                     *first_back;   /* n + 1 entries */
     glossary_text_t               base;         /* base URL, or empty */
     glossary_text_t               lang;
     glossary_text_t               site_name;
     char                          lastmod[32];
+    /* --autolink: the automaton, its rules, one stream's memory */
+    const glossary_autolink_t    *autolink;
+    glossary_autolink_conf_t     *autolink_conf;
+    void                         *autolink_mem;
 } glossary_site_t;
 
 
@@ -64,8 +69,16 @@ int glossary_site_open(glossary_site_t *s, const glossary_site_conf_t *conf,
 
 /* computes the index order, the categories and the backlinks */
 int glossary_site_init(glossary_site_t *s, glossary_entry_t *entries,
-    uint32_t n, const uint32_t *targets, const uint32_t *first_link);
+    uint32_t n, const uint32_t *targets, const uint64_t *first_link);
 void glossary_site_free(glossary_site_t *s);
+
+/*
+ * --autolink: from now on, the explanation and the FAQ answers of each term
+ * page link the terms they name (the page's own term never; each other
+ * term once, at its first occurrence), as the glossary_autolink filter
+ * would; al must stay open as long as s
+ */
+void glossary_site_autolink(glossary_site_t *s, const glossary_autolink_t *al);
 
 /*
  * A build option of the pages (--base-url, --lang, --site-name,

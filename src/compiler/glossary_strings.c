@@ -15,8 +15,11 @@
 #include "glossary_strings.h"
 
 
-/* the section goes out through buffers of this size */
+/* the section goes out through buffers of this size, whole chunks */
 #define GLOSSARY_WBUF_SIZE      ((size_t) 4 << 20)
+
+_Static_assert(GLOSSARY_WBUF_SIZE % ((size_t) 1 << GLOSSARY_CHUNK_SHIFT) == 0,
+               "a writer buffer is a whole number of chunks");
 
 /* strings up to this length keep a copy in memory for the dedup compare */
 #define GLOSSARY_SMALL_STRING   256
@@ -31,6 +34,8 @@ struct glossary_slot_s {
 
 
 static void *glossary_strings_writer(void *data);
+static void glossary_strings_hash(glossary_strings_t *s,
+    const unsigned char *p, size_t n, uint64_t off);
 static void glossary_strings_flush(glossary_strings_t *s);
 static void glossary_strings_wait(glossary_strings_t *s, uint64_t upto);
 static void glossary_strings_append(glossary_strings_t *s,
@@ -166,7 +171,7 @@ glossary_string_raw(glossary_strings_t *s, const void *p, size_t len)
 {
     glossary_ref_t  ref;
 
-    ref.off = s->base + s->len;
+    ref.off = s->base + (len ? s->len : 0);
     ref.len = len;
 
     glossary_strings_append(s, p, len);
@@ -179,12 +184,27 @@ glossary_string_raw(glossary_strings_t *s, const void *p, size_t len)
  * Every buffer so far is written first, so that "written" can count the
  * hole at once: the bytes before it are in the file, those in it are the
  * other writer's, and a string compared later is read back only when it is
- * (glossary_strings_equal()).
+ * (glossary_strings_equal()).  The hole starts and ends on a chunk, zeros
+ * before it: the writer thread hashes its buffers a chunk at a time from a
+ * chunk's start, and the other writer hashes the hole's chunks
+ * (glossary_strings_set_hashes()).
  */
 uint64_t
 glossary_strings_reserve(glossary_strings_t *s, uint64_t len)
 {
-    uint64_t  off;
+    size_t    n;
+    uint64_t  off, chunk;
+
+    static const unsigned char  zero[4096];
+
+    chunk = (uint64_t) 1 << GLOSSARY_CHUNK_SHIFT;
+
+    while (s->len % chunk) {
+        n = chunk - s->len % chunk;
+        glossary_strings_append(s, zero, n < sizeof(zero) ? n : sizeof(zero));
+    }
+
+    len = (len + chunk - 1) & ~(chunk - 1);
 
     glossary_strings_flush(s);
     glossary_strings_wait(s, s->flushed);
@@ -199,6 +219,24 @@ glossary_strings_reserve(glossary_strings_t *s, uint64_t len)
     s->len += len;
 
     return off;
+}
+
+
+void
+glossary_strings_set_hashes(glossary_strings_t *s, uint64_t first,
+    const uint64_t *hashes, uint64_t n)
+{
+    if (first + n > s->hashes_alloc) {
+        s->hashes_alloc = first + n;
+        s->hashes = glossary_xrealloc(s->hashes,
+                                      s->hashes_alloc * sizeof(uint64_t));
+    }
+
+    memcpy(s->hashes + first, hashes, n * sizeof(uint64_t));
+
+    if (first + n > s->nhashes) {
+        s->nhashes = first + n;
+    }
 }
 
 
@@ -260,6 +298,10 @@ glossary_strings_free(glossary_strings_t *s)
 
     free(s->small);
     free(s->slots);
+    free(s->hashes);
+    s->hashes = NULL;
+    s->nhashes = 0;
+    s->hashes_alloc = 0;
     s->buf = NULL;
     s->small = NULL;
     s->slots = NULL;
@@ -299,6 +341,10 @@ glossary_strings_writer(void *data)
 
         pthread_mutex_unlock(&s->lock);
 
+        if (err == 0) {
+            glossary_strings_hash(s, p, n, off - s->base);
+        }
+
         if (err == 0 && glossary_pwrite_all(s->fd, p, n, (off_t) off) == -1) {
             err = errno ? errno : EIO;
         }
@@ -320,6 +366,54 @@ glossary_strings_writer(void *data)
     pthread_mutex_unlock(&s->lock);
 
     return NULL;
+}
+
+
+uint64_t *
+glossary_strings_hashes(glossary_strings_t *s, uint64_t *n)
+{
+    uint64_t  *h;
+
+    h = s->hashes;
+    *n = s->nhashes;
+
+    s->hashes = NULL;
+    s->nhashes = 0;
+    s->hashes_alloc = 0;
+
+    return h;
+}
+
+
+/*
+ * The writer thread's: the chunks of a buffer written at offset off of the
+ * section.  Every buffer but the last is full, and the buffer size is a
+ * whole number of chunks, so a buffer starts on a chunk.
+ */
+static void
+glossary_strings_hash(glossary_strings_t *s, const unsigned char *p,
+    size_t n, uint64_t off)
+{
+    size_t    k, len;
+    uint64_t  i, need;
+
+    i = off >> GLOSSARY_CHUNK_SHIFT;
+    need = i + ((n + ((size_t) 1 << GLOSSARY_CHUNK_SHIFT) - 1)
+                >> GLOSSARY_CHUNK_SHIFT);
+
+    if (need > s->hashes_alloc) {
+        s->hashes_alloc = need * 2;
+        s->hashes = glossary_xrealloc(s->hashes,
+                                      s->hashes_alloc * sizeof(uint64_t));
+    }
+
+    for (k = 0; k < n; k += len, i++) {
+        len = n - k < ((size_t) 1 << GLOSSARY_CHUNK_SHIFT)
+              ? n - k : ((size_t) 1 << GLOSSARY_CHUNK_SHIFT);
+        s->hashes[i] = XXH3_64bits(p + k, len);
+    }
+
+    s->nhashes = i;
 }
 
 

@@ -28,8 +28,8 @@
 /* a place in an input file or template */
 typedef struct {
     const char  *file;
-    uint32_t     line;          /* 1-based */
-    uint32_t     column;        /* 1-based, in bytes */
+    uint64_t     line;          /* 1-based */
+    uint64_t     column;        /* 1-based, in bytes */
 } glossary_loc_t;
 
 
@@ -68,7 +68,14 @@ char *glossary_xstrndup(const char *s, size_t len);
 void glossary_out_of_memory(size_t size) __attribute__((noreturn));
 
 
-/* a blob file mapped read-only and validated, as the module checks it */
+/*
+ * A blob file mapped read-only and validated, as the module checks it
+ * (GLOSSARY_OPEN_DEEP: and every chunk hash, as glossaryc verify does), with
+ * memory that does not grow with the file: the checksum and the chunk
+ * hashes are computed window by window, each window dropped from the
+ * mapping once hashed (glossary_scan()); what stays is what the structural
+ * checks read, the index and the ETags, which grow with the terms.
+ */
 typedef struct {
     const char      *path;
     void            *map;
@@ -81,6 +88,17 @@ int glossary_open(glossary_file_blob_t *fb, const char *path);
 int glossary_open_flags(glossary_file_blob_t *fb, const char *path,
     unsigned flags);
 void glossary_unload(glossary_file_blob_t *fb);
+
+/*
+ * The XXH3-64 of bytes [GLOSSARY_CHECKSUM_FROM, size) of a mapped blob,
+ * read a window at a time, each window dropped from the mapping once
+ * hashed.  With hashes, also each chunk of 2^shift bytes of STRINGS, at
+ * [strings_off, strings_off + strings_size), compared with hashes[]: the
+ * first that differs in *bad (UINT64_MAX: none).
+ */
+uint64_t glossary_scan(const unsigned char *map, size_t size,
+    uint64_t strings_off, uint64_t strings_size, uint32_t shift,
+    const uint64_t *hashes, uint64_t *bad);
 
 /* stdout flushed: GLOSSARY_EXIT_OK, or the error printed and _IO */
 int glossary_flush_stdout(void);

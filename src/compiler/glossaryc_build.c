@@ -39,10 +39,11 @@ typedef struct {
 static int glossary_build_args(int argc, char **argv,
     glossary_build_conf_t *conf, const char **inputs, int *ninputs);
 static int glossary_parse_size(const char *arg, uint64_t *size);
+static int glossary_parse_kinds(const char *arg, uint64_t *kinds);
 static void glossary_progress_start(const char **inputs, int n, int quiet);
 static void glossary_progress_scan(const char *path, unsigned depth);
 static void glossary_progress_file(const char *path, size_t size,
-    size_t terms);
+    size_t terms, int done);
 static void glossary_progress_message(void);
 static void glossary_progress_draw(size_t terms, int force);
 static void glossary_progress_rendering(size_t terms);
@@ -51,6 +52,27 @@ static uint64_t glossary_now_nsec(void);
 
 
 static glossary_progress_t  glossary_progress;
+
+
+/* a positive number of bytes from the environment, or 0 */
+static size_t
+glossary_env_size(const char *name)
+{
+    char                *end;
+    const char          *v;
+    unsigned long long   n;
+
+    v = getenv(name);
+
+    if (v == NULL || *v < '0' || *v > '9') {
+        return 0;
+    }
+
+    errno = 0;
+    n = strtoull(v, &end, 10);
+
+    return (errno == 0 && *end == '\0' && n <= SIZE_MAX) ? (size_t) n : 0;
+}
 
 
 int
@@ -70,12 +92,16 @@ glossary_cmd_build(int argc, char **argv)
     }
 
     /*
-     * Each input file is read whole and parsed into a tree, then both are
-     * freed: kept in the heap rather than unmapped, the memory serves the
-     * next file without being faulted in again.
+     * Each term's tree (a payload's: the file's) is freed once read: kept
+     * in the heap rather than unmapped, the memory serves the next one
+     * without being faulted in again.
      */
     mallopt(M_MMAP_THRESHOLD, 1 << 30);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
+
+    /* for the tests: the size of each read, the memory of the machine */
+    glossary_input_chunk = glossary_env_size("GLOSSARYC_READ_CHUNK");
+    glossary_input_memory_size = glossary_env_size("GLOSSARYC_MEMORY");
 
     glossary_model_init(&m);
     glossary_progress_start(inputs, ninputs, conf.quiet);
@@ -129,6 +155,12 @@ glossary_build_args(int argc, char **argv, glossary_build_conf_t *conf,
         {
             conf->quiet = 1;
 
+        } else if (strcmp(argv[i], "--autolink") == 0) {
+            conf->autolink = 1;
+
+        } else if (strcmp(argv[i], "--autolink-accents") == 0) {
+            conf->accents = 1;
+
         } else if (strcmp(argv[i], "-o") == 0
                    || strcmp(argv[i], "--output") == 0)
         {
@@ -161,9 +193,31 @@ glossary_build_args(int argc, char **argv, glossary_build_conf_t *conf,
 
             if (glossary_parse_size(arg, &conf->max_size) != 0) {
                 rc = glossary_usage_error("build: --max-size \"%s\" is not "
-                                          "a size from 1 to 16g", arg);
+                                          "a size from 1 to 1t", arg);
             }
 
+        } else if (strcmp(argv[i], "--kinds") == 0
+                   || strncmp(argv[i], "--kinds=", 8) == 0)
+        {
+            if (argv[i][7] == '=') {
+                arg = argv[i] + 8;
+
+            } else if (i + 1 < argc) {
+                arg = argv[++i];
+
+            } else {
+                return glossary_usage_error("build: %s needs a value",
+                                            argv[i]);
+            }
+
+            if (glossary_parse_kinds(arg, &conf->doc_kinds) != 0) {
+                rc = glossary_usage_error("build: --kinds \"%s\" is not a "
+                                          "list of json, html and payload "
+                                          "(comma-separated)", arg);
+            }
+
+        } else if (strcmp(argv[i], "--no-gzip") == 0) {
+            conf->no_gzip = 1;
         } else if (strcmp(argv[i], "--no-search-index") == 0) {
             conf->no_fts = 1;
 
@@ -214,7 +268,10 @@ glossary_build_args(int argc, char **argv, glossary_build_conf_t *conf,
 }
 
 
-/* "N", "Nk", "Nm" or "Ng" (KiB, MiB, GiB), from 1 to the format's limit */
+/*
+ * "N", "Nk", "Nm", "Ng" or "Nt" (KiB, MiB, GiB, TiB), from 1 to the
+ * format's limit
+ */
 static int
 glossary_parse_size(const char *arg, uint64_t *size)
 {
@@ -251,6 +308,10 @@ glossary_parse_size(const char *arg, uint64_t *size)
         unit = (uint64_t) 1 << 30;
         p++;
         break;
+    case 't': case 'T':
+        unit = (uint64_t) 1 << 40;
+        p++;
+        break;
     default:
         return -1;
     }
@@ -262,6 +323,47 @@ glossary_parse_size(const char *arg, uint64_t *size)
     *size = n * unit;
 
     return 0;
+}
+
+
+/*
+ * "json,html,payload" or any of them, each once: the per-term kinds of the
+ * groups named (glossary_kind_groups)
+ */
+static int
+glossary_parse_kinds(const char *arg, uint64_t *kinds)
+{
+    size_t       len;
+    uint32_t     g;
+    uint64_t     seen;
+    const char  *p, *end;
+
+    seen = 0;
+    *kinds = 0;
+
+    for (p = arg; ; p = end + 1) {
+        end = strchr(p, ',');
+        len = end ? (size_t) (end - p) : strlen(p);
+
+        for (g = 0; g < GLOSSARY_KIND_GROUPS; g++) {
+            if (len == strlen(glossary_kind_groups[g].name)
+                && memcmp(p, glossary_kind_groups[g].name, len) == 0)
+            {
+                break;
+            }
+        }
+
+        if (g == GLOSSARY_KIND_GROUPS || (seen & ((uint64_t) 1 << g))) {
+            return -1;
+        }
+
+        seen |= (uint64_t) 1 << g;
+        *kinds |= glossary_kind_groups[g].kinds;
+
+        if (end == NULL) {
+            return 0;
+        }
+    }
 }
 
 
@@ -382,11 +484,12 @@ glossary_progress_draw(size_t terms, int force)
 
 
 static void
-glossary_progress_file(const char *path, size_t size, size_t terms)
+glossary_progress_file(const char *path, size_t size, size_t terms,
+    int done)
 {
     (void) path;
 
-    glossary_progress.files++;
+    glossary_progress.files += done;
     glossary_progress.bytes += size;
 
     glossary_progress_draw(terms, 0);

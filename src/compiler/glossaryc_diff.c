@@ -34,6 +34,7 @@ static void glossary_diff_line(glossary_diff_t *d, const char *mark,
     const glossary_blob_t *blob, uint32_t id);
 static void glossary_diff_globals(glossary_diff_t *d);
 static void glossary_diff_summary(glossary_diff_t *d, int rc);
+static void glossary_diff_kinds(const glossary_blob_t *b);
 static const char *glossary_global_name(uint32_t kind);
 static int glossary_ref_eq(const glossary_blob_t *a, glossary_ref_t ra,
     const glossary_blob_t *b, glossary_ref_t rb);
@@ -100,7 +101,7 @@ glossary_cmd_diff(int argc, char **argv)
     glossary_diff_globals(&d);
 
     rc = (d.added || d.removed || d.changed || d.globals
-          || d.a->docs_per_term != d.b->docs_per_term)
+          || d.a->doc_kinds != d.b->doc_kinds)
          ? GLOSSARY_DIFF_DIFFERENT : GLOSSARY_DIFF_SAME;
 
     if (!quiet) {
@@ -218,9 +219,11 @@ glossary_diff_summary(glossary_diff_t *d, int rc)
         }
     }
 
-    if (d->a->docs_per_term != d->b->docs_per_term) {
-        printf("; documents per term %u -> %u",
-               (unsigned) d->a->docs_per_term, (unsigned) d->b->docs_per_term);
+    if (d->a->doc_kinds != d->b->doc_kinds) {
+        fputs("; document kinds", stdout);
+        glossary_diff_kinds(d->a);
+        fputs(" ->", stdout);
+        glossary_diff_kinds(d->b);
     }
 
     if (rc == GLOSSARY_DIFF_SAME
@@ -230,6 +233,24 @@ glossary_diff_summary(glossary_diff_t *d, int rc)
     }
 
     putchar('\n');
+}
+
+
+/* " term-json,related-json": the per-term kinds a blob holds */
+static void
+glossary_diff_kinds(const glossary_blob_t *b)
+{
+    uint32_t  k, n;
+
+    for (k = 0, n = 0; k < GLOSSARY_DOC_KINDS; k++) {
+        if (glossary_blob_has_kind(b, k)) {
+            printf("%s%s", n++ ? "," : " ", glossary_blob_kind_name(k));
+        }
+    }
+
+    if (n == 0) {
+        fputs(" none", stdout);
+    }
 }
 
 
@@ -283,13 +304,10 @@ static int
 glossary_term_changed(const glossary_blob_t *a, uint32_t ia,
     const glossary_blob_t *b, uint32_t ib)
 {
-    uint32_t               k, kinds;
+    uint32_t               k;
     const glossary_doc_t  *da, *db;
 
-    kinds = a->docs_per_term < b->docs_per_term ? a->docs_per_term
-                                                : b->docs_per_term;
-
-    for (k = 0; k < kinds; k++) {
+    for (k = 0; k < GLOSSARY_DOC_KINDS; k++) {
         da = glossary_blob_doc(a, ia, k);
         db = glossary_blob_doc(b, ib, k);
 

@@ -145,7 +145,7 @@ glossary_get_fragment(glossary_file_blob_t *fb, const char *path,
         *doc = glossary_blob_doc(b, id, kind);
     }
 
-    if (*doc == NULL) {
+    if (*doc == NULL || glossary_doc_absent(*doc)) {
         glossary_error("%s: the blob has no such document", fb->path);
         return GLOSSARY_EXIT_DATA;
     }
@@ -199,6 +199,13 @@ glossary_get_route(glossary_file_blob_t *fb, const char *path,
     {
     case GLOSSARY_ANSWER_DOCUMENT:
     case GLOSSARY_ANSWER_EMPTY:
+
+        /* a kind the build left out (an empty sitemap is printed) */
+        if (glossary_doc_absent(answer.doc)) {
+            glossary_error("%s: the blob has no such document", fb->path);
+            break;
+        }
+
         *doc = answer.doc;
         rc = GLOSSARY_EXIT_OK;
         break;

@@ -14,8 +14,28 @@
 #include "glossaryc.h"
 
 
+/* gzip variants unless the build left them out (1.x always had them) */
+#define glossary_info_gzip(b)                                                 \
+    (((b)->header->flags & GLOSSARY_FLAG_NO_GZIP) == 0 || (b)->v1)
+
+
+/* the documents of one kind: bodies and ETags, then the gzip variants' */
+typedef struct {
+    uint64_t    count;
+    uint64_t    bytes;
+    uint64_t    gzip_count;
+    uint64_t    gzip_bytes;
+} glossary_kind_sum_t;
+
+
 static int glossary_info_text(glossary_file_blob_t *fb);
 static int glossary_info_json(glossary_file_blob_t *fb);
+static void glossary_info_kinds(const glossary_blob_t *b, char *buf,
+    size_t size);
+static void glossary_info_sum(const glossary_doc_t *d,
+    glossary_kind_sum_t *s);
+static void glossary_info_sums(const glossary_blob_t *b,
+    glossary_kind_sum_t *sums);
 static int glossary_gen_str(yajl_gen g, const char *s);
 static int glossary_gen_kv_str(yajl_gen g, const char *k, const char *v);
 static int glossary_gen_kv_int(yajl_gen g, const char *k, long long v);
@@ -49,14 +69,18 @@ glossary_cmd_info(int argc, char **argv)
 static int
 glossary_info_text(glossary_file_blob_t *fb)
 {
-    char                       when[32];
+    char                       when[32], kinds[64];
     uint32_t                   i;
+    glossary_kind_sum_t        sums[GLOSSARY_DOC_KINDS + 1];
     uint64_t                   text;
     glossary_fts_t             fts;
     const glossary_header_t   *h;
     const glossary_section_t  *s;
+    const glossary_autolink_t *al;
 
     h = fb->blob.header;
+    glossary_info_kinds(&fb->blob, kinds, sizeof(kinds));
+    glossary_info_sums(&fb->blob, sums);
 
     glossary_iso_time(h->build_time, when, sizeof(when));
 
@@ -69,6 +93,9 @@ glossary_info_text(glossary_file_blob_t *fb)
            (unsigned long long) h->build_time);
     printf("file size:     %llu\n", (unsigned long long) h->file_size);
     printf("terms:         %u\n", (unsigned) h->term_count);
+    printf("kinds:         %s\n", kinds);
+    printf("gzip:          %s\n", glossary_info_gzip(&fb->blob)
+                                   ? "yes" : "no (--no-gzip)");
     printf("docs per term: %u\n", (unsigned) h->docs_per_term);
     printf("global docs:   %u\n", (unsigned) h->global_docs);
     printf("related:       %u\n", (unsigned) fb->blob.related_count);
@@ -78,6 +105,37 @@ glossary_info_text(glossary_file_blob_t *fb)
                (unsigned long long) fb->blob.chunk_count,
                (unsigned long long) 1 << fb->blob.chunk_shift,
                (unsigned long long) fb->blob.eager_size);
+    }
+
+    printf("documents:     %-13s %9s %13s %9s %13s\n", "kind", "count",
+           "bytes", "gzip", "gzip bytes");
+
+    for (i = 0; i <= GLOSSARY_DOC_KINDS; i++) {
+        if (i < GLOSSARY_DOC_KINDS && !glossary_blob_has_kind(&fb->blob, i))
+        {
+            continue;
+        }
+
+        printf("  %-26s %9llu %13llu %9llu %13llu\n",
+               i < GLOSSARY_DOC_KINDS ? glossary_blob_kind_name(i)
+                                      : "global+category",
+               (unsigned long long) sums[i].count,
+               (unsigned long long) sums[i].bytes,
+               (unsigned long long) sums[i].gzip_count,
+               (unsigned long long) sums[i].gzip_bytes);
+    }
+
+    al = glossary_blob_autolink(&fb->blob);
+
+    if (al != NULL) {
+        printf("autolink:      %u patterns, longest %u bytes, %llu bytes "
+               "(%.1f per pattern byte)%s\n",
+               (unsigned) al->header->pattern_count,
+               (unsigned) al->max_pattern, (unsigned long long) al->size,
+               al->header->pattern_bytes
+               ? (double) al->size / al->header->pattern_bytes : 0.0,
+               (al->header->flags & GLOSSARY_AUTOLINK_ACCENTS)
+               ? ", accents folded" : "");
     }
 
     if (glossary_blob_fts(&fb->blob, &fts) == GLOSSARY_OK) {
@@ -118,12 +176,14 @@ glossary_info_json(glossary_file_blob_t *fb)
     uint32_t                   i;
     uint64_t                   index, text;
     yajl_gen                   g;
+    glossary_kind_sum_t        sums[GLOSSARY_DOC_KINDS + 1];
     glossary_fts_t             fts;
     const unsigned char       *out;
     const glossary_header_t   *h;
     const glossary_section_t  *s;
 
     h = fb->blob.header;
+    glossary_info_sums(&fb->blob, sums);
 
     glossary_iso_time(h->build_time, when, sizeof(when));
     snprintf(version, sizeof(version), "%u.%u", (unsigned) h->version_major,
@@ -159,12 +219,57 @@ glossary_info_json(glossary_file_blob_t *fb)
                                  (long long) h->build_time)
           || glossary_gen_kv_int(g, "chunks",
                                  (long long) fb->blob.chunk_count)
+          || glossary_gen_str(g, "kinds")
+          || yajl_gen_array_open(g) != yajl_gen_status_ok;
+
+    for (i = 0; !err && i < GLOSSARY_KIND_GROUPS; i++) {
+        if (fb->blob.doc_kinds & glossary_kind_groups[i].kinds) {
+            err = glossary_gen_str(g, glossary_kind_groups[i].name);
+        }
+    }
+
+    err = err
+          || yajl_gen_array_close(g) != yajl_gen_status_ok
+          || glossary_gen_str(g, "gzip")
+          || yajl_gen_bool(g, glossary_info_gzip(&fb->blob))
+             != yajl_gen_status_ok
+          || glossary_gen_str(g, "documents")
+          || yajl_gen_array_open(g) != yajl_gen_status_ok;
+
+    for (i = 0; !err && i <= GLOSSARY_DOC_KINDS; i++) {
+        if (i < GLOSSARY_DOC_KINDS && !glossary_blob_has_kind(&fb->blob, i))
+        {
+            continue;
+        }
+
+        err = yajl_gen_map_open(g) != yajl_gen_status_ok
+              || glossary_gen_kv_str(g, "kind",
+                                     i < GLOSSARY_DOC_KINDS
+                                     ? glossary_blob_kind_name(i)
+                                     : "global+category")
+              || glossary_gen_kv_int(g, "count", (long long) sums[i].count)
+              || glossary_gen_kv_int(g, "bytes", (long long) sums[i].bytes)
+              || glossary_gen_kv_int(g, "gzip_count",
+                                     (long long) sums[i].gzip_count)
+              || glossary_gen_kv_int(g, "gzip_bytes",
+                                     (long long) sums[i].gzip_bytes)
+              || yajl_gen_map_close(g) != yajl_gen_status_ok;
+    }
+
+    err = err
+          || yajl_gen_array_close(g) != yajl_gen_status_ok
           || glossary_gen_kv_int(g, "docs_per_term", h->docs_per_term)
           || glossary_gen_kv_int(g, "global_docs", h->global_docs)
           || glossary_gen_kv_int(g, "related", fb->blob.related_count)
           || glossary_gen_kv_int(g, "categories", fb->blob.category_count)
           || glossary_gen_kv_int(g, "hash_buckets",
                                  fb->blob.hash->bucket_count)
+          || glossary_gen_kv_int(g, "autolink_patterns",
+                                 fb->blob.autolink.base != NULL
+                                 ? (long long) fb->blob.autolink.header
+                                                 ->pattern_count : -1)
+          || glossary_gen_kv_int(g, "autolink_bytes",
+                                 (long long) fb->blob.autolink.size)
           || glossary_gen_kv_int(g, "search_index_bytes",
                                  (long long) index)
           || glossary_gen_kv_int(g, "search_text_bytes", (long long) text)
@@ -208,6 +313,71 @@ glossary_info_json(glossary_file_blob_t *fb)
     yajl_gen_free(g);
 
     return rc;
+}
+
+
+/* "json, html, payload": the groups of kinds the blob holds */
+static void
+glossary_info_kinds(const glossary_blob_t *b, char *buf, size_t size)
+{
+    size_t    n;
+    uint32_t  i;
+
+    n = 0;
+    buf[0] = '\0';
+
+    for (i = 0; i < GLOSSARY_KIND_GROUPS; i++) {
+        if ((b->doc_kinds & glossary_kind_groups[i].kinds) && n < size) {
+            n += snprintf(buf + n, size - n, "%s%s", n ? ", " : "",
+                          glossary_kind_groups[i].name);
+        }
+    }
+}
+
+
+/*
+ * The bytes of each kind's documents (the parts FORMAT.md lays out), and
+ * of the global and category documents together last
+ */
+static void
+glossary_info_sums(const glossary_blob_t *b, glossary_kind_sum_t *sums)
+{
+    uint32_t  i, k;
+
+    memset(sums, 0, (GLOSSARY_DOC_KINDS + 1) * sizeof(glossary_kind_sum_t));
+
+    for (k = 0; k < GLOSSARY_DOC_KINDS; k++) {
+        for (i = 0; glossary_blob_has_kind(b, k) && i < b->term_count; i++) {
+            glossary_info_sum(glossary_blob_doc(b, i, k), &sums[k]);
+        }
+    }
+
+    for (i = 0; i < b->global_docs; i++) {
+        glossary_info_sum(glossary_blob_global(b, i),
+                          &sums[GLOSSARY_DOC_KINDS]);
+    }
+
+    for (i = 0; i < b->category_count; i++) {
+        glossary_info_sum(&b->categories[i].json, &sums[GLOSSARY_DOC_KINDS]);
+        glossary_info_sum(&b->categories[i].html, &sums[GLOSSARY_DOC_KINDS]);
+    }
+}
+
+
+static void
+glossary_info_sum(const glossary_doc_t *d, glossary_kind_sum_t *s)
+{
+    if (glossary_doc_absent(d)) {
+        return;
+    }
+
+    s->count++;
+    s->bytes += d->body.len + d->etag.len;
+
+    if (d->gzip_body.len != 0) {
+        s->gzip_count++;
+        s->gzip_bytes += d->gzip_body.len + d->gzip_etag.len;
+    }
 }
 
 

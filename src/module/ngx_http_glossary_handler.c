@@ -7,10 +7,14 @@
  *     "{slug}"                 the term
  *     "{slug}/related"         its related terms (JSON in both formats)
  *     "{slug}/_payload.json"   the term as a Nuxt payload (JSON)
- *     "category/"              the categories
- *     "category/{slug}"        the terms of one category
- *     "search?q=&limit="       a prefix search over names and slugs
+ *     "_category/"             the categories
+ *     "_category/{slug}"       the terms of one category
+ *     "_search?q=&limit="      a prefix search over names and slugs
  *     "sitemap.xml"            every page (XML)
+ *
+ * The module's own names hold a byte no slug can ("_", "."), so that any
+ * slug is a term's; the old "search" and "category/..." redirect to the
+ * new names when the blob has no term of that slug.
  *
  * The router (glossary_route_split()) and the map from routes to answers
  * (glossary_route_answer()) live in src/blob, shared with glossaryc get.
@@ -37,6 +41,9 @@ static ngx_int_t ngx_http_glossary_redirect(ngx_http_request_t *r,
 static ngx_table_elt_t *ngx_http_glossary_add_header(ngx_http_request_t *r,
     char *key, u_char *value, size_t len);
 static ngx_uint_t ngx_http_glossary_accepts_gzip(ngx_http_request_t *r);
+static ngx_int_t ngx_http_glossary_autolink_page(ngx_http_request_t *r,
+    ngx_http_glossary_loc_conf_t *glcf, glossary_route_t *route,
+    glossary_answer_t *answer);
 
 
 ngx_int_t
@@ -97,6 +104,18 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
     switch (glossary_route_answer(&glcf->data->blob, &route, flags, &answer))
     {
     case GLOSSARY_ANSWER_DOCUMENT:
+
+        if (answer.media == GLOSSARY_MEDIA_HTML
+            && ngx_http_glossary_autolink_data(r) != NULL)
+        {
+            rc = ngx_http_glossary_autolink_page(r, glcf, &route, &answer);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+
+            gzip = 0;
+        }
+
         return ngx_http_glossary_send_doc(r, glcf->data, answer.doc,
                                           answer.media, gzip);
 
@@ -109,6 +128,42 @@ ngx_http_glossary_handler(ngx_http_request_t *r)
     default: /* GLOSSARY_ANSWER_NOT_FOUND, GLOSSARY_ANSWER_EMPTY */
         return ngx_http_glossary_send_error(r, NGX_HTTP_NOT_FOUND);
     }
+}
+
+
+/*
+ * An HTML page that glossary_autolink will rewrite: sent plain, the filter
+ * rewrites no compressed body (nginx's gzip filter compresses its output);
+ * a term's own page, rewritten with the same blob, does not link the term.
+ */
+
+static ngx_int_t
+ngx_http_glossary_autolink_page(ngx_http_request_t *r,
+    ngx_http_glossary_loc_conf_t *glcf, glossary_route_t *route,
+    glossary_answer_t *answer)
+{
+    uint32_t                   id;
+    const glossary_blob_t     *blob;
+    ngx_http_glossary_data_t  *al;
+
+    al = ngx_http_glossary_autolink_data(r);
+    blob = &glcf->data->blob;
+
+    if (al != glcf->data || route->kind != GLOSSARY_ROUTE_TERM) {
+        return NGX_OK;
+    }
+
+    id = glossary_blob_doc_term(blob, answer->doc);
+
+    if (id == GLOSSARY_NO_TERM) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_glossary_autolink_exclude(r, al, id) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 
@@ -377,7 +432,7 @@ ngx_http_glossary_send_error(ngx_http_request_t *r, ngx_uint_t status)
 
 /*
  * 301 to the canonical URL: lower-case slugs, no trailing slash, but
- * "category/" with one
+ * "_category/" with one; the query string kept (a search's)
  */
 
 static ngx_int_t

@@ -12,6 +12,15 @@
 
 #include <sys/mman.h>
 
+#include <xxhash.h>
+
+
+/*
+ * copy mode reads the blob in this much at a time, each part hashed while
+ * it is in the CPU's cache
+ */
+#define NGX_HTTP_GLOSSARY_WINDOW  ((size_t) 1 << 20)
+
 
 static void *ngx_http_glossary_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_glossary_create_loc_conf(ngx_conf_t *cf);
@@ -21,10 +30,8 @@ static char *ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_glossary_status(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static ngx_http_glossary_data_t *ngx_http_glossary_load(ngx_conf_t *cf,
-    ngx_str_t *path, ngx_uint_t map, ngx_uint_t lazy);
 static void *ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd,
-    size_t size, ngx_str_t *path);
+    size_t size, ngx_str_t *path, uint64_t *checksum);
 static void *ngx_http_glossary_map(ngx_conf_t *cf, ngx_fd_t fd,
     size_t size, ngx_str_t *path, ngx_uint_t lazy);
 static void ngx_http_glossary_cleanup(void *data);
@@ -161,8 +168,7 @@ ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_glossary_loc_conf_t  *glcf = conf;
 
-    ngx_str_t                 *value, path;
-    ngx_uint_t                 i, map, lazy, seen_map, seen_verify;
+    ngx_str_t                 *value;
     ngx_http_core_loc_conf_t  *clcf;
 
     if (glcf->data != NGX_CONF_UNSET_PTR) {
@@ -170,53 +176,11 @@ ngx_http_glossary(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     value = cf->args->elts;
-    path = value[1];
-    map = 0;
-    lazy = 0;
-    seen_map = 0;
-    seen_verify = 0;
 
     /* glossary path [copy | mmap] [verify=full | verify=lazy] */
 
-    for (i = 2; i < cf->args->nelts; i++) {
-
-        if (!seen_map
-            && (ngx_strcmp(value[i].data, "mmap") == 0
-                || ngx_strcmp(value[i].data, "copy") == 0))
-        {
-            map = (value[i].data[0] == 'm');
-            seen_map = 1;
-            continue;
-        }
-
-        if (!seen_verify
-            && (ngx_strcmp(value[i].data, "verify=full") == 0
-                || ngx_strcmp(value[i].data, "verify=lazy") == 0))
-        {
-            lazy = (value[i].data[7] == 'l');
-            seen_verify = 1;
-            continue;
-        }
-
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid parameter \"%V\", it must be \"copy\", "
-                           "\"mmap\", \"verify=full\" or \"verify=lazy\", "
-                           "each at most once", &value[i]);
-        return NGX_CONF_ERROR;
-    }
-
-    if (path.len == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "empty path in \"%V\" directive", &cmd->name);
-        return NGX_CONF_ERROR;
-    }
-
-    /* relative to the configuration prefix, as ssl_certificate is */
-    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    glcf->data = ngx_http_glossary_load(cf, &path, map, lazy);
+    glcf->data = ngx_http_glossary_load_args(cf, cmd, &value[1], &value[2],
+                                             cf->args->nelts - 2, 0);
     if (glcf->data == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -260,12 +224,76 @@ ngx_http_glossary_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-static ngx_http_glossary_data_t *
-ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map,
-    ngx_uint_t lazy)
+/*
+ * "path [copy | mmap] [verify=full | verify=lazy]": the blob, loaded once
+ * per configuration cycle; with "any", options not given take those of a
+ * load of the same file by another directive
+ */
+ngx_http_glossary_data_t *
+ngx_http_glossary_load_args(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_str_t *name, ngx_str_t *opts, ngx_uint_t n, ngx_uint_t any)
+{
+    ngx_int_t   map, lazy;
+    ngx_str_t   path;
+    ngx_uint_t  i, seen_map, seen_verify;
+
+    map = any ? -1 : 0;
+    lazy = any ? -1 : 0;
+    seen_map = 0;
+    seen_verify = 0;
+
+    for (i = 0; i < n; i++) {
+
+        if (!seen_map
+            && (ngx_strcmp(opts[i].data, "mmap") == 0
+                || ngx_strcmp(opts[i].data, "copy") == 0))
+        {
+            map = (opts[i].data[0] == 'm');
+            seen_map = 1;
+            continue;
+        }
+
+        if (!seen_verify
+            && (ngx_strcmp(opts[i].data, "verify=full") == 0
+                || ngx_strcmp(opts[i].data, "verify=lazy") == 0))
+        {
+            lazy = (opts[i].data[7] == 'l');
+            seen_verify = 1;
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\", it must be \"copy\", "
+                           "\"mmap\", \"verify=full\" or \"verify=lazy\", "
+                           "each at most once", &opts[i]);
+        return NULL;
+    }
+
+    path = *name;
+
+    if (path.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "empty path in \"%V\" directive", &cmd->name);
+        return NULL;
+    }
+
+    /* relative to the configuration prefix, as ssl_certificate is */
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+        return NULL;
+    }
+
+    return ngx_http_glossary_load(cf, &path, map, lazy);
+}
+
+
+/* map, lazy: 0 or 1, or -1 for whatever a load of the same file chose */
+ngx_http_glossary_data_t *
+ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_int_t map,
+    ngx_int_t lazy)
 {
     void                            *p;
     size_t                           size;
+    uint64_t                         checksum;
     ngx_fd_t                         fd;
     ngx_uint_t                       i;
     ngx_file_info_t                  fi;
@@ -283,7 +311,9 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map,
         if (d[i]->path.len == path->len
             && ngx_strncmp(d[i]->path.data, path->data, path->len) == 0)
         {
-            if (d[i]->mmap != map || d[i]->verify_lazy != lazy) {
+            if ((map != -1 && d[i]->mmap != (ngx_uint_t) map)
+                || (lazy != -1 && d[i]->verify_lazy != (ngx_uint_t) lazy))
+            {
                 ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                    "glossary \"%V\" is loaded with \"%s "
                                    "verify=%s\" in another location", path,
@@ -304,6 +334,29 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map,
     }
 
     data->path = *path;
+
+    /* the defaults: copy, verify=full */
+    map = (map == 1);
+    lazy = (lazy == 1);
+    data->mmap = map;
+    data->verify_lazy = lazy;
+
+    /*
+     * "nginx -s reload|reopen|quit|stop" reads the configuration only to
+     * find the master's pid: the blob is the master's to load, and a
+     * signal must cost nothing at any size ("nginx -t", with -s or not,
+     * still checks it)
+     */
+    if (ngx_process == NGX_PROCESS_SIGNALLER && !ngx_test_config) {
+        d = ngx_array_push(&gmcf->blobs);
+        if (d == NULL) {
+            return NULL;
+        }
+
+        *d = data;
+
+        return data;
+    }
 
     fd = ngx_open_file(path->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
     if (fd == NGX_INVALID_FILE) {
@@ -341,13 +394,11 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map,
     size = (size_t) ngx_file_size(&fi);
 
     p = map ? ngx_http_glossary_map(cf, fd, size, path, lazy)
-            : ngx_http_glossary_snapshot(cf, fd, size, path);
+            : ngx_http_glossary_snapshot(cf, fd, size, path,
+                                         lazy ? NULL : &checksum);
     if (p == NULL) {
         goto failed;
     }
-
-    data->mmap = map;
-    data->verify_lazy = lazy;
 
     if (ngx_close_file(fd) == NGX_FILE_ERROR) {
         ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
@@ -366,8 +417,12 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_uint_t map,
     cln->handler = ngx_http_glossary_cleanup;
     cln->data = data;
 
-    rc = glossary_blob_open_flags(&data->blob, data->start, data->size,
-                                  lazy ? GLOSSARY_OPEN_LAZY : 0);
+    /* copy mode summed the bytes as it read them in */
+    rc = (map || lazy)
+         ? glossary_blob_open_flags(&data->blob, data->start, data->size,
+                                    lazy ? GLOSSARY_OPEN_LAZY : 0)
+         : glossary_blob_open_summed(&data->blob, data->start, data->size,
+                                     0, checksum);
     if (rc != GLOSSARY_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "glossary \"%V\" is invalid: %s: %s",
@@ -463,20 +518,32 @@ failed:
 /*
  * The blob is read into anonymous memory rather than mapped from its file:
  * a file overwritten or truncated in place under a file mapping would
- * change bodies under live requests or kill workers with SIGBUS.  The
+ * change bodies under live requests or kill workers with SIGBUS (even a
+ * private mapping's copied pages go when the file is truncated).  The
  * snapshot is made read-only before the workers are forked, so master and
- * workers share its pages and none ever gets a private copy.  The cost is
- * that the memory is anonymous (not dropped under pressure as page cache
- * is), and that a reload holds two snapshots until the old workers exit.
+ * workers share its pages and none ever gets a private copy.  The costs:
+ * the memory is anonymous (not dropped under pressure as page cache is),
+ * and a reload holds two snapshots until the old workers exit.
+ *
+ * What filling gigabytes of fresh memory costs is mostly the kernel's:
+ * a fault and a zeroed page per 4 KiB.  So the file is read a window at a
+ * time, each window's pages made present at once (MADV_POPULATE_WRITE,
+ * one call instead of a fault a page; a hint, ignored where the kernel
+ * has none) and hashed while it is in the CPU's cache (checksum; NULL
+ * with verify=lazy).  No huge pages: where free memory goes back to a
+ * hypervisor, fresh 2 MiB pages are the slowest to get.
  */
 
 static void *
 ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd, size_t size,
-    ngx_str_t *path)
+    ngx_str_t *path, uint64_t *checksum)
 {
-    u_char   *p;
-    size_t    done, chunk;
-    ssize_t   n;
+    u_char        *p;
+    size_t         done, n, skip;
+    ssize_t        got;
+    XXH3_state_t  *st;
+
+    st = NULL;
 
     p = mmap(NULL, size, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS,
              -1, 0);
@@ -487,17 +554,26 @@ ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd, size_t size,
         return NULL;
     }
 
-#ifdef MADV_HUGEPAGE
-    /* fewer page faults while reading, fewer TLB misses while serving */
-    (void) madvise(p, size, MADV_HUGEPAGE);
-#endif
+    if (checksum != NULL) {
+        st = XXH3_createState();
+        if (st == NULL || XXH3_64bits_reset(st) != XXH_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "glossary \"%V\": no memory for its checksum",
+                               path);
+            goto failed;
+        }
+    }
 
     for (done = 0; done < size; done += n) {
-        chunk = ngx_min(size - done, (size_t) 1 << 30);
+        n = ngx_min(size - done, NGX_HTTP_GLOSSARY_WINDOW);
 
-        n = pread(fd, p + done, chunk, (off_t) done);
+#ifdef MADV_POPULATE_WRITE
+        (void) madvise(p + done, n, MADV_POPULATE_WRITE);
+#endif
 
-        if (n == -1) {
+        got = pread(fd, p + done, n, (off_t) done);
+
+        if (got == -1) {
             if (ngx_errno == NGX_EINTR) {
                 n = 0;
                 continue;
@@ -508,12 +584,26 @@ ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd, size_t size,
             goto failed;
         }
 
-        if (n == 0) {
+        if (got == 0) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "glossary \"%V\" shrank while being read "
                                "(%uz of %uz bytes)", path, done, size);
             goto failed;
         }
+
+        n = (size_t) got;
+
+        if (st != NULL) {
+            skip = (done < GLOSSARY_CHECKSUM_FROM)
+                   ? ngx_min(GLOSSARY_CHECKSUM_FROM - done, n) : 0;
+            (void) XXH3_64bits_update(st, p + done + skip, n - skip);
+        }
+    }
+
+    if (st != NULL) {
+        *checksum = XXH3_64bits_digest(st);
+        XXH3_freeState(st);
+        st = NULL;
     }
 
     if (mprotect(p, size, PROT_READ) == -1) {
@@ -525,6 +615,10 @@ ngx_http_glossary_snapshot(ngx_conf_t *cf, ngx_fd_t fd, size_t size,
     return p;
 
 failed:
+
+    if (st != NULL) {
+        XXH3_freeState(st);
+    }
 
     if (munmap(p, size) == -1) {
         ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,

@@ -61,6 +61,25 @@ typedef struct {
 
 
 extern ngx_module_t  ngx_http_glossary_module;
+extern ngx_module_t  ngx_http_glossary_autolink_filter_module;
+
+
+/* ngx_http_glossary_module.c: a blob, loaded once per configuration cycle */
+ngx_http_glossary_data_t *ngx_http_glossary_load_args(ngx_conf_t *cf,
+    ngx_command_t *cmd, ngx_str_t *name, ngx_str_t *opts, ngx_uint_t n,
+    ngx_uint_t any);
+ngx_http_glossary_data_t *ngx_http_glossary_load(ngx_conf_t *cf,
+    ngx_str_t *path, ngx_int_t map, ngx_int_t lazy);
+
+/*
+ * ngx_http_glossary_autolink.c: the blob the glossary_autolink filter
+ * rewrites this request's HTML with, or NULL; and, for a term page the
+ * module sends, the term it must not link
+ */
+ngx_http_glossary_data_t *ngx_http_glossary_autolink_data(
+    ngx_http_request_t *r);
+ngx_int_t ngx_http_glossary_autolink_exclude(ngx_http_request_t *r,
+    ngx_http_glossary_data_t *data, uint32_t term);
 
 
 /* ngx_http_glossary_handler.c */

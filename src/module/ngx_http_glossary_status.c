@@ -16,7 +16,7 @@ ngx_http_glossary_status_handler(ngx_http_request_t *r)
     ngx_tm_t                         tm;
     ngx_int_t                        rc;
     ngx_buf_t                       *b;
-    ngx_uint_t                       i;
+    ngx_uint_t                       i, k, n;
     ngx_chain_t                      out;
     ngx_http_glossary_data_t       **d;
     const glossary_header_t         *h;
@@ -39,6 +39,8 @@ ngx_http_glossary_status_handler(ngx_http_request_t *r)
     for (i = 0; i < gmcf->blobs.nelts; i++) {
         size += sizeof("{\"path\":\"\",\"build\":\"\",\"checksum\":\"\","
                        "\"version\":\".\",\"terms\":,\"bytes\":,"
+                       "\"kinds\":[\"json\",\"html\",\"payload\"],"
+                       "\"gzip\":false,"
                        "\"mode\":\"copy\",\"verify\":\"full\",\"chunks\":,"
                        "\"chunks_verified\":,\"chunks_corrupt\":,"
                        "\"build_time\":\"\",\"build_time_epoch\":,"
@@ -81,6 +83,20 @@ ngx_http_glossary_status_handler(ngx_http_request_t *r)
                         tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
                         tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec,
                         (uint64_t) h->build_time);
+
+        /* what the build holds: a route of a kind left out is a 404 */
+        p = ngx_cpymem(p, "\"kinds\":[", sizeof("\"kinds\":[") - 1);
+
+        for (k = 0, n = 0; k < GLOSSARY_KIND_GROUPS; k++) {
+            if (d[i]->blob.doc_kinds & glossary_kind_groups[k].kinds) {
+                p = ngx_sprintf(p, "%s\"%s\"", n++ ? "," : "",
+                                glossary_kind_groups[k].name);
+            }
+        }
+
+        p = ngx_sprintf(p, "],\"gzip\":%s,",
+                        (h->flags & GLOSSARY_FLAG_NO_GZIP) && !d[i]->blob.v1
+                        ? "false" : "true");
 
         /*
          * this worker's view: verify=full checked every chunk at load;

@@ -998,6 +998,84 @@ ta_api(void)
           && strcmp((char *) tag + n - 2, "\">") == 0,
           "opening tag without a title");
 
+    /* long titles: cut after a word, or before a character, with "..." */
+    {
+        size_t          k, w;
+        unsigned char   big[2048], out[4096], *q;
+        const char     *why;
+
+        why = NULL;
+
+        for (k = 0; k < 3 && why == NULL; k++) {
+            /* words of 7 letters; one long word; 2-byte characters */
+            for (w = 0; w < 1000; w++) {
+                big[w] = k == 0 ? (w % 8 == 7 ? ' ' : 'a')
+                         : k == 1 ? 'b' : (w % 2 ? 0xa9 : 0xc3);
+            }
+
+            t.slug = (const unsigned char *) "s";
+            t.slug_len = 1;
+            t.title = big;
+            t.title_len = 1000;
+            n = glossary_autolink_tag_write(out, &t);
+            out[n] = '\0';
+
+            q = (unsigned char *) strstr((char *) out, "title=\"") + 7;
+            w = (size_t) ((unsigned char *) strstr((char *) q, "\">") - q);
+
+            if (n != glossary_autolink_tag_size(&t)) {
+                why = "size";
+
+            } else if (w > GLOSSARY_AUTOLINK_MAX_TITLE + 3 || w < 250
+                       || memcmp(q + w - 3, "\xe2\x80\xa6", 3) != 0)
+            {
+                why = "length or ellipsis";
+
+            } else if (k == 0 && q[w - 4] != 'a') {
+                why = "not cut after a word";
+
+            } else if (k == 2 && q[w - 4] != 0xa9) {
+                why = "cut inside a character";
+            }
+        }
+
+        t.title_len = GLOSSARY_AUTOLINK_MAX_TITLE;
+        n = glossary_autolink_tag_write(out, &t);
+
+        ta_ok(why == NULL && n == glossary_autolink_tag_size(&t)
+              && memchr(out, 0xe2, n) == NULL,
+              "opening tag: a title over %d bytes is cut and ends with an "
+              "ellipsis, one of %d is whole%s%s", GLOSSARY_AUTOLINK_MAX_TITLE,
+              GLOSSARY_AUTOLINK_MAX_TITLE, why ? ": " : "", why ? why : "");
+    }
+
+    /* the empty last buffer may come without a pointer (nginx's) */
+    {
+        void                        *m;
+        ta_out_t                     ho;
+        glossary_autolink_stream_t  *hs;
+
+        memset(&ho, 0, sizeof(ho));
+        ho.real = 1;
+        ta_put(&ho.buf, &ho.len, &ho.size, "", 0);
+        m = aligned_alloc(8, glossary_autolink_stream_size(&ta_al[0]));
+        hs = glossary_autolink_stream_init(m, &ta_al[0], &ta_conf[TA_DEFAULT],
+                                           GLOSSARY_AUTOLINK_NO_TERM);
+        ho.in = (const unsigned char *) "a car";
+        ho.in_len = 5;
+        rc = glossary_autolink_feed(hs, ho.in, 5, 0, ta_emit, &ho);
+        ho.in = NULL;
+        ho.in_len = 0;
+        rc |= glossary_autolink_feed(hs, NULL, 0, 1, ta_emit, &ho);
+
+        ta_ok(rc == 0 && hs->hold_len == 0
+              && strstr(ho.buf, ">car</a>") != NULL,
+              "the last buffer as NULL, 0: what was held comes out");
+        free(m);
+        free(ho.buf);
+        free(ho.raw);
+    }
+
     /* skip lists */
     glossary_autolink_conf_init(&conf);
     ta_ok(conf.skip_count == 18 && conf.links_per_term == 1

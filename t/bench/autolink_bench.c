@@ -20,7 +20,13 @@
  *
  * -o LABEL measures only the pages whose label contains LABEL; -x runs
  * the engine once over each page set instead, untimed (for a profiler or
- * cachegrind).
+ * cachegrind).  -w OUT measures nothing: for each N it writes what the
+ * HTTP side of the benchmark (t/bench/run, phase "autolink") serves into
+ * OUT/nN/: the terms with their slug, name and short definition
+ * (terms.jsonl, for glossaryc), pages of each kind (KIND-I.html, listed
+ * in KIND.txt: prose50k, prose100k, prose200k, nostart200k), and the
+ * sub_filter directives for the 255 terms the pages mention most
+ * (sub_filter.conf), each replaced by the link glossary_autolink writes.
  *
  * Peers in the same run: memcpy of the page (the floor of any filter that
  * touches every byte) and the engine with an empty glossary (the HTML
@@ -65,6 +71,8 @@ typedef struct {
 typedef struct {
     char     **slug;
     char     **name;
+    char     **def;            /* short definition, or NULL */
+    uint32_t  *mentions;       /* -w: how often the pages name each */
     uint32_t   n;
     char     **words;          /* every word of every name, unique */
     uint32_t   nwords;
@@ -91,6 +99,7 @@ static double         ab_seconds = 0.2;
 static unsigned       ab_runs = 7;
 static const char    *ab_only;         /* -o: pages whose label has it */
 static int            ab_once;         /* -x: one engine pass, no timing */
+static const char    *ab_write;        /* -w: pages for the HTTP side */
 static ab_buf_t       ab_prose;        /* sentences, one per line */
 static size_t        *ab_prose_line;
 static size_t         ab_prose_lines;
@@ -183,7 +192,10 @@ ab_printf(ab_buf_t *b, const char *fmt, ...)
 }
 
 
-/* the value of "key":"..." in a JSON line (gen writes no escapes there) */
+/*
+ * the value of "key":"..." in a JSON line as it is written, escapes and
+ * all (gen writes none in slugs and names, \" and \n in other texts)
+ */
 static char *
 ab_field(const char *line, const char *key)
 {
@@ -198,9 +210,14 @@ ab_field(const char *line, const char *key)
     }
 
     p += strlen(pat);
-    e = strchr(p, '"');
 
-    if (e == NULL) {
+    for (e = p; *e && *e != '"'; e++) {
+        if (*e == '\\' && e[1] != '\0') {
+            e++;
+        }
+    }
+
+    if (*e == '\0') {
         return NULL;
     }
 
@@ -247,6 +264,8 @@ ab_load(ab_glossary_t *g, const char *gen, const char *dir, uint32_t n)
     memset(g, 0, sizeof(ab_glossary_t));
     g->slug = calloc(n, sizeof(char *));
     g->name = calloc(n, sizeof(char *));
+    g->def = calloc(n, sizeof(char *));
+    g->mentions = calloc(n, sizeof(uint32_t));
     g->words = calloc((size_t) n * 4, sizeof(char *));
     line = NULL;
     size = 0;
@@ -254,6 +273,7 @@ ab_load(ab_glossary_t *g, const char *gen, const char *dir, uint32_t n)
     while ((len = getline(&line, &size, f)) > 0 && g->n < n) {
         g->slug[g->n] = ab_field(line, "slug");
         g->name[g->n] = ab_field(line, "term");
+        g->def[g->n] = ab_field(line, "shortDefinition");
 
         if (g->slug[g->n] == NULL || g->name[g->n] == NULL) {
             ab_die("%s: a line without slug or term", path);
@@ -438,6 +458,7 @@ ab_mention(ab_buf_t *b, ab_glossary_t *g)
                                : (uint32_t) (ab_rand() % g->n);
     name = g->name[t];
     r = ab_rand() % 10;
+    g->mentions[t]++;
 
     for (c = name; *c; c++) {
         char  ch = *c;
@@ -900,6 +921,173 @@ done:
 }
 
 
+static void
+ab_spew(const char *path, const void *p, size_t len)
+{
+    FILE  *f;
+
+    f = fopen(path, "w");
+
+    if (f == NULL || fwrite(p, 1, len, f) != len || fclose(f) != 0) {
+        ab_die("%s: %s", path, strerror(errno));
+    }
+}
+
+
+/*
+ * a JSON string's text (gen's escapes: \" \\ \n) as an attribute value
+ * for sub_filter's replacement: no quote survives
+ */
+static void
+ab_attr(ab_buf_t *b, const char *s)
+{
+    for ( /* void */ ; *s; s++) {
+        if (*s == '\\' && s[1] != '\0') {
+            s++;
+
+            if (*s == 'n' || *s == 't' || *s == 'r') {
+                ab_puts(b, " ");
+                continue;
+            }
+        }
+
+        switch (*s) {
+        case '&': ab_puts(b, "&amp;"); break;
+        case '<': ab_puts(b, "&lt;"); break;
+        case '>': ab_puts(b, "&gt;"); break;
+        case '"': ab_puts(b, "&quot;"); break;
+        case '\'': ab_puts(b, "&#39;"); break;
+        default: ab_put(b, s, 1);
+        }
+    }
+}
+
+
+static uint32_t  *ab_order_mentions;
+
+static int
+ab_cmp_mentions(const void *a, const void *b)
+{
+    uint32_t  x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+
+    if (ab_order_mentions[x] != ab_order_mentions[y]) {
+        return ab_order_mentions[x] < ab_order_mentions[y] ? 1 : -1;
+    }
+
+    return (x > y) - (x < y);
+}
+
+
+/* -w: what t/bench/run serves for N terms, into OUT/nN/ */
+static void
+ab_write_set(ab_glossary_t *g, const char *out)
+{
+    char       dir[1024], path[1200];
+    uint32_t   i, k, *order;
+    unsigned   j;
+    ab_buf_t   b, page;
+
+    static const struct {
+        const char  *kind;
+        size_t       size;
+        unsigned     count;
+        int          prose, cyrillic, text_only;
+    } kinds[] = {
+        { "prose50k", 50000, 16, 1, 0, 0 },
+        { "prose100k", 100000, 8, 1, 0, 0 },
+        { "prose200k", 200000, 8, 1, 0, 0 },
+        { "nostart200k", 200000, 4, 0, 1, 1 },
+    };
+
+    snprintf(dir, sizeof(dir), "%s/n%u", out, (unsigned) g->n);
+
+    /* mkdir -p */
+    for (i = 1; dir[i]; i++) {
+        if (dir[i] == '/') {
+            dir[i] = '\0';
+            mkdir(dir, 0777);
+            dir[i] = '/';
+        }
+    }
+
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        ab_die("%s: %s", dir, strerror(errno));
+    }
+
+    memset(&b, 0, sizeof(b));
+
+    for (i = 0; i < g->n; i++) {
+        ab_printf(&b, "{\"slug\":\"%s\",\"term\":\"%s\"", g->slug[i],
+                  g->name[i]);
+
+        if (g->def[i] != NULL) {
+            ab_printf(&b, ",\"shortDefinition\":\"%s\"", g->def[i]);
+        }
+
+        ab_puts(&b, "}\n");
+    }
+
+    snprintf(path, sizeof(path), "%s/terms.jsonl", dir);
+    ab_spew(path, b.p, b.len);
+    free(b.p);
+
+    memset(g->mentions, 0, g->n * sizeof(uint32_t));
+    ab_rng = 42;
+
+    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        memset(&b, 0, sizeof(b));
+
+        for (j = 0; j < kinds[k].count; j++) {
+            ab_page(&page, g, kinds[k].size, kinds[k].prose,
+                    kinds[k].cyrillic, kinds[k].text_only);
+            snprintf(path, sizeof(path), "%s/%s-%u.html", dir, kinds[k].kind,
+                     j);
+            ab_spew(path, page.p, page.len);
+            ab_printf(&b, "%s-%u.html\n", kinds[k].kind, j);
+            free(page.p);
+        }
+
+        snprintf(path, sizeof(path), "%s/%s.txt", dir, kinds[k].kind);
+        ab_spew(path, b.p, b.len);
+        free(b.p);
+    }
+
+    /* sub_filter's 255: the terms the pages name most */
+    order = malloc(g->n * sizeof(uint32_t));
+
+    for (i = 0; i < g->n; i++) {
+        order[i] = i;
+    }
+
+    ab_order_mentions = g->mentions;
+    qsort(order, g->n, sizeof(uint32_t), ab_cmp_mentions);
+
+    memset(&b, 0, sizeof(b));
+    ab_puts(&b, "# the 255 terms the pages name most, as glossary_autolink "
+            "links them\n");
+
+    for (i = 0; i < g->n && i < 255; i++) {
+        k = order[i];
+        ab_printf(&b, "sub_filter '%s' '<a href=\"/glossary/%s\" "
+                  "class=\"glossary-term\" data-glossary-slug=\"%s\"",
+                  g->name[k], g->slug[k], g->slug[k]);
+
+        if (g->def[k] != NULL) {
+            ab_puts(&b, " title=\"");
+            ab_attr(&b, g->def[k]);
+            ab_puts(&b, "\"");
+        }
+
+        ab_printf(&b, ">%s</a>';\n", g->name[k]);
+    }
+
+    snprintf(path, sizeof(path), "%s/sub_filter.conf", dir);
+    ab_spew(path, b.p, b.len);
+    free(b.p);
+    free(order);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -921,9 +1109,10 @@ main(int argc, char **argv)
     dir = NULL;
     sizes = strdup("2000,12000,100000");
 
-    while ((c = getopt(argc, argv, "g:d:n:r:c:s:o:x")) != -1) {
+    while ((c = getopt(argc, argv, "g:d:n:r:c:s:o:xw:")) != -1) {
         switch (c) {
         case 'x': ab_once = 1; break;
+        case 'w': ab_write = optarg; break;
         case 'o': ab_only = optarg; break;
         case 'g': gen = optarg; break;
         case 'd': dir = optarg; break;
@@ -1001,18 +1190,26 @@ main(int argc, char **argv)
                stats.labels);
 
         ab_rng = 42;
-        ab_measure("gen article, 50 KB", 50000, 0, 0, 0, &al, &al0, &conf,
-                   &g);
-        ab_measure("gen article, 200 KB", 200000, 0, 0, 0, &al, &al0, &conf,
-                   &g);
-        ab_measure("prose article, 50 KB", 50000, 1, 0, 0, &al, &al0, &conf,
-                   &g);
-        ab_measure("prose article, 200 KB", 200000, 1, 0, 0, &al, &al0,
-                   &conf, &g);
-        ab_measure("gen text only, 200 KB", 200000, 0, 0, 1, &al, &al0,
-                   &conf, &g);
-        ab_measure("no term can start, 200 KB", 200000, 0, 1, 1, &al, &al0,
-                   &conf, &g);
+
+        if (ab_write != NULL) {
+            ab_write_set(&g, ab_write);
+        }
+
+        if (ab_write == NULL) {
+            ab_measure("gen article, 50 KB", 50000, 0, 0, 0, &al, &al0, &conf,
+                       &g);
+            ab_measure("gen article, 200 KB", 200000, 0, 0, 0, &al, &al0, &conf,
+                       &g);
+            ab_measure("prose article, 50 KB", 50000, 1, 0, 0, &al, &al0, &conf,
+                       &g);
+            ab_measure("prose article, 200 KB", 200000, 1, 0, 0, &al, &al0,
+                       &conf, &g);
+            ab_measure("gen text only, 200 KB", 200000, 0, 0, 1, &al, &al0,
+                       &conf, &g);
+            ab_measure("no term can start, 200 KB", 200000, 0, 1, 1, &al, &al0,
+                       &conf, &g);
+        }
+
         printf("\n");
 
         free(img);
@@ -1020,7 +1217,11 @@ main(int argc, char **argv)
         for (i = 0; i < g.n; i++) {
             free(g.slug[i]);
             free(g.name[i]);
+            free(g.def[i]);
         }
+
+        free(g.def);
+        free(g.mentions);
 
         for (i = 0; i < g.nwords; i++) {
             free(g.words[i]);

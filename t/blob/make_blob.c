@@ -1,7 +1,8 @@
 /*
  * The test blob writer.  Layout: header, section table right after it,
  * then TERMS, RELATED, HASH, DOCS, GLOBALS, [an unknown section], [the 1.1
- * sections CATEGORIES, SEARCH_TERMS, SEARCH_WORDS, SEARCH_PAGE], and
+ * sections CATEGORIES, SEARCH_TERMS, SEARCH_WORDS, SEARCH_PAGE], [AUTOLINK,
+ * 1.3], and
  * STRINGS last, so that every record can be written in one pass while the
  * string pool grows; [CHUNKS, 1.2] after STRINGS, as glossaryc puts it;
  * [FTS, 1.3] last, its texts at the end of STRINGS.
@@ -50,8 +51,10 @@ static const mb_related_t  mb_default_related[] = {
 
 const mb_model_t  mb_default_model = {
     mb_default_terms, 3, mb_default_related, 3, 0, 0, 0, 0, 0, 0,
-    NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, 0, 0
+    NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, 0
 };
+
+uint16_t  mb_default_major = GLOSSARY_VERSION_MAJOR;
 
 
 static void *
@@ -194,21 +197,31 @@ mb_chunk_count(uint64_t len, uint32_t shift)
 }
 
 
-/* the documents of term i, bodies padded to m->body_pad */
+/*
+ * the documents of term i, bodies padded to m->body_pad: 1.x term by term,
+ * 2.0 kind by kind (the kinds of "kinds", in increasing order)
+ */
 static void
 mb_term_docs(mb_pool_t *pool, unsigned char *p, uint64_t docs_off,
-    const mb_model_t *m, uint32_t i, uint32_t dpt)
+    const mb_model_t *m, uint32_t i, uint32_t dpt, uint64_t kinds, int v1)
 {
     char            *body;
     size_t           len, size;
-    uint32_t         k;
+    uint32_t         k, slot;
     glossary_doc_t  *d;
 
     size = 256 + (size_t) m->body_pad;
     body = mb_alloc(size);
 
-    for (k = 0; k < dpt; k++) {
-        d = (glossary_doc_t *) (p + docs_off) + (uint64_t) i * dpt + k;
+    for (k = 0, slot = 0; k < 64 && slot < dpt; k++) {
+        if (!((kinds >> k) & 1)) {
+            continue;
+        }
+
+        d = (glossary_doc_t *) (p + docs_off)
+            + (v1 ? (uint64_t) i * dpt + slot
+                  : (uint64_t) slot * m->nterms + i);
+        slot++;
         len = mb_doc_body(body, size, m->terms[i].slug, k);
 
         while (len < m->body_pad) {
@@ -257,6 +270,82 @@ mb_category_docs(mb_pool_t *pool, glossary_category_t *c,
     mb_write_doc(pool, &c->json, body, len, i % 2 == 0);
     len = mb_category_body(body, sizeof(body), m->categories[i].slug, 1);
     mb_write_doc(pool, &c->html, body, len, i % 2 == 1);
+}
+
+
+size_t
+mb_autolink_image(unsigned char *dst, uint32_t term_count)
+{
+    unsigned                     b;
+    unsigned char               *bytes, *labels;
+    glossary_autolink_slot_t    *slots;
+    glossary_autolink_header_t  *h;
+
+    if (dst == NULL) {
+        return MB_AUTOLINK_SIZE;
+    }
+
+    memset(dst, 0, MB_AUTOLINK_SIZE);
+
+    h = (glossary_autolink_header_t *) dst;
+    memcpy(h->magic, "GLAUTOLK", 8);
+    h->version_major = 1;
+    h->version_minor = 0;
+    h->size = MB_AUTOLINK_SIZE;
+    h->pattern_bytes = 2;
+    h->term_count = term_count;
+    h->pattern_count = 1;
+    h->max_pattern = 2;
+    h->label_count = 2;                 /* 'a' 2, 'b' 3 */
+    h->slot_count = MB_AUTOLINK_SLOTS;
+    h->fold_count = 1;
+    h->block_count = 1;
+
+    bytes = dst + 64;
+    labels = bytes + 256;
+
+    /* ASCII: letters, digits, '_' are WORD; white space and '-' SPACE */
+    for (b = 0; b < 0x80; b++) {
+        if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')
+            || (b >= '0' && b <= '9') || b == '_')
+        {
+            bytes[b] = 0x01;
+
+        } else if (b == '\t' || b == '\n' || b == '\f' || b == '\r'
+                   || b == ' ' || b == '-')
+        {
+            bytes[b] = 0x02;
+        }
+    }
+
+    bytes['&'] = 0x08;                  /* SLOW: a reference */
+    bytes['a'] |= 0x04;                 /* START */
+    bytes['A'] |= 0x04;
+    labels['a'] = labels['A'] = 2;
+    labels['b'] = labels['B'] = 3;
+
+    /* stage1, the one block and fold 0: all zero, as memset left them */
+
+    slots = (glossary_autolink_slot_t *) (dst + MB_AUTOLINK_SIZE
+                                          - 8 * MB_AUTOLINK_SLOTS);
+
+    for (b = 0; b < MB_AUTOLINK_SLOTS; b++) {
+        slots[b].base = 0;
+        slots[b].check = 0xffffffffu;
+    }
+
+    slots[0].base = 1;                  /* root */
+    slots[0].check = 0;
+    slots[3].base = 4;                  /* "a": root base 1 + label 2 */
+    slots[3].check = 0;
+    slots[7].base = 8;                  /* "ab": 4 + 3, terminal */
+    slots[7].check = 3 | 0x80000000u;
+    slots[9].base = 0;                  /* its end slot: 8 + 1, term 0 */
+    slots[9].check = 7;
+
+    glossary_autolink_make_filter(labels, slots, 2, dst + 64 + 512);
+
+    return MB_AUTOLINK_SIZE;
 }
 
 
@@ -884,27 +973,28 @@ mb_fts_build(const mb_model_t *m, mb_pool_t *pool, mb_buf_t *img,
 mb_blob_t
 mb_build(const mb_model_t *m)
 {
-    int                      late;
-    uint32_t                 i, k, dpt, ng, bc, nsec, b, mask, hs, id;
-    uint64_t                 off, eager, nchunks;
-    uint64_t                 sec_off[MB_SLOTS], sec_size[MB_SLOTS];
-    mb_blob_t                blob;
-    mb_pool_t                pool;
-    unsigned                 char          *p;
-    glossary_hash_t         *hash;
-    glossary_term_t         *t;
-    glossary_header_t       *h;
-    glossary_search_t       *e;
-    glossary_related_t      *r;
-    glossary_section_t      *s;
-    glossary_segment_t      *g;
-    glossary_chunks_t       *ch;
-    glossary_category_t     *c;
-    const                    mb_search_t      *ms;
-    uint32_t                *buckets;
-    int                      present[MB_SLOTS];
-    mb_buf_t                 fts_img;
-    glossary_ref_t           fts_text;
+    int                   late, v1;
+    uint32_t              i, k, dpt, ng, bc, nsec, b, mask, hs, id;
+    uint64_t              off, eager, nchunks, kinds;
+    uint64_t              sec_off[MB_SLOTS], sec_size[MB_SLOTS];
+    mb_blob_t             blob;
+    mb_pool_t             pool;
+    unsigned char        *p;
+    glossary_hash_t      *hash;
+    glossary_term_t      *t;
+    glossary_term_v1_t   *t1;
+    glossary_header_t    *h;
+    glossary_search_t    *e;
+    glossary_related_t   *r;
+    glossary_section_t   *s;
+    glossary_segment_t   *g;
+    glossary_chunks_t    *ch;
+    glossary_category_t  *c;
+    const mb_search_t    *ms;
+    uint32_t             *buckets;
+    int                   present[MB_SLOTS];
+    mb_buf_t              fts_img;
+    glossary_ref_t        fts_text;
     glossary_fts_section_t  *fs;
 
     static const uint32_t  order[] = {
@@ -913,10 +1003,21 @@ mb_build(const mb_model_t *m)
         GLOSSARY_SECTION_GLOBALS, MB_EXTRA_SLOT,
         GLOSSARY_SECTION_CATEGORIES, GLOSSARY_SECTION_SEARCH_TERMS,
         GLOSSARY_SECTION_SEARCH_WORDS, GLOSSARY_SECTION_SEARCH_PAGE,
-        GLOSSARY_SECTION_STRINGS
+        GLOSSARY_SECTION_AUTOLINK, GLOSSARY_SECTION_STRINGS
     };
 
+    v1 = (m->version_major ? m->version_major : mb_default_major)
+         == GLOSSARY_VERSION_MAJOR_V1;
+
     dpt = m->docs_per_term ? m->docs_per_term : GLOSSARY_DOCS_PER_TERM_V1;
+    kinds = (dpt >= 64) ? UINT64_MAX : ((uint64_t) 1 << dpt) - 1;
+
+    if (!v1 && m->doc_kinds != 0) {
+        kinds = m->doc_kinds;
+        for (dpt = 0, k = 0; k < 64; k++) {
+            dpt += (kinds >> k) & 1;
+        }
+    }
     ng = m->global_docs == UINT32_MAX ? 0
          : m->global_docs ? m->global_docs : GLOSSARY_GLOBAL_DOCS_V1;
 
@@ -941,6 +1042,7 @@ mb_build(const mb_model_t *m)
     present[GLOSSARY_SECTION_SEARCH_WORDS] = (m->search_words != NULL);
     present[GLOSSARY_SECTION_SEARCH_PAGE] = (m->segments != NULL);
     present[GLOSSARY_SECTION_CHUNKS] = (m->chunk_shift != 0);
+    present[GLOSSARY_SECTION_AUTOLINK] = (m->autolink != 0);
     present[GLOSSARY_SECTION_FTS] = (m->fts != 0);
 
     /* 1.2: the documents after every string, as glossaryc writes them */
@@ -967,6 +1069,7 @@ mb_build(const mb_model_t *m)
         (uint64_t) m->nsearch_words * sizeof(glossary_search_t);
     sec_size[GLOSSARY_SECTION_SEARCH_PAGE] =
         (uint64_t) m->nsegments * sizeof(glossary_segment_t);
+    sec_size[GLOSSARY_SECTION_AUTOLINK] = m->autolink ? MB_AUTOLINK_SIZE : 0;
 
     off = hs + (uint64_t) nsec * 24;
 
@@ -986,7 +1089,9 @@ mb_build(const mb_model_t *m)
 
     h = (glossary_header_t *) p;
     memcpy(h->magic, GLOSSARY_MAGIC, GLOSSARY_MAGIC_LEN);
-    h->version_major = GLOSSARY_VERSION_MAJOR;
+    h->version_major = v1 ? GLOSSARY_VERSION_MAJOR_V1
+                          : (m->version_major ? m->version_major
+                                              : mb_default_major);
     h->version_minor = m->version_minor;
     h->byte_order = GLOSSARY_BYTE_ORDER;
     h->header_size = hs;
@@ -996,6 +1101,7 @@ mb_build(const mb_model_t *m)
     h->term_count = m->nterms;
     h->docs_per_term = dpt;
     h->global_docs = ng;
+    h->doc_kinds = v1 ? 0 : kinds;
 
     for (i = 0; i < m->nterms; i++) {
         t = (glossary_term_t *) (p + sec_off[GLOSSARY_SECTION_TERMS]) + i;
@@ -1003,11 +1109,20 @@ mb_build(const mb_model_t *m)
         t->term = mb_pool_str(&pool, m->terms[i].term);
         t->category = mb_pool_str(&pool, m->terms[i].category);
         t->short_definition = mb_pool_str(&pool, m->terms[i].definition);
-        t->related_first = m->terms[i].related_first;
-        t->related_count = m->terms[i].related_count;
+
+        if (v1) {
+            t1 = (glossary_term_v1_t *) t;
+            t1->related_first = (uint32_t) m->terms[i].related_first;
+            t1->related_count = m->terms[i].related_count;
+
+        } else {
+            t->related_first = m->terms[i].related_first;
+            t->related_count = m->terms[i].related_count;
+        }
 
         if (!late) {
-            mb_term_docs(&pool, p, sec_off[GLOSSARY_SECTION_DOCS], m, i, dpt);
+            mb_term_docs(&pool, p, sec_off[GLOSSARY_SECTION_DOCS], m, i, dpt,
+                         kinds, v1);
         }
     }
 
@@ -1055,11 +1170,16 @@ mb_build(const mb_model_t *m)
         g->text = mb_pool_str(&pool, m->segments[i].text);
     }
 
+    if (m->autolink) {
+        mb_autolink_image(p + sec_off[GLOSSARY_SECTION_AUTOLINK], m->nterms);
+    }
+
     eager = pool.len;
 
     if (late) {
         for (i = 0; i < m->nterms; i++) {
-            mb_term_docs(&pool, p, sec_off[GLOSSARY_SECTION_DOCS], m, i, dpt);
+            mb_term_docs(&pool, p, sec_off[GLOSSARY_SECTION_DOCS], m, i, dpt,
+                         kinds, v1);
         }
 
         mb_global_docs(&pool, p, sec_off[GLOSSARY_SECTION_GLOBALS], m, ng);
@@ -1435,6 +1555,35 @@ mb_term(mb_blob_t *b, uint32_t i)
 }
 
 
+glossary_term_v1_t *
+mb_term_v1(mb_blob_t *b, uint32_t i)
+{
+    return (glossary_term_v1_t *) mb_section_data(b, GLOSSARY_SECTION_TERMS)
+           + i;
+}
+
+
+int
+mb_is_v1(mb_blob_t *b)
+{
+    return mb_header(b)->version_major == GLOSSARY_VERSION_MAJOR_V1;
+}
+
+
+void
+mb_set_related(mb_blob_t *b, uint32_t i, uint64_t first, uint32_t count)
+{
+    if (mb_is_v1(b)) {
+        mb_term_v1(b, i)->related_first = (uint32_t) first;
+        mb_term_v1(b, i)->related_count = count;
+        return;
+    }
+
+    mb_term(b, i)->related_first = first;
+    mb_term(b, i)->related_count = count;
+}
+
+
 glossary_related_t *
 mb_related(mb_blob_t *b, uint32_t i)
 {
@@ -1460,8 +1609,31 @@ mb_buckets(mb_blob_t *b)
 glossary_doc_t *
 mb_doc(mb_blob_t *b, uint32_t term, uint32_t kind)
 {
+    uint32_t            k, slot;
+    uint64_t            kinds;
+    glossary_header_t  *h;
+
+    h = mb_header(b);
+
+    if (mb_is_v1(b)) {
+        return (glossary_doc_t *) mb_section_data(b, GLOSSARY_SECTION_DOCS)
+               + (uint64_t) term * h->docs_per_term + kind;
+    }
+
+    kinds = h->doc_kinds;
+
+    if (kind >= 64 || !((kinds >> kind) & 1)) {
+        fprintf(stderr, "make_blob: no documents of kind %u\n",
+                (unsigned) kind);
+        abort();
+    }
+
+    for (k = 0, slot = 0; k < kind; k++) {
+        slot += (kinds >> k) & 1;
+    }
+
     return (glossary_doc_t *) mb_section_data(b, GLOSSARY_SECTION_DOCS)
-           + (uint64_t) term * mb_header(b)->docs_per_term + kind;
+           + (uint64_t) slot * h->term_count + term;
 }
 
 

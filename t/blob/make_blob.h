@@ -20,7 +20,7 @@ typedef struct {
     const char          *term;
     const char          *category;      /* NULL or "" for empty */
     const char          *definition;
-    uint32_t             related_first;
+    uint64_t             related_first;  /* 1.x: written as 32 bits */
     uint32_t             related_count;
 } mb_term_t;
 
@@ -58,7 +58,8 @@ typedef struct {
     uint32_t             nterms;
     const mb_related_t  *related;
     uint32_t             nrelated;
-    uint32_t             docs_per_term;  /* 0: GLOSSARY_DOCS_PER_TERM_V1 */
+    uint32_t             docs_per_term;  /* 0: GLOSSARY_DOCS_PER_TERM_V1, or
+                                            doc_kinds' count */
     uint32_t             global_docs;    /* UINT32_MAX: none; 0: V1 */
     uint32_t             bucket_count;   /* 0: power of two >= 2n, >= 4 */
     uint16_t             version_minor;
@@ -87,7 +88,19 @@ typedef struct {
     /* term document bodies padded with spaces to this many bytes */
     uint32_t             body_pad;
     /*
-     * 1.3: with fts not 0, an FTS section (the search index, written here
+     * 0: mb_default_major.  2: DOCS kind by kind, the kinds of doc_kinds
+     * (0: kinds 0 to docs_per_term - 1), 64-bit related_first; 1: the 1.x
+     * layout, DOCS term by term, glossary_term_v1_t
+     */
+    uint16_t             version_major;
+    uint64_t             doc_kinds;
+    /*
+     * 1.3 and 2.0: an AUTOLINK section after SEARCH_PAGE, the smallest image
+     * written by hand (mb_autolink_image()): "ab" links term 0
+     */
+    int                  autolink;
+    /*
+     * 1.3 and 2.0: with fts not 0, an FTS section (the search index, written here
      * by hand from glossary_fts.h) after CHUNKS, or after STRINGS without
      * them; its texts last in STRINGS.  A document's fields: the term's
      * name, its slug and its definition; its category the index of the
@@ -95,6 +108,10 @@ typedef struct {
      */
     int                  fts;
 } mb_model_t;
+
+
+/* the major version of models that leave it 0 (2; the tests run as 1 too) */
+extern uint16_t  mb_default_major;
 
 
 typedef struct {
@@ -105,6 +122,20 @@ typedef struct {
 
 /* the model used by most tests: 3 terms, 3 related entries (1 dangling) */
 extern const mb_model_t  mb_default_model;
+
+/*
+ * Format 1.3: the smallest autolink image, written field by field from
+ * src/blob/glossary_autolink.h: the format's ASCII classes, one code point
+ * block (every code point OTHER, folding to itself), one pattern "ab"
+ * (case-insensitive) of term 0 in a double array of MB_AUTOLINK_SLOTS
+ * slots, and the filter the reader derives from it.  term_count is the
+ * blob's.  Returns the size; writes it when dst is not NULL.
+ */
+#define MB_AUTOLINK_SLOTS   16
+#define MB_AUTOLINK_SIZE    (64 + 256 + 256 + 16384 + 8704 * 2 + 256 + 8 \
+                             + 8 * MB_AUTOLINK_SLOTS)
+
+size_t mb_autolink_image(unsigned char *dst, uint32_t term_count);
 
 /* a fresh blob of the model; aborts on allocation failure */
 mb_blob_t mb_build(const mb_model_t *m);
@@ -155,9 +186,16 @@ glossary_header_t *mb_header(mb_blob_t *b);
 glossary_section_t *mb_section(mb_blob_t *b, uint32_t id);
 void *mb_section_data(mb_blob_t *b, uint32_t id);
 glossary_term_t *mb_term(mb_blob_t *b, uint32_t i);
+glossary_term_v1_t *mb_term_v1(mb_blob_t *b, uint32_t i);
+
+/* a term's related range, whatever the blob's major version */
+void mb_set_related(mb_blob_t *b, uint32_t i, uint64_t first,
+    uint32_t count);
+int mb_is_v1(mb_blob_t *b);
 glossary_related_t *mb_related(mb_blob_t *b, uint32_t i);
 glossary_hash_t *mb_hash(mb_blob_t *b);
 uint32_t *mb_buckets(mb_blob_t *b);
+/* the record of a stored kind (aborts for one the blob does not hold) */
 glossary_doc_t *mb_doc(mb_blob_t *b, uint32_t term, uint32_t kind);
 glossary_doc_t *mb_global(mb_blob_t *b, uint32_t kind);
 glossary_category_t *mb_category(mb_blob_t *b, uint32_t i);

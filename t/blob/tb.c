@@ -13,6 +13,7 @@
 
 static unsigned     tb_count;
 static unsigned     tb_failed;
+static const char  *tb_prefix = "";
 static const char  *tb_program = "test_blob";
 static const char  *tb_corpus_dir;
 static unsigned     tb_corpus_files;
@@ -30,12 +31,24 @@ tb_ok(int cond, const char *fmt, ...)
         tb_failed++;
     }
 
-    printf("%sok %u - ", cond ? "" : "not ", tb_count);
+    printf("%sok %u - %s", cond ? "" : "not ", tb_count, tb_prefix);
     va_start(args, fmt);
     vprintf(fmt, args);
     va_end(args);
     printf("\n");
     fflush(stdout);
+}
+
+
+/*
+ * the checks of a test program run once per major version the reader
+ * reads: mb_default_major, and "1.x: " before the names of the second run
+ */
+void
+tb_major(uint16_t major)
+{
+    mb_default_major = major;
+    tb_prefix = (major == GLOSSARY_VERSION_MAJOR_V1) ? "1.x: " : "";
 }
 
 
@@ -59,7 +72,7 @@ tb_name(glossary_status_t rc)
         "OK", "TRUNCATED", "MAGIC", "VERSION", "BYTE_ORDER", "SIZE",
         "TOO_LARGE", "CHECKSUM", "HEADER", "SECTION_TABLE", "SECTION",
         "MISSING_SECTION", "TERMS", "RELATED", "HASH", "DOCS", "CATEGORIES",
-        "SEARCH", "CHUNKS", "CHUNK"
+        "SEARCH", "CHUNKS", "CHUNK", "AUTOLINK"
     };
 
     if ((unsigned) rc >= GLOSSARY_ERR_LAST
@@ -135,11 +148,77 @@ tb_walk_doc(const glossary_blob_t *blob, const glossary_doc_t *d,
 }
 
 
+static int
+tb_walk_emit(void *ctx, const glossary_autolink_event_t *ev)
+{
+    uint32_t  *links = ctx;
+
+    *links += (ev->type == GLOSSARY_AUTOLINK_OPEN);
+
+    return 0;
+}
+
+
+/* 1.3: a page through the blob's automaton, as the filter would send it */
+static void
+tb_walk_autolink(const glossary_blob_t *blob, tb_result_t *res)
+{
+    void                        *mem;
+    uint32_t                     links;
+    const glossary_autolink_t   *al;
+    glossary_autolink_conf_t     conf;
+    glossary_autolink_stream_t  *st;
+
+    static const char  page[] =
+        "<p>ab AB ab&amp;x <b>a</b>b &#97;b caf\xc3\xa9 \xe4\xb8\xad ab";
+
+    al = glossary_blob_autolink(blob);
+
+    if (al == NULL) {
+        if (blob->autolink_data != NULL) {
+            tb_walk_error(res, "an AUTOLINK section, but no image");
+        }
+
+        return;
+    }
+
+    if (al->term_count != blob->term_count) {
+        tb_walk_error(res, "autolink: %u terms of %u",
+                      (unsigned) al->term_count,
+                      (unsigned) blob->term_count);
+    }
+
+    mem = malloc(glossary_autolink_stream_size(al));
+    if (mem == NULL) {
+        fprintf(stderr, "%s: out of memory\n", tb_program);
+        exit(2);
+    }
+
+    glossary_autolink_conf_init(&conf);
+    conf.links_per_term = 0;
+    links = 0;
+
+    st = glossary_autolink_stream_init(mem, al, &conf,
+                                       GLOSSARY_AUTOLINK_NO_TERM);
+
+    if (glossary_autolink_feed(st, (const unsigned char *) page,
+                               sizeof(page) - 1, 1, tb_walk_emit, &links)
+        != 0)
+    {
+        tb_walk_error(res, "autolink: the stream failed");
+    }
+
+    free(mem);
+
+    res->digest = (res->digest ^ links) * 0x100000001b3ull;
+}
+
+
 /* everything a server could reach in an opened blob */
 static void
 tb_walk(const glossary_blob_t *blob, tb_result_t *res)
 {
-    uint32_t                   i, k, id;
+    uint32_t                   i, k, id, count, stored;
     const glossary_doc_t      *d;
     const glossary_term_t     *t;
     const glossary_related_t  *r;
@@ -172,44 +251,52 @@ tb_walk(const glossary_blob_t *blob, tb_result_t *res)
             }
         }
 
-        if ((uint64_t) t->related_first + t->related_count
-            > blob->related_count)
+        r = glossary_blob_related(blob, i, &count);
+
+        if (r < blob->related
+            || (uint64_t) (r - blob->related) + count > blob->related_count)
         {
-            tb_walk_error(res, "term %u: related %u+%u of %u", (unsigned) i,
-                          (unsigned) t->related_first,
-                          (unsigned) t->related_count,
-                          (unsigned) blob->related_count);
+            tb_walk_error(res, "term %u: related %llu+%u of %llu",
+                          (unsigned) i,
+                          (unsigned long long) (r - blob->related),
+                          (unsigned) count,
+                          (unsigned long long) blob->related_count);
             continue;
         }
 
-        for (k = 0; k < t->related_count; k++) {
-            r = &blob->related[t->related_first + k];
+        for (k = 0; k < count; k++) {
+            tb_walk_ref(blob, r[k].slug, res, "related slug", k);
+            tb_walk_ref(blob, r[k].name, res, "related name", k);
 
-            tb_walk_ref(blob, r->slug, res, "related slug",
-                        t->related_first + k);
-            tb_walk_ref(blob, r->name, res, "related name",
-                        t->related_first + k);
-
-            if (r->term_id != GLOSSARY_NO_TERM
-                && glossary_blob_doc(blob, r->term_id, 0) == NULL)
+            if (r[k].term_id != GLOSSARY_NO_TERM
+                && r[k].term_id >= blob->term_count)
             {
-                tb_walk_error(res, "related target %u has no document",
-                              (unsigned) r->term_id);
+                tb_walk_error(res, "related target %u is not a term",
+                              (unsigned) r[k].term_id);
             }
         }
 
-        for (k = 0; k <= blob->docs_per_term; k++) {
+        /* every kind the blob holds, and NULL for every other */
+        for (k = 0, stored = 0; k <= GLOSSARY_MAX_DOCS_PER_TERM; k++) {
             d = glossary_blob_doc(blob, i, k);
 
-            if ((d == NULL) != (k == blob->docs_per_term)) {
+            if ((d != NULL)
+                != (k < 64 && ((blob->doc_kinds >> k) & 1) != 0))
+            {
                 tb_walk_error(res, "doc(%u, %u) %s", (unsigned) i,
                               (unsigned) k, d ? "not NULL" : "NULL");
             }
 
             if (d != NULL) {
+                stored++;
                 tb_walk_doc(blob, d, res, "term document",
                             (uint64_t) i * blob->docs_per_term + k);
             }
+        }
+
+        if (stored != blob->docs_per_term) {
+            tb_walk_error(res, "term %u: %u kinds of %u", (unsigned) i,
+                          (unsigned) stored, (unsigned) blob->docs_per_term);
         }
     }
 
@@ -229,6 +316,8 @@ tb_walk(const glossary_blob_t *blob, tb_result_t *res)
             tb_walk_doc(blob, d, res, "global document", k);
         }
     }
+
+    tb_walk_autolink(blob, res);
 }
 
 
@@ -319,13 +408,17 @@ tb_open(const unsigned char *p, size_t n)
 void
 tb_write_corpus(const mb_blob_t *b, const char *name)
 {
-    char    path[512], file[128];
+    char    path[512], file[128], full[256];
     FILE   *f;
     size_t  i, j;
 
     if (tb_corpus_dir == NULL || b->n > 65536) {
         return;
     }
+
+    /* the second run's blobs, 1.x, beside the first's */
+    snprintf(full, sizeof(full), "%s%s", tb_prefix, name);
+    name = full;
 
     for (i = 0, j = 0; name[i] && j < sizeof(file) - 1; i++) {
         if ((name[i] >= 'a' && name[i] <= 'z')

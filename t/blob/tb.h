@@ -38,6 +38,7 @@ typedef struct {
 
 
 void tb_init(int argc, char **argv);
+void tb_major(uint16_t major);
 int tb_done(void);
 
 void tb_ok(int cond, const char *fmt, ...)

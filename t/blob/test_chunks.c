@@ -353,24 +353,25 @@ tb_lazy_old(void)
             }
         }
 
-        tb_ok(good, "1.%u blob without CHUNKS: OK with 0, LAZY, DEEP and "
-              "LAZY|DEEP, never lazy, the same walk", minor);
+        tb_ok(good, "%u.%u blob without CHUNKS: OK with 0, LAZY, DEEP and "
+              "LAZY|DEEP, never lazy, the same walk", mb_default_major,
+              minor);
 
         tb_lazy_open(&o, b.p, b.n, GLOSSARY_OPEN_LAZY);
         tb_lazy_walk(&o, UINT64_MAX, &cnt);
         tb_ok(o.rc == GLOSSARY_OK && !o.blob.lazy && o.mem_size == 0
               && o.blob.chunk_count == 0 && o.blob.chunk_hashes == NULL
               && cnt.wrong == 0 && o.lz.verified == 0 && o.lz.doc_ok == NULL,
-              "1.%u blob opened LAZY: glossary_lazy_size 0, lazy_doc and "
-              "lazy_ref OK", minor);
+              "%u.%u blob opened LAZY: glossary_lazy_size 0, lazy_doc and "
+              "lazy_ref OK", mb_default_major, minor);
         tb_lazy_close(&o);
 
         /* verified in full: a flipped document byte is found at load */
         b.p[b.n - 1] ^= 0x01;
         res = tb_open_flags(b.p, b.n, GLOSSARY_OPEN_LAZY);
         tb_ok(res.rc == GLOSSARY_ERR_CHECKSUM,
-              "1.%u blob, the last byte flipped, opened LAZY: CHECKSUM (got "
-              "%s)", minor, tb_name(res.rc));
+              "%u.%u blob, the last byte flipped, opened LAZY: CHECKSUM (got "
+              "%s)", mb_default_major, minor, tb_name(res.rc));
         b.p[b.n - 1] ^= 0x01;
 
         /* and its ETags at load */
@@ -379,8 +380,8 @@ tb_lazy_old(void)
         mb_fix(&b);
         res = tb_open_flags(b.p, b.n, GLOSSARY_OPEN_LAZY);
         tb_ok(res.rc == GLOSSARY_ERR_DOCS,
-              "1.%u blob with a malformed ETag, opened LAZY: DOCS at load "
-              "(got %s)", minor, tb_name(res.rc));
+              "%u.%u blob with a malformed ETag, opened LAZY: DOCS at load "
+              "(got %s)", mb_default_major, minor, tb_name(res.rc));
 
         mb_free(&b);
     }
@@ -445,7 +446,7 @@ tb_lazy_edges(void)
     m.version_minor = 2;
     m.chunk_shift = TB_SHIFT;
     b = mb_build(&m);
-    tb_write_corpus(&b, "1.2 empty STRINGS, no chunks");
+    tb_write_corpus(&b, "empty STRINGS, no chunks");
     tb_lazy_open(&o, b.p, b.n, GLOSSARY_OPEN_LAZY);
     tb_lazy_walk(&o, UINT64_MAX, &cnt);
     tb_ok(mb_section(&b, GLOSSARY_SECTION_STRINGS)->size == 0
@@ -562,24 +563,24 @@ tb_lazy_small(void)
           "bytes), no 1.1 sections: lazily OK", b.n);
 
     c = mb_copy(b.p, b.n);
-    tb_lazy_small_expect(&c, ok, UINT64_MAX, "1.2 small valid");
+    tb_lazy_small_expect(&c, ok, UINT64_MAX, "small valid");
 
     /* the last term document: after the eager chunk */
     c = mb_copy(b.p, b.n);
     d = mb_doc(&c, 2, 1);
     chunk = (d->body.off + d->body.len / 2 - so) >> TB_SHIFT;
     c.p[d->body.off + d->body.len / 2] ^= 0x01;
-    tb_ok(chunk >= 1, "1.2 small: the last term document lies in chunk %llu",
+    tb_ok(chunk >= 1, "small: the last term document lies in chunk %llu",
           (unsigned long long) chunk);
     tb_lazy_small_expect(&c, flipped, chunk,
-                         "1.2 small a body byte flipped not re-sealed");
+                         "small a body byte flipped not re-sealed");
 
     c = mb_copy(b.p, b.n);
     d = mb_doc(&c, 2, 1);
     c.p[d->body.off + d->body.len / 2] ^= 0x01;
     mb_fix(&c);
     tb_lazy_small_expect(&c, hash, chunk,
-                         "1.2 small a body byte flipped checksum re-sealed");
+                         "small a body byte flipped checksum re-sealed");
 
     c = mb_copy(b.p, b.n);
     d = mb_doc(&c, 2, 0);
@@ -594,9 +595,9 @@ tb_lazy_small(void)
                                 glossary_blob_doc(&o.blob, 2, 1))
               == GLOSSARY_OK;
     tb_lazy_close(&o);
-    tb_ok(good, "1.2 small, a malformed ETag: lazy_doc DOCS for its "
+    tb_ok(good, "small, a malformed ETag: lazy_doc DOCS for its "
           "document, OK for the next");
-    tb_write_corpus(&c, "1.2 small a malformed etag re-sealed");
+    tb_write_corpus(&c, "small a malformed etag re-sealed");
     {
         int          all;
         unsigned     f;
@@ -608,7 +609,7 @@ tb_lazy_small(void)
             all = all && res.rc == etag[f];
         }
 
-        tb_ok(all, "1.2 small a malformed ETag re-sealed: 0 DOCS, LAZY OK, "
+        tb_ok(all, "small a malformed ETag re-sealed: 0 DOCS, LAZY OK, "
               "DEEP DOCS");
     }
     mb_free(&c);
@@ -616,19 +617,19 @@ tb_lazy_small(void)
     c = mb_copy(b.p, b.n);
     mb_chunks(&c)->chunk_shift = 11;
     mb_seal(&c);
-    tb_lazy_small_expect(&c, chunks, UINT64_MAX, "1.2 small chunk_shift 11");
+    tb_lazy_small_expect(&c, chunks, UINT64_MAX, "small chunk_shift 11");
 
     c = mb_copy(b.p, b.n);
     mb_chunks(&c)->eager_size = ss + 1;
     mb_seal(&c);
     tb_lazy_small_expect(&c, chunks, UINT64_MAX,
-                         "1.2 small eager_size past STRINGS");
+                         "small eager_size past STRINGS");
 
     c = mb_copy(b.p, b.n);
     mb_section(&c, GLOSSARY_SECTION_CHUNKS)->size -= 8;
     mb_seal(&c);
     tb_lazy_small_expect(&c, chunks, UINT64_MAX,
-                         "1.2 small CHUNKS one hash short");
+                         "small CHUNKS one hash short");
 
     c = mb_copy(b.p, b.n);
     s = mb_section(&c, GLOSSARY_SECTION_CHUNKS);
@@ -636,30 +637,30 @@ tb_lazy_small(void)
     s->offset = so + 8;
     mb_seal(&c);
     tb_lazy_small_expect(&c, chunks, UINT64_MAX,
-                         "1.2 small CHUNKS inside STRINGS");
+                         "small CHUNKS inside STRINGS");
 
     c = mb_copy(b.p, b.n);
     mb_section(&c, GLOSSARY_SECTION_TERMS)->offset = so;
     mb_seal(&c);
     tb_lazy_small_expect(&c, chunks, UINT64_MAX,
-                         "1.2 small TERMS inside STRINGS");
+                         "small TERMS inside STRINGS");
 
     c = mb_copy(b.p, b.n);
     mb_header(&c)->build_time += 1;
     mb_fix(&c);
     tb_lazy_small_expect(&c, stale, UINT64_MAX,
-                         "1.2 small index checksum stale");
+                         "small index checksum stale");
 
     c = mb_copy(b.p, b.n);
     mb_chunk_hashes(&c)[2] ^= 1;
     mb_fix_index(&c);
     tb_lazy_small_expect(&c, hash, 2,
-                         "1.2 small hash of chunk 2 wrong index re-sealed");
+                         "small hash of chunk 2 wrong index re-sealed");
 
     c = mb_copy(b.p, b.n);
     mb_chunks(&c)->eager_size = ss;
     mb_seal(&c);
-    tb_lazy_small_expect(&c, ok, UINT64_MAX, "1.2 small everything eager");
+    tb_lazy_small_expect(&c, ok, UINT64_MAX, "small everything eager");
 
     mb_free(&b);
 }
@@ -668,13 +669,21 @@ tb_lazy_small(void)
 int
 main(int argc, char **argv)
 {
+    uint16_t  major;
+
     tb_init(argc, argv);
 
-    tb_lazy_table();
-    tb_lazy_index();
-    tb_lazy_old();
-    tb_lazy_edges();
-    tb_lazy_small();
+    /* the current format, then 1.2, which this reader still reads */
+    for (major = GLOSSARY_VERSION_MAJOR; major >= GLOSSARY_VERSION_MAJOR_V1;
+         major--)
+    {
+        tb_major(major);
+        tb_lazy_table();
+        tb_lazy_index();
+        tb_lazy_old();
+        tb_lazy_edges();
+        tb_lazy_small();
+    }
 
     return tb_done();
 }

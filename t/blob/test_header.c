@@ -83,6 +83,14 @@ tb_truncations(void)
 }
 
 
+/* the largest file the blob's major version allows */
+static uint64_t
+tb_max_size(mb_blob_t *b)
+{
+    return mb_is_v1(b) ? GLOSSARY_MAX_FILE_SIZE_V1 : GLOSSARY_MAX_FILE_SIZE;
+}
+
+
 static glossary_status_t
 tb_flip_want(mb_blob_t *b, size_t pos)
 {
@@ -110,8 +118,7 @@ tb_flip_want(mb_blob_t *b, size_t pos)
 
     size = mb_header(b)->file_size;
 
-    return size > GLOSSARY_MAX_FILE_SIZE ? GLOSSARY_ERR_TOO_LARGE
-                                         : GLOSSARY_ERR_SIZE;
+    return size > tb_max_size(b) ? GLOSSARY_ERR_TOO_LARGE : GLOSSARY_ERR_SIZE;
 }
 
 
@@ -243,8 +250,8 @@ tb_header(void)
     tb_expect(&b, GLOSSARY_ERR_MAGIC, "magic in lower case");
 
     b = mb_build_default();
-    mb_header(&b)->version_major = 2;
-    tb_expect(&b, GLOSSARY_ERR_VERSION, "major version 2");
+    mb_header(&b)->version_major = 3;
+    tb_expect(&b, GLOSSARY_ERR_VERSION, "major version 3");
 
     b = mb_build_default();
     mb_header(&b)->version_major = 0;
@@ -288,12 +295,22 @@ tb_header(void)
     tb_expect(&b, GLOSSARY_ERR_SIZE, "file_size 0");
 
     b = mb_build_default();
-    mb_header(&b)->file_size = GLOSSARY_MAX_FILE_SIZE;
+    mb_header(&b)->file_size = tb_max_size(&b);
     tb_expect(&b, GLOSSARY_ERR_SIZE, "file_size at the limit, not the file");
 
     b = mb_build_default();
-    mb_header(&b)->file_size = GLOSSARY_MAX_FILE_SIZE + 1;
+    mb_header(&b)->file_size = tb_max_size(&b) + 1;
     tb_expect(&b, GLOSSARY_ERR_TOO_LARGE, "file_size over the limit");
+
+    /* 2.0 lifts the 16 GiB of 1.x, to 1 TiB; past 2^32 and 2^34 alike */
+    b = mb_build_default();
+    mb_header(&b)->file_size = GLOSSARY_MAX_FILE_SIZE_V1 + 1;
+    tb_expect(&b, mb_is_v1(&b) ? GLOSSARY_ERR_TOO_LARGE : GLOSSARY_ERR_SIZE,
+              "file_size 16 GiB + 1: over the limit of 1.x only");
+
+    b = mb_build_default();
+    mb_header(&b)->file_size = (uint64_t) 1 << 32;
+    tb_expect(&b, GLOSSARY_ERR_SIZE, "file_size 2^32, not the file");
 
     b = mb_build_default();
     mb_header(&b)->file_size = UINT64_MAX;
@@ -357,13 +374,38 @@ tb_header(void)
     mb_header(&b)->docs_per_term = UINT32_MAX;
     tb_expect(&b, GLOSSARY_ERR_HEADER, "docs_per_term 2^32-1");
 
+    /* 2.0: docs_per_term must count the kinds of doc_kinds */
     b = mb_build_default();
     mb_header(&b)->docs_per_term = 1;
-    tb_expect(&b, GLOSSARY_ERR_SECTION, "docs_per_term 1, DOCS holds 2");
+    tb_expect(&b, mb_is_v1(&b) ? GLOSSARY_ERR_SECTION : GLOSSARY_ERR_HEADER,
+              "docs_per_term 1, DOCS holds 2 (2.0: doc_kinds names 2)");
 
     b = mb_build_default();
     mb_header(&b)->docs_per_term = 3;
-    tb_expect(&b, GLOSSARY_ERR_SECTION, "docs_per_term 3, DOCS holds 2");
+    tb_expect(&b, mb_is_v1(&b) ? GLOSSARY_ERR_SECTION : GLOSSARY_ERR_HEADER,
+              "docs_per_term 3, DOCS holds 2 (2.0: doc_kinds names 2)");
+
+    b = mb_build_default();
+    mb_header(&b)->docs_per_term = 3;
+    mb_header(&b)->doc_kinds = 7;
+    tb_expect(&b, GLOSSARY_ERR_SECTION,
+              "docs_per_term 3 and doc_kinds 0x7, DOCS holds 2");
+
+    b = mb_build_default();
+    mb_header(&b)->doc_kinds = 0;
+    tb_expect(&b, mb_is_v1(&b) ? GLOSSARY_OK : GLOSSARY_ERR_HEADER,
+              "doc_kinds 0 (1.x: reserved, not read)");
+
+    b = mb_build_default();
+    mb_header(&b)->doc_kinds = 0x3ULL << 62;
+    tb_expect(&b, GLOSSARY_OK,
+              "doc_kinds 62 and 63: kinds this reader does not serve "
+              "(1.x: reserved, not read)");
+
+    b = mb_build_default();
+    mb_header(&b)->doc_kinds = UINT64_MAX;
+    tb_expect(&b, mb_is_v1(&b) ? GLOSSARY_OK : GLOSSARY_ERR_HEADER,
+              "doc_kinds 2^64-1 (1.x: reserved, not read)");
 
     b = mb_build_default();
     mb_header(&b)->global_docs = GLOSSARY_MAX_GLOBAL_DOCS + 1;
@@ -541,12 +583,20 @@ tb_sections(void)
 int
 main(int argc, char **argv)
 {
+    uint16_t  major;
+
     tb_init(argc, argv);
 
-    tb_header();
-    tb_sections();
-    tb_truncations();
-    tb_flips();
+    /* the current format, then 1.x, which this reader still reads */
+    for (major = GLOSSARY_VERSION_MAJOR; major >= GLOSSARY_VERSION_MAJOR_V1;
+         major--)
+    {
+        tb_major(major);
+        tb_header();
+        tb_sections();
+        tb_truncations();
+        tb_flips();
+    }
 
     return tb_done();
 }

@@ -613,27 +613,32 @@ tb_lazy_flips(void)
         static const char  *what[] = {
             "header bytes 24 to 72: an error",
             "index_checksum (72 to 80): CHECKSUM",
-            "header bytes 80 to 128 (reserved): CHECKSUM",
+            "header bytes 88 to 128 (reserved; 1.x: 80 to 128): CHECKSUM",
             "the section table: an error",
             "the sections before STRINGS: an error",
             "the eager chunks of STRINGS: CHUNK",
             "what follows STRINGS (padding, CHUNKS): an error",
+            "doc_kinds (80 to 88; none in 1.x): an error",
         };
 
-        size_t  from[7], to[7];
+        size_t  from[8], to[8], kinds_end;
+
+        /* 2.0: doc_kinds at 80, which the header check reads */
+        kinds_end = mb_is_v1(&b) ? 80 : 88;
 
         from[0] = 24;         to[0] = 72;
         from[1] = 72;         to[1] = 80;
-        from[2] = 80;         to[2] = 128;
+        from[2] = kinds_end;  to[2] = 128;
         from[3] = 128;        to[3] = table_end;
         from[4] = table_end;  to[4] = so;
         from[5] = so;         to[5] = eager_end;
         from[6] = se;         to[6] = n;
+        from[7] = 80;         to[7] = kinds_end;
 
         memset(bad, 0, sizeof(bad));
         checksum = 0;
 
-        for (i = 0; i < 7; i++) {
+        for (i = 0; i < 8; i++) {
             for (pos = from[i]; pos < to[i]; pos++) {
                 c = mb_copy(b.p, n);
                 c.p[pos] ^= 0xff;
@@ -953,16 +958,73 @@ tb_lazy_etag(void)
 }
 
 
+/*
+ * An absent document (four empty references) has nothing to verify: a
+ * lazy check of it is OK at once, whatever byte its empty ETag points at
+ * (here a quote, where a check of an ETag's syntax would start)
+ */
+static void
+tb_lazy_absent(void)
+{
+    mb_blob_t              b;
+    tb_lazy_t              o;
+    glossary_doc_t        *d;
+    glossary_status_t      rc;
+    const glossary_doc_t  *od;
+
+    b = tb_lazy_build();
+    d = mb_doc(&b, TB_LAZY_TERMS - 1, 0);
+    d->body.len = 0;
+    d->gzip_body.len = 0;
+    d->gzip_etag.len = 0;
+    d->gzip_etag.off = d->etag.off;
+    d->gzip_body.off = d->etag.off;
+    d->body.off = d->etag.off;
+    d->etag.len = 0;
+
+    /* a quote before it too, as where ETags lie one after the other */
+    b.p[d->etag.off - 1] = '"';
+    mb_seal(&b);
+
+    tb_lazy_open(&o, b.p, b.n, GLOSSARY_OPEN_LAZY);
+    od = (o.rc == GLOSSARY_OK) ? glossary_blob_doc(&o.blob,
+                                                   TB_LAZY_TERMS - 1, 0)
+                               : NULL;
+    rc = (od != NULL) ? glossary_lazy_doc(&o.blob, &o.lz, od)
+                      : GLOSSARY_ERR_DOCS;
+
+    tb_ok(o.rc == GLOSSARY_OK && od != NULL
+          && b.p[d->etag.off] == '"' && glossary_doc_absent(od)
+          && rc == GLOSSARY_OK && tb_lazy_guard_ok(&o),
+          "an absent document, its empty ETag on a quote after a quote: a "
+          "lazy open OK, its lazy check OK at once (got %s, %s)",
+          tb_name(o.rc),
+          tb_name(rc));
+
+    tb_lazy_close(&o);
+    mb_free(&b);
+}
+
+
 int
 main(int argc, char **argv)
 {
+    uint16_t  major;
+
     tb_init(argc, argv);
 
-    tb_lazy_basics();
-    tb_lazy_span();
-    tb_lazy_corrupt();
-    tb_lazy_flips();
-    tb_lazy_etag();
+    /* the current format, then 1.2, which this reader still reads */
+    for (major = GLOSSARY_VERSION_MAJOR; major >= GLOSSARY_VERSION_MAJOR_V1;
+         major--)
+    {
+        tb_major(major);
+        tb_lazy_basics();
+        tb_lazy_span();
+        tb_lazy_corrupt();
+        tb_lazy_flips();
+        tb_lazy_etag();
+        tb_lazy_absent();
+    }
 
     return tb_done();
 }

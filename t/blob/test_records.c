@@ -75,7 +75,7 @@ tb_valid(void)
     int                        good, all;
     char                       body[256], want[24];
     size_t                     len;
-    uint32_t                   i, k;
+    uint32_t                   i, k, nrel;
     mb_blob_t                  b;
     tb_result_t                res;
     unsigned char             *copy;
@@ -159,15 +159,20 @@ tb_valid(void)
            && tb_ref_is(&blob, blob.terms[2].short_definition, "", 0);
     tb_ok(good, "term fields, empty ones with length 0");
 
-    t = &blob.terms[0];
-    r = &blob.related[t->related_first];
-    good = t->related_count == 2
+    r = glossary_blob_related(&blob, 0, &nrel);
+    good = nrel == 2 && r == blob.related
            && r[0].term_id == 1 && tb_ref_is(&blob, r[0].slug, "cache", 5)
            && r[1].term_id == GLOSSARY_NO_TERM
            && tb_ref_is(&blob, r[1].slug, "service-mesh", 12)
-           && tb_ref_is(&blob, r[1].name, "Service mesh", 12)
-           && blob.terms[2].related_count == 0;
-    tb_ok(good, "related entries, one dangling (NO_TERM)");
+           && tb_ref_is(&blob, r[1].name, "Service mesh", 12);
+    r = glossary_blob_related(&blob, 1, &nrel);
+    good = good && nrel == 1 && r == blob.related + 2 && r[0].term_id == 0;
+    r = glossary_blob_related(&blob, 2, &nrel);
+    good = good && nrel == 0;
+    r = glossary_blob_related(&blob, 3, &nrel);
+    good = good && nrel == 0 && r == NULL;
+    tb_ok(good, "related entries, one dangling (NO_TERM); none for term 3 "
+          "of 3");
 
     all = 1;
     for (i = 0; i < 3; i++) {
@@ -191,6 +196,25 @@ tb_valid(void)
     }
 
     tb_ok(all, "doc(term, kind): bodies, ETags, gzip variant where written");
+
+    /* the way back, from a record to its term (the module's autolink) */
+    all = 1;
+    for (i = 0; i < 3; i++) {
+        for (k = 0; k < 2; k++) {
+            d = glossary_blob_doc(&blob, i, k);
+            if (d == NULL || glossary_blob_doc_term(&blob, d) != i) {
+                tb_diag("  doc_term(doc(%u, %u)) differs", (unsigned) i,
+                        (unsigned) k);
+                all = 0;
+            }
+        }
+    }
+
+    tb_ok(all && glossary_blob_doc_term(&blob, glossary_blob_global(
+                                           &blob, GLOSSARY_GLOBAL_INDEX_JSON))
+                 == GLOSSARY_NO_TERM
+          && glossary_blob_doc_term(&blob, NULL) == GLOSSARY_NO_TERM,
+          "doc_term: each term's records give the term, a global NO_TERM");
 
     tb_ok(glossary_blob_doc(&blob, 0, 2) == NULL
           && glossary_blob_doc(&blob, 0, GLOSSARY_MAX_DOCS_PER_TERM) == NULL
@@ -245,6 +269,9 @@ tb_valid(void)
 }
 
 
+static void tb_kinds(void);
+
+
 static void
 tb_valid_variants(void)
 {
@@ -286,6 +313,11 @@ tb_valid_variants(void)
     m.global_docs = UINT32_MAX;
     b = mb_build(&m);
     tb_expect(&b, GLOSSARY_OK, "global_docs 0");
+
+    /* 2.0: DOCS holds the kinds of doc_kinds, kind by kind */
+    if (mb_default_major != GLOSSARY_VERSION_MAJOR_V1) {
+        tb_kinds();
+    }
 
     memset(&m, 0, sizeof(m));
     b = mb_build(&m);
@@ -347,6 +379,106 @@ tb_valid_variants(void)
     tb_expect(&b, GLOSSARY_ERR_TERMS, "a slug of 129 bytes");
 
     free(terms);
+}
+
+
+/*
+ * Format 2.0: only the kinds of doc_kinds, kind by kind, each kind's
+ * records for every term together; glossary_blob_doc() NULL for the others
+ */
+static void
+tb_kinds(void)
+{
+    char                   body[256];
+    size_t                 len;
+    uint32_t               i, k, all;
+    mb_blob_t              b;
+    mb_model_t             m;
+    unsigned char         *copy;
+    glossary_doc_t        *g;
+    glossary_blob_t        blob;
+    glossary_status_t      rc;
+    const glossary_doc_t  *d;
+
+    static const uint64_t  kinds[] = { 0x5, 0x1, 0x20, 0x3f, 0x31 };
+
+    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        m = mb_default_model;
+        m.doc_kinds = kinds[k];
+        b = mb_build(&m);
+
+        copy = malloc(b.n);
+        if (copy == NULL) {
+            exit(2);
+        }
+
+        memcpy(copy, b.p, b.n);
+        rc = glossary_blob_open(&blob, copy, b.n);
+        all = (rc == GLOSSARY_OK);
+
+        for (i = 0; all && i < 3; i++) {
+            for (len = 0; len < 64; len++) {
+                if (((kinds[k] >> len) & 1)
+                    != (glossary_blob_doc(&blob, i, (uint32_t) len) != NULL))
+                {
+                    all = 0;
+                }
+            }
+        }
+
+        /* each stored kind's records: kind by kind, term by term */
+        for (i = 0; all && i < 64; i++) {
+            if (!((kinds[k] >> i) & 1)) {
+                continue;
+            }
+
+            d = glossary_blob_doc(&blob, 0, i);
+            len = mb_doc_body(body, sizeof(body),
+                              mb_default_model.terms[1].slug, i);
+
+            if (glossary_blob_doc(&blob, 1, i) != d + 1
+                || glossary_blob_doc(&blob, 2, i) != d + 2
+                || d[1].body.len != len
+                || memcmp(glossary_blob_ptr(&blob, d[1].body), body, len)
+                   != 0
+                || (d - blob.docs) % 3 != 0)
+            {
+                all = 0;
+            }
+        }
+
+        tb_ok(all, "doc_kinds 0x%llx: the kinds stored, kind by kind, the "
+              "others NULL", (unsigned long long) kinds[k]);
+
+        free(copy);
+        mb_free(&b);
+    }
+
+    /* an absent document: four empty references, in range */
+    b = mb_build_default();
+    memset(mb_doc(&b, 1, 1), 0, sizeof(glossary_doc_t));
+    tb_expect(&b, GLOSSARY_ERR_DOCS, "an absent document at offset 0");
+
+    b = mb_build_default();
+    g = mb_doc(&b, 1, 0);                  /* has no gzip variant */
+    g->body.len = 0;
+    g->etag.len = 0;
+    tb_expect(&b, GLOSSARY_OK, "an absent document (no body, no ETag)");
+
+    b = mb_build_default();
+    g = mb_global(&b, 0);
+    memset(g, 0, sizeof(glossary_doc_t));
+    g->body.off = tb_strings(&b)->offset;
+    g->etag.off = g->body.off;
+    g->gzip_body.off = g->body.off;
+    g->gzip_etag.off = g->body.off;
+    tb_expect(&b, GLOSSARY_OK, "an absent global document");
+
+    b = mb_build_default();
+    g = mb_doc(&b, 0, 0);                  /* has a gzip variant */
+    g->body.len = 0;
+    g->etag.len = 0;
+    tb_expect(&b, GLOSSARY_ERR_DOCS, "no body and no ETag, but a gzip body");
 }
 
 
@@ -523,7 +655,6 @@ static void
 tb_related(void)
 {
     mb_blob_t        b;
-    glossary_term_t *t;
 
     tb_bad_refs("related slug", offsetof(glossary_related_t, slug), 2,
                 GLOSSARY_ERR_RELATED);
@@ -533,35 +664,86 @@ tb_related(void)
     /* ranges */
 
     b = mb_build_default();
-    t = mb_term(&b, 0);
-    t->related_first = 2;
-    t->related_count = 2;
+    mb_set_related(&b, 0, 2, 2);
     tb_expect(&b, GLOSSARY_ERR_TERMS, "related 2+2 of 3");
 
     b = mb_build_default();
-    mb_term(&b, 2)->related_first = 4;
+    mb_set_related(&b, 2, 4, 0);
     tb_expect(&b, GLOSSARY_ERR_TERMS, "related_first 4 of 3, count 0");
 
     b = mb_build_default();
-    mb_term(&b, 2)->related_first = 3;
+    mb_set_related(&b, 2, 3, 0);
     tb_expect(&b, GLOSSARY_OK, "related_first 3 of 3, count 0");
 
     b = mb_build_default();
-    t = mb_term(&b, 1);
-    t->related_first = UINT32_MAX;
-    t->related_count = 1;
+    mb_set_related(&b, 1, UINT32_MAX, 1);
     tb_expect(&b, GLOSSARY_ERR_TERMS, "related_first 2^32-1 (first + count "
-              "wraps)");
+              "wraps 32 bits)");
 
     b = mb_build_default();
-    t = mb_term(&b, 1);
-    t->related_first = 1;
-    t->related_count = UINT32_MAX;
+    mb_set_related(&b, 1, 1, UINT32_MAX);
     tb_expect(&b, GLOSSARY_ERR_TERMS, "related_count 2^32-1");
 
-    b = mb_build_default();
-    mb_term(&b, 1)->related_count = GLOSSARY_MAX_RELATED + 1;
-    tb_expect(&b, GLOSSARY_ERR_TERMS, "related_count over the limit");
+    /* no count per term but the 32-bit index: 70,000 entries of one term */
+    {
+        uint32_t           k;
+        mb_model_t         m;
+        mb_related_t      *many;
+        static mb_term_t   hub[] = { { "hub", "Hub", "", "", 0, 70000 } };
+
+        many = calloc(70000, sizeof(mb_related_t));
+        if (many == NULL) {
+            abort();
+        }
+
+        for (k = 0; k < 70000; k++) {
+            many[k].term_id = (k % 7 == 0) ? 0 : GLOSSARY_NO_TERM;
+            many[k].slug = (k % 7 == 0) ? "hub" : "dangling";
+            many[k].name = "A name";
+        }
+
+        memset(&m, 0, sizeof(mb_model_t));
+        m.terms = hub;
+        m.nterms = 1;
+        m.related = many;
+        m.nrelated = 70000;
+
+        b = mb_build(&m);
+        tb_expect(&b, GLOSSARY_OK, "70,000 related entries of one term");
+
+        b = mb_build(&m);
+        mb_set_related(&b, 0, 0, 70001);
+        tb_expect(&b, GLOSSARY_ERR_TERMS, "70,001 of 70,000 related entries");
+
+        free(many);
+    }
+
+    if (mb_default_major != GLOSSARY_VERSION_MAJOR_V1) {
+        /* 2.0: 64 bits; a reader that kept 32 would take 2^32 for 0 */
+        b = mb_build_default();
+        mb_set_related(&b, 2, (uint64_t) 1 << 32, 0);
+        tb_expect(&b, GLOSSARY_ERR_TERMS, "related_first 2^32 of 3, count 0 "
+                  "(0 in 32 bits)");
+
+        b = mb_build_default();
+        mb_set_related(&b, 0, ((uint64_t) 1 << 34) + 0, 2);
+        tb_expect(&b, GLOSSARY_ERR_TERMS, "related_first 2^34 + 0, count 2 "
+                  "(0 in 32 bits)");
+
+        b = mb_build_default();
+        mb_set_related(&b, 1, UINT64_MAX, 1);
+        tb_expect(&b, GLOSSARY_ERR_TERMS, "related_first 2^64-1 (first + "
+                  "count wraps)");
+
+        b = mb_build_default();
+        mb_set_related(&b, 1, UINT64_MAX - 1, 3);
+        tb_expect(&b, GLOSSARY_ERR_TERMS, "related_first 2^64-2, count 3 "
+                  "(first + count wraps to 1)");
+
+        b = mb_build_default();
+        mb_term(&b, 1)->reserved = UINT32_MAX;
+        tb_expect(&b, GLOSSARY_OK, "the term's reserved field is not read");
+    }
 
     /* entries */
 
@@ -770,14 +952,22 @@ tb_doc_records(void)
 int
 main(int argc, char **argv)
 {
+    uint16_t  major;
+
     tb_init(argc, argv);
 
-    tb_valid();
-    tb_valid_variants();
-    tb_terms();
-    tb_related();
-    tb_hash();
-    tb_doc_records();
+    /* the current format, then 1.x, which this reader still reads */
+    for (major = GLOSSARY_VERSION_MAJOR; major >= GLOSSARY_VERSION_MAJOR_V1;
+         major--)
+    {
+        tb_major(major);
+        tb_valid();
+        tb_valid_variants();
+        tb_terms();
+        tb_related();
+        tb_hash();
+        tb_doc_records();
+    }
 
     return tb_done();
 }

@@ -195,7 +195,7 @@ static uint64_t
 fuzz_blob_lazy(const glossary_blob_t *blob)
 {
     size_t                      size;
-    uint32_t                    i, k, n;
+    uint32_t                    i, k, n, nrel;
     uint64_t                    bad, slot;
     unsigned char              *mem;
     glossary_lazy_t             lz;
@@ -203,6 +203,7 @@ fuzz_blob_lazy(const glossary_blob_t *blob)
     const glossary_doc_t       *d;
     const glossary_ref_t       *ref;
     const glossary_term_t      *t;
+    const glossary_related_t   *r;
     const glossary_category_t  *c;
 
     size = glossary_lazy_size(blob);
@@ -265,8 +266,10 @@ fuzz_blob_lazy(const glossary_blob_t *blob)
             bad += rc != GLOSSARY_OK;
         }
 
-        for (k = 0; k < t->related_count; k++) {
-            ref = &blob->related[t->related_first + k].name;
+        r = glossary_blob_related(blob, i, &nrel);
+
+        for (k = 0; k < nrel; k++) {
+            ref = &r[k].name;
             rc = glossary_lazy_ref(blob, &lz, ref);
             fuzz_blob_lazy_rc(blob, &lz, rc, 0, i);
             bad += rc != GLOSSARY_OK;
@@ -448,7 +451,7 @@ static void
 fuzz_blob_walk(const glossary_blob_t *blob, const uint8_t *data, size_t size)
 {
     size_t                     n;
-    uint32_t                   i, k, id;
+    uint32_t                   i, k, id, nrel, stored;
     const glossary_doc_t      *d;
     const glossary_term_t     *t;
     const glossary_related_t  *r;
@@ -477,22 +480,22 @@ fuzz_blob_walk(const glossary_blob_t *blob, const uint8_t *data, size_t size)
             }
         }
 
-        if ((uint64_t) t->related_first + t->related_count
-            > blob->related_count)
+        r = glossary_blob_related(blob, i, &nrel);
+
+        if (r < blob->related
+            || (uint64_t) (r - blob->related) + nrel > blob->related_count)
         {
             fuzz_blob_fail("related range", i);
         }
 
-        for (k = 0; k < t->related_count; k++) {
-            r = &blob->related[t->related_first + k];
-
+        for (k = 0; k < nrel; k++, r++) {
             fuzz_blob_ref(blob, r->slug, "related slug", i);
             fuzz_blob_ref(blob, r->name, "related name", i);
 
             if (r->term_id != GLOSSARY_NO_TERM
-                && glossary_blob_doc(blob, r->term_id, 0) == NULL)
+                && r->term_id >= blob->term_count)
             {
-                fuzz_blob_fail("related target has no document", r->term_id);
+                fuzz_blob_fail("related target is not a term", r->term_id);
             }
 
             /* a server could look a related slug up: it must end */
@@ -503,16 +506,23 @@ fuzz_blob_walk(const glossary_blob_t *blob, const uint8_t *data, size_t size)
             }
         }
 
-        for (k = 0; k <= blob->docs_per_term; k++) {
+        for (k = 0, stored = 0; k <= GLOSSARY_MAX_DOCS_PER_TERM; k++) {
             d = glossary_blob_doc(blob, i, k);
 
-            if ((d == NULL) != (k == blob->docs_per_term)) {
-                fuzz_blob_fail("doc() and docs_per_term disagree", k);
+            if ((d != NULL)
+                != (k < 64 && ((blob->doc_kinds >> k) & 1) != 0))
+            {
+                fuzz_blob_fail("doc() and doc_kinds disagree", k);
             }
 
             if (d != NULL) {
+                stored++;
                 fuzz_blob_doc(blob, d, "term document", k);
             }
+        }
+
+        if (stored != blob->docs_per_term) {
+            fuzz_blob_fail("doc_kinds and docs_per_term disagree", i);
         }
     }
 

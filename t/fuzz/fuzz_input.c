@@ -4,8 +4,14 @@
  * name and so the form: even "fuzz.json" (plain JSON or a Nuxt payload,
  * decided by the content), odd "fuzz.jsonl" (JSON Lines).
  *
+ * The bytes are read twice, in the default chunks and in chunks of 1 to
+ * 128 bytes (the first byte's other bits): both reads must give the same
+ * status and the same terms, at the same places; a slug's place must be
+ * its value's first byte in the input.
+ *
  * A read that succeeds must give a model the builder can trust: canonical
- * slugs, a non-empty display name, every field and list within the limits
+ * slugs, a display name, related names and questions that are not
+ * blank (glossary_text_blank()), every field and list within the limits
  * of glossary_blob.h, 1-based locations, strictly valid UTF-8 (yajl's own
  * check lets overlong forms and surrogates through), and every string
  * readable (the reader frees the file's bytes, so a string still pointing
@@ -133,6 +139,33 @@ fuzz_input_loc(const glossary_loc_t *loc, size_t i)
 }
 
 
+/*
+ * a slug's place is its value's first byte: the string's quote, or in a
+ * payload the reference's first digit or sign
+ */
+static void
+fuzz_input_at(const glossary_loc_t *loc, const uint8_t *p, size_t n,
+    size_t i)
+{
+    size_t    off;
+    uint64_t  line;
+
+    line = 1;
+
+    for (off = 0; off < n && line < loc->line; off++) {
+        line += (p[off] == '\n');
+    }
+
+    off += loc->column - 1;
+
+    if (line != loc->line || off >= n
+        || (p[off] != '"' && p[off] != '-' && (p[off] < '0' || p[off] > '9')))
+    {
+        fuzz_input_fail("a slug's place is not its value's first byte", i);
+    }
+}
+
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -163,14 +196,23 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 
+static int
+fuzz_input_same(const glossary_text_t *a, const glossary_text_t *b)
+{
+    return (a->data == NULL) == (b->data == NULL) && a->len == b->len
+           && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int                rc;
     size_t             i, k;
     unsigned           sum;
+    uint64_t           related;
     const char        *name;
-    glossary_model_t   m;
+    glossary_model_t   m, c;
     glossary_entry_t  *e;
 
     if (size == 0) {
@@ -181,17 +223,45 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     glossary_model_init(&m);
 
+    /* the default chunks, then as many as the first byte says: the same */
+    glossary_input_chunk = 0;
     rc = glossary_input_read_memory(&m, name, data + 1, size - 1);
 
     if (rc != GLOSSARY_EXIT_OK && rc != GLOSSARY_EXIT_DATA) {
         fuzz_input_fail("neither success nor a data error", 0);
     }
 
+    glossary_model_init(&c);
+    glossary_input_chunk = 1 + (data[0] >> 1);
+
+    if (glossary_input_read_memory(&c, name, data + 1, size - 1) != rc
+        || c.nentries != m.nentries || c.nrelated != m.nrelated)
+    {
+        fuzz_input_fail("another chunk size, another read", 0);
+    }
+
+    for (i = 0; i < m.nentries; i++) {
+        if (!fuzz_input_same(&m.entries[i].slug, &c.entries[i].slug)
+            || !fuzz_input_same(&m.entries[i].term, &c.entries[i].term)
+            || !fuzz_input_same(&m.entries[i].explanation,
+                                &c.entries[i].explanation)
+            || m.entries[i].loc.line != c.entries[i].loc.line
+            || m.entries[i].loc.column != c.entries[i].loc.column
+            || m.entries[i].nfaq != c.entries[i].nfaq)
+        {
+            fuzz_input_fail("another chunk size, another term", i);
+        }
+    }
+
+    glossary_model_free(&c);
+    glossary_input_chunk = 0;
+
     if (m.nentries > GLOSSARY_MAX_TERMS) {
         fuzz_input_fail("more terms than GLOSSARY_MAX_TERMS", 0);
     }
 
     sum = 0;
+    related = 0;     /* of all terms: the model's count, checked below */
 
     for (i = 0; rc == GLOSSARY_EXIT_OK && i < m.nentries; i++) {
         e = &m.entries[i];
@@ -204,6 +274,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_input_fail("term without a display name", i);
         }
 
+        if (glossary_text_blank(e->term.data, e->term.len)) {
+            fuzz_input_fail("a blank display name", i);
+        }
+
         sum += fuzz_input_touch(&e->slug, i, 1);
         sum += fuzz_input_touch(&e->term, i, 1);
         sum += fuzz_input_touch(&e->short_definition, i, 0);
@@ -213,11 +287,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sum += fuzz_input_touch(&e->category, i, 0);
 
         fuzz_input_loc(&e->loc, i);
+        fuzz_input_at(&e->loc, data + 1, size - 1, i);
 
-        if (e->nrelated > GLOSSARY_MAX_RELATED) {
-            fuzz_input_fail("more related terms than GLOSSARY_MAX_RELATED",
-                            i);
-        }
+        related += e->nrelated;
 
         if (e->nrelated && e->related == NULL) {
             fuzz_input_fail("related count without related terms", i);
@@ -232,7 +304,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
             sum += fuzz_input_touch(&e->related[k].slug, i, 1);
             sum += fuzz_input_touch(&e->related[k].name, i, 0);
+
+            if (glossary_text_blank(e->related[k].name.data,
+                                    e->related[k].name.len))
+            {
+                fuzz_input_fail("a blank related name", i);
+            }
             fuzz_input_loc(&e->related[k].loc, i);
+            fuzz_input_at(&e->related[k].loc, data + 1, size - 1, i);
         }
 
         if (e->nfaq && e->faq == NULL) {
@@ -241,8 +320,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         for (k = 0; k < e->nfaq; k++) {
             sum += fuzz_input_touch(&e->faq[k].question, i, 0);
+
+            if (glossary_text_blank(e->faq[k].question.data,
+                                    e->faq[k].question.len))
+            {
+                fuzz_input_fail("a blank question", i);
+            }
             sum += fuzz_input_touch(&e->faq[k].answer, i, 0);
         }
+    }
+
+    if (rc == GLOSSARY_EXIT_OK && related != m.nrelated) {
+        fuzz_input_fail("the model's related count is not its terms' sum", 0);
     }
 
     /* keep the reads */

@@ -2,19 +2,25 @@
  * libFuzzer target for the URI router: any byte string in, and the route
  * out must be consistent: a slug lies inside the input, is 1 to 128 bytes
  * of [a-zA-Z0-9-] with hyphens only between letters and digits, and a
- * route without a redirect has a canonical (lower-case) slug; a term slug
- * is never one of the reserved names "category" and "search"; routes
- * without a slug carry none, and the index and the sitemap never redirect.
- * It drives glossary_route_split() and glossary_route_check() as the
- * module does (glossary_route_parse() is the two in a row).
+ * route without a redirect has a canonical (lower-case) slug; a term's
+ * slug is the path's first segment, and a canonical slug alone is always
+ * a term route (no name of the module can take one); the module's pages
+ * (categories, search) without a redirect come only from a path whose
+ * first byte is "_"; only a term route of the old words "search" and
+ * "category" carries the old route; routes without a slug carry none, and
+ * the index and the sitemap never redirect.  It drives
+ * glossary_route_split() and glossary_route_check() as the module does
+ * (glossary_route_parse() is the two in a row).
  *
- * Then the map, glossary_route_answer(), over three small blobs built by
+ * Then the map, glossary_route_answer(), over four small blobs built by
  * t/blob/make_blob.c (every 1.1 section; the same with an empty sitemap;
- * a 1.0 blob) with every combination of flags: the route as the module
- * splits it and as glossaryc get parses it must get the same answer; a
- * document is the one the blob holds for the route, in its media type; a
- * redirect goes to a canonical path that routes to the same place without
- * one; a term route is found exactly when the blob holds the slug.
+ * a 1.0 blob; terms named after every route word) with every combination
+ * of flags: the route as the module splits it and as glossaryc get parses
+ * it must get the same answer; a document is the one the blob holds for
+ * the route, in its media type; a redirect goes to a canonical path that
+ * routes to the same place without one; a term route is found exactly
+ * when the blob holds the slug; an old word's path redirects to the
+ * module's page exactly when the blob does not hold the word.
  */
 
 #include <stdint.h>
@@ -29,13 +35,14 @@
 
 static int fuzz_route_is(const unsigned char *p, size_t len,
     const char *name, int nocase);
+static int fuzz_route_slug(const unsigned char *p, size_t len);
 static void fuzz_route_answers(const unsigned char *path, size_t len);
 static void fuzz_route_answer(const glossary_blob_t *blob,
     const unsigned char *path, size_t len, unsigned flags);
 static void fuzz_route_blobs(void);
 
 
-#define FUZZ_ROUTE_BLOBS  3
+#define FUZZ_ROUTE_BLOBS  4
 
 static glossary_blob_t  fuzz_route_blob[FUZZ_ROUTE_BLOBS];
 
@@ -51,7 +58,7 @@ fuzz_route_fail(const char *what)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    size_t             i;
+    size_t             i, off;
     unsigned char     *copy;
     unsigned           upper;
     glossary_route_t   route;
@@ -80,6 +87,49 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (route.unchecked) {
         fuzz_route_fail("unchecked after the check");
+    }
+
+    off = (size && copy[0] == '/');
+
+    /* by construction: no name of the module's can take a slug */
+    if (fuzz_route_slug(copy + off, size - off)
+        && (route.kind != GLOSSARY_ROUTE_TERM || route.redirect
+            || route.slug != copy + off || route.slug_len != size - off))
+    {
+        fuzz_route_fail("a canonical slug that is not its term's route");
+    }
+
+    if ((route.kind == GLOSSARY_ROUTE_CATEGORIES
+         || route.kind == GLOSSARY_ROUTE_CATEGORY
+         || route.kind == GLOSSARY_ROUTE_SEARCH)
+        && !route.redirect
+        && (size == off || copy[off] != '_'))
+    {
+        fuzz_route_fail("a page of the module for a path without \"_\"");
+    }
+
+    if (route.old != GLOSSARY_ROUTE_NONE
+        && !((route.kind == GLOSSARY_ROUTE_TERM
+              && ((route.old == GLOSSARY_ROUTE_CATEGORIES
+                   && fuzz_route_is(route.slug, route.slug_len,
+                                    GLOSSARY_ROUTE_OLD_CATEGORY, 1))
+                  || (route.old == GLOSSARY_ROUTE_SEARCH
+                      && fuzz_route_is(route.slug, route.slug_len,
+                                       GLOSSARY_ROUTE_OLD_SEARCH, 1))))
+             || (route.kind == GLOSSARY_ROUTE_RELATED
+                 && route.old == GLOSSARY_ROUTE_CATEGORY
+                 && fuzz_route_is(route.slug, route.slug_len,
+                                  GLOSSARY_ROUTE_OLD_CATEGORY, 1))))
+    {
+        fuzz_route_fail("an old route on a path that never had one");
+    }
+
+    if ((route.kind == GLOSSARY_ROUTE_TERM
+         || route.kind == GLOSSARY_ROUTE_RELATED
+         || route.kind == GLOSSARY_ROUTE_PAYLOAD)
+        && route.slug != copy + off)
+    {
+        fuzz_route_fail("a term's slug that is not the first segment");
     }
 
     switch (route.kind) {
@@ -147,15 +197,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_route_fail("upper-case slug without a redirect");
         }
 
-        if (route.kind != GLOSSARY_ROUTE_CATEGORY
-            && (fuzz_route_is(route.slug, route.slug_len,
-                              GLOSSARY_ROUTE_CATEGORY_NAME, 1)
-                || fuzz_route_is(route.slug, route.slug_len,
-                                 GLOSSARY_ROUTE_SEARCH_NAME, 1)))
-        {
-            fuzz_route_fail("a reserved name routed as a term");
-        }
-
         break;
 
     default:
@@ -194,6 +235,23 @@ static const mb_segment_t  fuzz_route_segments[] = {
     { GLOSSARY_SEGMENT_TEXT, "<p>" },
     { GLOSSARY_SEGMENT_QUERY, "" },
     { GLOSSARY_SEGMENT_RESULTS, "" },
+};
+
+/* a term named after every word the router knows, old and new */
+static const mb_term_t  fuzz_route_words[] = {
+    { "category", "Category", "Search", "", 0, 0 },
+    { "index", "Index", "", "", 0, 0 },
+    { "payload", "Payload", "", "", 0, 0 },
+    { "payload-json", "_payload.json", "", "", 0, 0 },
+    { "related", "Related", "Related", "", 0, 0 },
+    { "search", "Search", "Search", "", 0, 0 },
+    { "sitemap", "Sitemap", "", "", 0, 0 },
+    { "sitemap-xml", "sitemap.xml", "", "", 0, 0 },
+};
+
+static const mb_category_t  fuzz_route_word_categories[] = {
+    { "related", "Related", 1 },
+    { "search", "Search", 2 },
 };
 
 static const char  *fuzz_route_globals[GLOSSARY_GLOBAL_DOCS_V1_1] = {
@@ -244,6 +302,16 @@ fuzz_route_blobs(void)
             m.global_bodies = globals;
         }
 
+        if (i == 3) {
+            m.global_bodies = fuzz_route_globals;
+            m.terms = fuzz_route_words;
+            m.nterms = sizeof(fuzz_route_words)
+                       / sizeof(fuzz_route_words[0]);
+            m.categories = fuzz_route_word_categories;
+            m.ncategories = sizeof(fuzz_route_word_categories)
+                            / sizeof(fuzz_route_word_categories[0]);
+        }
+
         b = (i == 2) ? mb_build_default() : mb_build(&m);
 
         /* kept for the process: the blob points into it */
@@ -285,8 +353,10 @@ fuzz_route_answer(const glossary_blob_t *blob, const unsigned char *path,
     unsigned char              *canonical;
     const glossary_category_t  *c;
     glossary_media_t            media;
+    int                         held;
     glossary_route_t            split, parsed, again;
     glossary_answer_t           a, b;
+    glossary_route_kind_t       old;
     glossary_answer_kind_t      ak, bk;
 
     html = (flags & GLOSSARY_ANSWER_HTML) != 0;
@@ -296,8 +366,33 @@ fuzz_route_answer(const glossary_blob_t *blob, const unsigned char *path,
     glossary_route_split(path, len, &split);
     glossary_route_parse(path, len, &parsed);
 
+    old = split.old;
+    held = (old == GLOSSARY_ROUTE_NONE)
+           ? 0
+           : glossary_blob_lookup(blob, (const unsigned char *)
+                                  (old == GLOSSARY_ROUTE_SEARCH
+                                   ? GLOSSARY_ROUTE_OLD_SEARCH
+                                   : GLOSSARY_ROUTE_OLD_CATEGORY),
+                                  old == GLOSSARY_ROUTE_SEARCH
+                                  ? sizeof(GLOSSARY_ROUTE_OLD_SEARCH) - 1
+                                  : sizeof(GLOSSARY_ROUTE_OLD_CATEGORY) - 1)
+             != GLOSSARY_NO_TERM;
+
     ak = glossary_route_answer(blob, &split, flags, &a);
     bk = glossary_route_answer(blob, &parsed, flags, &b);
+
+    /* an old word's path: the term's when the blob holds it, else moved */
+    if (old != GLOSSARY_ROUTE_NONE) {
+        if (held && split.kind != GLOSSARY_ROUTE_TERM
+            && split.kind != GLOSSARY_ROUTE_RELATED)
+        {
+            fuzz_route_fail("an old word the blob holds is not its term's");
+        }
+
+        if (!held && (ak != GLOSSARY_ANSWER_REDIRECT || split.kind != old)) {
+            fuzz_route_fail("an old word the blob lacks is not moved");
+        }
+    }
 
     if (ak != bk) {
         fuzz_route_fail("the split and the parsed route answer differently");
@@ -486,6 +581,31 @@ fuzz_route_is(const unsigned char *p, size_t len, const char *name,
 
     for (i = 0; i < len; i++) {
         if ((nocase ? (p[i] | 0x20) : p[i]) != (unsigned char) name[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* a canonical slug: [a-z0-9]+(-[a-z0-9]+)*, at most 128 bytes */
+
+static int
+fuzz_route_slug(const unsigned char *p, size_t len)
+{
+    size_t  i;
+
+    if (len == 0 || len > GLOSSARY_MAX_SLUG_LEN || p[0] == '-'
+        || p[len - 1] == '-')
+    {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9')
+              || (p[i] == '-' && p[i - 1] != '-')))
+        {
             return 0;
         }
     }

@@ -217,8 +217,8 @@ sub glossaryc_path {
 # --- compiling data -------------------------------------------------------
 
 # compile_glossary(INPUT, OUT, %opt): INPUT is a file or a directory;
-# $opt{args}: more options of "glossaryc build" (an array ref); returns
-# (ok, output of the compiler)
+# $opt{args}: more arguments of glossaryc build (--kinds json ...);
+# returns (ok, output of the compiler)
 sub compile_glossary {
     my ($input, $out, %opt) = @_;
 
@@ -229,7 +229,7 @@ sub compile_glossary {
     local $ENV{SOURCE_DATE_EPOCH} = $sde;
 
     my $rc = Test::Glossary::Server::run_command(
-        [glossaryc_path(), 'build', @{ $opt{args} || [] }, '-o', $out,
+        [glossaryc_path(), 'build', @{ $opt{args} // [] }, '-o', $out,
          $input],
         $log->filename, 30);
 
