@@ -586,3 +586,21 @@ location /glossary/ { glossary site.glossary; }
 --- response_body_like eval
 [qr{<ul class="results">\n<li><a href="cache">Cache</a> \x{e2}\x{80}\x{94} <span class="def">A store of results kept to answer again faster\.</span></li>\n<li><a href="cache-line">Cache Line</a> \x{e2}\x{80}\x{94} <span class="def">The unit moved between cache and memory\.</span></li>\n</ul>},
  qr{<ul class="results">\n<li class="empty">No terms match this search\.</li>\n</ul>}]
+
+
+
+=== TEST 21: aliases are searched: an exact alias ranks right after an exact name, above a name that holds the word
+--- glossary
+[
+ {"slug":"gpu-memory","term":"GPU Memory","shortDefinition":"Memory on a GPU board."},
+ {"slug":"graphics-processing-unit","term":"Graphics Processing Unit","aliases":["GPU","graphics card"],"shortDefinition":"A processor for parallel work."},
+ {"slug":"card-game","term":"Card Game","shortDefinition":"A game played with cards."}
+]
+--- config eval: $::CONF
+--- request eval
+["GET /api/glossary/_search?q=gpu", "GET /api/glossary/_search?q=graphics+card",
+ "GET /api/glossary/_search?q=graphics+crad+"]
+--- response_body_like eval
+['^\[\{"slug":"graphics-processing-unit",[^{]*"match":"alias",[^{]*\},\{"slug":"gpu-memory",[^{]*"match":"text"',
+ '^\[\{"slug":"graphics-processing-unit",[^{]*"match":"alias"',
+ '^\[\{"slug":"graphics-processing-unit",[^{]*"typos":1,']
