@@ -1,9 +1,9 @@
 /*
- * ngx_http_glossary_module: search, "search?q=&limit=&category=&match=&meta=".
+ * ngx_http_glossary_module: search, "_search?q=&limit=&category=&match=&meta=".
  *
- * With the blob's search index (format 1.3, src/blob/SEARCH.md) the query
- * is answered by the full-text engine: ranked hits with a snippet each,
- * "did you mean" when nothing matches.  Without it, as before: a prefix
+ * With the blob's search index (formats 1.3 and 2.0, src/blob/SEARCH.md)
+ * the query is answered by the full-text engine: ranked hits with a
+ * snippet each, "did you mean" when nothing matches.  Without it, as before: a prefix
  * search over the terms' names and slugs.  The hits are found once, then
  * written in the location's format: JSON (the hits' pre-rendered objects,
  * each with the engine's fields added, in an array or, with meta=1, in an
