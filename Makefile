@@ -54,7 +54,7 @@ DATA         := $(shell find data -type f 2>/dev/null | sort)
 # The C tests of the blob reader, one program per concern (t/blob/test_*.c)
 # on shared helpers, and the writer of the nginx tests' blobs (pages_blob);
 # the .t files run what is built here.
-TEST_BLOB_PROGS := header records lazy chunks large autolink
+TEST_BLOB_PROGS := header records lazy chunks large autolink search
 TEST_BLOBS      := $(addprefix $(BUILD)/test_blob_,$(TEST_BLOB_PROGS))
 TEST_BLOB_LIB   := t/blob/tb.c t/blob/tb_lazy.c t/blob/make_blob.c
 TEST_BLOB_HDRS  := t/blob/tb.h t/blob/make_blob.h $(BLOB_HDRS)
@@ -293,7 +293,9 @@ test-deb: deb
 	GLOSSARY_BUILD=$(CURDIR)/$(BUILD) TEST_GLOSSARY_DEB=1 prove t/090-deb.t
 
 # Benchmarks are not part of "make test": bounded, loopback only, minutes.
-bench: deps all
+# The search engine's relevance check reads WordNet's nouns (wordnet-base).
+bench: deps all $(BUILD)/fts_tool
+	$(MAKE) deps PACKAGES="wordnet-base"
 	t/bench/run
 
 # ---------------------------------------------------------------------------

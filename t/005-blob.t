@@ -16,7 +16,7 @@ use Test::Glossary ();
 
 use File::Spec;
 
-my @programs = qw(header records lazy chunks large autolink);
+my @programs = qw(header records lazy chunks large autolink search);
 
 my $build = Test::Glossary::build_dir();
 my $n = 0;

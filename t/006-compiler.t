@@ -627,8 +627,10 @@ EOF
     like($out, qr/^  12  AUTOLINK +\d+ +\d+$/m, 'info: section AUTOLINK');
     like($out, qr/^autolink:      \d+ patterns, longest \d+ bytes, \d+ bytes /m,
          'info: the automaton');
-    like($out, qr/^chunks:        1 of 65536 bytes, eager \d+ bytes$/m,
-         'info: one chunk of 64 KiB');
+    # the search index's texts fill whole chunks: the eager strings and the
+    # names in the first, the texts in the second, the documents the third
+    like($out, qr/^chunks:        3 of 65536 bytes, eager \d+ bytes$/m,
+         'info: three chunks of 64 KiB');
 
     my $blob = slurp('small.blob');
     my ($magic, $maj, $min, $bo, $sum, $fsize, $hsize, $nsec, $table, $btime,
@@ -640,7 +642,7 @@ EOF
     is(sprintf('%016x', $sum), $id // '', 'header: checksum');
     is($fsize, $size, 'header: file size');
     is($hsize, 128, 'header: header size');
-    is($nsec, 12, 'header: twelve sections');
+    is($nsec, 13, 'header: thirteen sections');
     is($table, 128, 'header: section table follows the header');
     is($btime, $EPOCH, 'header: build time');
     is("$nterms $dpt $glob $flags", '4 6 7 0', 'header: counts');
@@ -671,6 +673,23 @@ EOF
     my @rel = map { unpack('V', substr($blob, $sec{6}[0] + 40 * $_, 4)) }
               0 .. 2;
     is_deeply(\@rel, [0, 0xffffffff, 3], 'RELATED: ids, dangling NO_TERM');
+
+    # the search index, last; its texts after the eager strings (and the
+    # names, categories, short definitions), from the next chunk on
+    ok($sec{13}, 'FTS: a search index section');
+    my ($toff, $tlen) = unpack('Q< Q<', substr($blob, $sec{13}[0], 16));
+    my ($eager) = unpack('Q<', substr($blob, $sec{11}[0] + 8, 8));
+    is($toff, $sec{1}[0] + 65536,
+       'FTS: the texts follow the eager strings, from the next chunk');
+    cmp_ok($eager, '<', 65536, 'FTS: the eager strings in the first chunk');
+    ok($toff + $tlen < $sec{1}[0] + $sec{1}[1],
+       'FTS: the documents follow the texts');
+    is(substr($blob, $sec{13}[0] + 32, 8), 'GLOSSFTS', 'FTS: the image');
+    is($sec{13}[0] + $sec{13}[1], $size, 'FTS: the last section');
+    like(substr($blob, $toff, $tlen), qr/\Aalpha?\n/,
+         'FTS: the texts start with the first term\'s name');
+    like($out, qr/^search index:  \d+ bytes, \d+\.\d{3} of the \d+ bytes of searchable text; the texts \d+ bytes in STRINGS$/m,
+         'info: the search index, its ratio to the searchable text');
 
     # a flipped byte, a foreign file, an empty file
     my $bad = $blob;

@@ -650,4 +650,6 @@ data_file('small.json')
  "Content-Type: $::HTML", ("Content-Type: $::JSON") x 3, "Content-Type: $::HTML"]
 --- response_body_like eval
 ["<h1>CUDA</h1>", "cuda", "software", "cuda", "Cu.*cuda",
- '^\[', "<html", '"cuda"', '^\[\{"slug":"cuda"[^\]]*\]$', '^\[\]$', "<html"]
+ '^\[', "<html", '"cuda"', '^\[\{"slug":"cuda"[^\]]*\]$',
+ '^\[\{"slug":"gpu".*"snippet":"A <mark>graphics</mark> processing unit\.",'
+ . '"snippetField":"shortDefinition"\}\]$', "<html"]

@@ -1,7 +1,8 @@
 # The pages as a user sees them: headless Chromium, driven over WebDriver
 # (chromedriver, plain HTTP and JSON), loads a term page served by the
 # module from data/ compiled with glossaryc, follows a related link,
-# submits a search with the page's own form (no JavaScript involved) and
+# submits a search with the page's own form (no JavaScript involved), types
+# a misspelled word and follows the first result to the term meant, and
 # saves screenshots in build/screenshots/.  Titles, URLs and links are
 # checked against the JSON API of the same blob.
 #
@@ -234,6 +235,42 @@ ok(grep({ $_ eq "$base/glossary/$TERM" } @results),
 like(text('h1'), qr/\Q$query\E/, 'search: the heading repeats the query');
 
 screenshot('search-page');
+
+# 3b. a misspelled word typed into the search box: the first result is
+# the term meant, its snippet marks the word, and following it leads there
+
+my $misspelled = 'systolc';
+
+$input = wd('POST', "/session/$session/element",
+            { using => 'css selector',
+              value => 'form[role="search"] input[name="q"]' });
+wd('POST', "/session/$session/element/$input->{$ELEMENT}/clear", {});
+wd('POST', "/session/$session/element/$input->{$ELEMENT}/value",
+   { text => $misspelled });
+$button = wd('POST', "/session/$session/element",
+             { using => 'css selector',
+               value => 'form[role="search"] button[type="submit"]' });
+wd('POST', "/session/$session/element/$button->{$ELEMENT}/click", {});
+wait_url(qr{\?q=\Q$misspelled\E$});
+
+like(wd('GET', "/session/$session/url"), qr{\?q=\Q$misspelled\E$},
+     "misspelled search: the form submitted q=$misspelled");
+
+my $first = wd('POST', "/session/$session/element",
+               { using => 'css selector',
+                 value => 'ul.results li:not(.suggestion) a' });
+ok($first && $first->{$ELEMENT}, 'misspelled search: a first result');
+like(text('ul.results li:not(.suggestion) mark') // '', qr/^systolic$/i,
+     'misspelled search: the word is marked in a snippet');
+
+screenshot('search-misspelled');
+
+wd('POST', "/session/$session/element/$first->{$ELEMENT}/click", {});
+wait_url(qr{/glossary/systolic-array$});
+
+is(wd('GET', "/session/$session/url"), "$base/glossary/systolic-array",
+   'misspelled search: the first result is the term meant');
+is(text('h1'), 'Systolic Array', 'misspelled search: its page');
 
 # 4. a search without hits, and the sitemap
 

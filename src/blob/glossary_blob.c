@@ -18,6 +18,7 @@
 #include <xxhash.h>
 
 #include "glossary_blob.h"
+#include "glossary_fts.h"
 
 
 static const char  *glossary_blob_errors[] = {
@@ -122,6 +123,9 @@ static glossary_status_t glossary_blob_map_autolink(glossary_blob_t *blob,
     const glossary_section_def_t *def, const glossary_section_t *s);
 static glossary_status_t glossary_blob_check_autolink(glossary_blob_t *blob);
 static glossary_status_t glossary_blob_check_segments(glossary_blob_t *blob);
+static glossary_status_t glossary_blob_map_fts(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s);
+static glossary_status_t glossary_blob_check_fts(glossary_blob_t *blob);
 
 #define glossary_min(a, b)  ((a) < (b) ? (a) : (b))
 
@@ -198,7 +202,11 @@ const glossary_section_def_t  glossary_sections[GLOSSARY_SECTIONS] = {
 
     /* one image, sized by its own header; checked by its own reader */
     { GLOSSARY_SECTION_AUTOLINK, "AUTOLINK", 0, 1, 0, 0, 0, 3,
-      glossary_blob_map_autolink, glossary_blob_check_autolink }
+      glossary_blob_map_autolink, glossary_blob_check_autolink },
+
+    { GLOSSARY_SECTION_FTS, "FTS",
+      sizeof(glossary_fts_section_t), 1, 0, 0, 0, 3,
+      glossary_blob_map_fts, glossary_blob_check_fts }
 };
 
 
@@ -971,11 +979,12 @@ glossary_blob_check_sections(glossary_blob_t *blob)
         found[id] = &s[i];
     }
 
-    for (id = 1; id <= GLOSSARY_SECTION_LAST; id++) {
-        if (found[id] == NULL && glossary_blob_section_def(id)->required) {
+    for (def = glossary_sections; def < glossary_sections + GLOSSARY_SECTIONS;
+         def++)
+    {
+        if (found[def->id] == NULL && def->required) {
             return glossary_blob_fail(blob, GLOSSARY_ERR_MISSING_SECTION,
-                                      "no %s section",
-                                      glossary_blob_section_name(id));
+                                      "no %s section", def->name);
         }
     }
 
@@ -1290,6 +1299,30 @@ glossary_blob_map_autolink(glossary_blob_t *blob,
 }
 
 
+/* FTS: the header; the image is checked once the bytes are */
+
+static glossary_status_t
+glossary_blob_map_fts(glossary_blob_t *blob,
+    const glossary_section_def_t *def, const glossary_section_t *s)
+{
+    const glossary_fts_section_t  *f;
+
+    if (s->size < def->header_size) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH,
+                                  "FTS has %llu bytes",
+                                  (unsigned long long) s->size);
+    }
+
+    f = (const glossary_fts_section_t *) (blob->base + s->offset);
+
+    blob->fts_image = (const unsigned char *) (f + 1);
+    blob->fts_size = s->size - def->header_size;
+    blob->fts_text = f->text;
+
+    return GLOSSARY_OK;
+}
+
+
 static glossary_status_t
 glossary_blob_check_autolink(glossary_blob_t *blob)
 {
@@ -1317,6 +1350,76 @@ glossary_blob_check_autolink(glossary_blob_t *blob)
         return glossary_blob_fail(blob, GLOSSARY_ERR_AUTOLINK,
                                   "the image has %u terms, the blob %u",
                                   (unsigned) n, (unsigned) blob->term_count);
+    }
+
+    return GLOSSARY_OK;
+}
+
+
+/*
+ * The texts' reference, then the image as glossary_fts_open_flags() checks
+ * it: in full, or lazily as the blob is opened (each posting list's blocks
+ * then at first use, glossary_fts_list_ready()); a document per term, each
+ * category number one of CATEGORIES'.
+ */
+
+static glossary_status_t
+glossary_blob_check_fts(glossary_blob_t *blob)
+{
+    uint32_t                       i, k, cat;
+    glossary_fts_t                 fts;
+    glossary_status_t              rc;
+    const glossary_fts_section_t  *f;
+
+    if (blob->fts_image == NULL) {
+        return GLOSSARY_OK;
+    }
+
+    f = (const glossary_fts_section_t *) blob->fts_image - 1;
+
+    for (k = 0; k < sizeof(f->reserved); k++) {
+        if (f->reserved[k]) {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH,
+                                      "FTS: reserved bytes not zero");
+        }
+    }
+
+    if (!glossary_blob_ref_ok(blob, &blob->fts_text, UINT64_MAX)) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH,
+                                  "FTS: texts at %llu, %llu bytes, outside "
+                                  "STRINGS",
+                                  (unsigned long long) blob->fts_text.off,
+                                  (unsigned long long) blob->fts_text.len);
+    }
+
+    rc = glossary_fts_open_flags(&fts, blob->fts_image, blob->fts_size,
+                                 glossary_blob_ptr(blob, blob->fts_text),
+                                 blob->fts_text.len,
+                                 blob->lazy ? GLOSSARY_FTS_OPEN_LAZY : 0);
+    if (rc != GLOSSARY_OK) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH, "FTS: %s%s%s",
+                                  rc != GLOSSARY_ERR_SEARCH
+                                  ? glossary_blob_strerror(rc) : "",
+                                  rc != GLOSSARY_ERR_SEARCH ? ": " : "",
+                                  fts.detail);
+    }
+
+    if (fts.doc_count != blob->term_count) {
+        return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH,
+                                  "FTS: %u documents for %u terms",
+                                  (unsigned) fts.doc_count,
+                                  (unsigned) blob->term_count);
+    }
+
+    for (i = 0; i < fts.doc_count; i++) {
+        cat = fts.docs[i].category;
+
+        if (cat != GLOSSARY_FTS_NO_CATEGORY && cat >= blob->category_count) {
+            return glossary_blob_fail(blob, GLOSSARY_ERR_SEARCH,
+                                      "FTS: document %u: category %u of %u",
+                                      (unsigned) i, (unsigned) cat,
+                                      (unsigned) blob->category_count);
+        }
     }
 
     return GLOSSARY_OK;

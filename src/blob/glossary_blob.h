@@ -88,10 +88,13 @@ enum {
     /*
      * 1.3 and 2.0; optional: the autolink automaton image
      * (glossary_autolink.h), read in place; a blob without it cannot serve
-     * glossary_autolink.  Id 13 is reserved (the full-text search index).
+     * glossary_autolink.
      */
     GLOSSARY_SECTION_AUTOLINK = 12,
-    GLOSSARY_SECTION_LAST = 12
+
+    /* 1.3 and 2.0; optional: without it search is the 1.1 prefix search */
+    GLOSSARY_SECTION_FTS = 13,        /* glossary_fts_section_t + image */
+    GLOSSARY_SECTION_LAST = 13
 };
 
 /* the ids are 1 to GLOSSARY_SECTION_LAST: one row each in glossary_sections */
@@ -436,6 +439,28 @@ typedef struct {
  * is 8-byte aligned, so the image is read in place.  Size 0: no image.
  */
 
+
+/*
+ * FTS section (1.3 and 2.0): the full-text search index.  This 32-byte header,
+ * then an FTS image (src/blob/glossary_fts.h; SEARCH.md in prose) to the
+ * end of the section, 8-byte aligned, its TEXT part empty: the documents'
+ * texts lie in STRINGS (text), one after the other as the image's DOCS
+ * say, so that verify=lazy checks them chunk by chunk at first use, as it
+ * does the documents.  The image's document ids are the term ids
+ * (doc_count is term_count); a document's category number is its
+ * category's index in CATEGORIES, or 0xffffffff.
+ *
+ *   off size field
+ *     0   16 text             the documents' texts, in STRINGS
+ *    16   16 reserved         zero
+ *    32      image
+ */
+typedef struct {
+    glossary_ref_t  text;
+    uint8_t         reserved[16];
+} glossary_fts_section_t;
+
+
 /*
  * SEARCH_PAGE section (1.1): the HTML search results page as segments, in
  * order, 24 bytes each.  A text segment is sent as it is; a query segment
@@ -480,6 +505,8 @@ _Static_assert(sizeof(glossary_search_t) == 32,
 _Static_assert(sizeof(glossary_segment_t) == 24,
                "glossary_segment_t: 24 bytes");
 _Static_assert(sizeof(glossary_chunks_t) == 16, "glossary_chunks_t: 16 bytes");
+_Static_assert(sizeof(glossary_fts_section_t) == 32,
+               "glossary_fts_section_t: 32 bytes");
 
 
 /* kind_slot of a kind a blob does not hold */
@@ -560,6 +587,10 @@ typedef struct {
     const unsigned char        *autolink_data;
     uint64_t                    autolink_size;
     glossary_autolink_t         autolink;
+    /* 1.3 FTS: NULL and 0 when the blob has none (glossary_blob_fts()) */
+    const unsigned char        *fts_image;
+    uint64_t                    fts_size;
+    glossary_ref_t              fts_text;
     /* opened with GLOSSARY_OPEN_LAZY and the blob has CHUNKS */
     unsigned                    lazy:1;
     /* format 1.x: 32-bit related ranges, term-major DOCS */

@@ -14,6 +14,10 @@
 #include "glossary_fts.h"
 
 
+/* an opened blob's checked section, mapped again without the checks */
+#define GLOSSARY_FTS_MAPPED          0x100
+
+
 static glossary_status_t glossary_fts_fail(glossary_fts_t *fts,
     glossary_status_t rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -21,15 +25,23 @@ static glossary_status_t glossary_fts_check_parts(glossary_fts_t *fts);
 static glossary_status_t glossary_fts_check_docs(glossary_fts_t *fts);
 static glossary_status_t glossary_fts_check_keys(glossary_fts_t *fts,
     int walk);
-static glossary_status_t glossary_fts_check_lists(glossary_fts_t *fts);
-static glossary_status_t glossary_fts_check_layer(glossary_fts_t *fts,
-    uint32_t list, uint32_t layer, uint64_t first, uint32_t blocks,
-    uint32_t count, uint32_t *max, uint32_t *fields);
+static glossary_status_t glossary_fts_check_lists(glossary_fts_t *fts,
+    unsigned flags);
+static glossary_status_t glossary_fts_check_blocks(const glossary_fts_t *fts,
+    uint32_t list, char *detail);
+static glossary_status_t glossary_fts_check_layer(const glossary_fts_t *fts,
+    char *detail, uint32_t list, uint32_t layer, uint64_t first,
+    uint32_t blocks, uint32_t count, uint32_t *max, uint32_t *fields);
 static glossary_status_t glossary_fts_check_names(glossary_fts_t *fts);
 static glossary_status_t glossary_fts_check_prefixes(glossary_fts_t *fts);
 static int glossary_fts_ends(const unsigned char *w, size_t n,
     const char *s);
 static int glossary_fts_vowel(const unsigned char *w, size_t n);
+
+
+static glossary_status_t glossary_fts_say(char *detail,
+    glossary_status_t rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 
 static glossary_status_t
@@ -40,6 +52,20 @@ glossary_fts_fail(glossary_fts_t *fts, glossary_status_t rc,
 
     va_start(args, fmt);
     vsnprintf(fts->detail, sizeof(fts->detail), fmt, args);
+    va_end(args);
+
+    return rc;
+}
+
+
+/* the same into a buffer of the size of glossary_fts_t's detail */
+static glossary_status_t
+glossary_fts_say(char *detail, glossary_status_t rc, const char *fmt, ...)
+{
+    va_list  args;
+
+    va_start(args, fmt);
+    vsnprintf(detail, sizeof(((glossary_fts_t *) 0)->detail), fmt, args);
     va_end(args);
 
     return rc;
@@ -398,6 +424,14 @@ glossary_fts_field(const glossary_fts_t *fts, uint32_t doc, uint32_t field,
 glossary_status_t
 glossary_fts_open(glossary_fts_t *fts, const void *data, size_t size)
 {
+    return glossary_fts_open_flags(fts, data, size, NULL, 0, 0);
+}
+
+
+glossary_status_t
+glossary_fts_open_flags(glossary_fts_t *fts, const void *data, size_t size,
+    const void *text, size_t text_size, unsigned flags)
+{
     glossary_status_t             rc;
     const glossary_fts_header_t  *h;
 
@@ -464,6 +498,26 @@ glossary_fts_open(glossary_fts_t *fts, const void *data, size_t size)
 
     rc = glossary_fts_check_parts(fts);
 
+    if (rc == GLOSSARY_OK && (flags & GLOSSARY_FTS_MAPPED)) {
+        /* checked before (glossary_blob_fts()): the pointers only */
+        fts->text = text;
+        fts->text_size = text_size;
+        fts->lazy = (flags & GLOSSARY_FTS_OPEN_LAZY) ? 1 : 0;
+        return GLOSSARY_OK;
+    }
+
+    if (rc == GLOSSARY_OK && text != NULL) {
+        if (fts->text_size != 0) {
+            rc = glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
+                                   "TEXT has %llu bytes, the texts are "
+                                   "outside the image",
+                                   (unsigned long long) fts->text_size);
+        }
+
+        fts->text = text;
+        fts->text_size = text_size;
+    }
+
     if (rc == GLOSSARY_OK) {
         rc = glossary_fts_check_docs(fts);
     }
@@ -477,7 +531,7 @@ glossary_fts_open(glossary_fts_t *fts, const void *data, size_t size)
     }
 
     if (rc == GLOSSARY_OK) {
-        rc = glossary_fts_check_lists(fts);
+        rc = glossary_fts_check_lists(fts, flags);
     }
 
     if (rc == GLOSSARY_OK) {
@@ -490,9 +544,108 @@ glossary_fts_open(glossary_fts_t *fts, const void *data, size_t size)
 
     if (rc != GLOSSARY_OK) {
         fts->base = NULL;
+        return rc;
     }
 
-    return rc;
+    fts->lazy = (flags & GLOSSARY_FTS_OPEN_LAZY) ? 1 : 0;
+
+    return GLOSSARY_OK;
+}
+
+
+glossary_status_t
+glossary_blob_fts(const glossary_blob_t *blob, glossary_fts_t *fts)
+{
+    memset(fts, 0, sizeof(*fts));
+
+    if (blob->fts_image == NULL) {
+        return GLOSSARY_ERR_MISSING_SECTION;
+    }
+
+    return glossary_fts_open_flags(fts, blob->fts_image, blob->fts_size,
+                                   glossary_blob_ptr(blob, blob->fts_text),
+                                   blob->fts_text.len,
+                                   GLOSSARY_FTS_MAPPED
+                                   | (blob->lazy ? GLOSSARY_FTS_OPEN_LAZY
+                                                 : 0));
+}
+
+
+#define glossary_fts_bit(map, i)                                             \
+    ((map)[(i) >> 6] & ((uint64_t) 1 << ((i) & 63)))
+#define glossary_fts_bit_set(map, i)                                         \
+    ((map)[(i) >> 6] |= (uint64_t) 1 << ((i) & 63))
+
+
+size_t
+glossary_fts_lazy_size(const glossary_fts_t *fts)
+{
+    return fts->lazy ? 2 * (((size_t) fts->list_count + 63) / 64)
+                       * sizeof(uint64_t)
+                     : 0;
+}
+
+
+void
+glossary_fts_lazy_init(glossary_fts_t *fts, glossary_fts_lazy_t *lz,
+    void *mem)
+{
+    memset(lz, 0, sizeof(glossary_fts_lazy_t));
+
+    if (!fts->lazy) {
+        return;
+    }
+
+    lz->ok = mem;
+    lz->bad = lz->ok + ((size_t) fts->list_count + 63) / 64;
+    fts->lz = lz;
+}
+
+
+/*
+ * A lazily opened image's list: its blocks decoded once, as the full
+ * check does, the answer kept.  A list found corrupt stays refused.
+ */
+
+glossary_status_t
+glossary_fts_list_ready(const glossary_fts_t *fts, uint32_t list)
+{
+    glossary_status_t     rc;
+    glossary_fts_lazy_t  *lz;
+
+    if (!fts->lazy) {
+        return GLOSSARY_OK;
+    }
+
+    lz = fts->lz;
+
+    if (lz == NULL || list >= fts->list_count) {
+        return GLOSSARY_ERR_SEARCH;
+    }
+
+    if (glossary_fts_bit(lz->ok, list)) {
+        return GLOSSARY_OK;
+    }
+
+    if (glossary_fts_bit(lz->bad, list)) {
+        snprintf(lz->detail, sizeof(lz->detail),
+                 "search index: list %u failed its check before", list);
+        return GLOSSARY_ERR_SEARCH;
+    }
+
+    lz->verified++;
+
+    rc = glossary_fts_check_blocks(fts, list, lz->detail);
+
+    if (rc != GLOSSARY_OK) {
+        glossary_fts_bit_set(lz->bad, list);
+        lz->corrupt++;
+        return rc;
+    }
+
+    glossary_fts_bit_set(lz->ok, list);
+
+    return GLOSSARY_OK;
 }
 
 
@@ -911,10 +1064,16 @@ bad:
 }
 
 
+/*
+ * Every list record, its place in SKIPS and its block count; then, opened
+ * in full, every block of it (glossary_fts_check_blocks()), otherwise at
+ * first use (glossary_fts_list_ready()).
+ */
+
 static glossary_status_t
-glossary_fts_check_lists(glossary_fts_t *fts)
+glossary_fts_check_lists(glossary_fts_t *fts, unsigned flags)
 {
-    uint32_t                    i, max, fields;
+    uint32_t                    i;
     uint64_t                    next, blocks;
     glossary_status_t           rc;
     const glossary_fts_list_t  *l;
@@ -941,33 +1100,14 @@ glossary_fts_check_lists(glossary_fts_t *fts)
                                      l->blocks0, l->blocks1, l->skip_first);
         }
 
-        rc = glossary_fts_check_layer(fts, i, 0, next, l->blocks0, l->count0,
-                                      &max, &fields);
-        if (rc != GLOSSARY_OK) {
-            return rc;
+        if (!(flags & GLOSSARY_FTS_OPEN_LAZY)) {
+            rc = glossary_fts_check_blocks(fts, i, fts->detail);
+            if (rc != GLOSSARY_OK) {
+                return rc;
+            }
         }
 
-        if (max != l->max0 || fields != l->fields0) {
-            return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
-                                     "list %u: max0 %u, its blocks have %u",
-                                     i, l->max0, max);
-        }
-
-        next += l->blocks0;
-
-        rc = glossary_fts_check_layer(fts, i, 1, next, l->blocks1,
-                                      l->df - l->count0, &max, &fields);
-        if (rc != GLOSSARY_OK) {
-            return rc;
-        }
-
-        if (max != l->max1 || fields != l->fields1) {
-            return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
-                                     "list %u: max1 %u, its blocks have %u",
-                                     i, l->max1, max);
-        }
-
-        next += l->blocks1;
+        next += l->blocks0 + l->blocks1;
     }
 
     if (next != fts->skip_count) {
@@ -981,6 +1121,48 @@ glossary_fts_check_lists(glossary_fts_t *fts)
 }
 
 
+/* both layers of a list whose record is checked, against its maxima */
+
+static glossary_status_t
+glossary_fts_check_blocks(const glossary_fts_t *fts, uint32_t list,
+    char *detail)
+{
+    uint32_t                    max, fields;
+    glossary_status_t           rc;
+    const glossary_fts_list_t  *l;
+
+    l = &fts->lists[list];
+
+    rc = glossary_fts_check_layer(fts, detail, list, 0, l->skip_first,
+                                  l->blocks0, l->count0, &max, &fields);
+    if (rc != GLOSSARY_OK) {
+        return rc;
+    }
+
+    if (max != l->max0 || fields != l->fields0) {
+        return glossary_fts_say(detail, GLOSSARY_ERR_SEARCH,
+                                "list %u: max0 %u, its blocks have %u",
+                                list, l->max0, max);
+    }
+
+    rc = glossary_fts_check_layer(fts, detail, list, 1,
+                                  (uint64_t) l->skip_first + l->blocks0,
+                                  l->blocks1, l->df - l->count0, &max,
+                                  &fields);
+    if (rc != GLOSSARY_OK) {
+        return rc;
+    }
+
+    if (max != l->max1 || fields != l->fields1) {
+        return glossary_fts_say(detail, GLOSSARY_ERR_SEARCH,
+                                "list %u: max1 %u, its blocks have %u",
+                                list, l->max1, max);
+    }
+
+    return GLOSSARY_OK;
+}
+
+
 /*
  * Decodes every block of one layer: document ids ascending and in range,
  * counts, maxima, impact codes, every position, and that each block fills
@@ -988,9 +1170,9 @@ glossary_fts_check_lists(glossary_fts_t *fts)
  */
 
 static glossary_status_t
-glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
-    uint64_t first, uint32_t blocks, uint32_t count, uint32_t *max,
-    uint32_t *fields)
+glossary_fts_check_layer(const glossary_fts_t *fts, char *detail,
+    uint32_t list, uint32_t layer, uint64_t first, uint32_t blocks,
+    uint32_t count, uint32_t *max, uint32_t *fields)
 {
     size_t                      n;
     int64_t                     prev;
@@ -1020,9 +1202,9 @@ glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
             || s->post_off >= pend || pend > fts->postings_size
             || s->pos_off >= qend || qend > fts->positions_size)
         {
-            return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
-                                     "list %u: layer %u block %u: header",
-                                     list, layer, b);
+            return glossary_fts_say(detail, GLOSSARY_ERR_SEARCH,
+                                    "list %u: layer %u block %u: header",
+                                    list, layer, b);
         }
 
         p = fts->postings + s->post_off;
@@ -1043,10 +1225,10 @@ glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
             doc = (uint64_t) (prev + 1) + gap;
 
             if (doc >= fts->doc_count) {
-                return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
-                                         "list %u: layer %u block %u: "
-                                         "document %llu", list, layer, b,
-                                         (unsigned long long) doc);
+                return glossary_fts_say(detail, GLOSSARY_ERR_SEARCH,
+                                        "list %u: layer %u block %u: "
+                                        "document %llu", list, layer, b,
+                                        (unsigned long long) doc);
             }
 
             docs[j] = (uint32_t) doc;
@@ -1092,10 +1274,10 @@ glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
         }
 
         if (bmax != s->max || s->last_doc != docs[want - 1]) {
-            return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
-                                     "list %u: layer %u block %u: max %u or "
-                                     "last %u is wrong", list, layer, b,
-                                     s->max, s->last_doc);
+            return glossary_fts_say(detail, GLOSSARY_ERR_SEARCH,
+                                    "list %u: layer %u block %u: max %u or "
+                                    "last %u is wrong", list, layer, b,
+                                    s->max, s->last_doc);
         }
 
         *max = bmax > *max ? bmax : *max;
@@ -1154,15 +1336,15 @@ glossary_fts_check_layer(glossary_fts_t *fts, uint32_t list, uint32_t layer,
 
 bad:
 
-    return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
-                             "list %u: layer %u block %u: bad postings", list,
-                             layer, b);
+    return glossary_fts_say(detail, GLOSSARY_ERR_SEARCH,
+                            "list %u: layer %u block %u: bad postings", list,
+                            layer, b);
 
 badpos:
 
-    return glossary_fts_fail(fts, GLOSSARY_ERR_SEARCH,
-                             "list %u: layer %u block %u: bad positions",
-                             list, layer, b);
+    return glossary_fts_say(detail, GLOSSARY_ERR_SEARCH,
+                            "list %u: layer %u block %u: bad positions",
+                            list, layer, b);
 }
 
 

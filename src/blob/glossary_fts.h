@@ -388,9 +388,28 @@ typedef struct {
     uint32_t                      list_count;
     uint32_t                      key_count;
     uint32_t                      prefix_count;
+    /* GLOSSARY_FTS_OPEN_LAZY: posting lists checked at first use */
+    unsigned                      lazy:1;
+    struct glossary_fts_lazy_s   *lz;
     /* what exactly was wrong, for messages: "list 12: block 3: ..." */
     char                          detail[160];
 } glossary_fts_t;
+
+
+/*
+ * What one process has verified of a lazily opened image: two bits per
+ * posting list (checked, found corrupt).  The caller provides
+ * glossary_fts_lazy_size() bytes of zeroed, writable memory that stays
+ * with the process (nginx: a worker's copy-on-write pages).
+ */
+typedef struct glossary_fts_lazy_s {
+    uint64_t                     *ok;
+    uint64_t                     *bad;
+    uint64_t                      verified;     /* lists checked so far */
+    uint64_t                      corrupt;      /* of them found corrupt */
+    /* the failure, for messages */
+    char                          detail[160];
+} glossary_fts_lazy_t;
 
 
 /*
@@ -401,6 +420,42 @@ typedef struct {
  */
 glossary_status_t glossary_fts_open(glossary_fts_t *fts, const void *data,
     size_t size);
+
+/*
+ * glossary_fts_open() with options.  text, when not NULL: the documents'
+ * texts lie outside the image, text_size bytes at text (a blob's STRINGS),
+ * and the image's TEXT part is empty.  GLOSSARY_FTS_OPEN_LAZY: everything
+ * but the posting and position blocks is checked now, each list's blocks
+ * when a query first reads them (glossary_fts_lazy_init() must be called
+ * before any query).
+ */
+#define GLOSSARY_FTS_OPEN_LAZY       1
+
+glossary_status_t glossary_fts_open_flags(glossary_fts_t *fts,
+    const void *data, size_t size, const void *text, size_t text_size,
+    unsigned flags);
+
+/*
+ * The FTS section of a blob that glossary_blob_open_flags() accepted:
+ * mapped into fts without checking it again (the open did, lazily or in
+ * full as the blob was opened; lazily, glossary_fts_lazy_init() is then
+ * needed).  GLOSSARY_ERR_MISSING_SECTION when the blob has none.
+ */
+glossary_status_t glossary_blob_fts(const glossary_blob_t *blob,
+    glossary_fts_t *fts);
+
+size_t glossary_fts_lazy_size(const glossary_fts_t *fts);
+void glossary_fts_lazy_init(glossary_fts_t *fts, glossary_fts_lazy_t *lz,
+    void *mem);
+
+/*
+ * The blocks of one posting list (postings and positions): with a lazily
+ * opened image, checked once, the result kept in its glossary_fts_lazy_t;
+ * otherwise GLOSSARY_OK at once.  The engine calls it before it reads a
+ * list.
+ */
+glossary_status_t glossary_fts_list_ready(const glossary_fts_t *fts,
+    uint32_t list);
 
 /* the stored text of a field of a document (len 0 when it is empty) */
 const unsigned char *glossary_fts_field(const glossary_fts_t *fts,
@@ -450,6 +505,7 @@ size_t glossary_fts_varint(const unsigned char *p, const unsigned char *end,
 /* query flags */
 #define GLOSSARY_FTS_NO_SUGGEST      1    /* no "did you mean" */
 #define GLOSSARY_FTS_NO_PREFIX_TABLE 2    /* evaluate 1-3 byte prefixes too */
+#define GLOSSARY_FTS_ALL_WORDS       4    /* no fewer words unless no hit */
 
 typedef struct {
     const unsigned char  *text;         /* the query as typed, UTF-8 */
@@ -483,6 +539,7 @@ typedef struct {
 #define GLOSSARY_FTS_FALLBACK        0x40 /* hits match fewer words */
 #define GLOSSARY_FTS_PREFIX_TABLE    0x80 /* answered from PREFIXES */
 #define GLOSSARY_FTS_EXHAUSTIVE      0x100 /* total is exact */
+#define GLOSSARY_FTS_CORRUPT         0x200 /* a list failed its lazy check */
 
 typedef struct {
     glossary_fts_hit_t    hits[GLOSSARY_FTS_MAX_HITS];
@@ -504,8 +561,10 @@ size_t glossary_fts_scratch_size(const glossary_fts_t *fts);
 
 /*
  * Answers a query.  scratch: glossary_fts_scratch_size() bytes, 8-byte
- * aligned, any content; nothing else is written but *res.  Returns 0, or
- * -1 when scratch is too small or the limit out of range.
+ * aligned, any content; nothing else is written but *res (and, opened
+ * lazily, what the image's glossary_fts_lazy_t records).  Returns 0; -1
+ * when scratch is too small or the limit out of range; -2 when a lazily
+ * checked posting list is corrupt (the lazy state's detail says which).
  */
 int glossary_fts_search(const glossary_fts_t *fts, void *scratch,
     size_t scratch_size, const glossary_fts_query_t *q,
@@ -517,8 +576,11 @@ int glossary_fts_search(const glossary_fts_t *fts, void *scratch,
  * of the words that match the query (the marks), ascending and disjoint.
  * The caller escapes the text and wraps each mark (HTML: <mark>...</mark>).
  * cut_before/cut_after: the window does not start/end the field (show
- * an ellipsis).  len 0: the document has no text in that field.
+ * an ellipsis).  len 0: the document has no text in that field; len is at
+ * most GLOSSARY_FTS_SNIPPET_MAX (whole characters, a long word cut).
  */
+#define GLOSSARY_FTS_SNIPPET_MAX     (2 * GLOSSARY_FTS_SNIPPET_LEN)
+
 typedef struct {
     uint32_t    from;
     uint32_t    len;

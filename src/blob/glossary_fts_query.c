@@ -153,6 +153,8 @@ typedef struct {
     uint32_t                nexcluded;
     uint32_t                nphrases;
     uint32_t                stop;           /* a bound was reached */
+    uint32_t                count;          /* hits count in the total */
+    uint32_t                fell;           /* words were dropped */
     uint32_t                pruned;
     uint32_t                budget;         /* postings left */
     uint32_t                nheap;
@@ -195,8 +197,8 @@ static void fq_typos(fq_t *q, const unsigned char *word, size_t len,
     uint32_t budget, int prefix);
 static void fq_cand(fq_t *q, uint32_t list, uint32_t dist, uint32_t kind,
     const unsigned char *key, size_t len);
-static void fq_cursor_init(const glossary_fts_t *fts, fq_cursor_t *c,
-    uint32_t list, uint32_t layer);
+static void fq_cursor_init(fq_t *q, fq_cursor_t *c, uint32_t list,
+    uint32_t layer);
 static uint32_t fq_seek(fq_t *q, fq_cursor_t *c, uint32_t target);
 static uint32_t fq_word_seek(fq_t *q, fq_word_t *w, uint32_t target);
 static void fq_evaluate(fq_t *q, uint32_t set, uint32_t typo_pass);
@@ -216,7 +218,7 @@ static int fq_prefix_table(fq_t *q);
 static void fq_fallback(fq_t *q, uint32_t set);
 static void fq_results(fq_t *q);
 static void fq_suggest(fq_t *q, const glossary_fts_query_t *query,
-    void *scratch, size_t scratch_size);
+    void *scratch, size_t scratch_size, int search);
 static void fq_search(const glossary_fts_t *fts, void *scratch,
     size_t scratch_size, const glossary_fts_query_t *query,
     glossary_fts_result_t *res, uint32_t budget);
@@ -1203,15 +1205,27 @@ fq_typos(fq_t *q, const unsigned char *word, size_t len, uint32_t budget,
 /* ---- posting cursors --------------------------------------------------- */
 
 
+/*
+ * Opened lazily, a list's blocks are checked when a cursor first starts on
+ * it: a corrupt one stops the query, which then fails.
+ */
+
 static void
-fq_cursor_init(const glossary_fts_t *fts, fq_cursor_t *c, uint32_t list,
-    uint32_t layer)
+fq_cursor_init(fq_t *q, fq_cursor_t *c, uint32_t list, uint32_t layer)
 {
+    const glossary_fts_t       *fts;
     const glossary_fts_list_t  *l;
 
+    fts = q->fts;
     l = &fts->lists[list];
     c->first = fts->skips + l->skip_first + (layer ? l->blocks0 : 0);
     c->end = c->first + (layer ? l->blocks1 : l->blocks0);
+
+    if (fts->lazy && glossary_fts_list_ready(fts, list) != GLOSSARY_OK) {
+        c->end = c->first;
+        q->stop = 1;
+        q->res->flags |= GLOSSARY_FTS_CORRUPT;
+    }
     c->skip = c->first;
     c->n = 0;
     c->i = 0;
@@ -1488,9 +1502,26 @@ fq_positions(fq_t *q, const fq_cursor_t *c, uint32_t *out, uint32_t max)
 }
 
 
+/* does a field of the document start at position p (but the first) */
+
+static int
+fq_field_start(const glossary_fts_doc_t *d, uint32_t p)
+{
+    uint32_t  f;
+
+    for (f = 1; f < GLOSSARY_FTS_FIELDS; f++) {
+        if (d->pos[f] == p) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /*
  * every phrase of the words in set occurs at doc: positions of its first
- * word, each followed by the next word's, and so on
+ * word, each followed by the next word's in the same field, and so on
  */
 
 static int
@@ -1528,7 +1559,10 @@ fq_phrases_ok(fq_t *q, uint32_t doc, uint32_t set)
 
             n1 = fq_positions(q, &w->cur[k], q->pos[1], FQ_MAX_POS);
 
-            /* keep the positions p of pos[0] with p + 1 in pos[1] */
+            /*
+             * keep the positions p of pos[0] with p + 1 in pos[1], in the
+             * same field: p + 1 is not where a field starts
+             */
 
             out = 0;
             b = 0;
@@ -1538,7 +1572,9 @@ fq_phrases_ok(fq_t *q, uint32_t doc, uint32_t set)
                     b++;
                 }
 
-                if (b < n1 && q->pos[1][b] == q->pos[0][a] + 1) {
+                if (b < n1 && q->pos[1][b] == q->pos[0][a] + 1
+                    && !fq_field_start(&q->fts->docs[doc], q->pos[1][b]))
+                {
                     q->pos[0][out++] = q->pos[0][a] + 1;
                 }
             }
@@ -1647,7 +1683,7 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
         set |= 1u << idx[i];
 
         for (k = 0; k < w->active; k++) {
-            fq_cursor_init(q->fts, &w->cur[k], w->exp[k].list, w->layer);
+            fq_cursor_init(q, &w->cur[k], w->exp[k].list, w->layer);
         }
 
         if (w->est[w->layer] < est) {
@@ -1658,7 +1694,7 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
 
     for (i = 0; i < q->nexcluded; i++) {
         for (k = 0; k < q->excluded[i].ncur; k++) {
-            fq_cursor_init(q->fts, &q->excluded[i].cur[k],
+            fq_cursor_init(q, &q->excluded[i].cur[k],
                            q->excluded[i].lists[k / 2], k % 2);
         }
     }
@@ -1754,7 +1790,7 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
         e.doc = d;
 
         if (q->nheap == q->limit && !fq_worse(&q->heap[0], &e)) {
-            q->res->total += !q->nexcluded && !q->nphrases;
+            q->res->total += q->count && !q->nexcluded && !q->nphrases;
             continue;
         }
 
@@ -1769,7 +1805,7 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
         e.flags = 0;
         e.typos = (uint8_t) typos;
         e.words = (uint8_t) n;
-        q->res->total++;
+        q->res->total += q->count;
         fq_heap_add(q, &e);
 
         if (q->nheap == q->limit && q->heap[0].key != theta) {
@@ -1962,7 +1998,7 @@ fq_locate(fq_t *q, fq_cursor_t *c, uint32_t list, uint32_t doc)
     const glossary_fts_skip_t  *lo, *hi, *mid;
 
     for (layer = 0; layer < 2; layer++) {
-        fq_cursor_init(q->fts, c, list, layer);
+        fq_cursor_init(q, c, list, layer);
         lo = c->first;
         hi = c->end;
 
@@ -2135,14 +2171,17 @@ fq_prefix_table(fq_t *q)
 
 
 /*
- * Nothing matches every word of set: the best documents that match all but
- * one, else all but two, ...  Words of a phrase are never dropped.
+ * Fewer documents than the limit match every word of set (with
+ * GLOSSARY_FTS_ALL_WORDS: none does): the best documents that match all
+ * but one fill the top k below them, then all but two, ...  as
+ * Meilisearch's default matching strategy does.  Words of a phrase are
+ * never dropped.
  */
 
 static void
 fq_fallback(fq_t *q, uint32_t set)
 {
-    uint32_t  keep, r, n, sub, subsets, i, phrase_words;
+    uint32_t  keep, r, n, sub, subsets, i, phrase_words, want;
 
     n = 0;
     phrase_words = 0;
@@ -2159,7 +2198,11 @@ fq_fallback(fq_t *q, uint32_t set)
 
     subsets = 0;
 
-    for (r = n - 1; r >= 1 && q->nheap == 0 && !q->stop; r--) {
+    /* hits that match every word rank first; the others fill the top k */
+    q->count = (q->nheap == 0);
+    want = (q->flags & GLOSSARY_FTS_ALL_WORDS) ? 1 : q->limit;
+
+    for (r = n - 1; r >= 1 && q->nheap < want && !q->stop; r--) {
         for (sub = set; ; sub = (sub - 1) & set) {
             keep = sub;
 
@@ -2168,10 +2211,12 @@ fq_fallback(fq_t *q, uint32_t set)
             {
                 if (subsets == GLOSSARY_FTS_MAX_SUBSETS) {
                     q->res->flags |= GLOSSARY_FTS_CUT_SUBSETS;
+                    q->count = 1;
                     return;
                 }
 
                 subsets++;
+                q->fell = 1;
                 q->res->subsets++;
                 fq_evaluate(q, keep, 1);
             }
@@ -2182,9 +2227,7 @@ fq_fallback(fq_t *q, uint32_t set)
         }
     }
 
-    if (q->nheap) {
-        q->res->flags |= GLOSSARY_FTS_FALLBACK;
-    }
+    q->count = 1;
 }
 
 
@@ -2220,6 +2263,10 @@ fq_results(fq_t *q)
         h->score = (uint32_t) (q->heap[i].key & FQ_SCORE_MASK);
         h->typos = q->heap[i].typos;
         h->words = q->heap[i].words;
+
+        if (h->words < q->nwords) {
+            res->flags |= GLOSSARY_FTS_FALLBACK;
+        }
     }
 
     res->nhits = n;
@@ -2245,7 +2292,7 @@ glossary_fts_search(const glossary_fts_t *fts, void *scratch,
     fq_search(fts, scratch, scratch_size, query, res,
               GLOSSARY_FTS_MAX_POSTINGS);
 
-    return 0;
+    return (res->flags & GLOSSARY_FTS_CORRUPT) ? -2 : 0;
 }
 
 
@@ -2278,6 +2325,8 @@ fq_search(const glossary_fts_t *fts, void *scratch, size_t scratch_size,
     q->nexact = 0;
     q->name_len = 0;
     q->walk = 0;
+    q->count = 1;
+    q->fell = 0;
 
     fq_parse(q, query);
     res->words = q->nwords;
@@ -2318,18 +2367,18 @@ fq_search(const glossary_fts_t *fts, void *scratch, size_t scratch_size,
             if (typos || set != all) {
                 /* a word that matches nothing: the others, a fallback */
                 fq_evaluate(q, set, 1);
-
-                if (q->nheap && set != all) {
-                    res->flags |= GLOSSARY_FTS_FALLBACK;
-                }
+                q->fell |= (set != all);
             }
 
-            if (q->nheap == 0 && set && !q->stop) {
+            if (q->nheap < ((q->flags & GLOSSARY_FTS_ALL_WORDS) ? 1
+                                                               : q->limit)
+                && __builtin_popcount(set) > 1 && !q->stop)
+            {
                 fq_fallback(q, set);
             }
         }
 
-        if (!q->pruned && !q->stop && !(res->flags & GLOSSARY_FTS_FALLBACK)) {
+        if (!q->pruned && !q->stop && !q->fell) {
             res->flags |= GLOSSARY_FTS_EXHAUSTIVE;
         }
 
@@ -2338,24 +2387,40 @@ fq_search(const glossary_fts_t *fts, void *scratch, size_t scratch_size,
 
     fq_results(q);
 
-    if (res->nhits == 0 && !(query->flags & GLOSSARY_FTS_NO_SUGGEST)
-        && !q->stop)
-    {
-        fq_suggest(q, query, scratch, scratch_size);
+    if ((query->flags & GLOSSARY_FTS_NO_SUGGEST) || q->stop) {
+        return;
+    }
+
+    if (res->nhits == 0) {
+        fq_suggest(q, query, scratch, scratch_size, 1);
+        return;
+    }
+
+    /* hits without a word that matches nothing: that word's nearest */
+
+    for (i = 0; i < q->nwords; i++) {
+        if (q->words[i].nexp == 0) {
+            fq_suggest(q, query, scratch, scratch_size, 0);
+            break;
+        }
     }
 }
 
 
 /*
  * "Did you mean": each word that matched nothing as it is (neither its
- * word nor its stem is in the index) is replaced by the index word
- * nearest to it (2 edits from 5 letters, 1 from 3), fewest edits then most
- * documents; offered only when that query has hits.
+ * word nor its stem is in the index, nor, with hits, a completion of it)
+ * is replaced by the index word nearest to it (2 edits from 5 letters, 1
+ * from 3), fewest edits then most documents.  With no hit (search 1) the
+ * suggestion is searched and offered only when it has hits; with hits, of
+ * which some word matched nothing at all (search 0), it is not searched:
+ * its words all have hits, and the scratch keeps this search's state for
+ * the snippets.
  */
 
 static void
 fq_suggest(fq_t *q, const glossary_fts_query_t *query, void *scratch,
-    size_t scratch_size)
+    size_t scratch_size, int search)
 {
     size_t                  n, len;
     uint32_t                i, k, j, budget, changed, best;
@@ -2373,8 +2438,11 @@ fq_suggest(fq_t *q, const glossary_fts_query_t *query, void *scratch,
         word = w->text;
         len = w->len;
 
+        /* a word as typed: its own, its stem's or a completion's hits */
         for (k = 0; k < w->nexp; k++) {
-            if (w->exp[k].kind == FQ_EXACT || w->exp[k].kind == FQ_STEM) {
+            if (w->exp[k].kind == FQ_EXACT || w->exp[k].kind == FQ_STEM
+                || (!search && w->exp[k].kind == FQ_PREFIX))
+            {
                 break;
             }
         }
@@ -2418,6 +2486,12 @@ fq_suggest(fq_t *q, const glossary_fts_query_t *query, void *scratch,
         return;
     }
 
+    if (!search) {
+        res->suggestion = q->suggestion;
+        res->suggestion_len = n - 1;
+        return;
+    }
+
     /* the words are whole: the trailing space says so */
 
     inner.text = q->suggestion;
@@ -2434,6 +2508,7 @@ fq_suggest(fq_t *q, const glossary_fts_query_t *query, void *scratch,
     }
 
     res->postings += q->inner.postings;
+    res->flags |= q->inner.flags & GLOSSARY_FTS_CORRUPT;
     q->res = res;
 }
 
@@ -2596,6 +2671,12 @@ glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
         if (wfrom > fs + GLOSSARY_FTS_SNIPPET_LEN / 3) {
             ws = wfrom - GLOSSARY_FTS_SNIPPET_LEN / 3;
         }
+
+        /* a window that would end before its length: back from the end */
+        if (fe - ws < GLOSSARY_FTS_SNIPPET_LEN) {
+            ws = fe - fs > GLOSSARY_FTS_SNIPPET_LEN
+                 ? fe - GLOSSARY_FTS_SNIPPET_LEN : fs;
+        }
     }
 
     /* start at a word: skip a word cut in two */
@@ -2643,6 +2724,28 @@ glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
 
     if (!cut) {
         we = fe;
+    }
+
+    /*
+     * a window is whole words, but one word can be long (a token without
+     * a separator is one word): at most twice the length, cut before a
+     * character, marks past it dropped
+     */
+    if (we - ws > 2 * GLOSSARY_FTS_SNIPPET_LEN) {
+        we = ws + 2 * GLOSSARY_FTS_SNIPPET_LEN;
+
+        while (we > ws && (text[we] & 0xc0) == 0x80) {
+            we--;
+        }
+
+        cut = 1;
+
+        while (sn->nmarks
+               && sn->marks[sn->nmarks - 1].from
+                  + sn->marks[sn->nmarks - 1].len > we - ws)
+        {
+            sn->nmarks--;
+        }
     }
 
     sn->text = text + ws;

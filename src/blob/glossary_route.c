@@ -307,8 +307,11 @@ glossary_route_answer_page(const glossary_blob_t *blob,
 
     if (route->kind == GLOSSARY_ROUTE_SEARCH) {
 
-        /* the hits' fragments, and in the html format the page */
-        if (blob->search_terms == NULL
+        /*
+         * an index (1.1 prefixes, 1.3 full text), the hits' fragments, and
+         * in the html format the page
+         */
+        if ((blob->search_terms == NULL && blob->fts_image == NULL)
             || ((flags & GLOSSARY_ANSWER_HTML)
                 ? !glossary_blob_has_kind(blob, GLOSSARY_DOC_SEARCH_HTML)
                   || blob->search_page_count == 0

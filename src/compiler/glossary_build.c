@@ -29,6 +29,7 @@
 #include "glossary_autolink_build.h"
 #include "glossary_blob.h"
 #include "glossary_build.h"
+#include "glossary_fts_blob.h"
 #include "glossary_out.h"
 #include "glossary_render.h"
 #include "glossary_search.h"
@@ -81,6 +82,7 @@ typedef struct {
     glossary_out_t                out;
     glossary_strings_t            strings;
     glossary_render_t             render;
+    glossary_fts_blob_t           fts;      /* the search index */
     uint64_t                      kinds;    /* the per-term kinds to build */
     uint32_t                      nkinds;
     uint64_t                      eager;    /* STRINGS before the documents */
@@ -90,6 +92,7 @@ typedef struct {
     unsigned char                *map;      /* the blob, sealed */
     glossary_blob_t               check;    /* the blob as nginx reads it */
     unsigned                      committed:1;
+    unsigned                      fts_on:1; /* writing the search index */
     unsigned                      no_base:1;
 } glossary_builder_t;
 
@@ -103,6 +106,7 @@ static int glossary_build_lay_out(glossary_builder_t *b);
 static int glossary_build_open(glossary_builder_t *b);
 static int glossary_build_index(glossary_builder_t *b);
 static int glossary_build_render(glossary_builder_t *b);
+static int glossary_build_search(glossary_builder_t *b);
 static int glossary_build_finish(glossary_builder_t *b);
 static int glossary_build_seal(glossary_builder_t *b);
 static int glossary_build_publish(glossary_builder_t *b);
@@ -117,7 +121,7 @@ static uint32_t *glossary_hash_table(glossary_builder_t *b,
     uint32_t *nbuckets, uint32_t *max_probe);
 static void glossary_layout_place(glossary_layout_t *l);
 static uint64_t glossary_layout_size(const glossary_layout_t *l, uint32_t id);
-static void glossary_layout_table(const glossary_layout_t *l,
+static uint32_t glossary_layout_table(const glossary_layout_t *l,
     glossary_section_t *sec);
 static void *glossary_fixed(glossary_builder_t *b, uint32_t id);
 static void glossary_write_header(glossary_builder_t *b);
@@ -130,9 +134,10 @@ static glossary_build_step_pt  glossary_build_steps[] = {
     glossary_build_check,       /* options, template; the terms as a whole */
     glossary_build_autolink,    /* the automaton of names, aliases, slugs */
     glossary_build_lay_out,     /* search keys, slug index, sections' places */
-    glossary_build_open,        /* the temporary file, workers, writer */
+    glossary_build_open,        /* the temporary file, workers, writers */
     glossary_build_index,       /* TERMS to SEARCH_PAGE, their strings first */
     glossary_build_render,      /* every document into STRINGS */
+    glossary_build_search,      /* the search index and its texts done */
     glossary_build_finish,      /* the records, CHUNKS, the index checksum */
     glossary_build_seal,        /* the checksum, read back a window a time */
     glossary_build_publish,     /* verified as nginx verifies it, renamed */
@@ -159,6 +164,11 @@ glossary_build(glossary_model_t *m, const glossary_build_conf_t *conf)
     for (i = 0; i < GLOSSARY_DOC_KINDS; i++) {
         b.nkinds += (b.kinds >> i) & 1;
     }
+
+    /* the search index answers with the hits' documents */
+    b.fts_on = !conf->no_fts
+               && (b.kinds & (((uint64_t) 1 << GLOSSARY_DOC_SEARCH_JSON)
+                              | ((uint64_t) 1 << GLOSSARY_DOC_SEARCH_HTML)));
 
     rc = GLOSSARY_EXIT_OK;
 
@@ -332,6 +342,7 @@ glossary_build_lay_out(glossary_builder_t *b)
              + GLOSSARY_SECTIONS * sizeof(glossary_section_t);
     l->count[GLOSSARY_SECTION_STRINGS] = GLOSSARY_LATER;
     l->count[GLOSSARY_SECTION_CHUNKS] = GLOSSARY_LATER;
+    l->count[GLOSSARY_SECTION_FTS] = GLOSSARY_LATER;
     l->count[GLOSSARY_SECTION_TERMS] = b->n;
     l->count[GLOSSARY_SECTION_RELATED] = b->nlinks;
     l->count[GLOSSARY_SECTION_HASH] = b->nbuckets;
@@ -365,6 +376,7 @@ glossary_build_open(glossary_builder_t *b)
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
     }
+
 
     b->render.site = &b->site;
     b->render.strings = &b->strings;
@@ -471,7 +483,16 @@ glossary_build_index(glossary_builder_t *b)
         }
     }
 
-    return GLOSSARY_EXIT_OK;
+    if (!b->fts_on) {
+        return GLOSSARY_EXIT_OK;
+    }
+
+    /*
+     * the search index's thread: the terms' texts into STRINGS, after
+     * those, then the index, while the documents are rendered
+     */
+    return glossary_fts_blob_start(&b->fts, b->entries, b->n,
+                                   b->site.cat_of, &b->strings);
 }
 
 
@@ -479,6 +500,14 @@ static int
 glossary_build_render(glossary_builder_t *b)
 {
     return glossary_render(&b->render);
+}
+
+
+/* the search index's thread done: its texts are in the file */
+static int
+glossary_build_search(glossary_builder_t *b)
+{
+    return glossary_fts_blob_wait(&b->fts, b->out.tmp);
 }
 
 
@@ -491,10 +520,15 @@ glossary_build_render(glossary_builder_t *b)
 static int
 glossary_build_finish(glossary_builder_t *b)
 {
-    int                 rc;
-    glossary_layout_t  *l;
+    int                      rc;
+    glossary_layout_t       *l;
+    glossary_fts_section_t   fts;
 
     glossary_strings_stop(&b->strings);
+
+    if (b->fts_on) {
+        glossary_fts_blob_hashes(&b->fts, &b->strings);
+    }
 
     l = &b->lay;
     l->count[GLOSSARY_SECTION_STRINGS] = b->strings.len;
@@ -502,6 +536,10 @@ glossary_build_finish(glossary_builder_t *b)
                                          + ((uint64_t) 1
                                             << GLOSSARY_CHUNK_SHIFT) - 1)
                                         >> GLOSSARY_CHUNK_SHIFT;
+    if (b->fts_on) {
+        l->count[GLOSSARY_SECTION_FTS] = b->fts.img.size;
+    }
+
     glossary_layout_place(l);
     b->total = l->end;
 
@@ -538,6 +576,23 @@ glossary_build_finish(glossary_builder_t *b)
                             l->offset[GLOSSARY_SECTION_CHUNKS]);
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
+    }
+
+    if (b->fts_on) {
+        glossary_fts_blob_header(&b->fts, &fts);
+
+        rc = glossary_out_write(&b->out, &fts, sizeof(fts),
+                                l->offset[GLOSSARY_SECTION_FTS]);
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
+
+        rc = glossary_out_write(&b->out, b->fts.img.data, b->fts.img.size,
+                                l->offset[GLOSSARY_SECTION_FTS]
+                                + sizeof(fts));
+        if (rc != GLOSSARY_EXIT_OK) {
+            return rc;
+        }
     }
 
     b->no_base = (b->site.base.len == 0);
@@ -642,6 +697,8 @@ glossary_build_publish(glossary_builder_t *b)
 static void
 glossary_build_release(glossary_builder_t *b)
 {
+    /* its thread reads the model */
+    glossary_fts_blob_free(&b->fts);
     glossary_render_stop(&b->render);
     glossary_strings_free(&b->strings);
     glossary_search_keys_free(&b->sk);
@@ -912,17 +969,26 @@ glossary_layout_size(const glossary_layout_t *l, uint32_t id)
 }
 
 
-/* the section table: every section, by id */
-static void
+/* the section table: every section placed, by id; their count */
+static uint32_t
 glossary_layout_table(const glossary_layout_t *l, glossary_section_t *sec)
 {
-    uint32_t  id;
+    uint32_t  id, n;
+
+    n = 0;
 
     for (id = 1; id <= GLOSSARY_SECTION_LAST; id++) {
-        sec[id - 1].id = id;
-        sec[id - 1].offset = l->offset[id];
-        sec[id - 1].size = glossary_layout_size(l, id);
+        if (glossary_blob_section_def(id) == NULL || l->offset[id] == 0) {
+            continue;
+        }
+
+        sec[n].id = id;
+        sec[n].offset = l->offset[id];
+        sec[n].size = glossary_layout_size(l, id);
+        n++;
     }
+
+    return n;
 }
 
 
@@ -947,7 +1013,6 @@ glossary_write_header(glossary_builder_t *b)
     hd->byte_order = GLOSSARY_BYTE_ORDER;
     hd->file_size = b->total;
     hd->header_size = GLOSSARY_HEADER_SIZE;
-    hd->section_count = GLOSSARY_SECTIONS;
     hd->section_table = GLOSSARY_HEADER_SIZE;
     hd->build_time = b->conf->build_time;
     hd->term_count = b->n;
@@ -956,8 +1021,9 @@ glossary_write_header(glossary_builder_t *b)
     hd->global_docs = GLOSSARY_GLOBAL_DOCS_V1_1;
     hd->flags = b->conf->no_gzip ? GLOSSARY_FLAG_NO_GZIP : 0;
 
-    glossary_layout_table(&b->lay, (glossary_section_t *)
-                                   (b->fixed + GLOSSARY_HEADER_SIZE));
+    hd->section_count = glossary_layout_table(&b->lay, (glossary_section_t *)
+                                              (b->fixed
+                                               + GLOSSARY_HEADER_SIZE));
 }
 
 
@@ -1001,8 +1067,9 @@ glossary_write_chunks(glossary_builder_t *b)
 static uint64_t
 glossary_index_checksum(glossary_builder_t *b)
 {
-    uint64_t       h, strings_off, end, pad;
-    XXH3_state_t  *st;
+    uint64_t                 h, strings_off, end, pad;
+    XXH3_state_t            *st;
+    glossary_fts_section_t   fts;
 
     static const unsigned char  zeros[GLOSSARY_ALIGN];
 
@@ -1027,6 +1094,17 @@ glossary_index_checksum(glossary_builder_t *b)
     XXH3_64bits_reset_withSeed(st, h);
     XXH3_64bits_update(st, zeros, (size_t) pad);
     XXH3_64bits_update(st, b->chunks, (size_t) b->chunks_size);
+
+    /* then the zeros before FTS, and FTS */
+    if (b->fts_on) {
+        glossary_fts_blob_header(&b->fts, &fts);
+        pad = b->lay.offset[GLOSSARY_SECTION_FTS]
+              - b->lay.offset[GLOSSARY_SECTION_CHUNKS] - b->chunks_size;
+        XXH3_64bits_update(st, zeros, (size_t) pad);
+        XXH3_64bits_update(st, &fts, sizeof(fts));
+        XXH3_64bits_update(st, b->fts.img.data, (size_t) b->fts.img.size);
+    }
+
     h = XXH3_64bits_digest(st);
     XXH3_freeState(st);
 

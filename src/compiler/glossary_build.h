@@ -22,6 +22,7 @@ typedef struct {
     int                    no_gzip;     /* no gzip variant at all */
     int                    autolink;    /* link terms in the term pages */
     int                    accents;     /* the automaton folds accents */
+    int                    no_fts;      /* no search index (FTS section) */
     glossary_site_conf_t   site;        /* the pages' options */
 } glossary_build_conf_t;
 

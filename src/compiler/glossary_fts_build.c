@@ -124,6 +124,8 @@ typedef struct {
     fb_table_t            stems;
     fb_buf_t              text;         /* the image, TEXT so far */
     size_t                text_base;
+    uint64_t              text_total;   /* NO_TEXT: the texts' bytes */
+    unsigned              no_text:1;
     glossary_fts_doc_t   *docs;
     uint32_t              ndocs;
     fb_buf_t              cps;          /* uint32_t checkpoints */
@@ -194,6 +196,11 @@ fb_grow(fb_t *b, fb_buf_t *buf, size_t len)
 {
     size_t          cap;
     unsigned char  *n;
+
+    /* no realloc while it fits: a sanitizer's realloc copies every time */
+    if (buf->p != NULL && buf->cap - buf->len >= len) {
+        return 0;
+    }
 
     cap = buf->cap ? buf->cap : 256;
 
@@ -557,6 +564,14 @@ int
 glossary_fts_build(const glossary_fts_input_t *docs, uint32_t n,
     glossary_fts_image_t *img)
 {
+    return glossary_fts_build_flags(docs, n, 0, img);
+}
+
+
+int
+glossary_fts_build_flags(const glossary_fts_input_t *docs, uint32_t n,
+    unsigned flags, glossary_fts_image_t *img)
+{
     fb_t       b;
     int        rc;
     uint32_t   i;
@@ -565,6 +580,7 @@ glossary_fts_build(const glossary_fts_input_t *docs, uint32_t n,
     memset(img, 0, sizeof(*img));
     memset(&b, 0, sizeof(b));
     b.img = img;
+    b.no_text = (flags & GLOSSARY_FTS_BUILD_NO_TEXT) ? 1 : 0;
     keys = NULL;
 
     if (n > GLOSSARY_FTS_MAX_DOCS) {
@@ -668,20 +684,31 @@ fb_free(fb_t *b)
 }
 
 
-/* the document's text: fields in order, "\n" between them */
+/*
+ * The document's text: fields in order, "\n" between them, the strings of
+ * a field of many (aliases, FAQ) "\n" between them too.  Writes it to out
+ * unless NULL, the end of each field to ends unless NULL; returns its
+ * length.  The image's TEXT (or the blob's copy of it) is these texts one
+ * after the other.
+ */
 
-static int
-fb_doc_text(fb_t *b, const glossary_fts_input_t *in, uint32_t *ends)
+size_t
+glossary_fts_doc_text(const glossary_fts_input_t *in, unsigned char *out,
+    uint32_t *ends)
 {
-    size_t                     start;
+    size_t                     len;
     uint32_t                   f, i, k;
     const glossary_fts_str_t  *one, *many;
 
-    start = b->text.len;
+    len = 0;
 
     for (f = 0; f < GLOSSARY_FTS_FIELDS; f++) {
-        if (f && fb_put(b, &b->text, "\n", 1) != 0) {
-            return -1;
+        if (f) {
+            if (out != NULL) {
+                out[len] = '\n';
+            }
+
+            len++;
         }
 
         one = NULL;
@@ -711,29 +738,69 @@ fb_doc_text(fb_t *b, const glossary_fts_input_t *in, uint32_t *ends)
             break;
         }
 
-        if (one != NULL && fb_put(b, &b->text, one->data, one->len) != 0) {
-            return -1;
+        if (one != NULL) {
+            if (out != NULL && one->len) {
+                memcpy(out + len, one->data, one->len);
+            }
+
+            len += one->len;
         }
 
         for (i = 0; i < k; i++) {
-            if ((i && fb_put(b, &b->text, "\n", 1) != 0)
-                || fb_put(b, &b->text, many[i].data, many[i].len) != 0)
-            {
-                return -1;
+            if (i) {
+                if (out != NULL) {
+                    out[len] = '\n';
+                }
+
+                len++;
             }
 
-            b->img->text_bytes += many[i].len;
+            if (out != NULL && many[i].len) {
+                memcpy(out + len, many[i].data, many[i].len);
+            }
+
+            len += many[i].len;
         }
 
-        if (one != NULL) {
-            b->img->text_bytes += one->len;
+        if (ends != NULL) {
+            ends[f] = (uint32_t) len;
         }
+    }
 
-        if (b->text.len - start > 0xfffffff0u) {
-            return fb_fail(b, "a document's text is over 4 GB");
-        }
+    return len;
+}
 
-        ends[f] = (uint32_t) (b->text.len - start);
+
+static int
+fb_doc_text(fb_t *b, const glossary_fts_input_t *in, uint32_t *ends)
+{
+    size_t    len;
+    uint32_t  i;
+
+    len = glossary_fts_doc_text(in, NULL, NULL);
+
+    if (len > 0xfffffff0u) {
+        return fb_fail(b, "a document's text is over 4 GB");
+    }
+
+    if (fb_grow(b, &b->text, len) != 0) {
+        return -1;
+    }
+
+    (void) glossary_fts_doc_text(in, b->text.p + b->text.len, ends);
+    b->text.len += len;
+    b->text_total += len;
+
+    /* the searchable text: the fields without the separators */
+    b->img->text_bytes += in->name.len + in->slug.len
+                          + in->short_definition.len + in->explanation.len;
+
+    for (i = 0; i < in->naliases; i++) {
+        b->img->text_bytes += in->aliases[i].len;
+    }
+
+    for (i = 0; i < in->nfaq; i++) {
+        b->img->text_bytes += in->faq[i].len;
     }
 
     return 0;
@@ -748,7 +815,15 @@ fb_doc(fb_t *b, uint32_t id, const glossary_fts_input_t *in)
 
     d = &b->docs[id];
     d->category = in->category;
-    d->text_off = b->text.len - b->text_base;
+
+    if (b->no_text) {
+        /* one document's text at a time, where TEXT would start */
+        b->text.len = b->text_base;
+        d->text_off = b->text_total;
+
+    } else {
+        d->text_off = b->text.len - b->text_base;
+    }
 
     if (fb_doc_text(b, in, d->text_end) != 0
         || fb_doc_words(b, id, d) != 0
@@ -790,7 +865,8 @@ fb_doc_words(fb_t *b, uint32_t id, glossary_fts_doc_t *d)
         d->pos[f] = pos;
 
         glossary_fts_words_init(&words,
-                                b->text.p + b->text_base + d->text_off + start,
+                                b->text.p + b->text_base
+                                + (b->no_text ? 0 : d->text_off) + start,
                                 d->text_end[f] - start);
 
         while ((len = glossary_fts_next_word(&words, w, &from, &to)) != 0) {
@@ -1809,6 +1885,10 @@ fb_image(fb_t *b)
                   sizeof(b->impacts)) != 0)
     {
         return -1;
+    }
+
+    if (b->no_text) {
+        img_buf->len = b->text_base;
     }
 
     table[GLOSSARY_FTS_PART_TEXT].offset = b->text_base;

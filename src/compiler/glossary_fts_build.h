@@ -46,6 +46,24 @@ typedef struct {
 int glossary_fts_build(const glossary_fts_input_t *docs, uint32_t n,
     glossary_fts_image_t *img);
 
+/*
+ * The same with options.  GLOSSARY_FTS_BUILD_NO_TEXT: the image's TEXT part
+ * is left empty, the documents' texts being stored elsewhere, one after the
+ * other as glossary_fts_doc_text() writes them (a blob's STRINGS), where
+ * glossary_fts_open_flags() is given them.
+ */
+#define GLOSSARY_FTS_BUILD_NO_TEXT   1
+
+int glossary_fts_build_flags(const glossary_fts_input_t *docs, uint32_t n,
+    unsigned flags, glossary_fts_image_t *img);
+
+/*
+ * A document's text as the image stores it: written to out (unless NULL),
+ * the end of each field in ends (unless NULL); returns its length
+ */
+size_t glossary_fts_doc_text(const glossary_fts_input_t *in,
+    unsigned char *out, uint32_t *ends);
+
 void glossary_fts_image_free(glossary_fts_image_t *img);
 
 

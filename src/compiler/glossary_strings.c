@@ -180,6 +180,66 @@ glossary_string_raw(glossary_strings_t *s, const void *p, size_t len)
 }
 
 
+/*
+ * Every buffer so far is written first, so that "written" can count the
+ * hole at once: the bytes before it are in the file, those in it are the
+ * other writer's, and a string compared later is read back only when it is
+ * (glossary_strings_equal()).  The hole starts and ends on a chunk, zeros
+ * before it: the writer thread hashes its buffers a chunk at a time from a
+ * chunk's start, and the other writer hashes the hole's chunks
+ * (glossary_strings_set_hashes()).
+ */
+uint64_t
+glossary_strings_reserve(glossary_strings_t *s, uint64_t len)
+{
+    size_t    n;
+    uint64_t  off, chunk;
+
+    static const unsigned char  zero[4096];
+
+    chunk = (uint64_t) 1 << GLOSSARY_CHUNK_SHIFT;
+
+    while (s->len % chunk) {
+        n = chunk - s->len % chunk;
+        glossary_strings_append(s, zero, n < sizeof(zero) ? n : sizeof(zero));
+    }
+
+    len = (len + chunk - 1) & ~(chunk - 1);
+
+    glossary_strings_flush(s);
+    glossary_strings_wait(s, s->flushed);
+
+    off = s->len;
+
+    pthread_mutex_lock(&s->lock);
+    s->written += len;
+    pthread_mutex_unlock(&s->lock);
+
+    s->flushed += len;
+    s->len += len;
+
+    return off;
+}
+
+
+void
+glossary_strings_set_hashes(glossary_strings_t *s, uint64_t first,
+    const uint64_t *hashes, uint64_t n)
+{
+    if (first + n > s->hashes_alloc) {
+        s->hashes_alloc = first + n;
+        s->hashes = glossary_xrealloc(s->hashes,
+                                      s->hashes_alloc * sizeof(uint64_t));
+    }
+
+    memcpy(s->hashes + first, hashes, n * sizeof(uint64_t));
+
+    if (first + n > s->nhashes) {
+        s->nhashes = first + n;
+    }
+}
+
+
 glossary_ref_t
 glossary_text(glossary_strings_t *s, const glossary_text_t *t)
 {

@@ -75,10 +75,25 @@ glossary_ref_t glossary_string_hashed(glossary_strings_t *s, const void *p,
 /*
  * the reference of a string stored as it is, without looking for an equal
  * one (nor remembering it): for bytes known to be unique, so that the
- * dedup table holds only what may repeat
+ * dedup table holds only what may repeat; calls one after the other store
+ * their bytes one after the other
  */
 glossary_ref_t glossary_string_raw(glossary_strings_t *s, const void *p,
     size_t len);
+
+/*
+ * len bytes of the section left for another writer, who writes them into
+ * the file itself (at file offset base + the result, the offset in the
+ * section returned) before the section is complete; the strings stored
+ * after them follow them.  The room starts on a chunk and is rounded up to
+ * whole chunks: the other writer gives their hashes
+ * (glossary_strings_set_hashes(), after stop), zeros after its bytes.
+ */
+uint64_t glossary_strings_reserve(glossary_strings_t *s, uint64_t len);
+
+/* after stop: the hashes of n chunks from chunk first, written by another */
+void glossary_strings_set_hashes(glossary_strings_t *s, uint64_t first,
+    const uint64_t *hashes, uint64_t n);
 
 /* a text of the model: absent stays absent */
 glossary_ref_t glossary_text(glossary_strings_t *s, const glossary_text_t *t);

@@ -58,6 +58,8 @@ static const char  glossary_help[] =
 "        --autolink-accents  the automaton ignores accents: \"cafe\"\n"
 "                          matches \"café\" (glossary_autolink and\n"
 "                          --autolink); case is always ignored\n"
+"        --no-search-index no full-text search index: the search route\n"
+"                          is a prefix search over names and slugs\n"
 "  verify FILE\n"
 "        run the check nginx runs when it loads FILE, and check the\n"
 "        hash of every chunk that verify=lazy checks at first use; the\n"

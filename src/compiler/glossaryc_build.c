@@ -218,6 +218,8 @@ glossary_build_args(int argc, char **argv, glossary_build_conf_t *conf,
 
         } else if (strcmp(argv[i], "--no-gzip") == 0) {
             conf->no_gzip = 1;
+        } else if (strcmp(argv[i], "--no-search-index") == 0) {
+            conf->no_fts = 1;
 
         } else if ((k = glossary_site_option(&conf->site, argv[i],
                                              argv[i + 1])) != 0)

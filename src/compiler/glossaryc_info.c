@@ -10,6 +10,7 @@
 
 #include <yajl/yajl_gen.h>
 
+#include "glossary_fts.h"
 #include "glossaryc.h"
 
 
@@ -71,6 +72,8 @@ glossary_info_text(glossary_file_blob_t *fb)
     char                       when[32], kinds[64];
     uint32_t                   i;
     glossary_kind_sum_t        sums[GLOSSARY_DOC_KINDS + 1];
+    uint64_t                   text;
+    glossary_fts_t             fts;
     const glossary_header_t   *h;
     const glossary_section_t  *s;
     const glossary_autolink_t *al;
@@ -135,6 +138,19 @@ glossary_info_text(glossary_file_blob_t *fb)
                ? ", accents folded" : "");
     }
 
+    if (glossary_blob_fts(&fb->blob, &fts) == GLOSSARY_OK) {
+        text = fts.header->text_bytes;
+        printf("search index:  %llu bytes, %.3f of the %llu bytes of "
+               "searchable text; the texts %llu bytes in STRINGS\n",
+               (unsigned long long) fb->blob.fts_size
+               + sizeof(glossary_fts_section_t),
+               text ? (double) (fb->blob.fts_size
+                                + sizeof(glossary_fts_section_t)) / text
+                    : 0.0,
+               (unsigned long long) text,
+               (unsigned long long) fb->blob.fts_text.len);
+    }
+
     printf("sections:      %u\n", (unsigned) h->section_count);
     printf("  %-3s %-12s %12s %12s\n", "id", "name", "offset", "size");
 
@@ -158,8 +174,10 @@ glossary_info_json(glossary_file_blob_t *fb)
     char                       when[32], version[16], checksum[32];
     size_t                     len;
     uint32_t                   i;
+    uint64_t                   index, text;
     yajl_gen                   g;
     glossary_kind_sum_t        sums[GLOSSARY_DOC_KINDS + 1];
+    glossary_fts_t             fts;
     const unsigned char       *out;
     const glossary_header_t   *h;
     const glossary_section_t  *s;
@@ -171,6 +189,15 @@ glossary_info_json(glossary_file_blob_t *fb)
     snprintf(version, sizeof(version), "%u.%u", (unsigned) h->version_major,
              (unsigned) h->version_minor);
     snprintf(checksum, sizeof(checksum), "xxh3:%s", fb->blob.build_id);
+
+    /* the search index: 0 when the blob has none */
+    index = 0;
+    text = 0;
+
+    if (glossary_blob_fts(&fb->blob, &fts) == GLOSSARY_OK) {
+        index = fb->blob.fts_size + sizeof(glossary_fts_section_t);
+        text = fts.header->text_bytes;
+    }
 
     g = yajl_gen_alloc(NULL);
     if (g == NULL) {
@@ -243,6 +270,11 @@ glossary_info_json(glossary_file_blob_t *fb)
                                                  ->pattern_count : -1)
           || glossary_gen_kv_int(g, "autolink_bytes",
                                  (long long) fb->blob.autolink.size)
+          || glossary_gen_kv_int(g, "search_index_bytes",
+                                 (long long) index)
+          || glossary_gen_kv_int(g, "search_text_bytes", (long long) text)
+          || glossary_gen_kv_int(g, "search_stored_text_bytes",
+                                 (long long) fb->blob.fts_text.len)
           || glossary_gen_str(g, "sections")
           || yajl_gen_array_open(g) != yajl_gen_status_ok;
 

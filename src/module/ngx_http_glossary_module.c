@@ -453,6 +453,28 @@ ngx_http_glossary_load(ngx_conf_t *cf, ngx_str_t *path, ngx_int_t map,
         glossary_lazy_init(&data->lazy, &data->blob, p);
     }
 
+    /*
+     * the search index: the engine's scratch, a few hundred KB, and the
+     * bits of the lists checked lazily, both written by each worker only
+     */
+    if (glossary_blob_fts(&data->blob, &data->fts) == GLOSSARY_OK) {
+        if (data->fts.lazy) {
+            p = ngx_pcalloc(cf->pool, glossary_fts_lazy_size(&data->fts));
+            if (p == NULL) {
+                return NULL;
+            }
+
+            glossary_fts_lazy_init(&data->fts, &data->fts_lazy, p);
+        }
+
+        data->fts_scratch_size = glossary_fts_scratch_size(&data->fts);
+        data->fts_scratch = ngx_pmemalign(cf->pool, data->fts_scratch_size,
+                                          64);
+        if (data->fts_scratch == NULL) {
+            return NULL;
+        }
+    }
+
     data->build_id.len = sizeof(data->blob.build_id) - 1;
     data->build_id.data = (u_char *) data->blob.build_id;
 

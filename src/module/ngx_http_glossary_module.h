@@ -15,6 +15,7 @@
 #include <ngx_http.h>
 
 #include "glossary_blob.h"
+#include "glossary_fts.h"
 #include "glossary_route.h"
 
 
@@ -29,6 +30,14 @@ typedef struct {
     time_t                      loaded;
     /* verify=lazy: what this process has verified (copy-on-write pages) */
     glossary_lazy_t             lazy;
+    /*
+     * the search index (fts.base NULL without one), the engine's scratch
+     * and, lazily, the lists checked: per process, as lazy is
+     */
+    glossary_fts_t              fts;
+    glossary_fts_lazy_t         fts_lazy;
+    void                       *fts_scratch;
+    size_t                      fts_scratch_size;
     unsigned                    mmap:1;          /* file mapping, no copy */
     unsigned                    verify_lazy:1;   /* as configured */
 } ngx_http_glossary_data_t;

@@ -44,10 +44,13 @@ ngx_http_glossary_status_handler(ngx_http_request_t *r)
                        "\"mode\":\"copy\",\"verify\":\"full\",\"chunks\":,"
                        "\"chunks_verified\":,\"chunks_corrupt\":,"
                        "\"build_time\":\"\",\"build_time_epoch\":,"
+                       "\"search_index_bytes\":,\"search_lists\":,"
+                       "\"search_lists_verified\":,"
+                       "\"search_lists_corrupt\":,"
                        "\"loaded\":\"\",\"loaded_epoch\":},")
                 + d[i]->path.len
                 + ngx_escape_json(NULL, d[i]->path.data, d[i]->path.len)
-                + 16 + 18 + 2 * NGX_INT_T_LEN + 8 * NGX_INT64_LEN
+                + 16 + 18 + 2 * NGX_INT_T_LEN + 12 * NGX_INT64_LEN
                 + 2 * sizeof("1970-01-01T00:00:00Z");
     }
 
@@ -108,6 +111,22 @@ ngx_http_glossary_status_handler(ngx_http_request_t *r)
                         d[i]->blob.lazy ? d[i]->lazy.ok
                                         : d[i]->blob.chunk_count,
                         d[i]->lazy.corrupt);
+
+        /*
+         * the search index, and its posting lists this worker has checked
+         * (verify=full: every one at load; lazily, those queries read)
+         */
+        p = ngx_sprintf(p, "\"search_index_bytes\":%uL,\"search_lists\":%uD,"
+                        "\"search_lists_verified\":%uL,"
+                        "\"search_lists_corrupt\":%uL,",
+                        d[i]->fts.base ? d[i]->blob.fts_size
+                                         + sizeof(glossary_fts_section_t)
+                                       : (uint64_t) 0,
+                        d[i]->fts.list_count,
+                        d[i]->fts.lazy ? d[i]->fts_lazy.verified
+                                         - d[i]->fts_lazy.corrupt
+                                       : (uint64_t) d[i]->fts.list_count,
+                        d[i]->fts_lazy.corrupt);
 
         ngx_gmtime(d[i]->loaded, &tm);
 

@@ -4,7 +4,8 @@
  * sections CATEGORIES, SEARCH_TERMS, SEARCH_WORDS, SEARCH_PAGE], [AUTOLINK,
  * 1.3], and
  * STRINGS last, so that every record can be written in one pass while the
- * string pool grows; [CHUNKS, 1.2] after STRINGS, as glossaryc puts it.
+ * string pool grows; [CHUNKS, 1.2] after STRINGS, as glossaryc puts it;
+ * [FTS, 1.3] last, its texts at the end of STRINGS.
  */
 
 #include <stddef.h>
@@ -14,6 +15,7 @@
 
 #include <xxhash.h>
 
+#include "glossary_fts.h"
 #include "make_blob.h"
 
 
@@ -49,7 +51,7 @@ static const mb_related_t  mb_default_related[] = {
 
 const mb_model_t  mb_default_model = {
     mb_default_terms, 3, mb_default_related, 3, 0, 0, 0, 0, 0, 0,
-    NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0
+    NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, 0
 };
 
 uint16_t  mb_default_major = GLOSSARY_VERSION_MAJOR;
@@ -347,6 +349,627 @@ mb_autolink_image(unsigned char *dst, uint32_t term_count)
 }
 
 
+/* ---- the FTS section (1.3), written by hand from glossary_fts.h -------- */
+
+/*
+ * Words are folded here as simply as the tests need: ASCII letters and
+ * digits in lower case, the Latin-1 letters of two UTF-8 bytes (U+00C0 to
+ * U+00FF) as their base letter, anything else a separator.  Every word is
+ * its own stem: a key's surface and stem lists are the same list.
+ */
+
+#define MB_FTS_KEYS    512
+#define MB_FTS_WORD    32
+#define MB_FTS_POS     64       /* word positions per document */
+
+
+typedef struct {
+    unsigned char   p[MB_FTS_WORD];
+    uint32_t        len;
+} mb_word_t;
+
+typedef struct {
+    uint32_t        nwords;
+    mb_word_t       word[MB_FTS_POS];
+    uint32_t        from[MB_FTS_POS];       /* byte offset in the text */
+    uint32_t        pos[GLOSSARY_FTS_FIELDS];
+    uint32_t        text_end[GLOSSARY_FTS_FIELDS];
+    uint64_t        text_off;
+    uint32_t        category;
+} mb_fts_doc_t;
+
+typedef struct {
+    unsigned char  *p;
+    size_t          len;
+    size_t          cap;
+} mb_buf_t;
+
+
+static void
+mb_put(mb_buf_t *b, const void *p, size_t len)
+{
+    if (b->len + len > b->cap) {
+        b->cap = (b->len + len) * 2 + 256;
+        b->p = realloc(b->p, b->cap);
+        if (b->p == NULL) {
+            fprintf(stderr, "make_blob: out of memory\n");
+            abort();
+        }
+    }
+
+    if (len) {
+        memcpy(b->p + b->len, p, len);
+    }
+
+    b->len += len;
+}
+
+
+static void
+mb_put_varint(mb_buf_t *b, uint32_t v)
+{
+    unsigned char  c;
+
+    do {
+        c = v & 0x7f;
+        v >>= 7;
+        c |= v ? 0x80 : 0;
+        mb_put(b, &c, 1);
+    } while (v);
+}
+
+
+static void
+mb_put_align(mb_buf_t *b)
+{
+    static const unsigned char  zero[8];
+
+    mb_put(b, zero, (8 - b->len % 8) % 8);
+}
+
+
+/* the folded letter of a character at p (its bytes in *n), 0: none */
+static unsigned char
+mb_fold_char(const unsigned char *p, const unsigned char *end, size_t *n)
+{
+    unsigned        c;
+
+    static const char  latin[] = "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
+
+    *n = 1;
+
+    if ((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= '0' && p[0] <= '9')) {
+        return p[0];
+    }
+
+    if (p[0] >= 'A' && p[0] <= 'Z') {
+        return p[0] + 32;
+    }
+
+    if (p[0] == 0xc3 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0xbf) {
+        *n = 2;
+        c = (p[1] - 0x80) % 32;
+        return latin[c] == '/' ? 0 : (unsigned char) latin[c];
+    }
+
+    return 0;
+}
+
+
+/* the words of text [from, to) appended to the document */
+static void
+mb_fts_words(mb_fts_doc_t *d, const unsigned char *text, size_t from,
+    size_t to)
+{
+    size_t          i, n;
+    unsigned char   c;
+    mb_word_t      *w;
+
+    w = NULL;
+
+    for (i = from; i < to; i += n) {
+        c = mb_fold_char(text + i, text + to, &n);
+
+        if (c == 0) {
+            w = NULL;
+            continue;
+        }
+
+        if (w == NULL) {
+            if (d->nwords == MB_FTS_POS) {
+                fprintf(stderr, "make_blob: too many words\n");
+                abort();
+            }
+
+            w = &d->word[d->nwords];
+            d->from[d->nwords] = (uint32_t) i;
+            d->nwords++;
+            w->len = 0;
+        }
+
+        if (w->len < MB_FTS_WORD) {
+            w->p[w->len++] = c;
+        }
+    }
+}
+
+
+static int
+mb_word_cmp(const mb_word_t *a, const mb_word_t *b)
+{
+    int  c;
+
+    c = memcmp(a->p, b->p, a->len < b->len ? a->len : b->len);
+
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+
+static int
+mb_word_qcmp(const void *a, const void *b)
+{
+    return mb_word_cmp(a, b);
+}
+
+
+/* WALK's order: by length, then bytewise */
+static int
+mb_walk_qcmp(const void *a, const void *b)
+{
+    const mb_word_t  *x, *y;
+
+    x = a;
+    y = b;
+
+    if (x->len != y->len) {
+        return x->len < y->len ? -1 : 1;
+    }
+
+    return memcmp(x->p, y->p, x->len);
+}
+
+
+static int
+mb_name_qcmp(const void *a, const void *b)
+{
+    const glossary_fts_name_t  *x, *y;
+
+    x = a;
+    y = b;
+
+    if (x->hash != y->hash) {
+        return x->hash < y->hash ? -1 : 1;
+    }
+
+    if (x->kind != y->kind) {
+        return x->kind < y->kind ? -1 : 1;
+    }
+
+    return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+
+static uint32_t
+mb_key_index(const mb_word_t *keys, uint32_t n, const mb_word_t *w)
+{
+    uint32_t  i;
+
+    for (i = 0; i < n; i++) {
+        if (mb_word_cmp(&keys[i], w) == 0) {
+            return i;
+        }
+    }
+
+    return UINT32_MAX;
+}
+
+
+/* a dictionary (DICT: two lists a key; WALK: one), front-coded by 16 */
+static void
+mb_fts_dict(mb_buf_t *index, mb_buf_t *data, const mb_word_t *keys,
+    uint32_t n, const uint32_t *lists, int walk)
+{
+    uint32_t  i, shared, off;
+
+    for (i = 0; i < n; i++) {
+        shared = 0;
+
+        if (i % GLOSSARY_FTS_DICT_BLOCK == 0) {
+            off = (uint32_t) data->len;
+            mb_put(index, &off, 4);
+
+        } else {
+            while (shared < keys[i].len && shared < keys[i - 1].len
+                   && keys[i].p[shared] == keys[i - 1].p[shared])
+            {
+                shared++;
+            }
+        }
+
+        mb_put_varint(data, shared);
+        mb_put_varint(data, keys[i].len - shared);
+        mb_put(data, keys[i].p + shared, keys[i].len - shared);
+
+        if (walk) {
+            mb_put_varint(data, lists[i]);
+
+        } else {
+            mb_put_varint(data, lists[i] + 1);
+            mb_put_varint(data, lists[i] + 1);
+        }
+    }
+}
+
+
+/*
+ * The image of the model's terms, their texts appended to the pool (the
+ * blob's STRINGS) one after the other; *text gets their reference.
+ */
+static void
+mb_fts_build(const mb_model_t *m, mb_pool_t *pool, mb_buf_t *img,
+    glossary_ref_t *text)
+{
+    size_t                 len, start;
+    uint32_t               i, k, j, f, d, nkeys, nwalk, layer, nb, c, w;
+    uint32_t               gap, prev, cp, np, pos[MB_FTS_POS];
+    uint32_t               lists[MB_FTS_KEYS], walk_lists[MB_FTS_KEYS];
+    uint32_t               shorter[GLOSSARY_FTS_MAX_WORD + 2];
+    uint32_t               docs[GLOSSARY_FTS_BLOCK], nposts, width, bit;
+    uint64_t               text_bytes, packed, cps;
+    uint8_t                imp[GLOSSARY_FTS_BLOCK], mask[GLOSSARY_FTS_BLOCK];
+    uint8_t                fields[2], maxs[2];
+    unsigned char          byte;
+    mb_buf_t               tx, part[GLOSSARY_FTS_PARTS];
+    mb_word_t             *keys, *walk, name;
+    mb_fts_doc_t          *fd;
+    glossary_fts_doc_t     rec;
+    glossary_fts_list_t    list;
+    glossary_fts_skip_t    skip;
+    glossary_fts_name_t    ne[2];
+    glossary_fts_part_t    table[GLOSSARY_FTS_PARTS];
+    glossary_fts_header_t  h;
+    const char            *field[GLOSSARY_FTS_FIELDS];
+
+    memset(&tx, 0, sizeof(tx));
+    memset(part, 0, sizeof(part));
+    memset(lists, 0, sizeof(lists));
+    fd = mb_alloc((size_t) (m->nterms + 1) * sizeof(mb_fts_doc_t));
+    keys = mb_alloc(MB_FTS_KEYS * sizeof(mb_word_t));
+    walk = mb_alloc(MB_FTS_KEYS * sizeof(mb_word_t));
+    text_bytes = 0;
+    nkeys = 0;
+
+    /* the texts: name, aliases (none), slug, definition, FAQ, explanation */
+
+    for (i = 0; i < m->nterms; i++) {
+        field[0] = m->terms[i].term;
+        field[1] = "";
+        field[2] = m->terms[i].slug;
+        field[3] = m->terms[i].definition ? m->terms[i].definition : "";
+        field[4] = "";
+        field[5] = "";
+
+        fd[i].text_off = tx.len;
+        fd[i].category = GLOSSARY_FTS_NO_CATEGORY;
+        start = tx.len;
+
+        for (k = 0; m->terms[i].category != NULL && k < m->ncategories; k++) {
+            if (strcmp(m->categories[k].name, m->terms[i].category) == 0) {
+                fd[i].category = k;
+            }
+        }
+
+        for (f = 0; f < GLOSSARY_FTS_FIELDS; f++) {
+            if (f) {
+                mb_put(&tx, "\n", 1);
+            }
+
+            fd[i].pos[f] = fd[i].nwords;
+            len = strlen(field[f]);
+            mb_put(&tx, field[f], len);
+            text_bytes += len;
+            fd[i].text_end[f] = (uint32_t) (tx.len - start);
+            mb_fts_words(&fd[i], tx.p + start, fd[i].text_end[f] - len,
+                         fd[i].text_end[f]);
+        }
+
+        for (k = 0; k < fd[i].nwords; k++) {
+            if (mb_key_index(keys, nkeys, &fd[i].word[k]) == UINT32_MAX) {
+                if (nkeys == MB_FTS_KEYS) {
+                    fprintf(stderr, "make_blob: too many words\n");
+                    abort();
+                }
+
+                keys[nkeys++] = fd[i].word[k];
+            }
+        }
+    }
+
+    *text = mb_pool_add(pool, tx.p, tx.len);
+
+    qsort(keys, nkeys, sizeof(mb_word_t), mb_word_qcmp);
+
+    /* a list per key, in key order: layer 0 (name, slug), then layer 1 */
+
+    for (k = 0; k < nkeys; k++) {
+        memset(&list, 0, sizeof(list));
+        list.skip_first = (uint32_t) (part[GLOSSARY_FTS_PART_SKIPS].len
+                                      / sizeof(glossary_fts_skip_t));
+        lists[k] = k;
+
+        for (layer = 0; layer < 2; layer++) {
+            nposts = 0;
+            fields[layer] = 0;
+            maxs[layer] = 0;
+
+            for (d = 0; d < m->nterms; d++) {
+                np = 0;
+                mask[nposts] = 0;
+
+                for (j = 0; j < fd[d].nwords; j++) {
+                    if (mb_word_cmp(&fd[d].word[j], &keys[k]) != 0) {
+                        continue;
+                    }
+
+                    pos[np++] = j;
+
+                    for (f = GLOSSARY_FTS_FIELDS - 1; j < fd[d].pos[f]; f--) {
+                        /* void */
+                    }
+
+                    mask[nposts] |= (uint8_t) (1u << f);
+                }
+
+                if (np == 0 || (pos[0] < fd[d].pos[GLOSSARY_FTS_FIELD_SHORT])
+                               != (layer == 0))
+                {
+                    continue;
+                }
+
+                if (nposts == GLOSSARY_FTS_BLOCK) {
+                    fprintf(stderr, "make_blob: more than a block\n");
+                    abort();
+                }
+
+                /* the positions: a count, the first, the gaps less 1 */
+                if (nposts == 0) {
+                    skip.pos_off = part[GLOSSARY_FTS_PART_POSITIONS].len;
+                }
+
+                mb_put_varint(&part[GLOSSARY_FTS_PART_POSITIONS], np);
+
+                for (j = 0; j < np; j++) {
+                    mb_put_varint(&part[GLOSSARY_FTS_PART_POSITIONS],
+                                  j ? pos[j] - pos[j - 1] - 1 : pos[0]);
+                }
+
+                docs[nposts] = d;
+                imp[nposts] = layer ? 100 : 200;
+                fields[layer] |= mask[nposts];
+                nposts++;
+            }
+
+            if (nposts == 0) {
+                continue;
+            }
+
+            /* the block: a width, the gaps, 3 zeros, impacts, masks */
+
+            width = 0;
+            prev = UINT32_MAX;
+
+            for (j = 0; j < nposts; j++) {
+                gap = docs[j] - prev - 1;
+                prev = docs[j];
+
+                while (width < 24 && (gap >> width) != 0) {
+                    width++;
+                }
+            }
+
+            skip.last_doc = docs[nposts - 1];
+            skip.count = (uint8_t) nposts;
+            skip.max = imp[0];
+            skip.reserved[0] = 0;
+            skip.reserved[1] = 0;
+            skip.post_off = part[GLOSSARY_FTS_PART_POSTINGS].len;
+
+            byte = (unsigned char) width;
+            mb_put(&part[GLOSSARY_FTS_PART_POSTINGS], &byte, 1);
+
+            packed = ((uint64_t) nposts * width + 7) / 8;
+            prev = UINT32_MAX;
+            bit = 0;
+
+            for (j = 0; j < packed; j++) {
+                byte = 0;
+                mb_put(&part[GLOSSARY_FTS_PART_POSTINGS], &byte, 1);
+            }
+
+            for (j = 0; j < nposts; j++) {
+                gap = docs[j] - prev - 1;
+                prev = docs[j];
+
+                for (c = 0; c < width; c++, bit++) {
+                    if (gap & (1u << c)) {
+                        part[GLOSSARY_FTS_PART_POSTINGS].p
+                            [skip.post_off + 1 + bit / 8] |=
+                            (unsigned char) (1u << (bit % 8));
+                    }
+                }
+            }
+
+            byte = 0;
+
+            for (j = 0; j < 3; j++) {
+                mb_put(&part[GLOSSARY_FTS_PART_POSTINGS], &byte, 1);
+            }
+
+            mb_put(&part[GLOSSARY_FTS_PART_POSTINGS], imp, nposts);
+            mb_put(&part[GLOSSARY_FTS_PART_POSTINGS], mask, nposts);
+            mb_put(&part[GLOSSARY_FTS_PART_SKIPS], &skip, sizeof(skip));
+
+            maxs[layer] = imp[0];
+
+            if (layer == 0) {
+                list.count0 = nposts;
+                list.blocks0 = 1;
+
+            } else {
+                list.blocks1 = 1;
+            }
+
+            list.df += nposts;
+        }
+
+        list.max0 = maxs[0];
+        list.max1 = maxs[1];
+        list.fields0 = fields[0];
+        list.fields1 = fields[1];
+        mb_put(&part[GLOSSARY_FTS_PART_LISTS], &list, sizeof(list));
+    }
+
+    /* the dictionary, then the words without a digit by length */
+
+    mb_fts_dict(&part[GLOSSARY_FTS_PART_DICT_INDEX],
+                &part[GLOSSARY_FTS_PART_DICT], keys, nkeys, lists, 0);
+
+    nwalk = 0;
+
+    for (k = 0; k < nkeys; k++) {
+        for (j = 0; j < keys[k].len; j++) {
+            if (keys[k].p[j] >= '0' && keys[k].p[j] <= '9') {
+                break;
+            }
+        }
+
+        if (j == keys[k].len) {
+            walk[nwalk++] = keys[k];
+        }
+    }
+
+    qsort(walk, nwalk, sizeof(mb_word_t), mb_walk_qcmp);
+
+    for (k = 0; k < nwalk; k++) {
+        walk_lists[k] = mb_key_index(keys, nkeys, &walk[k]);
+    }
+
+    mb_fts_dict(&part[GLOSSARY_FTS_PART_WALK_INDEX],
+                &part[GLOSSARY_FTS_PART_WALK], walk, nwalk, walk_lists, 1);
+
+    for (k = 0; k <= GLOSSARY_FTS_MAX_WORD + 1; k++) {
+        shorter[k] = 0;
+
+        for (j = 0; j < nwalk; j++) {
+            shorter[k] += walk[j].len < k;
+        }
+    }
+
+    mb_put(&part[GLOSSARY_FTS_PART_WALK_LENGTHS], shorter, sizeof(shorter));
+
+    /* DOCS and CHECKPOINTS (the byte of every 32nd word) */
+
+    cps = 0;
+
+    for (i = 0; i < m->nterms; i++) {
+        memset(&rec, 0, sizeof(rec));
+        rec.category = fd[i].category;
+        rec.words = fd[i].nwords;
+        rec.cp_first = (uint32_t) cps;
+        rec.text_off = fd[i].text_off;
+        memcpy(rec.pos, fd[i].pos, sizeof(rec.pos));
+        memcpy(rec.text_end, fd[i].text_end, sizeof(rec.text_end));
+        mb_put(&part[GLOSSARY_FTS_PART_DOCS], &rec, sizeof(rec));
+
+        for (k = 0; k < fd[i].nwords; k += GLOSSARY_FTS_CHECKPOINT) {
+            cp = fd[i].from[k];
+            mb_put(&part[GLOSSARY_FTS_PART_CHECKPOINTS], &cp, 4);
+            cps++;
+        }
+    }
+
+    /* NAMES: the folded name and slug, their words joined by spaces */
+
+    for (i = 0; i < m->nterms; i++) {
+        for (k = 0; k < 2; k++) {
+            f = k ? GLOSSARY_FTS_FIELD_SLUG : GLOSSARY_FTS_FIELD_NAME;
+            name.len = 0;
+
+            for (j = fd[i].pos[f]; j < fd[i].pos[f + 1]; j++) {
+                w = fd[i].word[j].len;
+
+                if (name.len + w + 1 > sizeof(name.p)) {
+                    break;
+                }
+
+                if (name.len) {
+                    name.p[name.len++] = ' ';
+                }
+
+                memcpy(name.p + name.len, fd[i].word[j].p, w);
+                name.len += w;
+            }
+
+            ne[k].hash = XXH3_64bits(name.p, name.len);
+            ne[k].doc = i;
+            ne[k].kind = k ? GLOSSARY_FTS_NAME_SLUG : GLOSSARY_FTS_NAME_NAME;
+        }
+
+        mb_put(&part[GLOSSARY_FTS_PART_NAMES], ne, sizeof(ne));
+    }
+
+    nb = (uint32_t) (part[GLOSSARY_FTS_PART_NAMES].len
+                     / sizeof(glossary_fts_name_t));
+    qsort(part[GLOSSARY_FTS_PART_NAMES].p, nb, sizeof(glossary_fts_name_t),
+          mb_name_qcmp);
+
+    /* IMPACTS: code i scores 1024 i; no PREFIXES, no PREFIX_DOCS */
+
+    for (k = 0; k < 256; k++) {
+        w = k << 10;
+        mb_put(&part[GLOSSARY_FTS_PART_IMPACTS], &w, 4);
+    }
+
+    /* the header, the part table, the parts each 8-byte aligned */
+
+    memset(&h, 0, sizeof(h));
+    memset(table, 0, sizeof(table));
+    mb_put(img, &h, sizeof(h));
+    mb_put(img, table, sizeof(table));
+
+    for (k = 0; k < GLOSSARY_FTS_PARTS; k++) {
+        mb_put_align(img);
+        table[k].offset = img->len;
+        table[k].size = part[k].len;
+        mb_put(img, part[k].p, part[k].len);
+        free(part[k].p);
+    }
+
+    mb_put_align(img);
+
+    memcpy(h.magic, GLOSSARY_FTS_MAGIC, 8);
+    h.version_major = GLOSSARY_FTS_VERSION_MAJOR;
+    h.version_minor = GLOSSARY_FTS_VERSION_MINOR;
+    h.header_size = GLOSSARY_FTS_HEADER_SIZE;
+    h.image_size = img->len;
+    h.doc_count = m->nterms;
+    h.list_count = nkeys;
+    h.key_count = nkeys;
+    h.prefix_count = 0;
+    h.part_count = GLOSSARY_FTS_PARTS;
+    h.text_bytes = text_bytes;
+    h.walk_count = nwalk;
+
+    memcpy(img->p, &h, sizeof(h));
+    memcpy(img->p + sizeof(h), table, sizeof(table));
+
+    free(tx.p);
+    free(fd);
+    free(keys);
+    free(walk);
+}
+
+
 mb_blob_t
 mb_build(const mb_model_t *m)
 {
@@ -370,6 +993,9 @@ mb_build(const mb_model_t *m)
     const mb_search_t    *ms;
     uint32_t             *buckets;
     int                   present[MB_SLOTS];
+    mb_buf_t              fts_img;
+    glossary_ref_t        fts_text;
+    glossary_fts_section_t  *fs;
 
     static const uint32_t  order[] = {
         GLOSSARY_SECTION_TERMS, GLOSSARY_SECTION_RELATED,
@@ -417,6 +1043,7 @@ mb_build(const mb_model_t *m)
     present[GLOSSARY_SECTION_SEARCH_PAGE] = (m->segments != NULL);
     present[GLOSSARY_SECTION_CHUNKS] = (m->chunk_shift != 0);
     present[GLOSSARY_SECTION_AUTOLINK] = (m->autolink != 0);
+    present[GLOSSARY_SECTION_FTS] = (m->fts != 0);
 
     /* 1.2: the documents after every string, as glossaryc writes them */
     late = (m->chunk_shift != 0);
@@ -564,11 +1191,25 @@ mb_build(const mb_model_t *m)
         }
     }
 
-    /* CHUNKS follows STRINGS: its size is known only now */
+    /* 1.3: the search index's texts last in STRINGS */
+    memset(&fts_img, 0, sizeof(fts_img));
+    memset(&fts_text, 0, sizeof(fts_text));
+
+    if (m->fts) {
+        mb_fts_build(m, &pool, &fts_img, &fts_text);
+    }
+
+    /* CHUNKS follows STRINGS: its size is known only now; FTS after it */
     nchunks = mb_chunk_count(pool.len, m->chunk_shift);
     sec_off[GLOSSARY_SECTION_CHUNKS] = mb_align(pool.base + pool.len);
     sec_size[GLOSSARY_SECTION_CHUNKS] = sizeof(glossary_chunks_t)
                                         + nchunks * sizeof(uint64_t);
+    sec_off[GLOSSARY_SECTION_FTS] = mb_align(
+        present[GLOSSARY_SECTION_CHUNKS]
+        ? sec_off[GLOSSARY_SECTION_CHUNKS] + sec_size[GLOSSARY_SECTION_CHUNKS]
+        : pool.base + pool.len);
+    sec_size[GLOSSARY_SECTION_FTS] = sizeof(glossary_fts_section_t)
+                                     + fts_img.len;
 
     hash = (glossary_hash_t *) (p + sec_off[GLOSSARY_SECTION_HASH]);
     hash->bucket_count = bc;
@@ -613,13 +1254,22 @@ mb_build(const mb_model_t *m)
         s->id = GLOSSARY_SECTION_CHUNKS;
         s->offset = sec_off[GLOSSARY_SECTION_CHUNKS];
         s->size = sec_size[GLOSSARY_SECTION_CHUNKS];
+        s++;
+    }
+
+    if (present[GLOSSARY_SECTION_FTS]) {
+        s->id = GLOSSARY_SECTION_FTS;
+        s->offset = sec_off[GLOSSARY_SECTION_FTS];
+        s->size = sec_size[GLOSSARY_SECTION_FTS];
     }
 
     if (m->extra_section) {
         memset(p + sec_off[MB_EXTRA_SLOT], 0xa5, MB_EXTRA_SIZE);
     }
 
-    blob.n = present[GLOSSARY_SECTION_CHUNKS]
+    blob.n = present[GLOSSARY_SECTION_FTS]
+             ? sec_off[GLOSSARY_SECTION_FTS] + sec_size[GLOSSARY_SECTION_FTS]
+             : present[GLOSSARY_SECTION_CHUNKS]
              ? sec_off[GLOSSARY_SECTION_CHUNKS]
                + sec_size[GLOSSARY_SECTION_CHUNKS]
              : pool.base + pool.len;
@@ -627,6 +1277,13 @@ mb_build(const mb_model_t *m)
     memcpy(blob.p, p, pool.base);
     if (pool.len) {
         memcpy(blob.p + pool.base, pool.p, pool.len);
+    }
+
+    if (present[GLOSSARY_SECTION_FTS]) {
+        fs = (glossary_fts_section_t *) (blob.p + sec_off[GLOSSARY_SECTION_FTS]);
+        fs->text = fts_text;
+        memcpy(fs + 1, fts_img.p, fts_img.len);
+        free(fts_img.p);
     }
 
     if (present[GLOSSARY_SECTION_CHUNKS]) {
@@ -813,6 +1470,36 @@ mb_find_section(mb_blob_t *b, uint32_t id)
     }
 
     return NULL;
+}
+
+
+glossary_fts_section_t *
+mb_fts_section(mb_blob_t *b)
+{
+    return mb_section_data(b, GLOSSARY_SECTION_FTS);
+}
+
+
+unsigned char *
+mb_fts_image(mb_blob_t *b)
+{
+    return (unsigned char *) (mb_fts_section(b) + 1);
+}
+
+
+void *
+mb_fts_part(mb_blob_t *b, uint32_t part, uint64_t *size)
+{
+    glossary_fts_part_t  *t;
+
+    t = (glossary_fts_part_t *) (mb_fts_image(b) + GLOSSARY_FTS_HEADER_SIZE)
+        + part;
+
+    if (size != NULL) {
+        *size = t->size;
+    }
+
+    return mb_fts_image(b) + t->offset;
 }
 
 

@@ -99,6 +99,14 @@ typedef struct {
      * written by hand (mb_autolink_image()): "ab" links term 0
      */
     int                  autolink;
+    /*
+     * 1.3 and 2.0: with fts not 0, an FTS section (the search index, written here
+     * by hand from glossary_fts.h) after CHUNKS, or after STRINGS without
+     * them; its texts last in STRINGS.  A document's fields: the term's
+     * name, its slug and its definition; its category the index of the
+     * category of that name in categories.
+     */
+    int                  fts;
 } mb_model_t;
 
 
@@ -158,6 +166,14 @@ uint64_t mb_index_checksum(const unsigned char *p, size_t n,
 
 /* NULL when the blob has no section of that id */
 glossary_section_t *mb_find_section(mb_blob_t *b, uint32_t id);
+
+/*
+ * The FTS image of a blob built with fts (the section must exist) and its
+ * parts, to break; mb_seal() re-seals after an edit
+ */
+unsigned char *mb_fts_image(mb_blob_t *b);
+glossary_fts_section_t *mb_fts_section(mb_blob_t *b);
+void *mb_fts_part(mb_blob_t *b, uint32_t part, uint64_t *size);
 
 /* the CHUNKS header and its hashes (the section must exist) */
 glossary_chunks_t *mb_chunks(mb_blob_t *b);

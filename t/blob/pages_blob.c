@@ -10,6 +10,12 @@
  *     many        60 terms "Term 01" ... "Term 60", for search limits
  *     bare        1.1 document kinds, but none of the 1.1 sections
  *     v1          the reader tests' default model: a 1.0 blob
+ *     fts         pages in format 1.3: with chunks and a search index
+ *                 (make_blob's own, written by hand)
+ *     fts-corrupt the same, the first posting list's block broken (a
+ *                 document past the count), sealed again: verify=full
+ *                 refuses it, verify=lazy at the first search that reads
+ *                 it ("attention", the first word)
  *
  * Bodies are make_blob's: a term document is {"slug":"...","kind":N}, a
  * category's {"category":"...","kind":"json"|"html"}, so a test sees which
@@ -20,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "glossary_fts.h"
 #include "make_blob.h"
 
 
@@ -134,14 +141,15 @@ pb_many(void)
 int
 main(int argc, char **argv)
 {
-    FILE        *f;
-    uint32_t     i;
-    mb_blob_t    b;
-    mb_model_t   m;
+    FILE           *f;
+    uint32_t        i;
+    mb_blob_t       b;
+    mb_model_t      m;
+    unsigned char  *p;
 
     if (argc != 3) {
-        fprintf(stderr, "usage: pages_blob pages|nositemap|many|bare|v1 "
-                "OUT\n");
+        fprintf(stderr, "usage: pages_blob pages|nositemap|many|bare|v1|"
+                "fts|fts-corrupt OUT\n");
         return 2;
     }
 
@@ -189,6 +197,22 @@ main(int argc, char **argv)
 
     } else if (strcmp(argv[1], "v1") == 0) {
         b = mb_build_default();
+
+    } else if (strcmp(argv[1], "fts") == 0
+               || strcmp(argv[1], "fts-corrupt") == 0)
+    {
+        m.version_minor = 3;
+        m.chunk_shift = 12;
+        m.fts = 1;
+        b = mb_build(&m);
+
+        if (argv[1][3] == '-') {
+            /* the first block's width and first gap: document 200 */
+            p = mb_fts_part(&b, GLOSSARY_FTS_PART_POSTINGS, NULL);
+            p[0] = 8;
+            p[1] = 200;
+            mb_seal(&b);
+        }
 
     } else {
         fprintf(stderr, "pages_blob: unknown model \"%s\"\n", argv[1]);

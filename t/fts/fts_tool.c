@@ -7,9 +7,10 @@
  *   fts_tool query  [-c CAT] [-l N] [-s] INPUT|IMAGE QUERY...
  *   fts_tool batch  [-l N] INPUT|IMAGE < QUERIES   one line out per query:
  *                  the hits' slugs, tab-separated
- *   fts_tool time   [-r RUNS] [-l N] INPUT|IMAGE < QUERIES
+ *   fts_tool time   [-r RUNS] [-l N] [-s] INPUT|IMAGE < QUERIES
  *                  engine time per query: p50, p99, max (microseconds),
- *                  median of RUNS passes over the queries
+ *                  median of RUNS passes over the queries (-s: with
+ *                  every hit's snippet, as the search route writes them)
  *   fts_tool dump   INPUT...                    the documents as JSON Lines
  *                  (slug, name, short, faq, explanation, category)
  *
@@ -323,6 +324,18 @@ ft_open(ft_t *t, const char *path, int verbose)
 
     if (verbose) {
         printf("open_cpu_seconds %.3f\n", ft_cpu() - t0);
+
+        /* what verify=lazy checks at load: all but the lists' blocks */
+        t0 = ft_cpu();
+        rc = glossary_fts_open_flags(&t->fts, t->image, t->size, NULL, 0,
+                                     GLOSSARY_FTS_OPEN_LAZY);
+        printf("open_lazy_cpu_seconds %.3f\n", ft_cpu() - t0);
+
+        if (rc != GLOSSARY_OK
+            || glossary_fts_open(&t->fts, t->image, t->size) != GLOSSARY_OK)
+        {
+            return -1;
+        }
     }
 
     t->scratch_size = glossary_fts_scratch_size(&t->fts);
@@ -372,7 +385,7 @@ ft_query(ft_t *t, const char *text, uint32_t category, uint32_t limit,
     uint32_t                i;
     glossary_fts_query_t    q;
     glossary_fts_result_t   res;
-    glossary_fts_snippet_t  sn;
+    glossary_fts_snippet_t sn;
 
     q.text = (const unsigned char *) text;
     q.len = strlen(text);
@@ -535,22 +548,37 @@ ft_split(ft_t *t, char *line, uint32_t *category)
 }
 
 
+/* everything of a run, for the leak checkers */
+
+static void
+ft_free(ft_t *t)
+{
+    uint32_t  i;
+
+    for (i = 0; t->categories != NULL && i < t->ncategories; i++) {
+        free(t->categories[i]);
+    }
+
+    free(t->categories);
+    free(t->sorted);
+    free(t->image);
+    free(t->scratch);
+    glossary_model_free(&t->model);
+}
+
+
 int
 main(int argc, char **argv)
 {
-    int                    c, snippets, runs, r;
-    char                  *cmd, *out;
-    double                 t0, sum;
-    uint32_t               category, limit, n, i, k;
+    int                    c, snippets, runs, r, rc;
+    char                 **lines, *cmd, *out, *catarg;
+    double                *times, t0, *p50, *p99, *pmax, sum;
+    uint32_t               category, limit, n, i, k, *cats;
     FILE                  *fp;
     glossary_fts_query_t   q;
     glossary_fts_result_t  res;
-
-    /* static: what a command leaves at exit stays reachable (LeakSanitizer) */
-    static ft_t            t;
-    static char          **lines;
-    static double         *times, *p50, *p99, *pmax;
-    static uint32_t       *cats;
+    glossary_fts_snippet_t sn;
+    ft_t                   t;
 
     if (argc < 2) {
         fprintf(stderr, "usage: fts_tool build|query|batch|time ...\n");
@@ -558,6 +586,15 @@ main(int argc, char **argv)
     }
 
     memset(&t, 0, sizeof(t));
+    lines = NULL;
+    catarg = NULL;
+    cats = NULL;
+    times = NULL;
+    p50 = NULL;
+    p99 = NULL;
+    pmax = NULL;
+    n = 0;
+    rc = 0;
     cmd = argv[1];
     argc--;
     argv++;
@@ -571,8 +608,7 @@ main(int argc, char **argv)
     while ((c = getopt(argc, argv, "+c:l:so:r:")) != -1) {
         switch (c) {
         case 'c':
-            category = 0xfffffffe;
-            t.categories = (char **) optarg;
+            catarg = optarg;
             break;
         case 'l':
             limit = (uint32_t) atoi(optarg);
@@ -595,12 +631,14 @@ main(int argc, char **argv)
         if (optind >= argc
             || ft_load_model(&t, argv + optind, argc - optind) != 0)
         {
-            return 1;
+            rc = 1;
+            goto done;
         }
 
         ft_dump(&t);
 
-        return 0;
+        rc = 0;
+        goto done;
     }
 
     if (strcmp(cmd, "build") == 0) {
@@ -608,7 +646,8 @@ main(int argc, char **argv)
             || ft_load_model(&t, argv + optind, argc - optind) != 0
             || ft_build(&t, 1) != 0)
         {
-            return 1;
+            rc = 1;
+            goto done;
         }
 
         t0 = ft_cpu();
@@ -616,10 +655,17 @@ main(int argc, char **argv)
         if (glossary_fts_open(&t.fts, t.image, t.size) != GLOSSARY_OK) {
             fprintf(stderr, "fts_tool: the image does not open: %s\n",
                     t.fts.detail);
-            return 1;
+            rc = 1;
+            goto done;
         }
 
         printf("open_cpu_seconds %.3f\n", ft_cpu() - t0);
+
+        /* what verify=lazy checks at load: all but the lists' blocks */
+        t0 = ft_cpu();
+        (void) glossary_fts_open_flags(&t.fts, t.image, t.size, NULL, 0,
+                                       GLOSSARY_FTS_OPEN_LAZY);
+        printf("open_lazy_cpu_seconds %.3f\n", ft_cpu() - t0);
 
         if (out != NULL) {
             fp = fopen(out, "wb");
@@ -628,30 +674,27 @@ main(int argc, char **argv)
                 || fclose(fp) != 0)
             {
                 fprintf(stderr, "fts_tool: %s: %s\n", out, strerror(errno));
-                return 1;
+                rc = 1;
+                goto done;
             }
         }
 
-        return 0;
+        rc = 0;
+        goto done;
     }
 
     if (optind >= argc) {
-        return 2;
+        rc = 2;
+        goto done;
     }
 
-    {
-        char  *catname = category == 0xfffffffe ? (char *) t.categories
-                                                : NULL;
+    if (ft_open(&t, argv[optind], strcmp(cmd, "query") == 0) != 0) {
+        rc = 1;
+        goto done;
+    }
 
-        t.categories = NULL;
-
-        if (ft_open(&t, argv[optind], strcmp(cmd, "query") == 0) != 0) {
-            return 1;
-        }
-
-        if (catname != NULL) {
-            category = ft_category(&t, catname);
-        }
+    if (catarg != NULL) {
+        category = ft_category(&t, catarg);
     }
 
     if (strcmp(cmd, "query") == 0) {
@@ -659,7 +702,8 @@ main(int argc, char **argv)
             ft_query(&t, argv[i], category, limit, snippets);
         }
 
-        return 0;
+        rc = 0;
+        goto done;
     }
 
     lines = ft_lines(&n);
@@ -690,7 +734,8 @@ main(int argc, char **argv)
             putchar('\n');
         }
 
-        return 0;
+        rc = 0;
+        goto done;
     }
 
     if (strcmp(cmd, "time") == 0) {
@@ -712,6 +757,14 @@ main(int argc, char **argv)
                 t0 = ft_now();
                 glossary_fts_search(&t.fts, t.scratch, t.scratch_size, &q,
                                     &res);
+
+                /* -s: and every hit's snippet, as the module writes them */
+                for (k = 0; snippets && k < res.nhits; k++) {
+                    (void) glossary_fts_snippet(&t.fts, t.scratch, &res, k,
+                                                GLOSSARY_FTS_FIELD_AUTO,
+                                                &sn);
+                }
+
                 times[i] = (ft_now() - t0) * 1e6;
                 sum += times[i];
             }
@@ -733,10 +786,26 @@ main(int argc, char **argv)
                runs, n, p50[runs / 2], p50[0], p50[runs - 1], p99[runs / 2],
                p99[0], p99[runs - 1], pmax[runs / 2]);
 
-        return 0;
+        rc = 0;
+        goto done;
     }
 
     fprintf(stderr, "fts_tool: unknown command %s\n", cmd);
+    rc = 2;
 
-    return 2;
+done:
+
+    for (i = 0; lines != NULL && i < n; i++) {
+        free(lines[i]);
+    }
+
+    free(lines);
+    free(cats);
+    free(times);
+    free(p50);
+    free(p99);
+    free(pmax);
+    ft_free(&t);
+
+    return rc;
 }

@@ -199,7 +199,13 @@ typedef struct {
     glossary_fts_t          fts;
     unsigned char          *scratch;    /* + TF_GUARD guard bytes */
     size_t                  scratch_size;
+    glossary_fts_lazy_t     lz;
+    void                   *lazy_mem;
 } tf_image_t;
+
+
+static int tf_build_text(const tf_doc_t *docs, uint32_t n, unsigned flags,
+    glossary_fts_image_t *img, unsigned char **text, size_t *text_len);
 
 
 static glossary_fts_str_t
@@ -219,7 +225,21 @@ tf_str(const char *s)
 static int
 tf_build_docs(const tf_doc_t *docs, uint32_t n, glossary_fts_image_t *img)
 {
+    return tf_build_text(docs, n, 0, img, NULL, NULL);
+}
+
+
+/*
+ * with flags; text, when not NULL, gets the documents' texts one after
+ * the other as glossary_fts_doc_text() writes them (malloc()ed)
+ */
+
+static int
+tf_build_text(const tf_doc_t *docs, uint32_t n, unsigned flags,
+    glossary_fts_image_t *img, unsigned char **text, size_t *text_len)
+{
     int                    rc;
+    size_t                 len;
     uint32_t               i, k;
     glossary_fts_str_t    *strs;
     glossary_fts_input_t  *in;
@@ -249,7 +269,23 @@ tf_build_docs(const tf_doc_t *docs, uint32_t n, glossary_fts_image_t *img)
         in[i].nfaq = k;
     }
 
-    rc = glossary_fts_build(in, n, img);
+    rc = glossary_fts_build_flags(in, n, flags, img);
+
+    if (text != NULL) {
+        len = 0;
+
+        for (i = 0; i < n; i++) {
+            len += glossary_fts_doc_text(&in[i], NULL, NULL);
+        }
+
+        *text = malloc(len + 1);
+        *text_len = 0;
+
+        for (i = 0; i < n; i++) {
+            *text_len += glossary_fts_doc_text(&in[i], *text + *text_len,
+                                               NULL);
+        }
+    }
 
     free(in);
     free(strs);
@@ -260,8 +296,23 @@ tf_build_docs(const tf_doc_t *docs, uint32_t n, glossary_fts_image_t *img)
 
 /* a read-only copy of the bytes, opened; the scratch with its guard */
 
+static glossary_status_t tf_open_flags(tf_image_t *t,
+    const unsigned char *data, size_t size, const unsigned char *text,
+    size_t text_len, unsigned flags);
+
+
 static glossary_status_t
 tf_open(tf_image_t *t, const unsigned char *data, size_t size)
+{
+    return tf_open_flags(t, data, size, NULL, 0, 0);
+}
+
+
+/* the texts outside the image, or a lazy open (its state in the image) */
+
+static glossary_status_t
+tf_open_flags(tf_image_t *t, const unsigned char *data, size_t size,
+    const unsigned char *text, size_t text_len, unsigned flags)
 {
     glossary_status_t  rc;
 
@@ -284,7 +335,13 @@ tf_open(tf_image_t *t, const unsigned char *data, size_t size)
     memcpy(t->mem, data, size);
     mprotect(t->mem, t->map_size, PROT_READ);
 
-    rc = glossary_fts_open(&t->fts, t->mem, size);
+    rc = glossary_fts_open_flags(&t->fts, t->mem, size, text, text_len,
+                                 flags);
+
+    if (rc == GLOSSARY_OK && t->fts.lazy) {
+        t->lazy_mem = calloc(1, glossary_fts_lazy_size(&t->fts) + 8);
+        glossary_fts_lazy_init(&t->fts, &t->lz, t->lazy_mem);
+    }
 
     if (rc == GLOSSARY_OK) {
         t->scratch_size = glossary_fts_scratch_size(&t->fts);
@@ -304,6 +361,7 @@ tf_close(tf_image_t *t)
     }
 
     free(t->scratch);
+    free(t->lazy_mem);
     memset(t, 0, sizeof(*t));
 }
 
@@ -326,6 +384,8 @@ tf_guard_ok(const tf_image_t *t)
 static glossary_fts_result_t  tf_res;
 static unsigned               tf_query_allocs;
 static int                    tf_query_guard = 1;
+static unsigned               tf_flags;
+static int                    tf_rc;
 
 
 static const glossary_fts_result_t *
@@ -339,13 +399,14 @@ tf_search(tf_image_t *t, const char *query, uint32_t category,
     q.len = strlen(query);
     q.category = category;
     q.limit = limit;
-    q.flags = 0;
+    q.flags = tf_flags;
 
     before = tf_allocs;
 
-    if (glossary_fts_search(&t->fts, t->scratch, t->scratch_size, &q,
-                            &tf_res) != 0)
-    {
+    tf_rc = glossary_fts_search(&t->fts, t->scratch, t->scratch_size, &q,
+                                &tf_res);
+
+    if (tf_rc != 0) {
         memset(&tf_res, 0, sizeof(tf_res));
     }
 
@@ -619,6 +680,8 @@ tf_stems(void)
 static glossary_fts_image_t  tf_img;
 static tf_image_t            tf_t;
 
+static int tf_marked(const glossary_fts_snippet_t *sn, const char *word);
+
 
 static void
 tf_build(void)
@@ -643,8 +706,9 @@ tf_build(void)
     memcpy(docs, tf_docs, sizeof(docs));
     docs[D_LONG].explanation = tf_long;
 
-    tf_ok(tf_build_docs(docs, D_COUNT, &tf_img) == 0, "the writer builds an "
-          "image of %u documents (%zu bytes)", D_COUNT, tf_img.size);
+    k = (uint32_t) tf_build_docs(docs, D_COUNT, &tf_img);
+    tf_ok(k == 0, "the writer builds an image of %u documents (%zu bytes)",
+          D_COUNT, tf_img.size);
 
     tf_ok(tf_open(&tf_t, tf_img.data, tf_img.size) == GLOSSARY_OK,
           "the image opens (%s)", tf_t.fts.detail);
@@ -698,12 +762,24 @@ tf_features(void)
 {
     const glossary_fts_result_t  *r;
     uint32_t                      want[8];
+    glossary_fts_snippet_t        sn;
 
     /* AND */
     r = tf_search(&tf_t, "cache memory ", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    tf_ok(r->nhits > 1 && r->hits[0].doc == D_CACHE_LINE
+          && r->hits[0].words == 2 && r->hits[1].words == 1
+          && r->hits[r->nhits - 1].words == 1
+          && (r->flags & GLOSSARY_FTS_FALLBACK)
+          && !(r->flags & GLOSSARY_FTS_EXHAUSTIVE),
+          "AND: \"cache memory\" is the one document with both, first; "
+          "documents with one of the words fill the top k below it");
+
+    tf_flags = GLOSSARY_FTS_ALL_WORDS;
+    r = tf_search(&tf_t, "cache memory ", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    tf_flags = 0;
     want[0] = D_CACHE_LINE;
-    tf_ok(tf_only(r, want, 1), "AND: \"cache memory\" is the one document "
-          "with both");
+    tf_ok(tf_only(r, want, 1) && !(r->flags & GLOSSARY_FTS_FALLBACK),
+          "AND, all words: \"cache memory\" is the one document with both");
 
     /* exact name first, though "Cache Cache" scores more */
     r = tf_search(&tf_t, "cache", GLOSSARY_FTS_ANY_CATEGORY, 10);
@@ -904,7 +980,17 @@ tf_features(void)
 
     r = tf_search(&tf_t, "polcy cahe ", GLOSSARY_FTS_ANY_CATEGORY, 10);
     tf_ok(r->nhits > 0 && r->suggestion == NULL,
-          "no suggestion when there are hits");
+          "no suggestion when every word has hits (with typos)");
+
+    r = tf_search(&tf_t, "cache sistolik ", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    tf_ok(r->nhits > 0 && (r->flags & GLOSSARY_FTS_FALLBACK)
+          && r->suggestion != NULL && r->suggestion_len == 14
+          && memcmp(r->suggestion, "cache systolic", 14) == 0
+          && glossary_fts_snippet(&tf_t.fts, tf_t.scratch, r, 0,
+                                  GLOSSARY_FTS_FIELD_AUTO, &sn) == 0
+          && tf_marked(&sn, "cache"),
+          "hits without a word that matches nothing: a suggestion for that "
+          "word, and the hits' snippets still marked");
 
     r = tf_search(&tf_t, "qqqqqq ", GLOSSARY_FTS_ANY_CATEGORY, 10);
     tf_ok(r->nhits == 0 && r->suggestion == NULL,
@@ -1563,6 +1649,306 @@ tf_corrupt(void)
 }
 
 
+/*
+ * Opened lazily, the same answers; a list's corrupt blocks, which the full
+ * open refuses, fail the queries that read them (and stay refused), and
+ * nothing else.
+ */
+
+static void
+tf_lazy(void)
+{
+    size_t                        i, c, n, accepted, caught;
+    uint32_t                      l, bad, k;
+    tf_image_t                    t;
+    unsigned char                *copy;
+    glossary_status_t             rc;
+    glossary_fts_result_t         full;
+    const glossary_fts_result_t  *r;
+
+    static const char  *queries[] = {
+        "cache", "cache memory ", "\"alpha beta\"", "systolc", "c",
+        "alpha -gamma", "acelerater", "needleword", "zebrafish"
+    };
+
+    /* the block-level cases of tf_corrupt(): index in its table */
+    static void  (*cases[])(unsigned char *, size_t) = {
+        tf_c_list_max, tf_c_skip_last, tf_c_skip_off, tf_c_skip_pos,
+        tf_c_posting_doc, tf_c_impact_zero, tf_c_position
+    };
+
+    rc = tf_open_flags(&t, tf_img.data, tf_img.size, NULL, 0,
+                       GLOSSARY_FTS_OPEN_LAZY);
+    tf_ok(rc == GLOSSARY_OK && t.fts.lazy && t.lz.verified == 0,
+          "opened lazily, no list checked yet (%s)", t.fts.detail);
+
+    n = 0;
+
+    for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+        full = *tf_search(&tf_t, queries[i], GLOSSARY_FTS_ANY_CATEGORY, 10);
+        r = tf_search(&t, queries[i], GLOSSARY_FTS_ANY_CATEGORY, 10);
+
+        if (tf_rc == 0 && r->nhits == full.nhits
+            && memcmp(r->hits, full.hits, r->nhits * sizeof(r->hits[0]))
+               == 0)
+        {
+            n++;
+        }
+    }
+
+    tf_ok(n == sizeof(queries) / sizeof(queries[0]) && t.lz.verified > 0
+          && t.lz.verified < t.fts.list_count && t.lz.corrupt == 0,
+          "the same answers as opened in full; %llu of %u lists checked",
+          (unsigned long long) t.lz.verified, t.fts.list_count);
+
+    k = (uint32_t) t.lz.verified;
+    (void) tf_search(&t, "cache", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    tf_ok(t.lz.verified == k, "a list is checked once");
+    tf_close(&t);
+
+    copy = malloc(tf_img.size);
+    accepted = 0;
+    caught = 0;
+
+    for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        memcpy(copy, tf_img.data, tf_img.size);
+        cases[c](copy, tf_img.size);
+
+        if (tf_open_flags(&t, copy, tf_img.size, NULL, 0,
+                          GLOSSARY_FTS_OPEN_LAZY) != GLOSSARY_OK)
+        {
+            tf_close(&t);
+            continue;
+        }
+
+        accepted++;
+        bad = 0;
+
+        for (l = 0; l < t.fts.list_count; l++) {
+            if (glossary_fts_list_ready(&t.fts, l) != GLOSSARY_OK) {
+                bad = l + 1;
+                break;
+            }
+        }
+
+        if (bad && glossary_fts_list_ready(&t.fts, bad - 1) != GLOSSARY_OK
+            && t.lz.corrupt == 1 && t.lz.detail[0])
+        {
+            caught++;
+        }
+
+        tf_close(&t);
+    }
+
+    tf_ok(accepted >= 5 && caught == accepted, "corrupt blocks: %zu of %zu "
+          "cases open lazily, each list found corrupt at first use and "
+          "refused again after", accepted,
+          sizeof(cases) / sizeof(cases[0]));
+
+    /* a query over a corrupt list fails (-2), the others answer */
+
+    memcpy(copy, tf_img.data, tf_img.size);
+    tf_c_posting_doc(copy, tf_img.size);
+    rc = tf_open_flags(&t, copy, tf_img.size, NULL, 0, GLOSSARY_FTS_OPEN_LAZY);
+    n = 0;
+    caught = 0;
+
+    for (i = 0; rc == GLOSSARY_OK && i < 40; i++) {
+        r = tf_search(&t, i < 20 ? queries[i % 9] : "a the of",
+                      GLOSSARY_FTS_ANY_CATEGORY, 10);
+        n += tf_rc == 0;
+        caught += tf_rc == -2;
+    }
+
+    tf_ok(rc == GLOSSARY_OK && caught > 0 && n > 0 && t.lz.corrupt == 1,
+          "with one corrupt list: %zu queries failed (-2), %zu answered",
+          caught, n);
+    tf_close(&t);
+    free(copy);
+}
+
+
+/* the texts outside the image (a blob's STRINGS): the same answers */
+
+static void
+tf_external_text(void)
+{
+    size_t                        i, n, len, tlen, slen;
+    uint32_t                      k;
+    tf_image_t                    t;
+    tf_doc_t                      docs[D_COUNT];
+    unsigned char                *text;
+    glossary_fts_image_t          img;
+    glossary_fts_snippet_t        a, b;
+    glossary_fts_result_t         full;
+    const glossary_fts_result_t  *r;
+    const unsigned char          *p;
+
+    static const char  *queries[] = {
+        "cache", "cache memory ", "\"alpha beta\"", "systolc",
+        "needleword", "quantisation"
+    };
+
+    memcpy(docs, tf_docs, sizeof(docs));
+    docs[D_LONG].explanation = tf_long;
+
+    k = (uint32_t) tf_build_text(docs, D_COUNT, GLOSSARY_FTS_BUILD_NO_TEXT,
+                                 &img, &text, &tlen);
+
+    tf_ok(k == 0 && img.size + tlen + 8 > tf_img.size
+          && img.size < tf_img.size - 14000 && img.text_bytes
+             == tf_img.text_bytes,
+          "built without its texts: %zu bytes, the texts %zu", img.size,
+          tlen);
+
+    tf_ok(tf_open(&t, img.data, img.size) != GLOSSARY_OK,
+          "refused without its texts");
+    tf_close(&t);
+
+    tf_ok(tf_open_flags(&t, img.data, img.size, text, tlen - 1, 0)
+          != GLOSSARY_OK, "refused with its texts one byte short");
+    tf_close(&t);
+
+    tf_ok(tf_open_flags(&t, tf_img.data, tf_img.size, text, tlen, 0)
+          != GLOSSARY_OK, "an image with its own texts refuses others");
+    tf_close(&t);
+
+    tf_ok(tf_open_flags(&t, img.data, img.size, text, tlen, 0)
+          == GLOSSARY_OK, "opens with them (%s)", t.fts.detail);
+
+    n = 0;
+
+    for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+        full = *tf_search(&tf_t, queries[i], GLOSSARY_FTS_ANY_CATEGORY, 10);
+        r = tf_search(&t, queries[i], GLOSSARY_FTS_ANY_CATEGORY, 10);
+
+        if (r->nhits != full.nhits
+            || memcmp(r->hits, full.hits, r->nhits * sizeof(r->hits[0])))
+        {
+            continue;
+        }
+
+        for (k = 0; k < r->nhits; k++) {
+            glossary_fts_snippet(&t.fts, t.scratch, r, k,
+                                 GLOSSARY_FTS_FIELD_AUTO, &a);
+            (void) tf_search(&tf_t, queries[i], GLOSSARY_FTS_ANY_CATEGORY,
+                             10);
+            glossary_fts_snippet(&tf_t.fts, tf_t.scratch, &tf_res, k,
+                                 GLOSSARY_FTS_FIELD_AUTO, &b);
+            r = tf_search(&t, queries[i], GLOSSARY_FTS_ANY_CATEGORY, 10);
+
+            if (a.len != b.len || memcmp(a.text, b.text, a.len)
+                || a.nmarks != b.nmarks
+                || memcmp(a.marks, b.marks, a.nmarks * sizeof(a.marks[0])))
+            {
+                break;
+            }
+        }
+
+        n += k == r->nhits;
+    }
+
+    p = glossary_fts_field(&t.fts, D_QUANT, GLOSSARY_FTS_FIELD_ALIAS, &len);
+    slen = strlen("Model Compression\nQuantisation");
+
+    tf_ok(n == sizeof(queries) / sizeof(queries[0]) && len == slen
+          && memcmp(p, "Model Compression\nQuantisation", slen) == 0,
+          "the same hits and snippets as the image with its texts");
+
+    tf_close(&t);
+    free(text);
+    glossary_fts_image_free(&img);
+}
+
+
+/* a phrase does not run from one field into the next */
+
+static void
+tf_phrase_fields(void)
+{
+    tf_image_t                    t;
+    tf_doc_t                      docs[2];
+    glossary_fts_image_t          img;
+    const glossary_fts_result_t  *r;
+    int                           ok;
+
+    memset(docs, 0, sizeof(docs));
+    docs[0].name = "Alpha Beta";
+    docs[0].slug = "alpha-beta";
+    docs[0].short_definition = "Alpha beta gamma, in that order.";
+    docs[0].explanation = "";
+    docs[0].category = GLOSSARY_FTS_NO_CATEGORY;
+    docs[1].name = "Beta Alpha";            /* "alpha" ends the name, */
+    docs[1].slug = "beta-alpha";            /* "beta" starts the slug */
+    docs[1].short_definition = "Beta alpha gamma, the other way round.";
+    docs[1].explanation = "";
+    docs[1].category = GLOSSARY_FTS_NO_CATEGORY;
+
+    ok = tf_build_docs(docs, 2, &img) == 0
+         && tf_open(&t, img.data, img.size) == GLOSSARY_OK;
+    r = tf_search(&t, "\"alpha beta\"", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    ok = ok && r->nhits == 1 && r->hits[0].doc == 0;
+    r = tf_search(&t, "\"beta alpha\"", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    ok = ok && r->nhits == 1 && r->hits[0].doc == 1;
+
+    tf_ok(ok, "a phrase is within one field, not across two (\"Beta Alpha\" "
+          "then \"beta-alpha\" has no \"alpha beta\")");
+
+    tf_close(&t);
+    glossary_fts_image_free(&img);
+}
+
+
+/* a snippet of a field that is one long token stays bounded */
+
+static void
+tf_long_token(void)
+{
+    int                           ok;
+    char                         *tok;
+    tf_image_t                    t;
+    tf_doc_t                      docs[2];
+    glossary_fts_image_t          img;
+    glossary_fts_snippet_t        sn;
+    const glossary_fts_result_t  *r;
+
+    tok = malloc(20001);
+    memset(tok, 'x', 20000);
+    memcpy(tok, "\xc3\xa9", 2);
+    memcpy(tok + 10000, "needle", 6);
+    memcpy(tok + 359, "\xc3\xa9", 2);
+    tok[20000] = '\0';
+
+    memset(docs, 0, sizeof(docs));
+    docs[0].name = "Long";
+    docs[0].slug = "long";
+    docs[0].short_definition = "";
+    docs[0].explanation = tok;
+    docs[0].category = GLOSSARY_FTS_NO_CATEGORY;
+    docs[1].name = "Short";
+    docs[1].slug = "short";
+    docs[1].short_definition = "Long enough.";
+    docs[1].explanation = "";
+    docs[1].category = GLOSSARY_FTS_NO_CATEGORY;
+
+    ok = tf_build_docs(docs, 2, &img) == 0
+         && tf_open(&t, img.data, img.size) == GLOSSARY_OK;
+    r = tf_search(&t, "long", GLOSSARY_FTS_ANY_CATEGORY, 10);
+    ok = ok && r->nhits == 2 && r->hits[0].doc == 0
+         && glossary_fts_snippet(&t.fts, t.scratch, r, 0,
+                                 GLOSSARY_FTS_FIELD_EXPLANATION, &sn) == 0
+         && sn.len <= GLOSSARY_FTS_SNIPPET_MAX && sn.len >= 300
+         && sn.cut_after && (sn.text[sn.len] & 0xc0) != 0x80;
+
+    tf_ok(ok, "a field of one 20,000-byte token: its snippet %zu bytes, "
+          "cut before a character", sn.len);
+
+    tf_close(&t);
+    glossary_fts_image_free(&img);
+    free(tok);
+}
+
+
 static void
 tf_empty(void)
 {
@@ -1600,6 +1986,10 @@ main(int argc, char **argv)
     tf_bounds();
     tf_hostile();
     tf_corrupt();
+    tf_lazy();
+    tf_external_text();
+    tf_long_token();
+    tf_phrase_fields();
     tf_empty();
 
     tf_close(&tf_t);

@@ -6,7 +6,9 @@
  *   even   queries, one per line, against an image built once from a
  *          small corpus (a line may end with a tab and a category digit);
  *   odd    an FTS image: opened, and when it is accepted, a fixed set of
- *          queries that reach every feature, with a snippet of every hit.
+ *          queries that reach every feature, with a snippet of every hit;
+ *          then opened lazily (posting lists checked at first use), where
+ *          a query may also fail as corrupt (-2), and must not otherwise.
  *
  * A query must never fail with a good scratch, every hit must name a
  * document of the image, hits must be in rank order without duplicates,
@@ -106,6 +108,7 @@ static void
 fuzz_search_query(const glossary_fts_t *fts, const unsigned char *q,
     size_t len, uint32_t category, uint32_t limit)
 {
+    int                     rc;
     size_t                  flen, i;
     uint32_t                k, m;
     glossary_fts_query_t    query;
@@ -125,9 +128,14 @@ fuzz_search_query(const glossary_fts_t *fts, const unsigned char *q,
     query.limit = limit;
     query.flags = 0;
 
-    if (glossary_fts_search(fts, fuzz_scratch, fuzz_scratch_size, &query,
-                            &res) != 0)
-    {
+    rc = glossary_fts_search(fts, fuzz_scratch, fuzz_scratch_size, &query,
+                             &res);
+
+    if (rc == -2 && fts->lazy) {
+        return;
+    }
+
+    if (rc != 0) {
         fuzz_search_fail("a query failed");
     }
 
@@ -193,9 +201,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t                i, start, end;
     uint32_t              category;
+    void                 *lazy;
     unsigned char        *copy;
     glossary_fts_t        fts;
-    glossary_status_t     rc;
+    glossary_status_t     rc, full;
+    glossary_fts_lazy_t   lz;
 
     static const char  *queries[] = {
         "cache", "cache line", "\"alpha beta\"", "systolc ", "c", "ca",
@@ -251,6 +261,32 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                               i % 3 ? GLOSSARY_FTS_ANY_CATEGORY : 0,
                               i % 2 ? 10 : 50);
         }
+    }
+
+    full = rc;
+    rc = glossary_fts_open_flags(&fts, copy, size - 1, NULL, 0,
+                                 GLOSSARY_FTS_OPEN_LAZY);
+
+    if (full == GLOSSARY_OK && rc != GLOSSARY_OK) {
+        fuzz_search_fail("refused lazily, accepted in full");
+    }
+
+    if (rc == GLOSSARY_OK) {
+        lazy = calloc(1, glossary_fts_lazy_size(&fts) + 8);
+        glossary_fts_lazy_init(&fts, &lz, lazy);
+
+        for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+            fuzz_search_query(&fts, (const unsigned char *) queries[i],
+                              strlen(queries[i]),
+                              i % 3 ? GLOSSARY_FTS_ANY_CATEGORY : 0,
+                              i % 2 ? 10 : 50);
+        }
+
+        if (full == GLOSSARY_OK && lz.corrupt) {
+            fuzz_search_fail("a list corrupt lazily, accepted in full");
+        }
+
+        free(lazy);
     }
 
     free(copy);
