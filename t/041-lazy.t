@@ -136,6 +136,21 @@ my $corrupt_eager = flip($pristine, $d0off + 1);         # a slug
 
 cmp_ok($d0off - $soff, '<', $eager, 'slugs are eager strings');
 
+# the fields the load's read-ahead hint reads before the reader has checked
+# them (src/module: ngx_http_glossary_willneed): out of range, the hint
+# must read nothing past the file and the reader refuses the blob
+sub put {
+    my ($bytes, $pos, $fmt, $value) = @_;
+    my $packed = pack($fmt, $value);
+    substr($bytes, $pos, length $packed) = $packed;
+    return $bytes;
+}
+
+my $hint_count = put($pristine, 36, 'V', 0xffffffff);
+my $hint_table = put($pristine, 40, 'Q<', 1 << 40);
+my $hint_section = put($pristine, $table + 8, 'Q<', 1 << 40);
+my $hint_eager = put($pristine, $sec{11}[0] + 8, 'Q<', 1 << 62);
+
 my $json_pp = JSON::PP->new;
 
 
@@ -296,7 +311,12 @@ END
 for my $case (['a byte of the index no check reads', $corrupt_index,
                qr/is invalid: checksum mismatch \(file is corrupt or was modified\): index: expected [0-9a-f]{16}, computed/],
               ['a byte of the eager strings', $corrupt_eager,
-               qr/is invalid: chunk checksum mismatch .*: STRINGS chunk 0 /])
+               qr/is invalid: chunk checksum mismatch .*: STRINGS chunk 0 /],
+              ['a section count of 2^32 - 1', $hint_count, qr/is invalid: /],
+              ['a section table at 2^40', $hint_table,
+               qr/is invalid: /],
+              ['a section at 2^40', $hint_section, qr/is invalid: /],
+              ['eager strings of 2^62 bytes', $hint_eager, qr/is invalid: /])
 {
     my ($what, $bytes, $re) = @$case;
 

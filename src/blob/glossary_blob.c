@@ -1429,6 +1429,7 @@ glossary_blob_check_fts(glossary_blob_t *blob)
 static glossary_status_t
 glossary_blob_check_terms(glossary_blob_t *blob)
 {
+    int                        cmp;
     size_t                     min;
     uint32_t                   i, count;
     uint64_t                   k, first;
@@ -1495,11 +1496,9 @@ glossary_blob_check_terms(glossary_blob_t *blob)
         /* strictly ascending slugs: sorted and unique */
         if (prev != NULL) {
             min = t[-1].slug.len < t->slug.len ? t[-1].slug.len : t->slug.len;
+            cmp = memcmp(prev, slug, min);
 
-            if (memcmp(prev, slug, min) > 0
-                || (memcmp(prev, slug, min) == 0
-                    && t[-1].slug.len >= t->slug.len))
-            {
+            if (cmp > 0 || (cmp == 0 && t[-1].slug.len >= t->slug.len)) {
                 return glossary_blob_fail(blob, GLOSSARY_ERR_TERMS,
                                           "term %u: slugs not sorted or not "
                                           "unique", (unsigned) i);
