@@ -30,6 +30,7 @@
 
 static int glossary_render_terms(glossary_render_t *r);
 static int glossary_render_pass(glossary_render_t *r);
+static int glossary_spill_open(glossary_render_t *r);
 static int glossary_render_spilled(glossary_render_t *r);
 static void glossary_render_etags(glossary_render_t *r);
 static int glossary_render_items(glossary_render_t *r, uint64_t from,
@@ -180,12 +181,9 @@ glossary_render_terms(glossary_render_t *r)
         r->compress = 0;
 
         if (r->gzip && glossary_kind_gzip(k) && r->spill == NULL) {
-            r->spill = tmpfile();
-
-            if (r->spill == NULL) {
-                glossary_error("a temporary file for the gzip variants: %s",
-                               strerror(errno));
-                return GLOSSARY_EXIT_IO;
+            rc = glossary_spill_open(r);
+            if (rc != GLOSSARY_EXIT_OK) {
+                return rc;
             }
         }
 
@@ -223,6 +221,50 @@ glossary_render_pass(glossary_render_t *r)
     }
 
     glossary_render_etags(r);
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/* an unlinked file in TMPDIR (or /tmp) for the gzip variants */
+static int
+glossary_spill_open(glossary_render_t *r)
+{
+    int          fd;
+    char         path[4096];
+    const char  *dir;
+
+    dir = getenv("TMPDIR");
+
+    if (dir == NULL || *dir == '\0') {
+        dir = "/tmp";
+    }
+
+    if ((size_t) snprintf(path, sizeof(path), "%s/glossaryc-gzip-XXXXXX", dir)
+        >= sizeof(path))
+    {
+        glossary_error("TMPDIR is too long");
+        return GLOSSARY_EXIT_IO;
+    }
+
+    fd = mkstemp(path);
+
+    if (fd == -1) {
+        glossary_error("a temporary file for the gzip variants in %s: %s",
+                       dir, strerror(errno));
+        return GLOSSARY_EXIT_IO;
+    }
+
+    (void) unlink(path);
+
+    r->spill = fdopen(fd, "w+b");
+
+    if (r->spill == NULL) {
+        glossary_error("a temporary file for the gzip variants in %s: %s",
+                       dir, strerror(errno));
+        (void) close(fd);
+        return GLOSSARY_EXIT_IO;
+    }
 
     return GLOSSARY_EXIT_OK;
 }
