@@ -589,6 +589,30 @@ EOF
     like(get('pay.blob', 'kind-1/_payload.json'), qr/^\[\{"data":1,/,
          'kinds payload: get of a payload');
 
+    # the gzip variants wait in TMPDIR while their kind's bodies are
+    # written: where it cannot be made, the build stops and writes nothing
+    my $before = slurp('all.blob');
+    my ($tst, undef, $terr) = glossaryc(
+        { env => { TMPDIR => "$tmp/no-such-dir" } },
+        'build', '-q', '-o', 'all.blob', 'kinds.jsonl');
+    is($tst, 3, 'gzip spill: a TMPDIR that does not exist is an I/O error');
+    like($terr, qr{\Aglossaryc: a temporary file for the gzip variants in \S*no-such-dir: No such file or directory\n\z},
+         'gzip spill: the message names the directory');
+    ok(slurp('all.blob') eq $before, 'gzip spill: the old blob untouched');
+    ($tst, undef, $terr) = glossaryc({ env => { TMPDIR => "$tmp/no-such-dir" } },
+                                     'build', '-q', '--no-gzip', '-o',
+                                     'tmp.blob', 'kinds.jsonl');
+    is($tst, 0, 'gzip spill: --no-gzip needs no temporary file') or diag($terr);
+    ($tst, undef, $terr) = glossaryc({ env => { TMPDIR => $tmp } },
+                                     'build', '-q', '-o', 'tmp.blob',
+                                     'kinds.jsonl');
+    ok($tst == 0 && slurp('tmp.blob') eq $before,
+       'gzip spill: another TMPDIR, the same bytes') or diag($terr);
+    opendir(my $dh, $tmp) or die "$tmp: $!";
+    is_deeply([grep { /^glossaryc-gzip-/ } readdir $dh], [],
+              'gzip spill: the temporary file is gone');
+    closedir $dh;
+
     ($st) = build('hp.blob', '--kinds', 'payload,html', 'kinds.jsonl');
     my ($st2) = build('ph.blob', '--kinds', 'html,payload', 'kinds.jsonl');
     ok($st == 0 && $st2 == 0 && slurp('hp.blob') eq slurp('ph.blob'),

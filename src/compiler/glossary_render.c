@@ -11,8 +11,11 @@
  * stored after them; then the other categories follow.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "glossary_json.h"
 #include "glossary_render.h"
@@ -27,6 +30,8 @@
 
 static int glossary_render_terms(glossary_render_t *r);
 static int glossary_render_pass(glossary_render_t *r);
+static int glossary_spill_open(glossary_render_t *r);
+static int glossary_render_spilled(glossary_render_t *r);
 static void glossary_render_etags(glossary_render_t *r);
 static int glossary_render_items(glossary_render_t *r, uint64_t from,
     uint64_t to);
@@ -56,6 +61,10 @@ glossary_render_start(glossary_render_t *r)
     r->batches = glossary_xcalloc(GLOSSARY_QUEUE, sizeof(glossary_batch_t));
     r->etags = glossary_xcalloc((size_t) r->site->n + 1, sizeof(uint64_t));
     r->gz_etags = glossary_xcalloc((size_t) r->site->n + 1, sizeof(uint64_t));
+    r->gz_lens = glossary_xcalloc((size_t) r->site->n + 1, sizeof(uint32_t));
+    r->spill = NULL;
+    r->spill_buf = NULL;
+    r->spill_size = 0;
     r->started = 1;
 
     return glossary_pool_start(&r->pool);
@@ -122,9 +131,19 @@ glossary_render_stop(glossary_render_t *r)
     glossary_batches_free(r->batches);
     free(r->etags);
     free(r->gz_etags);
+    free(r->gz_lens);
+    free(r->spill_buf);
+
+    if (r->spill != NULL) {
+        (void) fclose(r->spill);
+    }
+
     r->batches = NULL;
     r->etags = NULL;
     r->gz_etags = NULL;
+    r->gz_lens = NULL;
+    r->spill = NULL;
+    r->spill_buf = NULL;
     r->started = 0;
 }
 
@@ -139,7 +158,10 @@ glossary_limit_name(uint64_t max_size)
 
 /*
  * The terms' documents, a kind at a time: its bodies and their ETags, then,
- * for a kind with gzip variants, a second pass for those and their ETags.
+ * for a kind with gzip variants, those and their ETags.  The workers
+ * compress the bodies as they are rendered; the variants wait in a
+ * temporary file (memory stays bounded whatever the glossary's size) until
+ * the bodies' part is written, then follow it in term order.
  */
 static int
 glossary_render_terms(glossary_render_t *r)
@@ -158,6 +180,13 @@ glossary_render_terms(glossary_render_t *r)
         r->pass_docs = &r->docs[(size_t) slot++ * r->site->n];
         r->compress = 0;
 
+        if (r->gzip && glossary_kind_gzip(k) && r->spill == NULL) {
+            rc = glossary_spill_open(r);
+            if (rc != GLOSSARY_EXIT_OK) {
+                return rc;
+            }
+        }
+
         rc = glossary_render_pass(r);
         if (rc != GLOSSARY_EXIT_OK) {
             return rc;
@@ -169,7 +198,7 @@ glossary_render_terms(glossary_render_t *r)
 
         r->compress = 1;
 
-        rc = glossary_render_pass(r);
+        rc = glossary_render_spilled(r);
         if (rc != GLOSSARY_EXIT_OK) {
             return rc;
         }
@@ -189,6 +218,117 @@ glossary_render_pass(glossary_render_t *r)
     rc = glossary_render_items(r, 0, r->site->n);
     if (rc != GLOSSARY_EXIT_OK) {
         return rc;
+    }
+
+    glossary_render_etags(r);
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/* an unlinked file in TMPDIR (or /tmp) for the gzip variants */
+static int
+glossary_spill_open(glossary_render_t *r)
+{
+    int          fd;
+    char         path[4096];
+    const char  *dir;
+
+    dir = getenv("TMPDIR");
+
+    if (dir == NULL || *dir == '\0') {
+        dir = "/tmp";
+    }
+
+    if ((size_t) snprintf(path, sizeof(path), "%s/glossaryc-gzip-XXXXXX", dir)
+        >= sizeof(path))
+    {
+        glossary_error("TMPDIR is too long");
+        return GLOSSARY_EXIT_IO;
+    }
+
+    fd = mkstemp(path);
+
+    if (fd == -1) {
+        glossary_error("a temporary file for the gzip variants in %s: %s",
+                       dir, strerror(errno));
+        return GLOSSARY_EXIT_IO;
+    }
+
+    (void) unlink(path);
+
+    r->spill = fdopen(fd, "w+b");
+
+    if (r->spill == NULL) {
+        glossary_error("a temporary file for the gzip variants in %s: %s",
+                       dir, strerror(errno));
+        (void) close(fd);
+        return GLOSSARY_EXIT_IO;
+    }
+
+    return GLOSSARY_EXIT_OK;
+}
+
+
+/*
+ * The kind's gzip variants, from the temporary file into STRINGS in term
+ * order, then their ETags; the file is emptied for the next kind
+ */
+static int
+glossary_render_spilled(glossary_render_t *r)
+{
+    uint32_t         id, len;
+    glossary_doc_t  *d;
+
+    r->pass_start = r->strings->len;
+
+    if (fflush(r->spill) != 0 || fseeko(r->spill, 0, SEEK_SET) != 0) {
+        glossary_error("the temporary file of the gzip variants: %s",
+                       strerror(errno));
+        return GLOSSARY_EXIT_IO;
+    }
+
+    for (id = 0; id < r->site->n; id++) {
+        len = r->gz_lens[id];
+
+        if (len == 0) {
+            continue;
+        }
+
+        if (len > r->spill_size) {
+            r->spill_buf = glossary_xrealloc(r->spill_buf, len);
+            r->spill_size = len;
+        }
+
+        if (fread(r->spill_buf, 1, len, r->spill) != len) {
+            glossary_error("the temporary file of the gzip variants: %s",
+                           ferror(r->spill) ? strerror(errno)
+                                            : "shorter than written");
+            return GLOSSARY_EXIT_IO;
+        }
+
+        d = &r->pass_docs[id];
+        d->gzip_body = glossary_string_raw(r->strings, r->spill_buf, len);
+
+        if (r->strings->base + r->strings->len > r->max_size) {
+            glossary_error("the blob would be over the limit of %llu bytes%s: "
+                           "the documents take %llu bytes at the %s (gzip) "
+                           "of term %u of %u; stopped",
+                           (unsigned long long) r->max_size,
+                           glossary_limit_name(r->max_size),
+                           (unsigned long long) r->strings->len,
+                           glossary_blob_kind_name(r->kind), id + 1,
+                           r->site->n);
+            return GLOSSARY_EXIT_DATA;
+        }
+    }
+
+    if (fseeko(r->spill, 0, SEEK_SET) != 0
+        || ftruncate(fileno(r->spill), 0) != 0)
+    {
+        glossary_error("the temporary file of the gzip variants: %s",
+                       strerror(errno));
+        return GLOSSARY_EXIT_IO;
     }
 
     glossary_render_etags(r);
@@ -335,7 +475,8 @@ glossary_render_term(glossary_render_t *r, glossary_batch_t *batch,
 {
     glossary_job_t  *job;
 
-    job = glossary_job_add(batch, &r->pass_docs[id], NULL, id, r->compress);
+    job = glossary_job_add(batch, &r->pass_docs[id], NULL, id,
+                           r->gzip && glossary_kind_gzip(r->kind));
 
     switch (r->kind) {
 
@@ -559,9 +700,9 @@ glossary_batch_commit(glossary_render_t *r, glossary_batch_t *batch)
 
 /*
  * A term's document of the pass: its body (stored as it is: every kind but
- * the related terms' list carries the term's own slug, so none repeats),
- * or its gzip variant; the ETags go after the pass's bodies.  The gzip
- * pass renders the body again: it must be the same.
+ * the related terms' list carries the term's own slug, so none repeats);
+ * its gzip variant, when strictly smaller, to the temporary file, for
+ * glossary_render_spilled(); the ETags go after the part's bodies.
  */
 static int
 glossary_term_commit(glossary_render_t *r, glossary_job_t *job)
@@ -572,26 +713,15 @@ glossary_term_commit(glossary_render_t *r, glossary_job_t *job)
     s = r->strings;
     doc = job->doc;
 
-    if (!r->compress) {
-        doc->body = (r->kind == GLOSSARY_DOC_RELATED_JSON)
-                    ? glossary_string_hashed(s, job->body.data, job->body.len,
-                                             job->etag)
-                    : glossary_string_raw(s, job->body.data, job->body.len);
-        doc->etag = glossary_string(s, NULL, 0);
-        doc->gzip_body = doc->etag;
-        doc->gzip_etag = doc->etag;
-        r->etags[job->id] = job->etag;
-
-        return GLOSSARY_EXIT_OK;
-    }
-
-    if (job->etag != r->etags[job->id] || job->body.len != doc->body.len) {
-        glossary_error("internal error: the %s of term \"%s\" came out "
-                       "differently when rendered again",
-                       glossary_blob_kind_name(r->kind),
-                       r->site->entries[job->id].slug.data);
-        return GLOSSARY_EXIT_DATA;
-    }
+    doc->body = (r->kind == GLOSSARY_DOC_RELATED_JSON)
+                ? glossary_string_hashed(s, job->body.data, job->body.len,
+                                         job->etag)
+                : glossary_string_raw(s, job->body.data, job->body.len);
+    doc->etag = glossary_string(s, NULL, 0);
+    doc->gzip_body = doc->etag;
+    doc->gzip_etag = doc->etag;
+    r->etags[job->id] = job->etag;
+    r->gz_lens[job->id] = 0;
 
     if (!glossary_job_compressed(job)) {
         return GLOSSARY_EXIT_OK;
@@ -602,7 +732,13 @@ glossary_term_commit(glossary_render_t *r, glossary_job_t *job)
     }
 
     if (job->gz_len < job->body.len) {
-        doc->gzip_body = glossary_string_raw(s, job->gz, job->gz_len);
+        if (fwrite(job->gz, 1, job->gz_len, r->spill) != job->gz_len) {
+            glossary_error("the temporary file of the gzip variants: %s",
+                           strerror(errno));
+            return GLOSSARY_EXIT_IO;
+        }
+
+        r->gz_lens[job->id] = (uint32_t) job->gz_len;
         r->gz_etags[job->id] = job->gz_etag;
     }
 

@@ -8,9 +8,10 @@
  * part of the blob: all the term JSON bodies, then their ETags, then the
  * gzip variants of the term JSON, then their ETags; then the same for the
  * related terms' JSON, the pages, the payloads, the search fragments.  A
- * pass over the terms renders one kind (twice for a kind with gzip
- * variants: once for the bodies, once more for the compressed ones, which
- * costs a render but neither memory nor a copy of the gzip bytes).  The
+ * pass over the terms renders one kind; the workers compress its bodies
+ * at the same time, and the gzip variants wait in a temporary file until
+ * the bodies' part is written (memory stays bounded; each variant is
+ * written and read once more).  The
  * global documents and the categories' follow, each body with its ETag
  * and gzip variant.  A blob that would pass the size limit is refused as
  * soon as STRINGS alone passes it.
@@ -20,6 +21,7 @@
 #define GLOSSARY_RENDER_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "glossary_blob.h"
 #include "glossary_pool.h"
@@ -43,9 +45,13 @@ typedef struct {
     /* the pass over the terms */
     uint32_t              kind;
     glossary_doc_t       *pass_docs;    /* the kind's records, by term */
-    unsigned              compress:1;   /* the gzip variants' pass */
+    unsigned              compress:1;   /* the gzip variants' part */
     uint64_t             *etags;        /* per term: the body's hash */
     uint64_t             *gz_etags;     /* per term: the gzip variant's */
+    uint32_t             *gz_lens;      /* per term: its length, 0: none */
+    FILE                 *spill;        /* the kind's gzip variants */
+    unsigned char        *spill_buf;
+    size_t                spill_size;
     uint64_t              pass_start;   /* STRINGS' length at its start */
 
     unsigned              started:1;

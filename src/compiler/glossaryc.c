@@ -113,6 +113,8 @@ static const char  glossary_help[] =
 "environment:\n"
 "  SOURCE_DATE_EPOCH     build time to record instead of the current time\n"
 "                        (the same inputs then give a byte-identical blob)\n"
+"  TMPDIR                where build keeps a kind's gzip variants while its\n"
+"                        bodies are written (an unlinked file; /tmp)\n"
 "\n"
 "exit status:\n"
 "  0  success\n"
