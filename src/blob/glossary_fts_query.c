@@ -42,6 +42,7 @@ enum {
 #define FQ_PREFIX_KEEP    8     /* completions kept of a last word */
 #define FQ_MAX_POS        256   /* positions read per word for a phrase */
 #define FQ_MAX_PHRASES    4
+#define FQ_SEEN           64    /* words remembered by the snippets */
 
 
 typedef struct {
@@ -99,6 +100,9 @@ typedef struct {
     uint8_t         typos;
     uint8_t         words;
     uint8_t         exp[GLOSSARY_FTS_MAX_WORDS];
+    /* where the evaluation met it: each word's block in SKIPS, posting */
+    uint8_t         at[GLOSSARY_FTS_MAX_WORDS];
+    uint32_t        skip[GLOSSARY_FTS_MAX_WORDS];
 } fq_entry_t;
 
 /* a candidate of a typo walk or a prefix scan */
@@ -177,6 +181,10 @@ typedef struct {
     unsigned char           suggestion[GLOSSARY_FTS_MAX_SUGGESTION];
     glossary_fts_result_t   inner;
     uint8_t                 order[GLOSSARY_FTS_MAX_WORDS];
+    /* the snippets' words already marked or not, by hash: 0 empty */
+    uint8_t                 seen_len[FQ_SEEN];
+    uint8_t                 seen_mark[FQ_SEEN];
+    unsigned char           seen[FQ_SEEN][GLOSSARY_FTS_MAX_WORD];
 } fq_t;
 
 
@@ -1404,6 +1412,8 @@ fq_heap_add(fq_t *q, const fq_entry_t *e)
                 h->key = (h->key & (3ull << FQ_TIER_SHIFT)) | e->key;
                 h->typos = e->typos;
                 memcpy(h->exp, e->exp, sizeof(h->exp));
+                memcpy(h->at, e->at, sizeof(h->at));
+                memcpy(h->skip, e->skip, sizeof(h->skip));
                 fq_heap_down(q, i);
             }
 
@@ -1774,6 +1784,8 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
             sum += cbest;
             typos += w->exp[bi].typos;
             e.exp[idx[i]] = (uint8_t) bi;
+            e.skip[idx[i]] = (uint32_t) (w->cur[bi].skip - q->fts->skips);
+            e.at[idx[i]] = (uint8_t) w->cur[bi].i;
         }
 
         d = doc++;
@@ -2327,6 +2339,7 @@ fq_search(const glossary_fts_t *fts, void *scratch, size_t scratch_size,
     q->walk = 0;
     q->count = 1;
     q->fell = 0;
+    memset(q->seen_len, 0, sizeof(q->seen_len));
 
     fq_parse(q, query);
     res->words = q->nwords;
@@ -2561,6 +2574,37 @@ fq_marks(fq_t *q, const unsigned char *t, size_t len)
 }
 
 
+/*
+ * fq_marks() of a word, remembered: the ten snippets of a search meet the
+ * same words again and again, and stemming each costs more than a lookup
+ */
+
+static int
+fq_seen(fq_t *q, const unsigned char *t, size_t len)
+{
+    size_t    k;
+    uint32_t  h;
+
+    h = 2166136261u;
+
+    for (k = 0; k < len; k++) {
+        h = (h ^ t[k]) * 16777619u;
+    }
+
+    h = (h ^ (h >> 16)) % FQ_SEEN;
+
+    if (q->seen_len[h] == len && memcmp(q->seen[h], t, len) == 0) {
+        return q->seen_mark[h];
+    }
+
+    q->seen_len[h] = (uint8_t) len;
+    q->seen_mark[h] = (uint8_t) fq_marks(q, t, len);
+    memcpy(q->seen[h], t, len);
+
+    return q->seen_mark[h];
+}
+
+
 int
 glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
     const glossary_fts_result_t *res, uint32_t i, uint32_t field,
@@ -2569,7 +2613,6 @@ glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
     fq_t                      *q;
     size_t                     from, to, len, ws, we, fs, fe, wfrom, limit;
     uint32_t                   j, k, n, f, best_f, anchor, p, cut, skip;
-    fq_word_t                 *w;
     fq_entry_t                *e;
     fq_cursor_t                c;
     unsigned char              t[GLOSSARY_FTS_MAX_WORD];
@@ -2600,14 +2643,13 @@ glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
     anchor = FQ_END;
 
     for (j = 0; j < q->nwords; j++) {
-        w = &q->words[j];
-
-        if (e->exp[j] == FQ_NONE
-            || !fq_locate(q, &c, w->exp[e->exp[j]].list, e->doc))
-        {
+        if (e->exp[j] == FQ_NONE) {
             continue;
         }
 
+        /* the posting the evaluation scored: no search of the list */
+        c.skip = fts->skips + e->skip[j];
+        c.i = e->at[j];
         n = fq_positions(q, &c, q->pos[0], FQ_MAX_POS);
         f = 0;
 
@@ -2715,7 +2757,7 @@ glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
 
         we = ws + to;
 
-        if (sn->nmarks < GLOSSARY_FTS_MAX_MARKS && fq_marks(q, t, len)) {
+        if (sn->nmarks < GLOSSARY_FTS_MAX_MARKS && fq_seen(q, t, len)) {
             sn->marks[sn->nmarks].from = (uint32_t) from;
             sn->marks[sn->nmarks].len = (uint32_t) (to - from);
             sn->nmarks++;
