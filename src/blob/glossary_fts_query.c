@@ -1459,6 +1459,45 @@ fq_excluded(fq_t *q, uint32_t doc)
 
 
 /*
+ * past n varints (their last bytes are those below 0x80), before end:
+ * eight bytes at a time, as a document's posting holds many positions
+ */
+
+static const unsigned char *
+fq_pass_varints(const unsigned char *p, const unsigned char *end, uint32_t n)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t  c;
+    uint64_t  x, t;
+
+    while (n >= 2 && end - p >= 8) {
+        memcpy(&x, p, 8);
+        t = ~x & 0x8080808080808080ull;
+        c = (uint32_t) __builtin_popcountll(t);
+
+        if (c < n) {
+            p += 8;
+            n -= c;
+            continue;
+        }
+
+        while (--n) {
+            t &= t - 1;
+        }
+
+        return p + __builtin_ctzll(t) / 8 + 1;
+    }
+#endif
+
+    while (n && p < end) {
+        n -= !(*p++ & 0x80);
+    }
+
+    return p;
+}
+
+
+/*
  * the positions of the cursor's current posting, ascending (at most max);
  * every varint read counts against the postings bound as a posting does
  */
@@ -1473,25 +1512,22 @@ fq_positions(fq_t *q, const fq_cursor_t *c, uint32_t *out, uint32_t max)
     end = q->fts->positions + q->fts->positions_size;
     read = 0;
 
-    for (j = 0; j < c->i; j++) {
-        p += glossary_fts_varint(p, end, &n);
+    for (j = 0; j < c->i && p < end; j++) {
+        p = fq_varint(p, &n);
         read += n + 1;
-
-        for (k = 0; k < n; k++) {
-            while (*p & 0x80) {
-                p++;
-            }
-
-            p++;
-        }
+        p = fq_pass_varints(p, end, n);
     }
 
-    p += glossary_fts_varint(p, end, &n);
+    if (p >= end) {
+        return 0;
+    }
+
+    p = fq_varint(p, &n);
     got = 0;
     last = 0;
 
-    for (k = 0; k < n && got < max; k++) {
-        p += glossary_fts_varint(p, end, &v);
+    for (k = 0; k < n && got < max && p < end; k++) {
+        p = fq_varint(p, &v);
         last = k ? last + v + 1 : v;
         out[got++] = last;
     }
