@@ -1,5 +1,6 @@
 /*
- * ngx_http_glossary_module: search, "_search?q=&limit=&category=&match=&meta=".
+ * ngx_http_glossary_module: search,
+ * "_search?q=&limit=&category=&match=&meta=&snippets=".
  *
  * With the blob's search index (formats 1.3 and 2.0, src/blob/SEARCH.md)
  * the query is answered by the full-text engine: ranked hits with a
