@@ -213,7 +213,7 @@ static void fq_evaluate(fq_t *q, uint32_t set, uint32_t typo_pass);
 static void fq_combination(fq_t *q, const uint32_t *idx, uint32_t n);
 static int fq_phrases_ok(fq_t *q, uint32_t doc, uint32_t set);
 static uint32_t fq_positions(fq_t *q, const fq_cursor_t *c, uint32_t *out,
-    uint32_t max);
+    uint32_t max, uint32_t stop);
 static int fq_excluded(fq_t *q, uint32_t doc);
 static void fq_heap_add(fq_t *q, const fq_entry_t *e);
 static int fq_worse(const fq_entry_t *a, const fq_entry_t *b);
@@ -1499,12 +1499,14 @@ fq_pass_varints(const unsigned char *p, const unsigned char *end, uint32_t n)
 
 
 /*
- * the positions of the cursor's current posting, ascending (at most max);
- * every varint read counts against the postings bound as a posting does
+ * the positions of the cursor's current posting, ascending (at most max,
+ * and none after the first >= stop); every varint read counts against the
+ * postings bound as a posting does
  */
 
 static uint32_t
-fq_positions(fq_t *q, const fq_cursor_t *c, uint32_t *out, uint32_t max)
+fq_positions(fq_t *q, const fq_cursor_t *c, uint32_t *out, uint32_t max,
+    uint32_t stop)
 {
     uint32_t              j, k, n, v, last, got, read;
     const unsigned char  *p, *end;
@@ -1531,6 +1533,10 @@ fq_positions(fq_t *q, const fq_cursor_t *c, uint32_t *out, uint32_t max)
         p = fq_varint(p, &v);
         last = k ? last + v + 1 : v;
         out[got++] = last;
+
+        if (last >= stop) {
+            break;
+        }
     }
 
     read += got + 1;
@@ -1599,12 +1605,13 @@ fq_phrases_ok(fq_t *q, uint32_t doc, uint32_t set)
             }
 
             if (found == 0) {
-                n0 = fq_positions(q, &w->cur[k], q->pos[0], FQ_MAX_POS);
+                n0 = fq_positions(q, &w->cur[k], q->pos[0], FQ_MAX_POS,
+                                  FQ_END);
                 found = 1;
                 continue;
             }
 
-            n1 = fq_positions(q, &w->cur[k], q->pos[1], FQ_MAX_POS);
+            n1 = fq_positions(q, &w->cur[k], q->pos[1], FQ_MAX_POS, FQ_END);
 
             /*
              * keep the positions p of pos[0] with p + 1 in pos[1], in the
@@ -2687,7 +2694,10 @@ glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
         /* the posting the evaluation scored: no search of the list */
         c.skip = fts->skips + e->skip[j];
         c.i = e->at[j];
-        n = fq_positions(q, &c, q->pos[0], FQ_MAX_POS);
+        /* ascending: the first at or after the field's start decides */
+        n = fq_positions(q, &c, q->pos[0], FQ_MAX_POS,
+                         d->pos[field == GLOSSARY_FTS_FIELD_AUTO
+                                ? GLOSSARY_FTS_FIELD_SHORT : field]);
         f = 0;
 
         for (k = 0; k < n; k++) {
