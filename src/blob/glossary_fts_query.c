@@ -42,7 +42,7 @@ enum {
 #define FQ_PREFIX_KEEP    8     /* completions kept of a last word */
 #define FQ_MAX_POS        256   /* positions read per word for a phrase */
 #define FQ_MAX_PHRASES    4
-#define FQ_SEEN           64    /* words remembered by the snippets */
+#define FQ_SEEN           256   /* words remembered by the snippets */
 
 
 typedef struct {
@@ -2626,16 +2626,12 @@ fq_marks(fq_t *q, const unsigned char *t, size_t len)
 static int
 fq_seen(fq_t *q, const unsigned char *t, size_t len)
 {
-    size_t    k;
     uint32_t  h;
 
-    h = 2166136261u;
-
-    for (k = 0; k < len; k++) {
-        h = (h ^ t[k]) * 16777619u;
-    }
-
-    h = (h ^ (h >> 16)) % FQ_SEEN;
+    /* a word's ends, middle and length tell most words apart */
+    h = ((uint32_t) t[0] << 16 | (uint32_t) t[len - 1] << 8 | t[len / 2])
+        * 2654435761u + (uint32_t) len * 40503u;
+    h = (h >> 16) % FQ_SEEN;
 
     if (q->seen_len[h] == len && memcmp(q->seen[h], t, len) == 0) {
         return q->seen_mark[h];
