@@ -604,3 +604,31 @@ location /glossary/ { glossary site.glossary; }
 ['^\[\{"slug":"graphics-processing-unit",[^{]*"match":"alias",[^{]*\},\{"slug":"gpu-memory",[^{]*"match":"text"',
  '^\[\{"slug":"graphics-processing-unit",[^{]*"match":"alias"',
  '^\[\{"slug":"graphics-processing-unit",[^{]*"typos":1,']
+
+
+
+=== TEST 22: snippets=0: the same hits without their snippets (autocomplete), snippets=1 as without it
+--- glossary eval: $::G
+--- config eval: $::CONF
+--- request eval
+["GET /api/glossary/_search?q=custard&snippets=0", "GET /api/glossary/_search?q=custard&snippets=1",
+ "GET /api/glossary/_search?q=script+alert&snippets=0&meta=1", "GET /api/glossary/_search?q=c&snippets=0"]
+--- response_body_like eval
+['^\[\{"slug":"creme-brulee","term":"Cr\x{c3}\x{a8}me Br\x{c3}\x{bb}l\x{c3}\x{a9}e",[^{]*"rank":1,"score":\d+,"words":1,"typos":0,"match":"text","snippet":null,"snippetField":null\}\]$',
+ '^\[\{"slug":"creme-brulee",[^{]*"snippet":"A dessert of <mark>custard</mark> &amp; burnt &lt;sugar&gt; under a &quot;crust&quot;\.","snippetField":"shortDefinition"\}\]$',
+ '^\{"query":"script alert","total":1,.*"hits":\[\{"slug":"creme-brulee",[^{]*"snippet":null,"snippetField":null\}\]\}$',
+ '^\[\{"slug":"[a-z-]+",[^{]*"snippet":null,"snippetField":null\},\{"slug":"[a-z-]+",[^{]*"snippet":null,']
+--- response_body_unlike eval
+['<mark>', 'NEVER', '<mark>', '<mark>']
+
+
+
+=== TEST 23: snippets= takes 0 or 1; anything else is a bad request
+--- glossary eval: $::G
+--- config eval: $::CONF
+--- request eval
+["GET /api/glossary/_search?q=cache&snippets=2", "GET /api/glossary/_search?q=cache&snippets=",
+ "GET /api/glossary/_search?q=cache&snippets=00", "GET /api/glossary/_search?q=cache&snippets=0",
+ "GET /glossary/_search?q=cache&snippets=1"]
+--- error_code eval
+[400, 400, 400, 200, 200]

@@ -42,6 +42,7 @@ enum {
 #define FQ_PREFIX_KEEP    8     /* completions kept of a last word */
 #define FQ_MAX_POS        256   /* positions read per word for a phrase */
 #define FQ_MAX_PHRASES    4
+#define FQ_SEEN           256   /* words remembered by the snippets */
 
 
 typedef struct {
@@ -99,6 +100,9 @@ typedef struct {
     uint8_t         typos;
     uint8_t         words;
     uint8_t         exp[GLOSSARY_FTS_MAX_WORDS];
+    /* where the evaluation met it: each word's block in SKIPS, posting */
+    uint8_t         at[GLOSSARY_FTS_MAX_WORDS];
+    uint32_t        skip[GLOSSARY_FTS_MAX_WORDS];
 } fq_entry_t;
 
 /* a candidate of a typo walk or a prefix scan */
@@ -177,6 +181,10 @@ typedef struct {
     unsigned char           suggestion[GLOSSARY_FTS_MAX_SUGGESTION];
     glossary_fts_result_t   inner;
     uint8_t                 order[GLOSSARY_FTS_MAX_WORDS];
+    /* the snippets' words already marked or not, by hash: 0 empty */
+    uint8_t                 seen_len[FQ_SEEN];
+    uint8_t                 seen_mark[FQ_SEEN];
+    unsigned char           seen[FQ_SEEN][GLOSSARY_FTS_MAX_WORD];
 } fq_t;
 
 
@@ -205,7 +213,7 @@ static void fq_evaluate(fq_t *q, uint32_t set, uint32_t typo_pass);
 static void fq_combination(fq_t *q, const uint32_t *idx, uint32_t n);
 static int fq_phrases_ok(fq_t *q, uint32_t doc, uint32_t set);
 static uint32_t fq_positions(fq_t *q, const fq_cursor_t *c, uint32_t *out,
-    uint32_t max);
+    uint32_t max, uint32_t stop);
 static int fq_excluded(fq_t *q, uint32_t doc);
 static void fq_heap_add(fq_t *q, const fq_entry_t *e);
 static int fq_worse(const fq_entry_t *a, const fq_entry_t *b);
@@ -1404,6 +1412,8 @@ fq_heap_add(fq_t *q, const fq_entry_t *e)
                 h->key = (h->key & (3ull << FQ_TIER_SHIFT)) | e->key;
                 h->typos = e->typos;
                 memcpy(h->exp, e->exp, sizeof(h->exp));
+                memcpy(h->at, e->at, sizeof(h->at));
+                memcpy(h->skip, e->skip, sizeof(h->skip));
                 fq_heap_down(q, i);
             }
 
@@ -1449,12 +1459,54 @@ fq_excluded(fq_t *q, uint32_t doc)
 
 
 /*
- * the positions of the cursor's current posting, ascending (at most max);
- * every varint read counts against the postings bound as a posting does
+ * past n varints (their last bytes are those below 0x80), before end:
+ * eight bytes at a time, as a document's posting holds many positions
+ */
+
+static const unsigned char *
+fq_pass_varints(const unsigned char *p, const unsigned char *end, uint32_t n)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t  c;
+    uint64_t  x, t;
+
+    while (n >= 2 && end - p >= 8) {
+        memcpy(&x, p, 8);
+        t = ~x & 0x8080808080808080ull;
+        /* one bit a byte: their sum, without a popcount instruction */
+        c = (uint32_t) (((t >> 7) * 0x0101010101010101ull) >> 56);
+
+        if (c < n) {
+            p += 8;
+            n -= c;
+            continue;
+        }
+
+        while (--n) {
+            t &= t - 1;
+        }
+
+        return p + __builtin_ctzll(t) / 8 + 1;
+    }
+#endif
+
+    while (n && p < end) {
+        n -= !(*p++ & 0x80);
+    }
+
+    return p;
+}
+
+
+/*
+ * the positions of the cursor's current posting, ascending (at most max,
+ * and none after the first >= stop); every varint read counts against the
+ * postings bound as a posting does
  */
 
 static uint32_t
-fq_positions(fq_t *q, const fq_cursor_t *c, uint32_t *out, uint32_t max)
+fq_positions(fq_t *q, const fq_cursor_t *c, uint32_t *out, uint32_t max,
+    uint32_t stop)
 {
     uint32_t              j, k, n, v, last, got, read;
     const unsigned char  *p, *end;
@@ -1463,27 +1515,28 @@ fq_positions(fq_t *q, const fq_cursor_t *c, uint32_t *out, uint32_t max)
     end = q->fts->positions + q->fts->positions_size;
     read = 0;
 
-    for (j = 0; j < c->i; j++) {
-        p += glossary_fts_varint(p, end, &n);
+    for (j = 0; j < c->i && p < end; j++) {
+        p = fq_varint(p, &n);
         read += n + 1;
-
-        for (k = 0; k < n; k++) {
-            while (*p & 0x80) {
-                p++;
-            }
-
-            p++;
-        }
+        p = fq_pass_varints(p, end, n);
     }
 
-    p += glossary_fts_varint(p, end, &n);
+    if (p >= end) {
+        return 0;
+    }
+
+    p = fq_varint(p, &n);
     got = 0;
     last = 0;
 
-    for (k = 0; k < n && got < max; k++) {
-        p += glossary_fts_varint(p, end, &v);
+    for (k = 0; k < n && got < max && p < end; k++) {
+        p = fq_varint(p, &v);
         last = k ? last + v + 1 : v;
         out[got++] = last;
+
+        if (last >= stop) {
+            break;
+        }
     }
 
     read += got + 1;
@@ -1552,12 +1605,13 @@ fq_phrases_ok(fq_t *q, uint32_t doc, uint32_t set)
             }
 
             if (found == 0) {
-                n0 = fq_positions(q, &w->cur[k], q->pos[0], FQ_MAX_POS);
+                n0 = fq_positions(q, &w->cur[k], q->pos[0], FQ_MAX_POS,
+                                  FQ_END);
                 found = 1;
                 continue;
             }
 
-            n1 = fq_positions(q, &w->cur[k], q->pos[1], FQ_MAX_POS);
+            n1 = fq_positions(q, &w->cur[k], q->pos[1], FQ_MAX_POS, FQ_END);
 
             /*
              * keep the positions p of pos[0] with p + 1 in pos[1], in the
@@ -1774,6 +1828,8 @@ fq_combination(fq_t *q, const uint32_t *idx, uint32_t n)
             sum += cbest;
             typos += w->exp[bi].typos;
             e.exp[idx[i]] = (uint8_t) bi;
+            e.skip[idx[i]] = (uint32_t) (w->cur[bi].skip - q->fts->skips);
+            e.at[idx[i]] = (uint8_t) w->cur[bi].i;
         }
 
         d = doc++;
@@ -2327,6 +2383,7 @@ fq_search(const glossary_fts_t *fts, void *scratch, size_t scratch_size,
     q->walk = 0;
     q->count = 1;
     q->fell = 0;
+    memset(q->seen_len, 0, sizeof(q->seen_len));
 
     fq_parse(q, query);
     res->words = q->nwords;
@@ -2561,6 +2618,33 @@ fq_marks(fq_t *q, const unsigned char *t, size_t len)
 }
 
 
+/*
+ * fq_marks() of a word, remembered: the ten snippets of a search meet the
+ * same words again and again, and stemming each costs more than a lookup
+ */
+
+static int
+fq_seen(fq_t *q, const unsigned char *t, size_t len)
+{
+    uint32_t  h;
+
+    /* a word's ends, middle and length tell most words apart */
+    h = ((uint32_t) t[0] << 16 | (uint32_t) t[len - 1] << 8 | t[len / 2])
+        * 2654435761u + (uint32_t) len * 40503u;
+    h = (h >> 16) % FQ_SEEN;
+
+    if (q->seen_len[h] == len && memcmp(q->seen[h], t, len) == 0) {
+        return q->seen_mark[h];
+    }
+
+    q->seen_len[h] = (uint8_t) len;
+    q->seen_mark[h] = (uint8_t) fq_marks(q, t, len);
+    memcpy(q->seen[h], t, len);
+
+    return q->seen_mark[h];
+}
+
+
 int
 glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
     const glossary_fts_result_t *res, uint32_t i, uint32_t field,
@@ -2569,7 +2653,6 @@ glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
     fq_t                      *q;
     size_t                     from, to, len, ws, we, fs, fe, wfrom, limit;
     uint32_t                   j, k, n, f, best_f, anchor, p, cut, skip;
-    fq_word_t                 *w;
     fq_entry_t                *e;
     fq_cursor_t                c;
     unsigned char              t[GLOSSARY_FTS_MAX_WORD];
@@ -2600,15 +2683,17 @@ glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
     anchor = FQ_END;
 
     for (j = 0; j < q->nwords; j++) {
-        w = &q->words[j];
-
-        if (e->exp[j] == FQ_NONE
-            || !fq_locate(q, &c, w->exp[e->exp[j]].list, e->doc))
-        {
+        if (e->exp[j] == FQ_NONE) {
             continue;
         }
 
-        n = fq_positions(q, &c, q->pos[0], FQ_MAX_POS);
+        /* the posting the evaluation scored: no search of the list */
+        c.skip = fts->skips + e->skip[j];
+        c.i = e->at[j];
+        /* ascending: the first at or after the field's start decides */
+        n = fq_positions(q, &c, q->pos[0], FQ_MAX_POS,
+                         d->pos[field == GLOSSARY_FTS_FIELD_AUTO
+                                ? GLOSSARY_FTS_FIELD_SHORT : field]);
         f = 0;
 
         for (k = 0; k < n; k++) {
@@ -2715,7 +2800,7 @@ glossary_fts_snippet(const glossary_fts_t *fts, void *scratch,
 
         we = ws + to;
 
-        if (sn->nmarks < GLOSSARY_FTS_MAX_MARKS && fq_marks(q, t, len)) {
+        if (sn->nmarks < GLOSSARY_FTS_MAX_MARKS && fq_seen(q, t, len)) {
             sn->marks[sn->nmarks].from = (uint32_t) from;
             sn->marks[sn->nmarks].len = (uint32_t) (to - from);
             sn->nmarks++;

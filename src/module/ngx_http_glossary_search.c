@@ -1,5 +1,6 @@
 /*
- * ngx_http_glossary_module: search, "_search?q=&limit=&category=&match=&meta=".
+ * ngx_http_glossary_module: search,
+ * "_search?q=&limit=&category=&match=&meta=&snippets=".
  *
  * With the blob's search index (formats 1.3 and 2.0, src/blob/SEARCH.md)
  * the query is answered by the full-text engine: ranked hits with a
@@ -32,6 +33,20 @@
 #define NGX_HTTP_GLOSSARY_MARK_CLOSE     "</mark>"
 #define NGX_HTTP_GLOSSARY_ELLIPSIS       "\xe2\x80\xa6"
 
+/* the most bytes a snippet takes written: every byte escaped, every mark */
+#define NGX_HTTP_GLOSSARY_SNIPPET_MAX                                         \
+    (GLOSSARY_FTS_SNIPPET_MAX * NGX_HTTP_GLOSSARY_ESCAPED_MAX                 \
+     + GLOSSARY_FTS_MAX_MARKS * (sizeof(NGX_HTTP_GLOSSARY_MARK_OPEN           \
+                                        NGX_HTTP_GLOSSARY_MARK_CLOSE) - 1)    \
+     + 2 * (sizeof(NGX_HTTP_GLOSSARY_ELLIPSIS) - 1))
+
+/* a hit's fields after its object (ngx_http_glossary_hit_json) */
+#define NGX_HTTP_GLOSSARY_HIT_JSON_MAX                                        \
+    (sizeof(",\"rank\":,\"score\":,\"words\":,\"typos\":,"                   \
+            "\"match\":\"alias\",\"snippet\":\"\","                            \
+            "\"snippetField\":\"shortDefinition\"}")                          \
+     + 4 * NGX_INT32_LEN + NGX_HTTP_GLOSSARY_SNIPPET_MAX)
+
 
 typedef struct {
     ngx_str_t                   query;
@@ -40,6 +55,7 @@ typedef struct {
     uint32_t                    cat;            /* the engine's number */
     unsigned                    meta:1;
     unsigned                    all:1;          /* match=all */
+    unsigned                    nosnippets:1;   /* snippets=0 */
 } ngx_http_glossary_search_args_t;
 
 
@@ -96,7 +112,7 @@ static u_char *ngx_http_glossary_search_meta(ngx_http_request_t *r,
     size_t *len);
 static u_char *ngx_http_glossary_hit_json(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, ngx_http_glossary_hits_t *hits,
-    ngx_uint_t i, size_t *len);
+    ngx_uint_t i, ngx_uint_t snippets, size_t *len);
 static ngx_int_t ngx_http_glossary_search_html(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, ngx_http_glossary_search_args_t *args,
     ngx_http_glossary_hits_t *hits);
@@ -109,8 +125,6 @@ static ngx_int_t ngx_http_glossary_suggestion_html(ngx_http_request_t *r,
 static ngx_int_t ngx_http_glossary_snippet(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, ngx_http_glossary_hits_t *hits,
     ngx_uint_t i, uint32_t field, glossary_fts_snippet_t *sn);
-static size_t ngx_http_glossary_snippet_len(const glossary_fts_snippet_t *sn,
-    ngx_uint_t json);
 static u_char *ngx_http_glossary_snippet_write(u_char *p,
     const glossary_fts_snippet_t *sn, ngx_uint_t json);
 static uintptr_t ngx_http_glossary_escape(u_char *dst, const u_char *src,
@@ -276,6 +290,15 @@ ngx_http_glossary_search_args(ngx_http_request_t *r,
         }
 
         args->meta = (value.data[0] == '1');
+    }
+
+    if (ngx_http_arg(r, (u_char *) "snippets", 8, &value) == NGX_OK) {
+        if (value.len != 1 || (value.data[0] != '0' && value.data[0] != '1'))
+        {
+            return NGX_DECLINED;
+        }
+
+        args->nosnippets = (value.data[0] == '0');
     }
 
     return NGX_OK;
@@ -587,7 +610,8 @@ ngx_http_glossary_search_json(ngx_http_request_t *r,
 
         /* the object but its "}", then the engine's fields and "}" */
 
-        p = ngx_http_glossary_hit_json(r, data, hits, i, &len);
+        p = ngx_http_glossary_hit_json(r, data, hits, i, !args->nosnippets,
+                                       &len);
         if (p == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
@@ -709,11 +733,11 @@ ngx_http_glossary_search_meta(ngx_http_request_t *r,
 static u_char *
 ngx_http_glossary_hit_json(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, ngx_http_glossary_hits_t *hits,
-    ngx_uint_t i, size_t *len)
+    ngx_uint_t i, ngx_uint_t snippets, size_t *len)
 {
     u_char                    *start, *p;
-    size_t                     size;
     const char                *match, *field;
+    u_char                     buf[NGX_HTTP_GLOSSARY_HIT_JSON_MAX];
     glossary_fts_snippet_t     sn;
     const glossary_fts_hit_t  *h;
 
@@ -723,9 +747,13 @@ ngx_http_glossary_hit_json(ngx_http_request_t *r,
 
     h = &hits->res->hits[i];
 
-    if (ngx_http_glossary_snippet(r, data, hits, i, GLOSSARY_FTS_FIELD_AUTO,
-                                  &sn)
-        != NGX_OK)
+    if (!snippets) {
+        sn.len = 0;
+        sn.field = 0;
+
+    } else if (ngx_http_glossary_snippet(r, data, hits, i,
+                                         GLOSSARY_FTS_FIELD_AUTO, &sn)
+               != NGX_OK)
     {
         return NULL;
     }
@@ -734,17 +762,9 @@ ngx_http_glossary_hit_json(ngx_http_request_t *r,
             : (h->flags & GLOSSARY_FTS_HIT_EXACT_ALIAS) ? "alias" : "text";
     field = fields[sn.field < GLOSSARY_FTS_FIELDS ? sn.field : 0];
 
-    size = sizeof(",\"rank\":,\"score\":,\"words\":,\"typos\":,"
-                  "\"match\":\"alias\",\"snippet\":\"\","
-                  "\"snippetField\":\"shortDefinition\"}")
-           + 4 * NGX_INT32_LEN + ngx_http_glossary_snippet_len(&sn, 1);
+    /* written once into the most it can take, then copied: no length pass */
 
-    start = ngx_pnalloc(r->pool, size);
-    if (start == NULL) {
-        return NULL;
-    }
-
-    p = ngx_sprintf(start, ",\"rank\":%ui,\"score\":%uD,\"words\":%uD,"
+    p = ngx_sprintf(buf, ",\"rank\":%ui,\"score\":%uD,\"words\":%uD,"
                     "\"typos\":%uD,\"match\":\"%s\",\"snippet\":",
                     i + 1, h->score, (uint32_t) h->words,
                     (uint32_t) h->typos, match);
@@ -759,7 +779,14 @@ ngx_http_glossary_hit_json(ngx_http_request_t *r,
         p = ngx_sprintf(p, "\",\"snippetField\":\"%s\"}", field);
     }
 
-    *len = p - start;
+    *len = p - buf;
+
+    start = ngx_pnalloc(r->pool, *len);
+    if (start == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(start, buf, *len);
 
     return start;
 }
@@ -899,10 +926,11 @@ ngx_http_glossary_hit_html(ngx_http_request_t *r,
     ngx_http_glossary_data_t *data, ngx_http_glossary_hits_t *hits,
     ngx_uint_t i, ngx_http_glossary_join_t *j)
 {
-    u_char                  *start, *p;
-    size_t                   size;
+    u_char                  *start, *p, *q, *snip;
+    size_t                   size, tlen, dlen;
     ngx_uint_t               more;
     glossary_fts_snippet_t   def, sn;
+    u_char                   buf[2 * NGX_HTTP_GLOSSARY_SNIPPET_MAX];
     const glossary_term_t   *t;
     const glossary_blob_t   *blob;
 
@@ -926,15 +954,26 @@ ngx_http_glossary_hit_html(ngx_http_request_t *r,
 
     more = (sn.field != GLOSSARY_FTS_FIELD_SHORT && sn.len != 0);
 
-    size = ngx_http_glossary_escape(NULL, glossary_blob_ptr(blob, t->term),
-                                    t->term.len, 0)
-           + ngx_http_glossary_snippet_len(&def, 0)
-           + ngx_http_glossary_snippet_len(&sn, 0);
+    /* the snippets written once into the most they take, then copied */
+
+    q = ngx_http_glossary_snippet_write(buf, &def, 0);
+    dlen = q - buf;
+
+    if (more) {
+        q = ngx_http_glossary_snippet_write(q, &sn, 0);
+    }
+
+    tlen = ngx_http_glossary_escape(NULL, glossary_blob_ptr(blob, t->term),
+                                    t->term.len, 0);
+    size = tlen + (q - buf);
 
     start = ngx_pnalloc(r->pool, size);
     if (start == NULL) {
         return NGX_ERROR;
     }
+
+    snip = start + tlen;
+    ngx_memcpy(snip, buf, q - buf);
 
     ngx_http_glossary_join_str(j, "<li><a href=\"");
     ngx_http_glossary_join_ref(j, blob, t->slug);   /* [a-z0-9-]: safe */
@@ -948,9 +987,7 @@ ngx_http_glossary_hit_html(ngx_http_request_t *r,
 
     if (def.len) {
         ngx_http_glossary_join_str(j, " \xe2\x80\x94 <span class=\"def\">");
-        start = p;
-        p = ngx_http_glossary_snippet_write(p, &def, 0);
-        ngx_http_glossary_join(j, start, p - start);
+        ngx_http_glossary_join(j, snip, dlen);
         ngx_http_glossary_join_str(j, "</span>");
     }
 
@@ -963,9 +1000,7 @@ ngx_http_glossary_hit_html(ngx_http_request_t *r,
                                           "<span class=\"snippet\">");
         }
 
-        start = p;
-        p = ngx_http_glossary_snippet_write(p, &sn, 0);
-        ngx_http_glossary_join(j, start, p - start);
+        ngx_http_glossary_join(j, snip + dlen, size - tlen - dlen);
         ngx_http_glossary_join_str(j, "</span>");
     }
 
@@ -1069,9 +1104,13 @@ ngx_http_glossary_snippet(ngx_http_request_t *r,
         }
     }
 
+    /* the bounds the writers' buffers are sized by, checked */
+
     if (glossary_fts_snippet(fts, data->fts_scratch, hits->res, (uint32_t) i,
                              field, sn)
-        != 0)
+        != 0
+        || sn->len > GLOSSARY_FTS_SNIPPET_MAX
+        || sn->nmarks > GLOSSARY_FTS_MAX_MARKS)
     {
         ngx_memzero(sn, sizeof(glossary_fts_snippet_t));
     }
@@ -1083,23 +1122,8 @@ ngx_http_glossary_snippet(ngx_http_request_t *r,
 /*
  * A snippet as HTML: its text escaped, each mark in <mark></mark>, an
  * ellipsis where the field goes on; with json, made fit to stand inside a
- * JSON string as well.  The length first, then the bytes.
+ * JSON string as well.  At most NGX_HTTP_GLOSSARY_SNIPPET_MAX bytes.
  */
-
-static size_t
-ngx_http_glossary_snippet_len(const glossary_fts_snippet_t *sn,
-    ngx_uint_t json)
-{
-    if (sn->len == 0) {
-        return 0;
-    }
-
-    return ngx_http_glossary_escape(NULL, sn->text, sn->len, json)
-           + sn->nmarks * (sizeof(NGX_HTTP_GLOSSARY_MARK_OPEN
-                                  NGX_HTTP_GLOSSARY_MARK_CLOSE) - 1)
-           + 2 * (sizeof(NGX_HTTP_GLOSSARY_ELLIPSIS) - 1);
-}
-
 
 static u_char *
 ngx_http_glossary_snippet_write(u_char *p, const glossary_fts_snippet_t *sn,
@@ -1168,6 +1192,11 @@ ngx_http_glossary_escape(u_char *dst, const u_char *src, size_t size,
         while (size--) {
             c = *src++;
 
+            if ((c > '>' && c != '\\') || c == ' ') {
+                n++;
+                continue;
+            }
+
             switch (c) {
             case '&': n += sizeof("&amp;") - 1; break;
             case '<': n += sizeof("&lt;") - 1; break;
@@ -1186,6 +1215,12 @@ ngx_http_glossary_escape(u_char *dst, const u_char *src, size_t size,
 
     while (size--) {
         c = *src++;
+
+        /* letters, UTF-8 and spaces first: most of a text */
+        if ((c > '>' && c != '\\') || c == ' ') {
+            *dst++ = c;
+            continue;
+        }
 
         switch (c) {
         case '&': e = "&amp;"; break;
