@@ -116,6 +116,9 @@ static u_char *ngx_http_glossary_autolink_reserve(
     ngx_http_glossary_autolink_ctx_t *ctx, size_t size);
 static ngx_int_t ngx_http_glossary_autolink_commit(
     ngx_http_glossary_autolink_ctx_t *ctx, u_char *p, size_t len);
+static ngx_int_t ngx_http_glossary_autolink_append(
+    ngx_http_glossary_autolink_ctx_t *ctx, u_char *p, size_t len,
+    ngx_http_glossary_autolink_block_t *k);
 static ngx_int_t ngx_http_glossary_autolink_pass(
     ngx_http_glossary_autolink_ctx_t *ctx, u_char *p, size_t len);
 static ngx_http_glossary_autolink_view_t *ngx_http_glossary_autolink_view(
@@ -716,30 +719,11 @@ static ngx_int_t
 ngx_http_glossary_autolink_pass(ngx_http_glossary_autolink_ctx_t *ctx,
     u_char *p, size_t len)
 {
-    ngx_http_glossary_autolink_view_t  *v;
-
     if (len == 0) {
         return NGX_OK;
     }
 
-    v = ctx->tail;
-
-    if (v != NULL && v->block == NULL && v->buf.last == p) {
-        v->buf.last += len;
-        return NGX_OK;
-    }
-
-    v = ngx_http_glossary_autolink_view(ctx);
-    if (v == NULL) {
-        return NGX_ERROR;
-    }
-
-    v->buf.memory = 1;
-    v->buf.pos = p;
-    v->buf.last = p + len;
-    ctx->tail = v;
-
-    return NGX_OK;
+    return ngx_http_glossary_autolink_append(ctx, p, len, NULL);
 }
 
 
@@ -804,11 +788,26 @@ static ngx_int_t
 ngx_http_glossary_autolink_commit(ngx_http_glossary_autolink_ctx_t *ctx,
     u_char *p, size_t len)
 {
-    ngx_http_glossary_autolink_view_t   *v;
     ngx_http_glossary_autolink_block_t  *k;
 
     k = ctx->block;
     k->last = p + len;
+
+    return ngx_http_glossary_autolink_append(ctx, p, len, k);
+}
+
+
+/*
+ * [p, p + len) to the output: the last view grown when the bytes follow
+ * it in the same place (the buffer fed, k NULL, or block k), else a new
+ * view, which keeps block k until it is sent
+ */
+
+static ngx_int_t
+ngx_http_glossary_autolink_append(ngx_http_glossary_autolink_ctx_t *ctx,
+    u_char *p, size_t len, ngx_http_glossary_autolink_block_t *k)
+{
+    ngx_http_glossary_autolink_view_t  *v;
 
     v = ctx->tail;
 
@@ -826,7 +825,11 @@ ngx_http_glossary_autolink_commit(ngx_http_glossary_autolink_ctx_t *ctx,
     v->buf.pos = p;
     v->buf.last = p + len;
     v->block = k;
-    k->pending++;
+
+    if (k != NULL) {
+        k->pending++;
+    }
+
     ctx->tail = v;
 
     return NGX_OK;
